@@ -1,0 +1,161 @@
+"""What every provider client offers the engine, and how one is made."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+
+from .errors import ConfigurationError
+from .http import Redactor, Transport
+
+
+@dataclass
+class ConnectionConfig:
+    """Everything a client needs; secrets are plain strings here and never
+    leave the client unmasked (see :class:`~.http.Redactor`)."""
+
+    provider: str  # "accurate" | "jurnal"
+    #: Accurate: the account host (api-token.do, oauth, open-db);
+    #: Jurnal: the gateway host. Empty means production.
+    base_url: str = ""
+    auth_method: str = ""  # accurate: api_token | oauth ; jurnal: hmac | apikey
+    # Accurate
+    api_token: str = ""
+    signature_secret: str = ""
+    oauth_client_id: str = ""
+    oauth_client_secret: str = ""
+    access_token: str = ""
+    refresh_token: str = ""
+    database_id: str = ""
+    session_id: str = ""
+    data_host: str = ""  # cached data-layer host, learnt from the account layer
+    language: str = "US"  # error language asked of Accurate: ID or US
+    # Jurnal
+    client_id: str = ""
+    client_secret: str = ""
+    api_key: str = ""
+    # both
+    timeout: tuple = (5.0, 30.0)
+    #: override the provider limits, e.g. [(8, 1.0)] ; None = provider default
+    rate_limits: list | None = None
+    max_in_flight: int | None = None
+    #: how long a caller may wait for a rate-limit slot before RateLimitedError
+    max_wait: float = 5.0
+    #: called with a dict of changed credential fields (refreshed OAuth
+    #: token, new session, moved host) so the caller can persist them
+    on_credentials: object = None
+    extra: dict = field(default_factory=dict)
+
+    def secrets(self):
+        return [self.api_token, self.signature_secret, self.oauth_client_secret,
+                self.access_token, self.refresh_token, self.session_id,
+                self.client_secret, self.api_key]
+
+
+@dataclass
+class RemoteResult:
+    """A document as the remote system holds it after a save or a look-up."""
+
+    remote_id: str
+    number: str = ""
+    data: dict = field(default_factory=dict)
+    request: dict = field(default_factory=dict)
+    response: dict = field(default_factory=dict)
+    duration: float = 0.0
+
+
+@dataclass
+class WebhookEvent:
+    uuid: str
+    type: str  # PURCHASE_INVOICE, PURCHASE_RETURN, ...
+    database_id: str
+    action: str  # WRITE | DELETE
+    remote_id: str
+    number: str = ""
+
+
+class BaseClient:
+    """The interface the engine uses. Provider clients implement it."""
+
+    provider = None
+    #: document kinds this provider can post
+    kinds = ()
+
+    def __init__(self, config: ConnectionConfig, transport: Transport | None = None):
+        self.config = config
+        self.redactor = Redactor(config.secrets())
+        self.transport = transport or Transport(
+            limiter=self._make_limiter(), redactor=self.redactor, timeout=config.timeout)
+
+    def _make_limiter(self):
+        return None
+
+    def _require(self, *names):
+        missing = [n for n in names if not getattr(self.config, n)]
+        if missing:
+            raise ConfigurationError(
+                "The connection is missing: %s." % ", ".join(n.replace("_", " ") for n in missing))
+
+    # --- the engine's calls -------------------------------------------------
+    def test_connection(self) -> dict:
+        """Check credentials; return facts to show (database name...)."""
+        raise NotImplementedError
+
+    def post(self, document) -> RemoteResult:
+        """Create the document (or update a customer/item that has
+        ``remote_id``). Raises a :class:`~.errors.ConnectorError`."""
+        raise NotImplementedError
+
+    def post_many(self, documents) -> list:
+        """Bulk create/update where the API allows; one RemoteResult or
+        ConnectorError per input, in order."""
+        out = []
+        for doc in documents:
+            try:
+                out.append(self.post(doc))
+            except Exception as exc:  # noqa: BLE001 - handed back per document
+                out.append(exc)
+        return out
+
+    def find(self, kind, reference) -> RemoteResult | None:
+        """The remote document that carries our reference, or None."""
+        raise NotImplementedError
+
+    def list_warehouses(self) -> list[dict]:
+        """``[{"id", "name"}]``"""
+        raise NotImplementedError
+
+    def list_accounts(self) -> list[dict]:
+        """``[{"id", "number", "name", "type"}]``"""
+        raise NotImplementedError
+
+    def invoice_status(self, reference) -> dict:
+        """``{"paid": bool, "outstanding": Decimal}`` of one sales invoice."""
+        raise NotImplementedError
+
+    def list_purchases(self, since, until=None) -> list:
+        """Purchase invoices and returns changed in ``[since, until]`` as
+        :class:`~.documents.PurchaseDocument` (for polling)."""
+        raise NotImplementedError
+
+    def fetch_purchase(self, doc_type, remote_id):
+        """One purchase invoice/return as a PurchaseDocument."""
+        raise NotImplementedError
+
+    def parse_webhook(self, body) -> list[WebhookEvent]:
+        raise NotImplementedError(
+            "%s sends no webhooks for purchases; they are polled." % self.provider)
+
+
+PROVIDERS = {
+    "accurate": "accounting_connectors.accurate.client:AccurateClient",
+    "jurnal": "accounting_connectors.jurnal.client:JurnalClient",
+}
+
+
+def make_client(config: ConnectionConfig, **kwargs) -> BaseClient:
+    try:
+        module, name = PROVIDERS[config.provider].split(":")
+    except KeyError:
+        raise ConfigurationError("Unknown accounting system %r." % config.provider) from None
+    return getattr(importlib.import_module(module), name)(config, **kwargs)

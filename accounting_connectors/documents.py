@@ -1,0 +1,238 @@
+"""Provider-neutral documents.
+
+Every document carries ``reference``: our own idempotency key, stored by the
+remote system (Accurate ``number``, Jurnal ``custom_id``) so that a document is
+never posted twice and can be looked up after an ambiguous failure.
+Money is ``Decimal``; dates are ``datetime.date``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+ZERO = Decimal("0")
+
+
+@dataclass
+class Document:
+    reference: str
+
+    #: the kind name the engine stores on a sync job (``sales_invoice``...)
+    kind = "document"
+
+    def to_dict(self):
+        """Plain JSON-able dict (Decimals and dates as strings), for logs."""
+        return _plain(dataclasses.asdict(self))
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (Decimal, date)):
+        return str(value) if isinstance(value, Decimal) else value.isoformat()
+    return value
+
+
+@dataclass
+class Customer(Document):
+    """A customer; ``reference`` is the number wanted remotely (or empty to
+    let the remote system number it)."""
+
+    kind = "customer"
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    street: str = ""
+    city: str = ""
+    zip: str = ""
+    country: str = ""
+    vat: str = ""
+    #: the remote id once known: the client then updates instead of creating
+    remote_id: str = ""
+
+
+@dataclass
+class Item(Document):
+    """A product; ``reference`` is its SKU (Odoo internal reference)."""
+
+    kind = "item"
+    name: str = ""
+    item_type: str = "inventory"  # inventory | service | non_inventory
+    unit: str = "PCS"
+    sale_price: Decimal = ZERO
+    cost_price: Decimal = ZERO
+    barcode: str = ""
+    remote_id: str = ""
+
+
+@dataclass
+class InvoiceLine:
+    item_ref: str
+    quantity: Decimal
+    unit_price: Decimal
+    description: str = ""
+    #: discount in money for the whole line (not per unit)
+    discount_amount: Decimal = ZERO
+    #: tax rate in percent (11 for PPN 11%); prices exclude tax unless the
+    #: invoice says ``tax_included``
+    tax_rate: Decimal = ZERO
+    warehouse: str = ""
+    unit: str = ""
+
+
+@dataclass
+class SalesInvoice(Document):
+    kind = "sales_invoice"
+    customer_ref: str = ""
+    date: date = None
+    lines: list[InvoiceLine] = field(default_factory=list)
+    branch: str = ""
+    description: str = ""
+    tax_included: bool = False
+    #: rounding difference booked on this account (Odoo cash rounding)
+    rounding_amount: Decimal = ZERO
+    rounding_account: str = ""
+    due_date: date = None
+
+
+@dataclass
+class ReceiptLine:
+    invoice_ref: str
+    amount: Decimal
+
+
+@dataclass
+class SalesReceipt(Document):
+    """Money received into a cash/bank account, paying one or more invoices."""
+
+    kind = "sales_receipt"
+    customer_ref: str = ""
+    date: date = None
+    account: str = ""  # remote cash/bank account number
+    lines: list[ReceiptLine] = field(default_factory=list)
+    branch: str = ""
+    description: str = ""
+
+    @property
+    def amount(self):
+        return sum((line.amount for line in self.lines), ZERO)
+
+
+@dataclass
+class SalesReturn(Document):
+    kind = "sales_return"
+    customer_ref: str = ""
+    date: date = None
+    lines: list[InvoiceLine] = field(default_factory=list)
+    invoice_ref: str = ""  # empty: a return not tied to an invoice
+    branch: str = ""
+    description: str = ""
+    tax_included: bool = False
+    #: where the refund money left from (cash/bank account), if refunded
+    refund_account: str = ""
+
+
+@dataclass
+class TransferLine:
+    item_ref: str
+    quantity: Decimal
+    unit: str = ""
+
+
+@dataclass
+class ItemTransfer(Document):
+    """One leg of a two-step transfer: ``out`` from ``warehouse`` to
+    ``other_warehouse`` (transit), or ``in`` to ``warehouse`` from the transit
+    document ``out_ref``."""
+
+    kind = "item_transfer"
+    direction: str = "out"  # out | in
+    date: date = None
+    warehouse: str = ""
+    other_warehouse: str = ""
+    out_ref: str = ""
+    lines: list[TransferLine] = field(default_factory=list)
+    branch: str = ""
+    description: str = ""
+
+
+@dataclass
+class AdjustmentLine:
+    item_ref: str
+    quantity: Decimal  # always positive; direction says in or out
+    direction: str = "in"  # in | out
+    unit_cost: Decimal = ZERO
+    warehouse: str = ""
+
+
+@dataclass
+class ItemAdjustment(Document):
+    kind = "item_adjustment"
+    date: date = None
+    account: str = ""  # the reason (adjustment) account
+    lines: list[AdjustmentLine] = field(default_factory=list)
+    branch: str = ""
+    description: str = ""
+
+
+@dataclass
+class BankTransfer(Document):
+    """Money moved between two cash/bank accounts; ``fee`` (e.g. MDR) is kept
+    by the provider and booked on ``fee_account``."""
+
+    kind = "bank_transfer"
+    date: date = None
+    from_account: str = ""
+    to_account: str = ""
+    amount: Decimal = ZERO  # what left the source account
+    fee: Decimal = ZERO
+    fee_account: str = ""
+    description: str = ""
+    branch: str = ""
+
+
+@dataclass
+class PurchaseLine:
+    item_ref: str
+    quantity: Decimal
+    unit_price: Decimal = ZERO
+    warehouse: str = ""
+    unit: str = ""
+
+
+@dataclass
+class PurchaseDocument(Document):
+    """An inbound purchase invoice or return read from the remote system;
+    ``reference`` is the remote document number."""
+
+    kind = "purchase"
+    doc_type: str = "invoice"  # invoice | return
+    remote_id: str = ""
+    vendor_ref: str = ""
+    vendor_name: str = ""
+    date: date = None
+    lines: list[PurchaseLine] = field(default_factory=list)
+    invoice_ref: str = ""  # for a return: the invoice it returns against
+    total: Decimal = ZERO
+    deleted: bool = False
+
+
+KINDS = {
+    cls.kind: cls
+    for cls in (
+        Customer,
+        Item,
+        SalesInvoice,
+        SalesReceipt,
+        SalesReturn,
+        ItemTransfer,
+        ItemAdjustment,
+        BankTransfer,
+        PurchaseDocument,
+    )
+}

@@ -1,0 +1,78 @@
+"""The small error taxonomy the sync engine acts on.
+
+Each class says what the engine must do next, not what went wrong on the
+wire; ``message`` is meant for an accountant (the provider's own words where
+there are some), never a traceback.
+"""
+
+
+class ConnectorError(Exception):
+    """Base class. ``kind`` is stored on the sync job."""
+
+    kind = "permanent"
+    #: may the same request simply be sent again later?
+    retryable = False
+
+    def __init__(self, message, *, status=None, provider_message=None,
+                 retry_after=None, request=None, response=None):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.provider_message = provider_message or message
+        self.retry_after = retry_after
+        #: redacted copies of the exchange, for the sync log
+        self.request = request
+        self.response = response
+
+    def __str__(self):
+        return self.message
+
+
+class TransientError(ConnectorError):
+    """Nothing was applied remotely (5xx before processing, connection
+    refused): retry later with backoff."""
+
+    kind = "transient"
+    retryable = True
+
+
+class RateLimitedError(TransientError):
+    """The provider (or our own limiter) says slow down: wait
+    ``retry_after`` seconds. A monthly quota exhaustion is not this: it is
+    permanent until an admin acts."""
+
+    kind = "rate_limited"
+
+
+class AuthError(ConnectorError):
+    """Credentials are wrong, revoked or out of scope: stop this connection
+    and tell its administrator."""
+
+    kind = "auth"
+
+
+class ValidationError(ConnectorError):
+    """The provider refused the document (unknown item, duplicate number...):
+    fail with its message; retrying the same payload cannot help."""
+
+    kind = "permanent"
+
+
+class DuplicateError(ValidationError):
+    """The remote system already has a document with our reference."""
+
+    kind = "duplicate"
+
+
+class AmbiguousError(ConnectorError):
+    """The request may have been applied (timeout or reset after sending, a
+    gateway error after the body left): look the document up by our
+    reference before any retry."""
+
+    kind = "ambiguous"
+
+
+class ConfigurationError(ConnectorError):
+    """Missing or malformed settings on our side (no secret, bad URL)."""
+
+    kind = "auth"

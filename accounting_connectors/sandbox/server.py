@@ -1,0 +1,269 @@
+"""The sandbox HTTP server: routing to the provider imitations, admin
+endpoints under ``/_sandbox``, fault injection, rate limits, webhooks."""
+
+import collections
+import json
+import logging
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+import requests
+
+from .base import Request, Response
+from .faults import FaultQueue
+
+_logger = logging.getLogger(__name__)
+
+#: provider limits enforced when ``rate_limits`` is on
+PROVIDER_LIMITS = {
+    "accurate": [(8, 1.0)],
+    "jurnal": [(40, 60.0), (1800, 3600.0)],
+}
+
+
+class _Limits:
+    def __init__(self):
+        self._hits = collections.defaultdict(collections.deque)
+        self._lock = threading.Lock()
+
+    def allow(self, provider, key):
+        windows = PROVIDER_LIMITS.get(provider, [])
+        now = time.monotonic()
+        with self._lock:
+            hits = self._hits[(provider, key)]
+            longest = max((s for _n, s in windows), default=0)
+            while hits and hits[0] <= now - longest:
+                hits.popleft()
+            for limit, seconds in windows:
+                if sum(1 for t in hits if t > now - seconds) >= limit:
+                    return False
+            hits.append(now)
+            return True
+
+
+class SandboxServer:
+    """Both APIs on one port. Use as a context manager in tests::
+
+        with SandboxServer() as sandbox:
+            client = make_client(sandbox.accurate_config())
+    """
+
+    def __init__(self, host="127.0.0.1", port=0, webhook_url=None, rate_limits=False):
+        from .accurate import AccurateApp
+        from .jurnal import JurnalApp
+
+        self.host = host
+        self.port = port
+        self.webhook_url = webhook_url
+        self.rate_limits = rate_limits
+        self.clock_offset = 0.0  # seconds added to the server's clock
+        self.faults = FaultQueue()
+        self.lock = threading.RLock()
+        self.request_count = collections.Counter()
+        self.webhook_log = []
+        self._limits = _Limits()
+        self.apps = [AccurateApp(self), JurnalApp(self)]
+        self._httpd = None
+        self._thread = None
+
+    # --- lifecycle ---------------------------------------------------------
+    @property
+    def url(self):
+        return "http://%s:%s" % (self.host, self.port)
+
+    def start(self):
+        handler = type("Handler", (_Handler,), {"sandbox": self})
+        self._httpd = ThreadingHTTPServer((self.host, self.port), handler)
+        self._httpd.daemon_threads = True
+        self.port = self._httpd.server_address[1]
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name="sandbox", daemon=True)
+        self._thread.start()
+        return self
+
+    def serve_forever(self):
+        self.start()
+        try:
+            self._thread.join()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.stop()
+
+    def stop(self):
+        if self._httpd:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    # --- helpers for tests and the admin endpoint --------------------------
+    def now(self):
+        return time.time() + self.clock_offset
+
+    def app(self, name):
+        return next(a for a in self.apps if a.name == name)
+
+    def reset(self):
+        with self.lock:
+            for app in self.apps:
+                app.reset()
+            self.faults.clear()
+            self.request_count.clear()
+            self.webhook_log.clear()
+
+    def add_fault(self, kind, **kwargs):
+        self.faults.add(kind, **kwargs)
+
+    def accurate_config(self, **kwargs):
+        return self.app("accurate").client_config(**kwargs)
+
+    def jurnal_config(self, **kwargs):
+        return self.app("jurnal").client_config(**kwargs)
+
+    def send_webhook(self, body):
+        """POST ``body`` to the configured webhook URL from a thread, as the
+        real service does after a document is saved."""
+        url = self.webhook_url
+        if not url:
+            return
+
+        def deliver():
+            try:
+                resp = requests.post(url, json=body, timeout=10)
+                status = resp.status_code
+            except requests.RequestException as exc:
+                status = "error: %s" % exc
+            self.webhook_log.append({"url": url, "body": body, "status": status})
+
+        threading.Thread(target=deliver, daemon=True).start()
+
+    # --- request handling --------------------------------------------------
+    def handle(self, request):
+        """Returns a Response, or a fault kind the handler must act on."""
+        if request.path.startswith("/_sandbox"):
+            return self._admin(request)
+        app = next((a for a in self.apps if request.path.startswith(a.prefixes)), None)
+        if app is None:
+            return Response(404, "Not found")
+        request.provider = app.name
+        self.request_count[app.name] += 1
+        if self.rate_limits:
+            key = app.credential_key(request)
+            if key and not self._limits.allow(app.name, key):
+                return app.rate_limited_response()
+        with self.lock:
+            return app.dispatch(request)
+
+    def _admin(self, request):
+        path = request.path[len("/_sandbox"):]
+        body = request.json() or {}
+        if path == "/reset" and request.method == "POST":
+            self.reset()
+            return Response(200, {"ok": True})
+        if path == "/faults" and request.method == "POST":
+            try:
+                self.add_fault(**body)
+            except (TypeError, ValueError) as exc:
+                return Response(400, {"error": str(exc)})
+            return Response(200, {"ok": True, "pending": self.faults.pending()})
+        if path == "/config" and request.method == "POST":
+            for key in ("webhook_url", "rate_limits", "clock_offset"):
+                if key in body:
+                    setattr(self, key, body[key])
+            return Response(200, {"ok": True})
+        if path.startswith("/state/") and request.method == "GET":
+            provider, _sep, kind = path[len("/state/"):].partition("/")
+            with self.lock:
+                return Response(200, self.app(provider).dump(kind or None))
+        if path.startswith("/purchases/") and request.method == "POST":
+            with self.lock:
+                return Response(200, self.app(path[len("/purchases/"):]).create_purchase(body))
+        if path == "/stats":
+            return Response(200, {"requests": dict(self.request_count), "webhooks": self.webhook_log})
+        return Response(404, {"error": "unknown admin endpoint"})
+
+
+class _Handler(BaseHTTPRequestHandler):
+    sandbox = None
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt, *args):  # quiet by default; -v shows them
+        _logger.debug("%s " + fmt, self.address_string(), *args)
+
+    def _serve(self):
+        parts = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        request = Request(self.command, parts.path, parts.query,
+                          {k.lower(): v for k, v in self.headers.items()}, body)
+        fault = None
+        if not request.path.startswith("/_sandbox"):
+            app = next((a for a in self.sandbox.apps if request.path.startswith(a.prefixes)), None)
+            request.provider = app.name if app else ""
+            fault = self.sandbox.faults.take(request)
+        if fault and fault.kind == "reset":
+            return self._drop()
+        if fault and fault.kind in ("429", "500", "502", "503", "html"):
+            return self._send(self._fault_response(fault, request))
+        if fault and fault.kind == "latency":
+            time.sleep(fault.seconds)
+        try:
+            response = self.sandbox.handle(request)
+        except Exception:  # noqa: BLE001 - a sandbox bug must still answer
+            _logger.exception("sandbox handler failed")
+            response = Response(500, "<html><body>Internal Server Error</body></html>",
+                                {"Content-Type": "text/html"})
+        if fault and fault.kind == "commit_drop":
+            return self._drop()
+        if fault and fault.kind == "timeout":
+            time.sleep(fault.seconds or 3.0)
+        self._send(response)
+
+    def _fault_response(self, fault, request):
+        if fault.kind == "html":
+            return Response(502, "<html><head><title>502 Bad Gateway</title></head>"
+                                 "<body><h1>502 Bad Gateway</h1></body></html>",
+                            {"Content-Type": "text/html"})
+        if fault.kind == "429":
+            app = self.sandbox.app(request.provider)
+            return app.rate_limited_response()
+        return Response(int(fault.kind), "<html><body><h1>%s</h1>Service unavailable</body></html>"
+                        % fault.kind, {"Content-Type": "text/html"})
+
+    def _send(self, response):
+        data = response.encode()
+        try:
+            self.send_response(response.status)
+            for key, value in response.headers.items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def _drop(self):
+        """Close the socket abruptly (RST), answering nothing."""
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        except OSError:
+            pass
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
+
+
+def dumps(value):
+    return json.dumps(value, indent=2, default=str)
