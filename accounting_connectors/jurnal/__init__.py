@@ -1,0 +1,1 @@
+"""Jurnal (Mekari Jurnal) connector: HMAC auth, mapping, client."""

@@ -1,14 +1,273 @@
 """Imitation of Jurnal behind the Mekari API gateway (and the legacy path).
 
-SKELETON: to be completed (see the connector issue)."""
+Checks the gateway's HMAC exactly (401 ``{"message":"Unauthorized"}`` with
+``server: Mekari``), serves the resources the connector uses with Jurnal's
+status codes, wrappers, list envelopes and error shapes, and keeps stock and
+invoice balances (see :mod:`.jurnal_store` and :mod:`.jurnal_docs`).
+"""
+
+import hmac
+from email.utils import parsedate_to_datetime
+from urllib.parse import unquote
 
 from ..client import ConnectionConfig
-from .base import ProviderApp
+from ..jurnal import auth
+from . import jurnal_docs as docs
+from .base import ProviderApp, Response, route
+from .jurnal_store import JurnalError, JurnalStore, invalid, money
+
+CLIENT_ID = "sandbox-jurnal-client"
+CLIENT_SECRET = "sandbox-jurnal-secret-5f2c9a"
+API_KEY = "sandbox-jurnal-apikey-77d1e0"
+BASE = r"/(?:public/jurnal|core)/api/v1/"
+EXT = r"(?:\.json)?"
+
+#: resource -> (singular key, dump kind, create status, batch status, ids accepted by GET /{id})
+RESOURCES = {
+    "customers": ("customer", "customer", 201, 200, ("id",)),
+    "vendors": ("vendor", "vendor", 201, 200, ("id", "custom_id")),
+    "products": ("product", "item", 201, 200, ("id", "custom_id")),
+    "warehouses": ("warehouse", "warehouse", 200, None, ("id", "custom_id")),
+    "accounts": ("account", "account", 201, None, ("id", "custom_id")),
+    "sales_invoices": ("sales_invoice", "sales_invoice", 201, 201, ("id",)),
+    "receive_payments": ("receive_payment", "sales_receipt", 201, 200, ("id", "custom_id")),
+    "sales_returns": ("sales_return", "sales_return", 201, None, ("id", "custom_id")),
+    "warehouse_transfers": ("warehouse_transfer", "item_transfer", 200, None, ("id", "transaction_no")),
+    "stock_adjustments": ("stock_adjustment", "item_adjustment", 201, None, ("id",)),
+    "bank_transfers": ("bank_transfer", "bank_transfer", 200, 200, ("id", "custom_id")),
+    "journal_entries": ("journal_entry", "journal_entry", 201, 200, ("id", "custom_id")),
+    "purchase_invoices": ("purchase_invoice", "purchase_invoice", 201, None, ("id",)),
+    "purchase_returns": ("purchase_return", "purchase_return", 200, None, ("id", "custom_id")),
+}
+RES = "(?P<res>%s)" % "|".join(RESOURCES)
+BUILDERS = {
+    "sales_invoices": docs.sales_invoice, "receive_payments": docs.receive_payment,
+    "sales_returns": docs.sales_return, "warehouse_transfers": docs.warehouse_transfer,
+    "stock_adjustments": docs.stock_adjustment, "bank_transfers": docs.bank_transfer,
+    "journal_entries": docs.journal_entry,
+}
+
+
+def public(value):
+    """Drop the store's private keys (``_qty``...) from an answer."""
+    if isinstance(value, dict):
+        return {k: public(v) for k, v in value.items() if not k.startswith("_")}
+    if isinstance(value, list):
+        return [public(v) for v in value]
+    return value
+
+
+def unauthorized():
+    return Response(401, {"message": "Unauthorized"}, {"server": "Mekari"})
 
 
 class JurnalApp(ProviderApp):
     name = "jurnal"
     prefixes = ("/public/jurnal/", "/core/api/")
 
+    def __init__(self, server):
+        self.client_id, self.client_secret, self.api_key = CLIENT_ID, CLIENT_SECRET, API_KEY
+        self.store = JurnalStore(server.now)
+        super().__init__(server)
+
     def client_config(self, **kwargs):
-        return ConnectionConfig(provider="jurnal", base_url=self.server.url, **kwargs)
+        values = dict(provider="jurnal", base_url=self.server.url, auth_method="hmac",
+                      client_id=self.client_id, client_secret=self.client_secret, api_key=self.api_key)
+        values.update(kwargs)
+        return ConnectionConfig(**values)
+
+    def reset(self):
+        self.store.reset()
+
+    def credential_key(self, request):
+        if request.path.startswith("/core/"):
+            return request.headers.get("apikey")
+        fields = auth.parse_authorization(request.headers.get("authorization"))
+        return fields and fields["username"]
+
+    # --- authentication -------------------------------------------------------
+    def authenticate(self, request):
+        """None when the caller is who it says, else the gateway's refusal."""
+        if request.path.startswith("/core/"):
+            if hmac.compare_digest(request.headers.get("apikey", ""), self.api_key):
+                return None
+            return Response(403, {"message": "Invalid authentication credentials"})
+        fields = auth.parse_authorization(request.headers.get("authorization"))
+        date_value = request.headers.get("date", "")
+        if (not fields or fields["username"] != self.client_id or fields["algorithm"] != "hmac-sha256"
+                or fields["headers"] != "date request-line" or not date_value):
+            return unauthorized()
+        try:
+            sent = parsedate_to_datetime(date_value).timestamp()
+        except (TypeError, ValueError):
+            return unauthorized()
+        if abs(self.server.now() - sent) > auth.MAX_SKEW:
+            return unauthorized()
+        # the request line is signed with its query string, exactly as sent
+        expected = auth.signature(self.client_secret, date_value, request.method, request.path_with_query)
+        if not hmac.compare_digest(expected, fields["signature"]):
+            return unauthorized()
+        return None
+
+    def dispatch(self, request):
+        refusal = self.authenticate(request)
+        if refusal:
+            return refusal
+        snap = self.store.snapshot() if request.method != "GET" else None
+        try:
+            response = super().dispatch(request)
+        except JurnalError as exc:
+            if snap is not None:
+                self.store.restore(snap)
+            return Response(exc.status, exc.body)
+        response.body = public(response.body)
+        return response
+
+    def not_found(self, request):
+        return Response(404, {"errors": "Not Found"})
+
+    # --- routes ----------------------------------------------------------------
+    @route("GET", BASE + RES + EXT)
+    def list_records(self, request, res):
+        return Response(200, self.store.listing(res, request.args))
+
+    @route("GET", BASE + RES + r"/(?P<ident>[^/]+?)" + EXT)
+    def show(self, request, res, ident):
+        singular, _kind, _c, _b, by = RESOURCES[res]
+        ident, args = unquote(ident), request.args
+        if res == "stock_adjustments" and args.get("search_by") == "transaction_no":
+            by = ("transaction_no",)
+        rec = self.store.get(res, ident, by=by)
+        if not rec or rec.get("deleted_at"):
+            return Response(422, {"errors": "Unprocessable Entity"})
+        return Response(200, {singular: rec})
+
+    @route("POST", BASE + RES + EXT)
+    def create(self, request, res):
+        singular, _kind, status, _b, _by = RESOURCES[res]
+        payload = self._payload(request, singular)
+        self.store.check_unique(res, payload)
+        return Response(status, {singular: self._build(res, payload)})
+
+    @route("POST", BASE + RES + r"/batch_create" + EXT)
+    def batch_create(self, request, res):
+        singular, _kind, _s, status, _by = RESOURCES[res]
+        rows = (request.json() or {}).get(res)
+        if status is None or not isinstance(rows, list) or not rows:
+            invalid("%s can't be blank" % res)
+        if len(rows) > 100:
+            invalid("Maximum 100 %s per batch" % res.replace("_", " "))
+        out = []
+        for row in rows:  # custom_id is NOT checked here, as on the real service
+            snap = self.store.snapshot()
+            try:
+                rec = self._build(res, (row or {}).get(singular) or {})
+                out.append({singular: {"status": 201, "content": rec}})
+            except JurnalError as exc:
+                self.store.restore(snap)
+                out.append({singular: {"status": exc.status, "content": exc.body}})
+        return Response(status, {res: out})
+
+    @route("PATCH", BASE + r"(?P<res>customers|products)/(?P<ident>[^/]+?)" + EXT)
+    def update(self, request, res, ident):
+        singular = RESOURCES[res][0]
+        rec = self.store.get(res, unquote(ident), by=RESOURCES[res][4])
+        if not rec:
+            return Response(422, {"errors": "Unprocessable Entity"})
+        payload = self._payload(request, singular)
+        fresh = self._master(res, dict(payload, custom_id=payload.get("custom_id", rec.get("custom_id"))),
+                             existing=rec)
+        rec.update({k: v for k, v in fresh.items() if k not in ("id", "created_at")})
+        rec["updated_at"] = self.store.now_iso()
+        return Response(200, {singular: rec})
+
+    # --- building records -------------------------------------------------------
+    def _payload(self, request, singular):
+        body = request.json()
+        payload = body.get(singular) if isinstance(body, dict) else None
+        if not isinstance(payload, dict):
+            invalid("param is missing or the value is empty: %s" % singular, status=400)
+        return payload
+
+    def _build(self, res, payload):
+        if res in BUILDERS:
+            rec = BUILDERS[res](self.store, payload)
+        else:
+            rec = self._master(res, payload)
+        return self.store.add(res, rec)
+
+    def _master(self, res, payload, existing=None):
+        """Customers, vendors, products, warehouses, accounts."""
+        store = self.store
+        if res in ("customers", "vendors"):
+            name = payload.get("display_name") or (existing or {}).get("display_name")
+            if not name:
+                invalid("Display name can't be blank", field="display_name")
+            other = store.get(res, name, by=("display_name",))
+            if other and other is not existing:
+                invalid("Display name has already been taken", field="display_name")
+            ar = payload.get("default_ar_account_name") or "Piutang Usaha"
+            return dict({k: v for k, v in payload.items() if not k.endswith("_account_name")},
+                        display_name=name, source="apikey",
+                        default_ar_account=store.account_ref(ar),
+                        default_ap_account=store.account_ref(payload.get("default_ap_account_name")
+                                                             or "Hutang Usaha"))
+        if res == "products":
+            merged = dict(existing or {}, **payload)
+            for key in ("name", "unit_name", "product_code"):
+                if not merged.get(key):
+                    invalid("%s can't be blank" % key.replace("_", " ").capitalize(), field=key)
+            other = store.get("products", merged["product_code"], by=("product_code",))
+            if other and other is not existing:
+                invalid("Product code has already been taken", field="product_code")
+            tracked = str(merged.get("track_inventory", "false")).lower() == "true"
+            for key in ("sell_account_name", "buy_account_name", "inventory_asset_account_name"):
+                if payload.get(key):
+                    store.account(payload[key], field=key)
+            return dict(merged, track_inventory=tracked, source="apikey",
+                        unit={"id": 1, "name": merged["unit_name"]},
+                        sell_price_per_unit=money(merged.get("sell_price_per_unit") or 0),
+                        buy_price_per_unit=money(merged.get("buy_price_per_unit") or 0))
+        if res == "warehouses":
+            if not payload.get("name"):
+                invalid("Name can't be blank", field="name")
+            return {"name": payload["name"], "code": payload.get("code") or "",
+                    "custom_id": payload.get("custom_id"), "address": payload.get("address")}
+        if res == "accounts":
+            if not payload.get("name"):
+                invalid("Name can't be blank", field="name")
+            return {"name": payload["name"], "number": payload.get("number") or "",
+                    "category": payload.get("category_name") or "Cash & Bank",
+                    "custom_id": payload.get("custom_id")}
+        invalid("Not supported by the sandbox: POST %s" % res, status=404)
+
+    # --- admin and inspection -------------------------------------------------------
+    def create_purchase(self, payload):
+        """Admin: ``{"purchase_invoice": {...}}`` or ``{"purchase_return": {...}}``
+        as a person would enter it in Jurnal (the vendor is created if new)."""
+        res = "purchase_returns" if "purchase_return" in payload else "purchase_invoices"
+        body = payload.get(RESOURCES[res][0]) or {}
+        snap = self.store.snapshot()
+        try:
+            if res == "purchase_invoices" and body.get("person_name") and not self.store.get(
+                    "vendors", body["person_name"], by=("display_name",)):
+                self.store.add("vendors", {"display_name": body["person_name"]})
+            builder = docs.purchase_return if res == "purchase_returns" else docs.purchase_invoice
+            return public(self.store.add(res, builder(self.store, body)))
+        except JurnalError as exc:
+            self.store.restore(snap)
+            return {"error": exc.body}
+
+    def dump(self, kind=None):
+        store = self.store
+        out = {meta[1]: public(list(store.tables[res].values())) for res, meta in RESOURCES.items()}
+        names = {w["id"]: w["name"] for w in store.tables["warehouses"].values()}
+        stock = {}
+        for (pid, wid), qty in store.stock.items():
+            code = store.tables["products"][pid]["product_code"]
+            stock.setdefault(code, {})[names[wid]] = money(qty)
+        out["stock"] = stock
+        accounts = store.tables["accounts"]
+        out["balance"] = {accounts[aid]["name"]: money(v) for aid, v in store.balances.items()}
+        return out.get(kind, {}) if kind else out
+

@@ -1,0 +1,329 @@
+"""Documents -> Jurnal request bodies, and Jurnal purchases -> documents.
+
+Pure functions: whatever needs a look-up (an account number's name, a
+product's name, an invoice line id) is resolved by the client and passed in.
+Every create carries ``custom_id`` = our reference (the idempotency key) and
+``transaction_no`` = our reference where Jurnal numbers the record, so the
+accountant finds the POS number in Jurnal and a repeat is refused twice over.
+Money is emitted exactly: an integral Decimal as a JSON integer (the swagger
+types amounts as integers), anything else as its exact decimal string,
+never a float.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from ..documents import ZERO, PurchaseDocument, PurchaseLine
+from ..errors import ValidationError
+
+HUNDRED = Decimal("100")
+
+
+def num(value):
+    """Exact JSON value of a Decimal: int when integral, else a string."""
+    value = Decimal(value or 0)
+    if value == value.to_integral_value():
+        return int(value)
+    return format(value.normalize(), "f")
+
+
+def iso(day):
+    """YYYY-MM-DD: what sales invoices, payments and returns document."""
+    return day.isoformat() if day else date.today().isoformat()
+
+
+def dmy(day, sep="/"):
+    """DD/MM/YYYY: what warehouse transfers and stock adjustments document."""
+    day = day or date.today()
+    return day.strftime(f"%d{sep}%m{sep}%Y")
+
+
+def _drop_empty(body):
+    return {k: v for k, v in body.items() if v not in ("", None, [])}
+
+
+# --- master data ----------------------------------------------------------
+def customer(doc, options=None):
+    options = options or {}
+    address = ", ".join(p for p in (doc.street, doc.city, doc.zip, doc.country) if p)
+    body = _drop_empty({
+        "display_name": doc.name or doc.reference,
+        "email": doc.email,
+        "phone": doc.phone,
+        "billing_address": address,
+        "address": address,
+        "tax_no": doc.vat,
+        "default_ar_account_name": options.get("ar_account_name"),
+        "default_ap_account_name": options.get("ap_account_name"),
+        "source": "api",
+        "custom_id": doc.reference,
+    })
+    return {"customer": body}
+
+
+def product(doc, options=None):
+    options = options or {}
+    tracked = doc.item_type == "inventory"
+    body = _drop_empty({
+        "name": doc.name or doc.reference,
+        "product_code": doc.reference,
+        "unit_name": doc.unit or "PCS",
+        "custom_id": doc.reference,
+        "description": doc.barcode and "Barcode %s" % doc.barcode,
+        "is_sold": True,
+        "is_bought": True,
+        # the swagger types prices as strings here
+        "sell_price_per_unit": str(num(doc.sale_price)),
+        "buy_price_per_unit": str(num(doc.cost_price)),
+        "sell_account_name": options.get("sell_account_name"),
+        "buy_account_name": options.get("buy_account_name"),
+        "track_inventory": "true" if tracked else "false",
+        "inventory_asset_account_name": tracked and options.get("inventory_account_name") or None,
+    })
+    return {"product": body}
+
+
+# --- sales ------------------------------------------------------------------
+def _discount_percent(line):
+    """Jurnal's line discount is a percent; ours is money for the line."""
+    gross = line.quantity * line.unit_price
+    if not line.discount_amount:
+        return None
+    if not gross:
+        raise ValidationError("Line %s has a discount but no amount to discount." % line.item_ref)
+    percent = line.discount_amount * HUNDRED / gross
+    # exact when it terminates; otherwise 10 places (far below 1 rupiah on any real line)
+    return num(percent.quantize(Decimal("1e-10")))
+
+
+def _tax_name(rate, options):
+    if not rate:
+        return None
+    names = {Decimal(str(k)): v for k, v in (options.get("tax_names") or {"11": "PPN"}).items()}
+    try:
+        return names[Decimal(rate)]
+    except (KeyError, InvalidOperation):
+        raise ValidationError("No Jurnal tax is mapped for a rate of %s%%; add it to the connection's "
+                              "tax mapping." % num(rate))
+
+
+def _warehouse(lines, fallback=""):
+    names = {line.warehouse for line in lines if getattr(line, "warehouse", "")}
+    if len(names) > 1:
+        raise ValidationError("Jurnal keeps one warehouse per document; these lines use %s."
+                              % ", ".join(sorted(names)))
+    return names.pop() if names else fallback
+
+
+def sales_invoice(doc, person_name, options=None):
+    options = options or {}
+    lines = []
+    for line in doc.lines:
+        lines.append(_drop_empty({
+            "product_code": line.item_ref,
+            "description": line.description,
+            "quantity": num(line.quantity),
+            "rate": num(line.unit_price),
+            "discount": _discount_percent(line),
+            "line_tax_name": _tax_name(line.tax_rate, options),
+        }))
+    if not lines:
+        raise ValidationError("The invoice %s has no lines." % doc.reference)
+    body = {
+        "transaction_date": iso(doc.date),
+        "due_date": iso(doc.due_date or doc.date),
+        "person_name": person_name,
+        "transaction_no": doc.reference,
+        "custom_id": doc.reference,
+        "memo": doc.description,
+        "warehouse_name": _warehouse(doc.lines, options.get("warehouse_name", "")),
+        "use_tax_inclusive": bool(doc.tax_included),
+        "transaction_lines_attributes": lines,
+    }
+    if doc.rounding_amount:
+        _add_rounding(body, doc, options)
+    return {"sales_invoice": _drop_empty(body)}
+
+
+def _add_rounding(body, doc, options):
+    """Cash rounding: a rounding down is a withholding (a debit on the
+    rounding account that lowers the receivable); a rounding up is a line of
+    the configured rounding product (Jurnal has no free account line)."""
+    if doc.rounding_amount < ZERO:
+        if not doc.rounding_account:
+            raise ValidationError("The invoice %s has a rounding but no rounding account." % doc.reference)
+        body.update(witholding_account_name=doc.rounding_account, witholding_type="value",
+                    witholding_value=num(-doc.rounding_amount))
+        return
+    code = options.get("rounding_product_code")
+    if not code:
+        raise ValidationError("The invoice %s is rounded up by %s but the connection names no "
+                              "rounding product for Jurnal." % (doc.reference, num(doc.rounding_amount)))
+    body["transaction_lines_attributes"].append(
+        {"product_code": code, "quantity": 1, "rate": num(doc.rounding_amount), "description": "Rounding"})
+
+
+def receive_payment(doc, deposit_to_name, options=None):
+    options = options or {}
+    records = [{"transaction_no": line.invoice_ref, "amount": num(line.amount)} for line in doc.lines]
+    if not records:
+        raise ValidationError("The payment %s pays no invoice." % doc.reference)
+    return {"receive_payment": _drop_empty({
+        "transaction_date": iso(doc.date),
+        "records_attributes": records,
+        "custom_id": doc.reference,
+        "payment_method_name": options.get("payment_method_name", "Cash"),
+        "is_draft": False,
+        "deposit_to_name": deposit_to_name,
+        "memo": doc.description,
+    })}
+
+
+def sales_return(doc, return_lines, options=None):
+    """``return_lines``: ``[(resolved line key dict, quantity)]`` where the key
+    is ``{"transaction_line_id": id}`` or ``{"product_name": name}``."""
+    if not doc.invoice_ref:
+        raise ValidationError("Jurnal records a sales return only against an invoice; the return %s "
+                              "names none." % doc.reference)
+    lines = [dict(key, return_quantity=num(qty)) for key, qty in return_lines]
+    return {"sales_return": _drop_empty({
+        "transaction_date": iso(doc.date),
+        "invoice_no": doc.invoice_ref,
+        "transaction_no": doc.reference,
+        "custom_id": doc.reference,
+        "warehouse_name": _warehouse(doc.lines),
+        "memo": doc.description,
+        "transaction_return_lines_attributes": lines,
+    })}
+
+
+# --- inventory and money movements ----------------------------------------
+def warehouse_transfer(doc, from_name, to_name, product_names):
+    lines = [{"product_name": product_names[line.item_ref], "quantity": num(line.quantity)}
+             for line in doc.lines]
+    return {"warehouse_transfer": _drop_empty({
+        "from_warehouse_name": from_name,
+        "to_warehouse_name": to_name,
+        "transaction_date": dmy(doc.date),
+        "transaction_no": doc.reference,
+        "custom_id": doc.reference,
+        "memo": doc.description,
+        "warehouse_transfer_lines_attributes": lines,
+    })}
+
+
+def stock_adjustment(doc, account_name, product_names, options=None):
+    """Stock In/Out (``maintain_actual`` false): only ``difference`` is read."""
+    options = options or {}
+    lines = []
+    for line in doc.lines:
+        diff = line.quantity if line.direction == "in" else -line.quantity
+        entry = {"product_name": product_names[line.item_ref], "difference": num(diff)}
+        if line.direction == "in" and line.unit_cost:
+            entry.update(use_custom_average_price=True, average_price=num(line.unit_cost))
+        lines.append(entry)
+    return {"stock_adjustment": _drop_empty({
+        "stock_adjustment_type": "General",
+        "transaction_no": doc.reference,
+        "custom_id": doc.reference,
+        "warehouse_name": _warehouse(doc.lines, options.get("warehouse_name", "")),
+        "account_name": account_name,
+        "date": dmy(doc.date),
+        "memo": doc.description,
+        "maintain_actual": False,
+        "lines_attributes": lines,
+    })}
+
+
+def bank_transfer(doc, from_name, to_name):
+    """A plain transfer; with a fee, see :func:`fee_journal_entry`."""
+    return {"bank_transfer": _drop_empty({
+        "refund_from_name": from_name,
+        "deposit_to_name": to_name,
+        "transaction_date": iso(doc.date),
+        "transaction_no": doc.reference,
+        "custom_id": doc.reference,
+        "memo": doc.description,
+        "transfer_amount": num(doc.amount),
+    })}
+
+
+def fee_journal_entry(doc, from_name, to_name, fee_name):
+    """A payout with a fee kept by the provider: Jurnal's bank transfer has
+    no fee, so one balanced journal entry books both legs atomically."""
+    net = doc.amount - doc.fee
+    lines = [{"account_name": to_name, "debit": num(net)},
+             {"account_name": fee_name, "debit": num(doc.fee)},
+             {"account_name": from_name, "credit": num(doc.amount)}]
+    return {"journal_entry": _drop_empty({
+        "transaction_date": iso(doc.date),
+        "transaction_no": doc.reference,
+        "custom_id": doc.reference,
+        "memo": doc.description,
+        "transaction_account_lines_attributes": lines,
+    })}
+
+
+# --- inbound purchases --------------------------------------------------------
+def parse_date(value):
+    """Jurnal answers DD/MM/YYYY (sometimes YYYY-MM-DD or DD-MM-YYYY)."""
+    if not value:
+        return None
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(value[:10], fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def dec(value):
+    try:
+        return Decimal(str(value)) if value not in (None, "") else ZERO
+    except InvalidOperation:
+        return ZERO
+
+
+def _person(data):
+    person = data.get("person") or {}
+    name = person.get("display_name") or person.get("name") or ""
+    return str(person.get("id") or ""), name
+
+
+def purchase_invoice(data):
+    """A ``purchase_invoice`` object -> PurchaseDocument (item_ref = product code)."""
+    vendor_id, vendor_name = _person(data)
+    warehouse = (data.get("warehouse") or {}).get("name") or ""
+    lines = []
+    for line in data.get("transaction_lines_attributes") or []:
+        prod = line.get("product") or {}
+        lines.append(PurchaseLine(item_ref=prod.get("code") or prod.get("name") or "",
+                                  quantity=dec(line.get("quantity")), unit_price=dec(line.get("rate")),
+                                  warehouse=warehouse, unit=(line.get("unit") or {}).get("name", "")))
+    return PurchaseDocument(
+        reference=data.get("transaction_no") or "", doc_type="invoice", remote_id=str(data.get("id")),
+        vendor_ref=vendor_id, vendor_name=vendor_name, date=parse_date(data.get("transaction_date")),
+        lines=lines, total=dec(data.get("original_amount")), deleted=bool(data.get("deleted_at")))
+
+
+def purchase_return(data, invoice=None):
+    """A ``purchase_return`` object -> PurchaseDocument. Return lines name only
+    the invoice line, so the invoice (when given) supplies product codes."""
+    vendor_id, vendor_name = _person(data)
+    warehouse = (data.get("warehouse") or {}).get("name") or ""
+    codes = {}
+    for line in (invoice or {}).get("transaction_lines_attributes") or []:
+        prod = line.get("product") or {}
+        codes[line.get("id")] = prod.get("code") or prod.get("name") or ""
+    lines = []
+    for line in data.get("transaction_return_lines_attributes") or []:
+        orig = line.get("transaction_line") or {}
+        ref = codes.get(line.get("transaction_line_id")) or orig.get("product") or ""
+        lines.append(PurchaseLine(item_ref=ref, quantity=dec(line.get("return_quantity")),
+                                  unit_price=dec(orig.get("rate")), warehouse=warehouse,
+                                  unit=orig.get("unit") or ""))
+    return PurchaseDocument(
+        reference=data.get("transaction_no") or "", doc_type="return", remote_id=str(data.get("id")),
+        vendor_ref=vendor_id, vendor_name=vendor_name, date=parse_date(data.get("transaction_date")),
+        lines=lines, invoice_ref=data.get("invoice_no") or "", total=dec(data.get("return_amount")),
+        deleted=bool(data.get("deleted_at")))
