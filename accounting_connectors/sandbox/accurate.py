@@ -1,14 +1,369 @@
-"""Imitation of Accurate Online (account layer and data layer).
+"""Imitation of Accurate Online: account layer, OAuth, data layer.
 
-SKELETON: to be completed (see the connector issue)."""
+Auth is checked as accurate-notes.md section 1 says; state and business
+validation live in :mod:`.accurate_store`. Test hooks: :meth:`move_host`
+(answer 308 from the old host), :meth:`expire_session`,
+:meth:`expire_access_token`, :meth:`revoke_api_token`.
+"""
 
+import base64
+import hmac
+import uuid
+from datetime import datetime, timedelta
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+from ..accurate import auth
+from ..accurate.mapping import dumps, loads
 from ..client import ConnectionConfig
-from .base import ProviderApp
+from .accurate_store import MODULES, AccurateStore, Refused, saved_text
+from .base import ProviderApp, Response, route
+
+API_TOKEN = "aat.eyJkIjo5NjQwMCwiYW4iOiJTYW5kYm94In0.c2FuZGJveC10b2tlbi0x"
+SIGNATURE_SECRET = "sandbox-signature-secret-7f3a9c"
+CLIENT_ID = "sandbox-oauth-client"
+CLIENT_SECRET = "sandbox-oauth-client-secret-51d2"
+AUTH_CODE = "sandbox-auth-code"
+DATABASE = {"id": 96400, "alias": "Toko Sandbox", "trial": True, "expired": False}
+MAX_SKEW = 600  # seconds (the API-token PDF)
+BULK_MAX = 100
+
+
+def envelope(status, s, d, **extra):
+    """A JSON Response with Decimals written as exact numbers, like Accurate."""
+    body = dict({"s": s, "d": d}, **extra)
+    return Response(status, dumps(body), {"Content-Type": "application/json"})
+
+
+def fail(messages, status=200):
+    return envelope(status, False, [messages] if isinstance(messages, str) else messages)
 
 
 class AccurateApp(ProviderApp):
     name = "accurate"
     prefixes = ("/api/", "/accurate/", "/oauth/")
 
+    def reset(self):
+        self.store = AccurateStore(self.server.now)
+        if not hasattr(self, "access_token"):  # credentials survive a reset
+            self.access_token = "sandbox-access-" + uuid.uuid4().hex
+            self.refresh_token = "sandbox-refresh-" + uuid.uuid4().hex
+            self.session = str(uuid.uuid4())
+        self.api_token_revoked = False
+        self.data_host = None  # None: any host; else requests elsewhere get 308
+
     def client_config(self, **kwargs):
-        return ConnectionConfig(provider="accurate", base_url=self.server.url, **kwargs)
+        values = {"provider": "accurate", "base_url": self.server.url, "auth_method": "api_token",
+                  "api_token": API_TOKEN, "signature_secret": SIGNATURE_SECRET}
+        if kwargs.get("auth_method") == "oauth":
+            values.update(api_token="", signature_secret="", oauth_client_id=CLIENT_ID,
+                          oauth_client_secret=CLIENT_SECRET, access_token=self.access_token,
+                          refresh_token=self.refresh_token, database_id=str(DATABASE["id"]))
+        values.update(kwargs)
+        return ConnectionConfig(**values)
+
+    # --- test hooks -------------------------------------------------------------
+    def move_host(self, new_host):
+        self.data_host = new_host.rstrip("/")
+
+    def expire_session(self):
+        self.session = str(uuid.uuid4())
+
+    def expire_access_token(self):
+        self.access_token = "sandbox-access-" + uuid.uuid4().hex
+
+    def revoke_api_token(self, revoked=True):
+        self.api_token_revoked = revoked
+
+    # --- ProviderApp --------------------------------------------------------------
+    def credential_key(self, request):
+        header = request.headers.get("authorization", "")
+        return header[7:] if header.startswith("Bearer ") else None
+
+    def rate_limited_response(self):
+        return Response(429, {"s": False, "d": ["Terlalu banyak request, silakan coba lagi sebentar lagi"]},
+                        {"Retry-After": "1"})
+
+    def dump(self, kind=None):
+        if kind == "stock":
+            return self._stock()
+        kinds = {k.replace("-", "_"): k for k in MODULES}
+        if kind:
+            module = kinds.get(kind)
+            if module is None:
+                return {"error": "unknown kind %r; one of %s" % (kind, ", ".join(sorted(kinds)))}
+            return [self.store.view(module, r) for r in self.store.records[module].values()]
+        out = {k: self.dump(k) for k in kinds}
+        out["stock"] = self._stock()
+        return out
+
+    def _stock(self):
+        out = {}
+        for (item_no, warehouse), qty in sorted(self.store.stock.items()):
+            out.setdefault(item_no, {})[warehouse] = qty
+        return out
+
+    def create_purchase(self, payload):
+        module = "purchase-return" if (payload or {}).get("type") == "return" else "purchase-invoice"
+        try:
+            record = self.store.save(module, payload or {})
+        except Refused as exc:
+            return {"s": False, "d": [exc.text()]}
+        self._notify(module, record)
+        return self.store.view(module, record)
+
+    def _notify(self, module, record):
+        kind = module.upper().replace("-", "_")
+        prefix = "purchaseInvoice" if module == "purchase-invoice" else "purchaseReturn"
+        self.server.send_webhook([{"uuid": str(uuid.uuid4()), "type": kind, "databaseId": DATABASE["id"],
+                                   "data": [{prefix + "Id": record["id"], prefix + "No": record["number"],
+                                             "action": "WRITE"}]}])
+
+    # --- auth ---------------------------------------------------------------------
+    def _lang(self, request):
+        return request.headers.get("x-language-profile", "ID")
+
+    def _check_auth(self, request, layer):
+        """None when allowed, else the provider's 401 answer."""
+        header = request.headers.get("authorization", "")
+        if not header.startswith("Bearer ") or not header[7:].strip():
+            return fail("Unauthorized", 401)
+        token = header[7:].strip()
+        if token.startswith("aat."):
+            return self._check_api_token(request, token)
+        if not hmac.compare_digest(token, self.access_token):
+            return Response(401, {"error": "invalid_token", "error_description": "Invalid access token"})
+        if layer == "data" and request.headers.get("x-session-id") != self.session:
+            return fail("Data Session Key tidak tepat", 401)
+        return None
+
+    def _check_api_token(self, request, token):
+        if token != API_TOKEN or self.api_token_revoked:
+            return fail("Invalid or Revoked API Token", 401)
+        stamp = request.headers.get("x-api-timestamp")
+        signature = request.headers.get("x-api-signature")
+        if not stamp:
+            return fail("Header X-Api-Timestamp is required", 401)
+        if not signature:
+            return fail("Header X-Api-Signature is required", 401)
+        moment = auth.parse_timestamp(stamp)
+        if moment is None:
+            return fail("Header X-Api-Timestamp invalid", 401)
+        expected = (auth.sign(SIGNATURE_SECRET, stamp, "base64"), auth.sign(SIGNATURE_SECRET, stamp, "hex"))
+        if not any(hmac.compare_digest(signature.strip(), e) for e in expected):
+            return fail("Header X-Api-Signature invalid", 401)
+        if abs(self.server.now() - moment) > MAX_SKEW:
+            return fail("Header X-Api Timestamp difference more than 600 seconds from server time", 401)
+        return None
+
+    # --- account layer ------------------------------------------------------------
+    @route("*", r"/api/api-token\.do")
+    def api_token(self, request):
+        denied = self._check_auth(request, "account")
+        if denied:
+            return denied
+        if not request.headers["authorization"].startswith("Bearer aat."):
+            return fail("API Token tidak tepat")
+        key = "database" if self._lang(request).upper() == "US" else "data usaha"
+        db = dict(DATABASE, host=self.data_host or self.server.url, admin=True,
+                  license={"licenseEnd": "31/12/2099", "trial": True})
+        return envelope(200, True, {key: db, "application": {"name": "Sandbox POS Sync", "appKey": "sandbox"},
+                                    "user": {"id": 1, "email": "owner@example.com", "fullName": "Sandbox Owner"},
+                                    "tokenType": "api"})
+
+    @route("POST", r"/oauth/token")
+    def oauth_token(self, request):
+        header = request.headers.get("authorization", "")
+        expected = "Basic " + base64.b64encode(("%s:%s" % (CLIENT_ID, CLIENT_SECRET)).encode()).decode()
+        if not hmac.compare_digest(header, expected):
+            return Response(401, {"error": "invalid_client"})
+        args = request.args
+        grant = args.get("grant_type")
+        if grant == "authorization_code" and args.get("code") == AUTH_CODE:
+            pass
+        elif grant == "refresh_token" and args.get("refresh_token") == self.refresh_token:
+            pass
+        else:
+            return Response(400, {"error": "invalid_grant"})
+        self.access_token = "sandbox-access-" + uuid.uuid4().hex
+        self.refresh_token = "sandbox-refresh-" + uuid.uuid4().hex
+        return Response(200, {"access_token": self.access_token, "token_type": "bearer",
+                              "refresh_token": self.refresh_token, "expires_in": 1295999,
+                              "scope": "item_view item_save customer_view customer_save"})
+
+    @route("GET", r"/api/db-list\.do")
+    def db_list(self, request):
+        return self._check_auth(request, "account") or envelope(200, True, [DATABASE])
+
+    @route("*", r"/api/open-db\.do")
+    def open_db(self, request):
+        denied = self._check_auth(request, "account")
+        if denied:
+            return denied
+        if request.headers["authorization"].startswith("Bearer aat."):
+            return fail("API Token ini sudah termasuk Sesi Database. Anda tidak perlu melakukan open-db.do lagi.")
+        if request.args.get("id") != str(DATABASE["id"]):
+            return fail("Data Usaha tidak tepat")
+        return envelope(200, True, ["Proses Berhasil Dilakukan"], session=self.session,
+                        host=self.data_host or self.server.url, admin=True, trial=True,
+                        accessibleUntil="31/12/2099")
+
+    @route("*", r"/api/webhook-renew\.do")
+    def webhook_renew(self, request):
+        expiry = datetime.fromtimestamp(self.server.now()) + timedelta(days=7)
+        return self._check_auth(request, "account") or envelope(200, True, expiry.strftime("%d/%m/%Y"))
+
+    def not_found(self, request):
+        return fail("URL API tidak tepat", 404)
+
+    # --- data layer ------------------------------------------------------------------
+    @route("*", r"/accurate/api/(?P<module>[a-z-]+)/(?P<action>[a-z-]+)\.do")
+    def data(self, request, module, action):
+        if self.data_host and request.headers.get("host") != urlsplit(self.data_host).netloc:
+            return Response(308, "", {"Location": self.data_host + request.path_with_query})
+        denied = self._check_auth(request, "data")
+        if denied:
+            return denied
+        if module not in MODULES or action not in ("list", "detail", "save", "bulk-save"):
+            return fail("URL API tidak tepat", 404)
+        lang = self._lang(request)
+        if action == "list":
+            return self._list(module, request.args)
+        if action == "detail":
+            record = self.store.find(module, request.args)
+            if record is None:
+                return fail(Refused("not_found", module).text(lang))
+            return envelope(200, True, self.store.view(module, record))
+        payload = self._payload(request)
+        if action == "save":
+            try:
+                record = self.store.save(module, payload)
+            except Refused as exc:
+                return fail(exc.text(lang))
+            return self._saved(module, record, lang)
+        rows = (payload or {}).get("data")
+        if not isinstance(rows, list) or not rows:
+            return fail(Refused("required", "data").text(lang))
+        if len(rows) > BULK_MAX:
+            return fail(Refused("bulk_max").text(lang))
+        results = []
+        for row in rows:
+            try:
+                record = self.store.save(module, row)
+            except Refused as exc:
+                results.append({"s": False, "d": [exc.text(lang)]})
+            else:
+                results.append(self._saved_row(module, record, lang))
+        return envelope(200, all(r["s"] for r in results), results)
+
+    def _payload(self, request):
+        """JSON body (amounts as Decimal) or flat form fields."""
+        if request.body and request.headers.get("content-type", "").startswith("application/json"):
+            try:
+                return loads(request.body.decode("utf-8"))
+            except (ValueError, UnicodeDecodeError):
+                return None
+        return request.args
+
+    def _saved_row(self, module, record, lang):
+        number = record.get(MODULES[module][2])
+        return {"s": True, "d": [saved_text(module, number, lang)], "r": self.store.view(module, record)}
+
+    def _saved(self, module, record, lang):
+        if module.startswith("purchase-"):
+            self._notify(module, record)
+        row = self._saved_row(module, record, lang)
+        return envelope(200, True, row["d"], r=row["r"])
+
+    def _list(self, module, args):
+        try:
+            rows = [r for r in self.store.records[module].values() if _matches(self.store, module, r, args)]
+            page = max(int(args.get("sp.page") or 1), 1)
+            size = min(max(int(args.get("sp.pageSize") or 20), 1), 1000)
+        except (ValueError, Refused) as exc:
+            return fail(exc.text() if isinstance(exc, Refused) else 'Invalid field value for field "sp".')
+        fields = [f for f in (args.get("fields") or "id").split(",") if f]
+        chunk = rows[(page - 1) * size:page * size]
+        data = []
+        for record in chunk:
+            view = self.store.view(module, record)
+            data.append({f: view[f] for f in fields if f in view})
+        count = len(rows)
+        sp = {"page": page, "pageSize": size, "pageCount": max((count + size - 1) // size, 1),
+              "rowCount": count, "start": (page - 1) * size, "limit": None}
+        return envelope(200, True, data, sp=sp)
+
+
+# --- list filters (accurate-notes 2.4) ------------------------------------------------
+def _value(store, module, record, field):
+    view = store.view(module, record)
+    if field in ("no", "customerNo") and module == "customer":
+        return view.get("customerNo")
+    if field in ("no", "vendorNo") and module == "vendor":
+        return view.get("vendorNo")
+    for party in ("customer", "vendor"):
+        if field == party + "No" and isinstance(view.get(party), dict):
+            return view[party].get(field)
+    if field == "outstanding":
+        return str(view.get("outstanding", 0) > 0).lower()
+    return view.get(field)
+
+
+def _typed(field, value):
+    if value is None:
+        return None
+    if field == "transDate":
+        return datetime.strptime(value, "%d/%m/%Y")
+    if field == "lastUpdate":
+        return datetime.strptime(value, auth.TIMESTAMP_FORMAT)
+    if field == "id":
+        return int(value)
+    if isinstance(value, Decimal):
+        return value
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _matches(store, module, record, args):
+    filters = {}
+    for key, val in args.items():
+        if not key.startswith("filter."):
+            continue
+        field, _sep, rest = key[len("filter."):].partition(".")
+        spec = filters.setdefault(field, {"op": "EQUAL", "vals": []})
+        if rest == "op":
+            spec["op"] = val.upper()
+        elif rest.startswith("val") or rest == "":
+            spec["vals"].append(val)
+    for field, spec in filters.items():
+        op, vals = spec["op"], spec["vals"]
+        if field == "keywords":
+            words = " ".join(str(record.get(k, "")) for k in ("number", "no", "customerNo", "name")).lower()
+            if not all(v.lower() in words for v in vals):
+                return False
+            continue
+        try:
+            have = _typed(field, _value(store, module, record, field))
+            want = [_typed(field, v) for v in vals]
+        except ValueError:
+            raise Refused("bad_field", "filter.%s" % field) from None
+        if not _compare(op, have, want):
+            return False
+    return True
+
+
+def _compare(op, have, want):
+    if op == "EMPTY":
+        return have in (None, "")
+    if op == "NOT_EMPTY":
+        return have not in (None, "")
+    if have is None or not want:
+        return op == "NOT_EQUAL"
+    first = want[0]
+    checks = {
+        "EQUAL": lambda: have in want, "NOT_EQUAL": lambda: have not in want,
+        "GREATER_THAN": lambda: have > first, "GREATER_EQUAL_THAN": lambda: have >= first,
+        "LESS_THAN": lambda: have < first, "LESS_EQUAL_THAN": lambda: have <= first,
+        "BETWEEN": lambda: first <= have <= want[-1], "NOT_BETWEEN": lambda: not first <= have <= want[-1],
+        "CONTAIN": lambda: str(first).lower() in str(have).lower(),
+    }
+    return checks.get(op, checks["EQUAL"])()

@@ -1,0 +1,435 @@
+"""The Accurate Online client (see accurate-notes.md for every fact used).
+
+Account layer (``base_url``): api-token.do / oauth / open-db.do.
+Data layer (``{host}/accurate/api/<module>/<action>.do``): the host is learnt
+from the account layer, cached in ``config.data_host`` and reported through
+``config.on_credentials`` so the caller can persist it.
+A create is never retried here: only a request the server refused before
+processing it (401 for an expired session/token, 308 host move) is re-sent.
+"""
+
+import hashlib
+import re
+from datetime import datetime
+from urllib.parse import quote, urljoin, urlsplit
+
+from ..client import BaseClient, RemoteResult
+from ..documents import ZERO
+from ..errors import (
+    AmbiguousError,
+    AuthError,
+    ConfigurationError,
+    ConnectorError,
+    DuplicateError,
+    RateLimitedError,
+    TransientError,
+    ValidationError,
+)
+from ..ratelimit import limiter_for
+from . import mapping, webhook
+from .auth import ApiTokenAuth, OAuthAuth, auth_error, basic_auth
+
+PRODUCTION_URL = "https://account.accurate.id"
+BULK_MAX = 100
+PAGE_SIZE = 100
+MAX_REDIRECTS = 3
+#: Accurate's words for "this number is taken"; the exact text is not public
+DUPLICATE_RE = re.compile(r"sudah (digunakan|dipakai|ada|terdaftar)|already (been )?(used|exist)|duplicat",
+                          re.I)
+#: kind -> (module, list.do filter field, detail.do key) for look-ups by reference
+LOOKUP = {
+    "customer": ("customer", "no", "customerNo"),
+    "item": ("item", "no", "no"),
+}
+PURCHASE_MODULES = {"invoice": "purchase-invoice", "return": "purchase-return"}
+
+
+class AccurateClient(BaseClient):
+    provider = "accurate"
+    kinds = tuple(mapping.BUILDERS)
+
+    def __init__(self, config, transport=None):
+        self.config = config
+        method = config.auth_method or "api_token"
+        if method == "api_token":
+            self._require("api_token", "signature_secret")
+            encoding = config.extra.get("signature_encoding", "base64")
+            if encoding not in ("base64", "hex"):
+                raise ConfigurationError("Signature encoding must be base64 or hex, not %r." % encoding)
+            self.auth = ApiTokenAuth(config.api_token, config.signature_secret, encoding)
+        elif method == "oauth":
+            self._require("oauth_client_id", "oauth_client_secret", "database_id")
+            if not (config.access_token or config.refresh_token):
+                raise ConfigurationError("The connection is missing: access token (or refresh token). "
+                                         "Connect to Accurate first.")
+            self.auth = OAuthAuth(config)
+        else:
+            raise ConfigurationError("Unknown Accurate sign-in method %r (api_token or oauth)." % method)
+        self.base_url = (config.base_url or PRODUCTION_URL).rstrip("/")
+        super().__init__(config, transport)
+
+    def _make_limiter(self):
+        # hashed: the key is process-wide state and need not hold a secret
+        ident = self.config.api_token or "db:%s" % self.config.database_id
+        key = "accurate:" + hashlib.sha256(ident.encode("utf-8")).hexdigest()[:16]
+        return limiter_for(key, self.config.rate_limits or [(8, 1.0)],
+                           max_in_flight=self.config.max_in_flight or 8, max_wait=self.config.max_wait)
+
+    # --- plumbing ------------------------------------------------------------
+    def _remember(self, **changes):
+        changes = {k: v for k, v in changes.items() if v and getattr(self.config, k) != v}
+        if not changes:
+            return
+        for key, value in changes.items():
+            setattr(self.config, key, value)
+        # new tokens/sessions must be masked in later log copies too
+        self.redactor.secrets = type(self.redactor)(self.config.secrets()).secrets
+        if callable(self.config.on_credentials):
+            self.config.on_credentials(dict(changes))
+
+    def _data_url(self, module, action):
+        return "%s/accurate/api/%s/%s.do" % (self._host(), module, action)
+
+    def _host(self):
+        if not self.config.data_host:
+            if self.auth.kind == "api_token":
+                self._discover()
+            else:
+                self._open_db()
+        return self.config.data_host.rstrip("/")
+
+    def _call(self, method, layer, url, params=None, body=None, write=False, check=True, retried=False):
+        """One exchange -> (decoded body, HttpResult); errors per the taxonomy."""
+        if not url.startswith("http"):
+            url = self.base_url + url
+        if params:
+            url += ("&" if "?" in url else "?") + _query(params)
+        headers = {"X-Language-Profile": self.config.language or "US"}
+        data = None
+        if body is not None:
+            data = mapping.dumps(body).encode("utf-8")
+            headers["Content-Type"] = "application/json"
+        for _hop in range(MAX_REDIRECTS + 1):
+            result = self.transport.request(method, url, data=data, headers=headers,
+                                            sign=self.auth.signer(layer))
+            if result.status not in (301, 302, 307, 308) or layer != "data":
+                break
+            # the database moved: same method, body and (re-signed) auth
+            url = self._moved(url, result.headers.get("Location") or "")
+        else:
+            raise TransientError("Accurate kept redirecting the request; giving up after %d moves."
+                                 % MAX_REDIRECTS, status=result.status, request=result.request,
+                                 response=result.response)
+        if result.status == 401 and not retried and self.auth.kind == "oauth":
+            if "Data Session Key" in result.text:
+                self._open_db()
+                return self._call(method, layer, url, None, body, write, check, retried=True)
+            if "invalid_token" in result.text and self.config.refresh_token:
+                self._refresh()
+                return self._call(method, layer, url, None, body, write, check, retried=True)
+        return self._envelope(result, write, check), result
+
+    def _moved(self, url, location):
+        if not location:
+            raise TransientError("Accurate said the database moved but not where to.")
+        new_url = urljoin(url, location)
+        marker = new_url.find("/accurate/api/")
+        parts = urlsplit(new_url)
+        host = new_url[:marker] if marker > 0 else "%s://%s" % (parts.scheme, parts.netloc)
+        self._remember(data_host=host.rstrip("/"))
+        return new_url
+
+    def _envelope(self, result, write, check):
+        status = result.status
+        ctx = {"status": status, "request": result.request, "response": result.response}
+        if status in (401, 403):
+            raise auth_error(status, _provider_text(result), result.request, result.response)
+        if status == 429:
+            retry = _float(result.headers.get("Retry-After"), 1.0)
+            raise RateLimitedError("Accurate asks to slow down (too many requests); retrying in %.0f s."
+                                   % max(retry, 1), retry_after=retry,
+                                   provider_message=_provider_text(result), **ctx)
+        if status >= 500:
+            if write:
+                raise AmbiguousError("Accurate had a server error (HTTP %s) while saving; the document may "
+                                     "or may not have been saved. It will be looked up before any retry."
+                                     % status, provider_message=_provider_text(result), **ctx)
+            raise TransientError("Accurate had a server error (HTTP %s); will try again later." % status,
+                                 provider_message=_provider_text(result), **ctx)
+        if status == 404:
+            raise ConfigurationError("Accurate does not know this address (%s). Check the Accurate URL."
+                                     % _provider_text(result), **ctx)
+        if status != 200:
+            raise ConnectorError("Accurate answered HTTP %s: %s" % (status, _provider_text(result)), **ctx)
+        body = _decode(result)
+        if not isinstance(body, dict):
+            raise ConnectorError("Accurate answered with unexpected data: %s" % result.text[:200], **ctx)
+        if check and body.get("s") is False:
+            raise refusal(body.get("d"), **ctx)
+        return body
+
+    def _discover(self):
+        body, _result = self._call("POST", "account", "/api/api-token.do")
+        d = body.get("d") or {}
+        db = d.get("data usaha") or d.get("database") or {}
+        if not db.get("host"):
+            raise ConnectorError("Accurate did not say which server holds this database.")
+        self._remember(data_host=str(db["host"]).rstrip("/"), database_id=str(db.get("id") or ""))
+        return d
+
+    def _refresh(self):
+        self._require("refresh_token")
+        result = self.transport.request(
+            "POST", self.base_url + "/oauth/token",
+            data={"grant_type": "refresh_token", "refresh_token": self.config.refresh_token},
+            headers={"Authorization": basic_auth(self.config.oauth_client_id,
+                                                  self.config.oauth_client_secret)})
+        if result.status != 200:
+            raise auth_error(result.status, _provider_text(result), result.request, result.response)
+        token = _decode(result) or {}
+        if not token.get("access_token"):
+            raise AuthError("Accurate did not return a new access token; reconnect to Accurate.")
+        self._remember(access_token=token["access_token"],
+                       refresh_token=token.get("refresh_token") or self.config.refresh_token)
+
+    def _open_db(self):
+        if not self.config.access_token:
+            self._refresh()
+        body, _result = self._call("GET", "account", "/api/open-db.do",
+                                   params=[("id", self.config.database_id)], retried=False)
+        if not body.get("session") or not body.get("host"):
+            raise ConnectorError("Accurate did not open the database session: %s" % _join(body.get("d")))
+        self._remember(session_id=body["session"], data_host=str(body["host"]).rstrip("/"))
+        return body
+
+    def _list(self, module, fields, filters=(), page_size=PAGE_SIZE):
+        """Every row of ``module/list.do`` across pages."""
+        page = 1
+        while True:
+            params = [("fields", ",".join(fields)), ("sp.page", page), ("sp.pageSize", page_size)]
+            params += _filters(filters)
+            body, _result = self._call("GET", "data", self._data_url(module, "list"), params)
+            rows = body.get("d") or []
+            yield from rows
+            page_count = int((body.get("sp") or {}).get("pageCount") or 1)
+            if page >= page_count or not rows:
+                return
+            page += 1
+
+    def _detail(self, module, **key):
+        body, result = self._call("GET", "data", self._data_url(module, "detail"), list(key.items()))
+        return body.get("d") or {}, result
+
+    def _result(self, record, result):
+        record = record if isinstance(record, dict) else {}
+        number = record.get("number") or record.get("no") or record.get("customerNo") or ""
+        return RemoteResult(remote_id=str(record.get("id") or ""), number=str(number), data=record,
+                            request=result.request, response=result.response, duration=result.duration)
+
+    # --- the engine's calls --------------------------------------------------
+    def test_connection(self):
+        try:
+            if self.auth.kind == "api_token":
+                d = self._discover()
+                db = d.get("data usaha") or d.get("database") or {}
+                info = {"database": db.get("alias", ""), "database_id": str(db.get("id", "")),
+                        "user": (d.get("user") or {}).get("fullName", ""),
+                        "application": (d.get("application") or {}).get("name", "")}
+            else:
+                body, _r = self._call("GET", "account", "/api/db-list.do")
+                db = next((x for x in body.get("d") or [] if str(x.get("id")) == str(self.config.database_id)),
+                          None)
+                if db is None:
+                    raise AuthError("This Accurate login has no access to database %s."
+                                    % self.config.database_id)
+                self._open_db()
+                info = {"database": db.get("alias", ""), "database_id": str(db.get("id"))}
+            # prove the data layer answers too (a one-row read)
+            self._call("GET", "data", self._data_url("glaccount", "list"),
+                       [("fields", "id"), ("sp.pageSize", 1)])
+        except TransientError as exc:
+            if isinstance(exc, RateLimitedError):
+                raise
+            raise AuthError("Could not reach Accurate at %s: %s Check the address and the network."
+                            % (self.base_url, exc.message), request=exc.request) from None
+        info.update(host=self.config.data_host, auth_method=self.auth.kind)
+        return info
+
+    def post(self, document):
+        module, payload = mapping.payload_for(document)
+        body, result = self._call("POST", "data", self._data_url(module, "save"), body=payload, write=True)
+        return self._result(body.get("r"), result)
+
+    def post_many(self, documents):
+        documents = list(documents)
+        out = [None] * len(documents)
+        groups = {}
+        for index, doc in enumerate(documents):
+            if doc.kind in LOOKUP:
+                groups.setdefault(doc.kind, []).append(index)
+            else:
+                out[index] = self._safe(self.post, doc)
+        for kind, indexes in groups.items():
+            module = mapping.BUILDERS[kind][0]
+            for start in range(0, len(indexes), BULK_MAX):
+                chunk, payloads = [], []
+                for index in indexes[start:start + BULK_MAX]:
+                    try:
+                        payloads.append(mapping.payload_for(documents[index])[1])
+                        chunk.append(index)
+                    except ConnectorError as exc:
+                        out[index] = exc
+                if chunk:
+                    self._bulk(module, chunk, payloads, out)
+        return out
+
+    def _bulk(self, module, chunk, payloads, out):
+        try:
+            body, result = self._call("POST", "data", self._data_url(module, "bulk-save"),
+                                      body={"data": payloads}, write=True, check=False)
+        except ConnectorError as exc:
+            for index in chunk:
+                out[index] = exc
+            return
+        rows = body.get("d")
+        if not (isinstance(rows, list) and len(rows) == len(chunk) and all(isinstance(r, dict) for r in rows)):
+            error = refusal(rows, request=result.request, response=result.response) if body.get("s") is False \
+                else ConnectorError("Accurate's bulk answer did not list one result per record.",
+                                    request=result.request, response=result.response)
+            for index in chunk:
+                out[index] = error
+            return
+        for index, row in zip(chunk, rows):
+            out[index] = (self._result(row.get("r"), result) if row.get("s")
+                          else refusal(row.get("d"), request=result.request, response=result.response))
+
+    @staticmethod
+    def _safe(func, *args):
+        try:
+            return func(*args)
+        except ConnectorError as exc:
+            return exc
+
+    def find(self, kind, reference):
+        if not reference:
+            return None
+        if kind in LOOKUP:
+            module, filter_field, detail_key = LOOKUP[kind]
+        elif kind in mapping.BUILDERS:
+            module, filter_field, detail_key = mapping.BUILDERS[kind][0], "number", "number"
+        elif kind.startswith("purchase"):
+            module = PURCHASE_MODULES.get(kind.rpartition("_")[2], "purchase-invoice")
+            filter_field, detail_key = "number", "number"
+        else:
+            raise ConfigurationError("Accurate has no documents of kind %r." % kind)
+        rows = list(self._list(module, ["id"], [(filter_field, "EQUAL", [reference])], page_size=2))
+        if not rows:
+            return None
+        record, result = self._detail(module, id=rows[0]["id"])
+        return self._result(record, result)
+
+    def list_warehouses(self):
+        return [{"id": str(r.get("id")), "name": r.get("name", ""), "suspended": bool(r.get("suspended"))}
+                for r in self._list("warehouse", ["id", "name", "suspended"])]
+
+    def list_accounts(self):
+        return [{"id": str(r.get("id")), "number": r.get("no", ""), "name": r.get("name", ""),
+                 "type": r.get("accountType", "")}
+                for r in self._list("glaccount", ["id", "no", "name", "accountType"])]
+
+    def invoice_status(self, reference):
+        record, _result = self._detail("sales-invoice", number=reference)
+        outstanding = mapping.dec(record.get("outstanding", record.get("primeOwing")))
+        return {"paid": outstanding <= ZERO, "outstanding": outstanding,
+                "total": mapping.dec(record.get("totalAmount"))}
+
+    def list_purchases(self, since, until=None):
+        # a datetime asks "changed since" (lastUpdate), a date "dated since"
+        if isinstance(since, datetime):
+            field = "lastUpdate"
+            values = [since.strftime("%d/%m/%Y %H:%M:%S")] + ([until.strftime("%d/%m/%Y %H:%M:%S")]
+                                                              if until else [])
+        else:
+            field = "transDate"
+            values = [mapping.fmt_date(since)] + ([mapping.fmt_date(until)] if until else [])
+        flt = [(field, "BETWEEN" if until else "GREATER_EQUAL_THAN", values)]
+        out = []
+        for doc_type, module in PURCHASE_MODULES.items():
+            for row in self._list(module, ["id", "number"], flt):
+                out.append(self.fetch_purchase(doc_type, row["id"]))
+        return out
+
+    def fetch_purchase(self, doc_type, remote_id):
+        if doc_type not in PURCHASE_MODULES:
+            raise ConfigurationError("Unknown purchase document type %r (invoice or return)." % doc_type)
+        record, _result = self._detail(PURCHASE_MODULES[doc_type], id=remote_id)
+        return mapping.purchase_from_detail(record, doc_type)
+
+    def parse_webhook(self, body):
+        return webhook.parse(body)
+
+    def renew_webhook(self):
+        """Extend the app's webhook by 7 days; returns the new expiry text."""
+        body, _result = self._call("POST", "account", "/api/webhook-renew.do", write=True)
+        return body.get("d")
+
+
+# --- helpers -----------------------------------------------------------------
+def _join(messages):
+    if isinstance(messages, (list, tuple)):
+        return "; ".join(_join(m) for m in messages if m not in (None, ""))
+    if isinstance(messages, dict):
+        return _join(messages.get("d") or messages.get("message") or list(messages.values()))
+    return str(messages or "")
+
+
+def refusal(messages, **ctx):
+    """ValidationError (or DuplicateError) carrying Accurate's own words."""
+    text = _join(messages) or "Accurate refused the request without saying why."
+    cls = DuplicateError if DUPLICATE_RE.search(text) else ValidationError
+    return cls(text, provider_message=text, **ctx)
+
+
+def _decode(result):
+    try:
+        return mapping.loads(result.text) if result.text else None
+    except ValueError:
+        return result.json()  # raises the transport's plain-words error
+
+
+def _provider_text(result):
+    """The provider's message out of any error body (JSON or not)."""
+    try:
+        body = mapping.loads(result.text)
+    except ValueError:
+        return " ".join(result.text.split())[:200] or "HTTP %s" % result.status
+    if isinstance(body, dict):
+        for key in ("d", "error_description", "error", "message", "m"):
+            if body.get(key):
+                return _join(body[key])
+    return _join(body)
+
+
+def _float(text, default):
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return default
+
+
+def _filters(filters):
+    params = []
+    for field, op, values in filters:
+        params.append(("filter.%s.op" % field, op))
+        if len(values) == 1:
+            params.append(("filter.%s.val" % field, values[0]))
+        else:
+            params += [("filter.%s.val[%d]" % (field, i), v) for i, v in enumerate(values)]
+    return params
+
+
+def _query(params):
+    """Query text keeping ``,`` in ``fields=`` literal (Accurate does not
+    decode ``%2C`` there) and brackets in filter names readable."""
+    return "&".join("%s=%s" % (quote(str(k), safe=".[]"), quote(str(v), safe=","))
+                    for k, v in params)

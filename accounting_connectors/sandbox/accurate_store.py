@@ -1,0 +1,469 @@
+"""State and validation of the Accurate imitation (routes: ``accurate.py``).
+
+Records are kept in the shape ``detail.do`` returns (a subset of Accurate's
+~300 fields). Business refusals raise :class:`Refused`, which the routes turn
+into Accurate's ``200 {"s":false,"d":[...]}`` in the caller's language.
+"""
+
+import re
+from collections import defaultdict
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from ..accurate.auth import TIMESTAMP_FORMAT, WIB
+
+ZERO = Decimal("0")
+TAX1_RATE = Decimal("11")  # PPN, the database's tax setting
+DEFAULT_WAREHOUSE = "Utama"
+TRANSIT_WAREHOUSE = "Transit (AOL System)"
+DATE_RE = re.compile(r"^\d{2}/\d{2}/\d{4}$")
+
+#: module -> (Indonesian label, English label, number field, auto-number prefix)
+MODULES = {
+    "customer": ("Pelanggan", "Customer", "customerNo", "C"),
+    "vendor": ("Pemasok", "Vendor", "vendorNo", "V"),
+    "item": ("Barang & Jasa", "Item & Service", "no", "I"),
+    "warehouse": ("Gudang", "Warehouse", "name", "W"),
+    "glaccount": ("Akun Perkiraan", "Account", "no", "A"),
+    "sales-invoice": ("Faktur Penjualan", "Sales Invoice", "number", "SI"),
+    "sales-receipt": ("Penerimaan Penjualan", "Sales Receipt", "number", "CR"),
+    "sales-return": ("Retur Penjualan", "Sales Return", "number", "SRT"),
+    "item-transfer": ("Pemindahan Barang", "Item Transfer", "number", "IT"),
+    "item-adjustment": ("Penyesuaian Persediaan", "Inventory Adjustment", "number", "IA"),
+    "bank-transfer": ("Transfer Bank", "Bank Transfer", "number", "BT"),
+    "journal-voucher": ("Bukti Jurnal Umum", "Journal Voucher", "number", "JV"),
+    "purchase-invoice": ("Faktur Pembelian", "Purchase Invoice", "number", "PI"),
+    "purchase-return": ("Retur Pembelian", "Purchase Return", "number", "PRT"),
+}
+MASTERS = ("customer", "vendor", "item", "warehouse", "glaccount")
+#: ``detail.do`` alternative keys besides ``id``
+DETAIL_KEYS = {"customer": "customerNo", "item": "no", "warehouse": "warehouseName", "glaccount": "no"}
+
+#: message key -> (Indonesian, English). Only "... tidak tepat" and the date
+#: text are quoted from the real service; the others (notably the duplicate
+#: number text "Nomor ... sudah digunakan") are unconfirmed wordings.
+MESSAGES = {
+    "not_found": ("%s tidak tepat", "%s is not valid"),
+    "required": ("%s harus diisi", "%s is required"),
+    "bad_field": ('Invalid field value for field "%s".', 'Invalid field value for field "%s".'),
+    "duplicate": ('Nomor %s "%s" sudah digunakan', '%s number "%s" is already used'),
+    "saved": ('%s "%s" berhasil disimpan', '%s "%s" has been saved'),
+    "overpaid": ("Nilai pembayaran melebihi sisa piutang Faktur %s", "Payment exceeds the amount owing of invoice %s"),
+    "cheque": ("Nilai penerimaan tidak sama dengan total pembayaran faktur",
+               "Received amount differs from the total paid to invoices"),
+    "not_cash": ("Akun %s bukan akun Kas/Bank", "Account %s is not a cash/bank account"),
+    "unbalanced": ("Total debit dan kredit tidak sama", "Total debit and credit are not equal"),
+    "bulk_max": ("Maksimal 100 data dalam satu permintaan", "At most 100 records per request"),
+    "no_edit": ("Sandbox: ubah transaksi tidak didukung", "Sandbox: editing transactions is not supported"),
+}
+
+
+class Refused(Exception):
+    """A business refusal: message key + arguments (module names become labels)."""
+
+    def __init__(self, key, *args):
+        super().__init__(key)
+        self.key, self.args_ = key, args
+
+    def text(self, lang="ID"):
+        english = 1 if (lang or "").upper() == "US" else 0
+        args = tuple(MODULES[a][english] if a in MODULES else a for a in self.args_)
+        return MESSAGES[self.key][english] % args
+
+
+def saved_text(module, number, lang="ID"):
+    return Refused("saved", module, number).text(lang)
+
+
+def money(payload, key, required=True, default=ZERO):
+    value = payload.get(key)
+    if value in (None, ""):
+        if required:
+            raise Refused("required", key)
+        return default
+    if isinstance(value, bool):
+        raise Refused("bad_field", key)
+    try:
+        return value if isinstance(value, Decimal) else Decimal(str(value))
+    except InvalidOperation:
+        raise Refused("bad_field", key) from None
+
+
+def date_field(payload, key, required=True):
+    value = payload.get(key)
+    if value in (None, ""):
+        if required:
+            raise Refused("required", key)
+        return None
+    if not isinstance(value, str) or not DATE_RE.match(value):
+        raise Refused("bad_field", key)
+    try:
+        datetime.strptime(value, "%d/%m/%Y")
+    except ValueError:
+        raise Refused("bad_field", key) from None
+    return value
+
+
+def text(payload, key, required=True):
+    value = payload.get(key)
+    if value in (None, "") and required:
+        raise Refused("required", key)
+    return "" if value is None else str(value)
+
+
+def lines_of(payload, key, required=True):
+    value = payload.get(key)
+    if value is None or (required and value == []):
+        if required:
+            raise Refused("required", key)
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise Refused("bad_field", key)
+    return value
+
+
+class AccurateStore:
+    def __init__(self, clock):
+        self.clock = clock
+        self.reset()
+
+    # --- state -------------------------------------------------------------
+    def reset(self):
+        self.records = {module: {} for module in MODULES}
+        self.stock = defaultdict(lambda: ZERO)  # (itemNo, warehouse) -> quantity
+        self._next_id = 100
+        self._seq = defaultdict(int)
+        self.insert("warehouse", {"name": DEFAULT_WAREHOUSE, "defaultWarehouse": True})
+        self.insert("warehouse", {"name": "Cabang", "defaultWarehouse": False})
+        for no, name, kind in (
+            ("1101", "Kas", "CASH_BANK"), ("1102", "Bank BCA", "CASH_BANK"),
+            ("1103", "Piutang Usaha", "ACCOUNT_RECEIVABLE"), ("1301", "Persediaan", "INVENTORY"),
+            ("4101", "Penjualan", "REVENUE"), ("4102", "Potongan Penjualan", "REVENUE"),
+            ("5101", "Penyesuaian Persediaan", "COGS"), ("6101", "Biaya MDR", "EXPENSE"),
+            ("7101", "Pendapatan Lain-lain (Pembulatan)", "OTHER_INCOME"),
+        ):
+            self.insert("glaccount", {"no": no, "name": name, "accountType": kind})
+        self.insert("customer", {"customerNo": "C.00001", "name": "Pelanggan Umum"})
+        self.insert("vendor", {"vendorNo": "V.00001", "name": "PT Pemasok Sandbox"})
+
+    def now_text(self):
+        return datetime.fromtimestamp(self.clock(), WIB).strftime(TIMESTAMP_FORMAT)
+
+    def insert(self, module, record):
+        self._next_id += 1
+        record = dict(record, id=self._next_id, lastUpdate=self.now_text())
+        key = MODULES[module][2]
+        if not record.get(key):
+            self._seq[module] += 1
+            record[key] = "%s.%05d" % (MODULES[module][3], self._seq[module])
+        record.setdefault("suspended", False)
+        self.records[module][record["id"]] = record
+        return record
+
+    def by_number(self, module, number):
+        key = MODULES[module][2]
+        return next((r for r in self.records[module].values() if r.get(key) == number), None)
+
+    def lookup(self, module, number, field=None):
+        """The record of an existing master/document, else the "tidak tepat" refusal."""
+        record = self.by_number(module, number) if number not in (None, "") else None
+        if record is None:
+            raise Refused("not_found", module) if field is None else Refused("required", field)
+        return record
+
+    def find(self, module, args):
+        """``detail.do``: by id or the module's alternative key."""
+        if args.get("id"):
+            try:
+                return self.records[module].get(int(args["id"]))
+            except ValueError:
+                return None
+        alt = DETAIL_KEYS.get(module, "number")
+        number = args.get(alt) or args.get("number")
+        return self.by_number(module, number) if number else None
+
+    # --- views ---------------------------------------------------------------
+    def view(self, module, record):
+        out = {k: v for k, v in record.items() if not k.startswith("_")}
+        if module == "item":
+            per_wh = {wh: q for (no, wh), q in self.stock.items() if no == record["no"]}
+            out["balance"] = sum(per_wh.values(), ZERO)
+            out["detailWarehouseData"] = [{"warehouseName": wh, "name": wh, "balance": q}
+                                          for wh, q in sorted(per_wh.items())]
+        if module == "sales-invoice":
+            owing = record["totalAmount"] - record["_paid"]
+            out["outstanding"] = out["primeOwing"] = owing
+            out["statusOutstanding"] = "FULLY_PAID" if owing <= 0 else (
+                "PARTIALLY_PAID" if record["_paid"] > 0 else "OUTSTANDING")
+        return out
+
+    # --- saving ------------------------------------------------------------------
+    def save(self, module, payload):
+        """Validate and store one ``save.do`` body; returns the stored record."""
+        if not isinstance(payload, dict):
+            raise Refused("bad_field", "data")
+        if payload.get("id") not in (None, ""):
+            return self._update(module, payload)
+        number_key = MODULES[module][2]
+        number = payload.get(number_key) or (payload.get("number") if module in MASTERS else None)
+        if number and self.by_number(module, str(number)):
+            raise Refused("duplicate", module, str(number))
+        builder = getattr(self, "_build_" + module.replace("-", "_"))
+        record, effects = builder(payload)
+        if number:
+            record[number_key] = str(number)
+        record = self.insert(module, record)
+        for apply in effects:  # only once everything validated: all or nothing
+            apply(record)
+        return record
+
+    def _update(self, module, payload):
+        if module not in MASTERS:
+            raise Refused("no_edit")
+        try:
+            record = self.records[module].get(int(payload["id"]))
+        except (TypeError, ValueError):
+            record = None
+        if record is None:
+            raise Refused("not_found", module)
+        number_key = MODULES[module][2]
+        new_number = payload.get(number_key)
+        if new_number and new_number != record[number_key] and self.by_number(module, new_number):
+            raise Refused("duplicate", module, new_number)
+        changes, _effects = getattr(self, "_build_" + module)(dict(record, **payload))
+        record.update({k: v for k, v in changes.items() if k in payload or k in ("unitPrice",)})
+        record["lastUpdate"] = self.now_text()
+        return record
+
+    def _build_customer(self, p):
+        fields = ("email", "mobilePhone", "billStreet", "billCity", "billZipCode", "billCountry", "npwpNo")
+        record = {"name": text(p, "name"), "customerNo": p.get("customerNo") or p.get("number") or ""}
+        record.update({f: str(p[f]) for f in fields if p.get(f)})
+        return record, []
+
+    def _build_vendor(self, p):
+        return {"name": text(p, "name"), "vendorNo": p.get("vendorNo") or ""}, []
+
+    def _build_item(self, p):
+        item_type = p.get("itemType") or "INVENTORY"
+        if item_type not in ("INVENTORY", "SERVICE", "NON_INVENTORY", "GROUP"):
+            raise Refused("bad_field", "itemType")
+        unit = p.get("unit1Name") or "PCS"
+        record = {"no": p.get("no") or "", "name": text(p, "name"), "itemType": item_type,
+                  "unit1Name": unit, "unit1": {"name": unit},
+                  "unitPrice": money(p, "unitPrice", required=False)}
+        record.update({f: p[f] for f in ("upcNo", "vendorPrice") if p.get(f) not in (None, "")})
+        return record, []
+
+    def _build_warehouse(self, p):
+        return {"name": text(p, "name"), "description": p.get("description", "")}, []
+
+    def _build_glaccount(self, p):
+        return {"no": text(p, "no"), "name": text(p, "name"), "accountType": text(p, "accountType")}, []
+
+    # --- stock ---------------------------------------------------------------------
+    def _warehouse(self, row, header=None):
+        name = row.get("warehouseName") or header or DEFAULT_WAREHOUSE
+        if name != TRANSIT_WAREHOUSE:
+            self.lookup("warehouse", name)
+        return name
+
+    def _moves(self, rows, sign, header_wh=None):
+        """Validated stock moves of item lines: [(itemNo, warehouse, signed qty)]."""
+        moves = []
+        for row in rows:
+            item = self.lookup("item", row.get("itemNo"))
+            qty = money(row, "quantity")
+            if item["itemType"] == "INVENTORY":
+                moves.append((item["no"], self._warehouse(row, header_wh), qty * sign))
+        return moves
+
+    def _apply(self, moves):
+        def apply(_record):
+            for no, wh, qty in moves:
+                self.stock[(no, wh)] += qty
+        return apply
+
+    # --- sales -----------------------------------------------------------------------
+    def _priced_lines(self, p):
+        rows, out = lines_of(p, "detailItem"), []
+        for row in rows:
+            item = self.lookup("item", row.get("itemNo"))
+            qty, price = money(row, "quantity", required=False, default=Decimal(1)), money(row, "unitPrice")
+            disc = money(row, "itemCashDiscount", required=False)
+            out.append({"item": {"no": item["no"], "name": item["name"]}, "itemNo": item["no"],
+                        "quantity": qty, "unitPrice": price, "itemCashDiscount": disc,
+                        "useTax1": bool(row.get("useTax1")), "totalPrice": qty * price - disc,
+                        "warehouse": {"name": self._warehouse(row)}, "detailName": row.get("detailName", "")})
+        return rows, out
+
+    def _totals(self, p, lines, expenses):
+        sub = sum((line["totalPrice"] for line in lines), ZERO)
+        base = sum((line["totalPrice"] for line in lines if line["useTax1"]), ZERO)
+        extra = sum((e["expenseAmount"] for e in expenses), ZERO)
+        if p.get("inclusiveTax"):
+            tax = (base - base * 100 / (100 + TAX1_RATE)).quantize(Decimal("0.01"))
+            total = sub + extra
+        else:
+            tax = (base * TAX1_RATE / 100).quantize(Decimal("0.01"))
+            total = sub + tax + extra
+        return {"subTotal": sub, "tax1Amount": tax, "totalExpense": extra, "totalAmount": total,
+                "inclusiveTax": bool(p.get("inclusiveTax")), "taxable": bool(p.get("taxable"))}
+
+    def _expenses(self, p, required=False):
+        out = []
+        for row in lines_of(p, "detailExpense", required=required):
+            account = self.lookup("glaccount", row.get("accountNo"))
+            out.append({"account": {"no": account["no"], "name": account["name"]},
+                        "expenseName": row.get("expenseName", ""), "expenseAmount": money(row, "expenseAmount")})
+        return out
+
+    def _header(self, p, party="customer"):
+        key = "customerNo" if party == "customer" else "vendorNo"
+        who = self.lookup(party, text(p, key))
+        return {"transDate": date_field(p, "transDate"), party: {key: who[key], "name": who["name"]},
+                party + "Id": who["id"], "branchName": p.get("branchName", ""),
+                "description": p.get("description", "")}
+
+    def _build_sales_invoice(self, p):
+        record = self._header(p)
+        rows, lines = self._priced_lines(p)
+        expenses = self._expenses(p)
+        record.update(self._totals(p, lines, expenses), detailItem=lines, detailExpense=expenses, _paid=ZERO)
+        return record, [self._apply(self._moves(rows, -1))]
+
+    def _build_sales_return(self, p):
+        record = self._header(p)
+        return_type = text(p, "returnType")
+        if return_type not in ("INVOICE", "NO_INVOICE", "DELIVERY", "INVOICE_DP"):
+            raise Refused("bad_field", "returnType")
+        if "taxNumber" not in p:
+            raise Refused("required", "taxNumber")
+        record.update(returnType=return_type, taxDate=date_field(p, "taxDate"), taxNumber=p["taxNumber"])
+        if return_type == "INVOICE":
+            invoice = self.lookup("sales-invoice", text(p, "invoiceNumber"))
+            record["invoice"] = {"number": invoice["number"], "id": invoice["id"]}
+        rows, lines = self._priced_lines(p)
+        expenses = self._expenses(p, required=False) if p.get("detailExpense") else []
+        if "detailExpense" not in p:
+            raise Refused("required", "detailExpense")
+        record.update(self._totals(p, lines, expenses), detailItem=lines, detailExpense=expenses)
+        return record, [self._apply(self._moves(rows, +1))]
+
+    def cash_account(self, number, field):
+        account = self.lookup("glaccount", text({field: number}, field))
+        if account["accountType"] != "CASH_BANK":
+            raise Refused("not_cash", number)
+        return account
+
+    def _build_sales_receipt(self, p):
+        record = self._header(p)
+        bank = self.cash_account(p.get("bankNo"), "bankNo")
+        cheque = money(p, "chequeAmount")
+        payments, total = [], ZERO
+        for row in lines_of(p, "detailInvoice"):
+            invoice = self.lookup("sales-invoice", row.get("invoiceNo") or row.get("invoiceNumber"))
+            amount = money(row, "paymentAmount")
+            if amount > invoice["totalAmount"] - invoice["_paid"]:
+                raise Refused("overpaid", invoice["number"])
+            payments.append((invoice, amount))
+            total += amount
+        if total != cheque:
+            raise Refused("cheque")
+        record.update(bank={"no": bank["no"], "name": bank["name"]}, chequeAmount=cheque,
+                      detailInvoice=[{"invoice": {"number": inv["number"], "id": inv["id"]}, "invoiceNo": inv["number"],
+                                      "paymentAmount": amt} for inv, amt in payments])
+
+        def pay(_record):
+            for inv, amt in payments:
+                inv["_paid"] += amt
+        return record, [pay]
+
+    # --- inventory and cash ------------------------------------------------------------
+    def _build_item_transfer(self, p):
+        kind = text(p, "itemTransferType")
+        if kind not in ("TRANSFER_OUT", "TRANSFER_IN"):
+            raise Refused("bad_field", "itemTransferType")
+        wh = self._warehouse({"warehouseName": text(p, "warehouseName")})
+        rows = lines_of(p, "detailItem")
+        record = {"transDate": date_field(p, "transDate"), "itemTransferType": kind, "warehouseName": wh,
+                  "referenceWarehouseName": p.get("referenceWarehouseName", ""),
+                  "detailItem": [{"itemNo": r.get("itemNo"), "quantity": money(r, "quantity")} for r in rows],
+                  "description": p.get("description", "")}
+        if kind == "TRANSFER_OUT":
+            self._warehouse({"warehouseName": text(p, "referenceWarehouseName")})
+            moves = self._moves(rows, -1, wh) + self._moves(rows, +1, TRANSIT_WAREHOUSE)
+        else:
+            if p.get("fromItemTransferNo"):
+                source = self.lookup("item-transfer", p["fromItemTransferNo"])
+                if source["itemTransferType"] != "TRANSFER_OUT":
+                    raise Refused("not_found", "item-transfer")
+                record["fromItemTransferNo"] = source["number"]
+            moves = self._moves(rows, -1, TRANSIT_WAREHOUSE) + self._moves(rows, +1, wh)
+        return record, [self._apply(moves)]
+
+    def _build_item_adjustment(self, p):
+        account = p.get("adjustmentAccountNo") or "5101"  # the database preference's default
+        self.lookup("glaccount", account)
+        lines, moves = [], []
+        for row in lines_of(p, "detailItem"):
+            kind = row.get("itemAdjustmentType") or "ADJUSTMENT_IN"
+            if kind not in ("ADJUSTMENT_IN", "ADJUSTMENT_OUT"):
+                raise Refused("bad_field", "itemAdjustmentType")
+            sign = 1 if kind == "ADJUSTMENT_IN" else -1
+            moves += self._moves([row], sign)
+            lines.append({"itemNo": row.get("itemNo"), "itemAdjustmentType": kind, "quantity": money(row, "quantity"),
+                          "unitCost": money(row, "unitCost", required=False), "warehouseName": self._warehouse(row)})
+        return {"transDate": date_field(p, "transDate"), "adjustmentAccountNo": account, "detailItem": lines,
+                "description": p.get("description", "")}, [self._apply(moves)]
+
+    def _build_bank_transfer(self, p):
+        src, dst = self.cash_account(p.get("fromBankNo"), "fromBankNo"), self.cash_account(p.get("toBankNo"), "toBankNo")
+        amount = money(p, "fromBankAmount")
+        charges = []
+        for row in lines_of(p, "detailBankTransfer", required=False):
+            account = self.lookup("glaccount", row.get("accountNo"))
+            text(row, "bankChargeType")
+            charges.append({"account": {"no": account["no"], "name": account["name"]}, "amount": money(row, "amount"),
+                            "bankChargeType": row["bankChargeType"], "expenseName": text(row, "expenseName")})
+        fees = sum((c["amount"] for c in charges), ZERO)
+        return {"transDate": date_field(p, "transDate"), "fromBank": {"no": src["no"]}, "toBank": {"no": dst["no"]},
+                "fromBankAmount": amount, "toBankAmount": amount - fees, "detailBankTransfer": charges,
+                "description": p.get("description", "")}, []
+
+    def _build_journal_voucher(self, p):
+        lines, debit, credit = [], ZERO, ZERO
+        for row in lines_of(p, "detailJournalVoucher"):
+            account = self.lookup("glaccount", row.get("accountNo"))
+            amount, side = money(row, "amount"), text(row, "amountType")
+            if side not in ("DEBIT", "CREDIT"):
+                raise Refused("bad_field", "amountType")
+            debit, credit = (debit + amount, credit) if side == "DEBIT" else (debit, credit + amount)
+            lines.append({"account": {"no": account["no"]}, "amount": amount, "amountType": side})
+        if debit != credit:
+            raise Refused("unbalanced")
+        return {"transDate": date_field(p, "transDate"), "detailJournalVoucher": lines}, []
+
+    # --- purchases (entered "by a person", or through save.do) -------------------
+    def _purchase(self, p, sign):
+        record = self._header(p, party="vendor")
+        rows, lines = lines_of(p, "detailItem"), []
+        for row in rows:
+            item = self.lookup("item", row.get("itemNo"))
+            qty, price = money(row, "quantity"), money(row, "unitPrice", required=False)
+            lines.append({"item": {"no": item["no"], "name": item["name"]}, "itemUnit": {"name": item["unit1Name"]},
+                          "quantity": qty, "unitPrice": price, "totalPrice": qty * price,
+                          "warehouse": {"name": self._warehouse(row)}})
+        record.update(detailItem=lines, totalAmount=sum((x["totalPrice"] for x in lines), ZERO),
+                      billNumber=p.get("billNumber", ""))
+        return record, [self._apply(self._moves(rows, sign))]
+
+    def _build_purchase_invoice(self, p):
+        return self._purchase(p, +1)
+
+    def _build_purchase_return(self, p):
+        record, effects = self._purchase(p, -1)
+        if p.get("invoiceNumber"):
+            invoice = self.lookup("purchase-invoice", p["invoiceNumber"])
+            record["invoice"] = {"number": invoice["number"], "id": invoice["id"]}
+        return record, effects
