@@ -159,7 +159,7 @@ class JurnalClient(BaseClient):
     def post(self, doc):
         kind = doc.kind
         if kind == "customer":
-            body = mapping.customer(doc, self.options)
+            body = mapping.customer(doc, self._customer_options())
             result = (self._send("PATCH", "/customers/%s" % quote(doc.remote_id, safe=""), body, "customer")
                       if doc.remote_id else self._send("POST", "/customers", body, "customer"))
             self._people[doc.reference] = result.data.get("display_name")
@@ -228,9 +228,10 @@ class JurnalClient(BaseClient):
                 seen.add(doc.reference)
                 pending.append((doc, i))
         build = mapping.customer if kind == "customer" else mapping.product
+        options = self._customer_options() if kind == "customer" else self.options
         for start in range(0, len(pending), BATCH_SIZE):
             chunk = pending[start:start + BATCH_SIZE]
-            body = {resource: [build(doc, self.options) for doc, _i in chunk]}
+            body = {resource: [build(doc, options) for doc, _i in chunk]}
             try:
                 data, res = self._call("POST", "/%s/batch_create" % resource, body=body)
             except ConnectorError as exc:
@@ -329,6 +330,16 @@ class JurnalClient(BaseClient):
         return None  # lines then carry the product name
 
     # --- name resolution -----------------------------------------------------------
+    def _customer_options(self):
+        """A customer's A/R and A/P accounts (batch_create requires them):
+        the connection's, else the chart's first receivable/payable account."""
+        options = dict(self.options)
+        for key, word in (("ar_account_name", "receivable"), ("ap_account_name", "payable")):
+            if not options.get(key):
+                options[key] = next((a["name"] for a in self.list_accounts()
+                                     if word in (a["type"] or "").lower()), None)
+        return options
+
     def _account_name(self, value):
         """Our mappings hold account numbers; Jurnal transactions take names."""
         for acc in self.list_accounts():

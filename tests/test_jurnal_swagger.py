@@ -1,0 +1,118 @@
+"""Every request body the Jurnal client builds validates against the body
+schema of the official Swagger file (``shared/contracts/jurnal-swagger.json``)."""
+
+import json
+import os
+import re
+from datetime import date
+from decimal import Decimal as D
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from accounting_connectors.client import make_client
+from accounting_connectors.documents import (
+    AdjustmentLine,
+    BankTransfer,
+    Customer,
+    InvoiceLine,
+    Item,
+    ItemAdjustment,
+    ItemTransfer,
+    ReceiptLine,
+    SalesInvoice,
+    SalesReceipt,
+    SalesReturn,
+    TransferLine,
+)
+from accounting_connectors.sandbox.server import SandboxServer
+
+jsonschema = pytest.importorskip("jsonschema")
+DAY = date(2025, 3, 14)
+
+
+def swagger_file():
+    candidates = [Path(__file__).resolve().parents[2] / "shared/contracts/jurnal-swagger.json"]
+    if os.environ.get("SHARED_DIR"):
+        candidates.insert(0, Path(os.environ["SHARED_DIR"]) / "contracts/jurnal-swagger.json")
+    return next((p for p in candidates if p.is_file()), None)
+
+
+@pytest.fixture(scope="module")
+def swagger():
+    path = swagger_file()
+    if path is None:
+        pytest.skip("Jurnal's Swagger file is not here (looked in ../shared/contracts and "
+                    "$SHARED_DIR/contracts); the request bodies cannot be checked against it")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def body_schema(swagger, method, path):
+    """The body schema of the operation matching ``path``, with $refs
+    resolvable against the file's definitions."""
+    for template, ops in swagger["paths"].items():
+        pattern = "^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$"
+        if re.match(pattern, path) and method.lower() in ops:
+            params = ops[method.lower()].get("parameters", [])
+            body = next((p["schema"] for p in params if p.get("in") == "body"), None)
+            if body is not None:
+                return dict(body, definitions=swagger.get("definitions", {})), template
+    return None, None
+
+
+def sent_bodies(client):
+    """Wrap the transport so that every body actually sent is recorded."""
+    bodies = []
+    send = client.transport.request
+
+    def recording(method, url, **kwargs):
+        result = send(method, url, **kwargs)
+        if method != "GET":
+            bodies.append((method, urlsplit(url).path, json.loads(result.request["body"])))
+        return result
+
+    client.transport.request = recording
+    return bodies
+
+
+def test_every_request_body_matches_the_swagger(swagger):
+    with SandboxServer() as sandbox:
+        client = make_client(sandbox.jurnal_config(rate_limits=[(10000, 60.0)]))
+        bodies = sent_bodies(client)
+        client.post_many([Item("SKU-1", name="Kopi", sale_price=D("15000")), Item("SKU-2", name="Teh"),
+                          Customer("C-1", name="Budi", street="Jl. Merdeka 1", city="Bandung")])
+        item = client.post(Item("SKU-3", name="Gula", item_type="service"))
+        client.post(Item("SKU-3", name="Gula Aren", remote_id=item.remote_id))
+        cust = client.post(Customer("C-2", name="Sari", email="sari@example.com"))
+        client.post(Customer("C-2", name="Sari W.", remote_id=cust.remote_id))
+        client.post(SalesInvoice("INV-1", customer_ref="C-1", date=DAY, lines=[
+            InvoiceLine("SKU-1", D("2"), D("15000"), discount_amount=D("3000"), tax_rate=D("11")),
+            InvoiceLine("SKU-2", D("1"), D("8000"))], rounding_amount=D("-100"), rounding_account="7-70099"))
+        client.post(SalesReceipt("PAY-1", date=DAY, account="1-10001",
+                                 lines=[ReceiptLine("INV-1", D("10000"))]))
+        client.post(SalesReturn("RET-1", date=DAY, invoice_ref="INV-1",
+                                lines=[InvoiceLine("SKU-2", D("1"), D("8000"))]))
+        sandbox.app("jurnal").store.add("warehouses", {"name": "Outlet B", "code": "OB"})
+        client.post(ItemTransfer("TR-1", date=DAY, warehouse="Gudang Utama", other_warehouse="Outlet B",
+                                 lines=[TransferLine("SKU-1", D("1"))]))
+        client.post(ItemAdjustment("ADJ-1", date=DAY, account="Inventory Adjustments", lines=[
+            AdjustmentLine("SKU-1", D("5"), "in", unit_cost=D("9000"), warehouse="Gudang Utama")]))
+        client.post(BankTransfer("BT-1", date=DAY, from_account="1-10001", to_account="1-10002",
+                                 amount=D("25000")))
+        client.post(BankTransfer("BT-2", date=DAY, from_account="1-10002", to_account="1-10001",
+                                 amount=D("10000"), fee=D("70"), fee_account="6-60217"))
+
+    seen = set()
+    for method, path, body in bodies:
+        schema, template = body_schema(swagger, method, path)
+        assert schema is not None, "no body schema in the swagger for %s %s" % (method, path)
+        errors = sorted(jsonschema.Draft4Validator(schema).iter_errors(body), key=str)
+        assert not errors, "%s %s: %s" % (method, path, "; ".join(e.message for e in errors[:5]))
+        seen.add((method, template.rsplit("/api/v1/", 1)[1]))
+    assert seen == {
+        ("POST", "products/batch_create"), ("POST", "customers/batch_create"), ("POST", "products"),
+        ("PATCH", "products/{id}"), ("POST", "customers"), ("PATCH", "customers/{id}"),
+        ("POST", "sales_invoices"), ("POST", "receive_payments"), ("POST", "sales_returns"),
+        ("POST", "warehouse_transfers"), ("POST", "stock_adjustments"), ("POST", "bank_transfers"),
+        ("POST", "journal_entries")}
