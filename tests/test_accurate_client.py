@@ -291,7 +291,8 @@ def test_purchase_webhook_becomes_a_purchase_document(sandbox, stocked, app, rec
     sandbox.webhook_url = url
     resp = requests.post(sandbox.url + "/_sandbox/purchases/accurate", timeout=5, json={
         "type": "invoice", "vendorNo": "V.00001", "transDate": "16/05/2024", "billNumber": "BILL-77",
-        "detailItem": [{"itemNo": "KOPI", "quantity": 24, "unitPrice": "9000.25", "warehouseName": "Cabang"}]})
+        "detailItem": [{"itemNo": "KOPI", "quantity": 24, "unitPrice": "9000.25",
+                        "warehouseName": "Cabang"}]})
     assert resp.status_code == 200 and resp.json()["number"]
     assert arrived.wait(5), "the sandbox did not deliver the webhook"
     [event] = stocked.parse_webhook(bodies[0])

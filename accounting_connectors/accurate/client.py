@@ -36,11 +36,9 @@ MAX_REDIRECTS = 3
 #: Accurate's words for "this number is taken"; the exact text is not public
 DUPLICATE_RE = re.compile(r"sudah (digunakan|dipakai|ada|terdaftar)|already (been )?(used|exist)|duplicat",
                           re.I)
-#: kind -> (module, list.do filter field, detail.do key) for look-ups by reference
-LOOKUP = {
-    "customer": ("customer", "no", "customerNo"),
-    "item": ("item", "no", "no"),
-}
+#: master kinds -> (module, list.do filter field) for look-ups by reference;
+#: documents are looked up by ``number``
+LOOKUP = {"customer": ("customer", "no"), "item": ("item", "no")}
 PURCHASE_MODULES = {"invoice": "purchase-invoice", "return": "purchase-return"}
 
 
@@ -237,8 +235,8 @@ class AccurateClient(BaseClient):
                         "application": (d.get("application") or {}).get("name", "")}
             else:
                 body, _r = self._call("GET", "account", "/api/db-list.do")
-                db = next((x for x in body.get("d") or [] if str(x.get("id")) == str(self.config.database_id)),
-                          None)
+                wanted = str(self.config.database_id)
+                db = next((x for x in body.get("d") or [] if str(x.get("id")) == wanted), None)
                 if db is None:
                     raise AuthError("This Accurate login has no access to database %s."
                                     % self.config.database_id)
@@ -292,16 +290,19 @@ class AccurateClient(BaseClient):
                 out[index] = exc
             return
         rows = body.get("d")
-        if not (isinstance(rows, list) and len(rows) == len(chunk) and all(isinstance(r, dict) for r in rows)):
-            error = refusal(rows, request=result.request, response=result.response) if body.get("s") is False \
-                else ConnectorError("Accurate's bulk answer did not list one result per record.",
-                                    request=result.request, response=result.response)
+        ctx = {"request": result.request, "response": result.response}
+        per_record = isinstance(rows, list) and all(isinstance(r, dict) for r in rows)
+        if not (per_record and len(rows) == len(chunk)):
+            if body.get("s") is False:
+                error = refusal(rows, **ctx)
+            else:
+                error = ConnectorError("Accurate's bulk answer did not list one result per record.", **ctx)
             for index in chunk:
                 out[index] = error
             return
-        for index, row in zip(chunk, rows):
+        for index, row in zip(chunk, rows, strict=True):
             out[index] = (self._result(row.get("r"), result) if row.get("s")
-                          else refusal(row.get("d"), request=result.request, response=result.response))
+                          else refusal(row.get("d"), **ctx))
 
     @staticmethod
     def _safe(func, *args):
@@ -314,12 +315,12 @@ class AccurateClient(BaseClient):
         if not reference:
             return None
         if kind in LOOKUP:
-            module, filter_field, detail_key = LOOKUP[kind]
+            module, filter_field = LOOKUP[kind]
         elif kind in mapping.BUILDERS:
-            module, filter_field, detail_key = mapping.BUILDERS[kind][0], "number", "number"
+            module, filter_field = mapping.BUILDERS[kind][0], "number"
         elif kind.startswith("purchase"):
             module = PURCHASE_MODULES.get(kind.rpartition("_")[2], "purchase-invoice")
-            filter_field, detail_key = "number", "number"
+            filter_field = "number"
         else:
             raise ConfigurationError("Accurate has no documents of kind %r." % kind)
         rows = list(self._list(module, ["id"], [(filter_field, "EQUAL", [reference])], page_size=2))

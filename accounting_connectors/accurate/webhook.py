@@ -49,7 +49,8 @@ def parse(body):
     events = []
     for position, envelope in enumerate(body):
         if not isinstance(envelope, dict) or not envelope.get("type"):
-            raise ValueError("Webhook event #%d has no type; this is not an Accurate webhook." % (position + 1))
+            raise ValueError("Webhook event #%d has no type; this is not an Accurate webhook."
+                             % (position + 1))
         prefix = camel(envelope["type"])
         data = envelope.get("data")
         if isinstance(data, dict):

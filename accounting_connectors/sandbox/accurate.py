@@ -167,9 +167,9 @@ class AccurateApp(ProviderApp):
         key = "database" if self._lang(request).upper() == "US" else "data usaha"
         db = dict(DATABASE, host=self.data_host or self.server.url, admin=True,
                   license={"licenseEnd": "31/12/2099", "trial": True})
+        user = {"id": 1, "email": "owner@example.com", "fullName": "Sandbox Owner"}
         return envelope(200, True, {key: db, "application": {"name": "Sandbox POS Sync", "appKey": "sandbox"},
-                                    "user": {"id": 1, "email": "owner@example.com", "fullName": "Sandbox Owner"},
-                                    "tokenType": "api"})
+                                    "user": user, "tokenType": "api"})
 
     @route("POST", r"/oauth/token")
     def oauth_token(self, request):
@@ -201,7 +201,8 @@ class AccurateApp(ProviderApp):
         if denied:
             return denied
         if request.headers["authorization"].startswith("Bearer aat."):
-            return fail("API Token ini sudah termasuk Sesi Database. Anda tidak perlu melakukan open-db.do lagi.")
+            return fail("API Token ini sudah termasuk Sesi Database. "
+                        "Anda tidak perlu melakukan open-db.do lagi.")
         if request.args.get("id") != str(DATABASE["id"]):
             return fail("Data Usaha tidak tepat")
         return envelope(200, True, ["Proses Berhasil Dilakukan"], session=self.session,

@@ -48,7 +48,8 @@ MESSAGES = {
     "bad_field": ('Invalid field value for field "%s".', 'Invalid field value for field "%s".'),
     "duplicate": ('Nomor %s "%s" sudah digunakan', '%s number "%s" is already used'),
     "saved": ('%s "%s" berhasil disimpan', '%s "%s" has been saved'),
-    "overpaid": ("Nilai pembayaran melebihi sisa piutang Faktur %s", "Payment exceeds the amount owing of invoice %s"),
+    "overpaid": ("Nilai pembayaran melebihi sisa piutang Faktur %s",
+                 "Payment exceeds the amount owing of invoice %s"),
     "cheque": ("Nilai penerimaan tidak sama dengan total pembayaran faktur",
                "Received amount differs from the total paid to invoices"),
     "not_cash": ("Akun %s bukan akun Kas/Bank", "Account %s is not a cash/bank account"),
@@ -315,7 +316,8 @@ class AccurateStore:
         for row in lines_of(p, "detailExpense", required=required):
             account = self.lookup("glaccount", row.get("accountNo"))
             out.append({"account": {"no": account["no"], "name": account["name"]},
-                        "expenseName": row.get("expenseName", ""), "expenseAmount": money(row, "expenseAmount")})
+                        "expenseName": row.get("expenseName", ""),
+                        "expenseAmount": money(row, "expenseAmount")})
         return out
 
     def _header(self, p, party="customer"):
@@ -371,8 +373,9 @@ class AccurateStore:
         if total != cheque:
             raise Refused("cheque")
         record.update(bank={"no": bank["no"], "name": bank["name"]}, chequeAmount=cheque,
-                      detailInvoice=[{"invoice": {"number": inv["number"], "id": inv["id"]}, "invoiceNo": inv["number"],
-                                      "paymentAmount": amt} for inv, amt in payments])
+                      detailInvoice=[{"invoice": {"number": inv["number"], "id": inv["id"]},
+                                      "invoiceNo": inv["number"], "paymentAmount": amt}
+                                     for inv, amt in payments])
 
         def pay(_record):
             for inv, amt in payments:
@@ -412,23 +415,28 @@ class AccurateStore:
                 raise Refused("bad_field", "itemAdjustmentType")
             sign = 1 if kind == "ADJUSTMENT_IN" else -1
             moves += self._moves([row], sign)
-            lines.append({"itemNo": row.get("itemNo"), "itemAdjustmentType": kind, "quantity": money(row, "quantity"),
-                          "unitCost": money(row, "unitCost", required=False), "warehouseName": self._warehouse(row)})
+            lines.append({"itemNo": row.get("itemNo"), "itemAdjustmentType": kind,
+                          "quantity": money(row, "quantity"),
+                          "unitCost": money(row, "unitCost", required=False),
+                          "warehouseName": self._warehouse(row)})
         return {"transDate": date_field(p, "transDate"), "adjustmentAccountNo": account, "detailItem": lines,
                 "description": p.get("description", "")}, [self._apply(moves)]
 
     def _build_bank_transfer(self, p):
-        src, dst = self.cash_account(p.get("fromBankNo"), "fromBankNo"), self.cash_account(p.get("toBankNo"), "toBankNo")
+        src = self.cash_account(p.get("fromBankNo"), "fromBankNo")
+        dst = self.cash_account(p.get("toBankNo"), "toBankNo")
         amount = money(p, "fromBankAmount")
         charges = []
         for row in lines_of(p, "detailBankTransfer", required=False):
             account = self.lookup("glaccount", row.get("accountNo"))
             text(row, "bankChargeType")
-            charges.append({"account": {"no": account["no"], "name": account["name"]}, "amount": money(row, "amount"),
-                            "bankChargeType": row["bankChargeType"], "expenseName": text(row, "expenseName")})
+            charges.append({"account": {"no": account["no"], "name": account["name"]},
+                            "amount": money(row, "amount"), "bankChargeType": row["bankChargeType"],
+                            "expenseName": text(row, "expenseName")})
         fees = sum((c["amount"] for c in charges), ZERO)
-        return {"transDate": date_field(p, "transDate"), "fromBank": {"no": src["no"]}, "toBank": {"no": dst["no"]},
-                "fromBankAmount": amount, "toBankAmount": amount - fees, "detailBankTransfer": charges,
+        return {"transDate": date_field(p, "transDate"), "fromBank": {"no": src["no"]},
+                "toBank": {"no": dst["no"]}, "fromBankAmount": amount, "toBankAmount": amount - fees,
+                "detailBankTransfer": charges,
                 "description": p.get("description", "")}, []
 
     def _build_journal_voucher(self, p):
@@ -451,8 +459,9 @@ class AccurateStore:
         for row in rows:
             item = self.lookup("item", row.get("itemNo"))
             qty, price = money(row, "quantity"), money(row, "unitPrice", required=False)
-            lines.append({"item": {"no": item["no"], "name": item["name"]}, "itemUnit": {"name": item["unit1Name"]},
-                          "quantity": qty, "unitPrice": price, "totalPrice": qty * price,
+            lines.append({"item": {"no": item["no"], "name": item["name"]},
+                          "itemUnit": {"name": item["unit1Name"]}, "quantity": qty, "unitPrice": price,
+                          "totalPrice": qty * price,
                           "warehouse": {"name": self._warehouse(row)}})
         record.update(detailItem=lines, totalAmount=sum((x["totalPrice"] for x in lines), ZERO),
                       billNumber=p.get("billNumber", ""))
