@@ -1,0 +1,147 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+_ACCOUNT_DOMAIN = "[('connection_id', '=', connection_id), ('option_type', '=', 'account')]"
+_WAREHOUSE_DOMAIN = "[('connection_id', '=', connection_id), ('option_type', '=', 'warehouse')]"
+
+
+class AccountingRemoteOption(models.Model):
+    """A warehouse or an account as the accounting system lists it, so that
+    mappings are picked from a list instead of typed by hand."""
+
+    _name = "accounting.remote.option"
+    _description = "Accounting System List Entry"
+    _order = "option_type, code"
+    _rec_names_search = ["code", "name"]
+
+    connection_id = fields.Many2one("accounting.connection", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="connection_id.company_id", store=True)
+    option_type = fields.Selection([("warehouse", "Warehouse"), ("account", "Account")], required=True)
+    code = fields.Char(required=True, help="What documents carry: account number or warehouse name.")
+    name = fields.Char()
+    remote_id = fields.Char()
+    account_type = fields.Char()
+    active = fields.Boolean(default=True, help="Archived when the last fetch no longer listed it.")
+
+    _sql_constraints = [
+        ("code_uniq", "unique(connection_id, option_type, code)", "This entry is already listed."),
+    ]
+
+    @api.depends("code", "name")
+    def _compute_display_name(self):
+        for rec in self:
+            rec.display_name = "%s %s" % (rec.code, rec.name) if rec.name and rec.name != rec.code else rec.code
+
+    @api.model
+    def _sync_options(self, connection, option_type, rows):
+        """Upsert the fetched rows; entries no longer listed are archived, not
+        deleted, so mappings that use them keep their code."""
+        existing = {
+            o.code: o for o in self.with_context(active_test=False).search(
+                [("connection_id", "=", connection.id), ("option_type", "=", option_type)])
+        }
+        seen = set()
+        for row in rows:
+            code = row["code"]
+            if not code or code in seen:
+                continue
+            seen.add(code)
+            vals = dict(row, active=True)
+            if code in existing:
+                existing[code].write(vals)
+            else:
+                self.create(dict(vals, connection_id=connection.id, option_type=option_type))
+        stale = [o for code, o in existing.items() if code not in seen]
+        if stale:
+            self.browse([o.id for o in stale]).active = False
+
+
+class AccountingOutletMap(models.Model):
+    _name = "accounting.outlet.map"
+    _description = "Accounting Sync Outlet Mapping"
+    _order = "connection_id, pos_config_id"
+
+    connection_id = fields.Many2one("accounting.connection", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="connection_id.company_id", store=True)
+    pos_config_id = fields.Many2one(
+        "pos.config", string="Outlet", required=True, ondelete="cascade",
+        domain="[('company_id', '=', company_id)]")
+    remote_branch = fields.Char(string="Remote Branch", help="Branch name in the accounting system.")
+    remote_warehouse_option_id = fields.Many2one(
+        "accounting.remote.option", string="Remote Warehouse Choice", domain=_WAREHOUSE_DOMAIN)
+    remote_warehouse = fields.Char(compute="_compute_remote_warehouse", store=True, readonly=False)
+    active = fields.Boolean(default=True, string="Sync", help="Untick to stop syncing this outlet.")
+
+    _sql_constraints = [
+        ("outlet_uniq", "unique(connection_id, pos_config_id)", "This outlet is already mapped."),
+    ]
+
+    @api.depends("remote_warehouse_option_id")
+    def _compute_remote_warehouse(self):
+        for rec in self:
+            if rec.remote_warehouse_option_id:
+                rec.remote_warehouse = rec.remote_warehouse_option_id.code
+
+
+class AccountingPaymentMap(models.Model):
+    _name = "accounting.payment.map"
+    _description = "Accounting Sync Payment Method Mapping"
+    _order = "connection_id, payment_method_id"
+
+    connection_id = fields.Many2one("accounting.connection", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="connection_id.company_id", store=True)
+    payment_method_id = fields.Many2one(
+        "pos.payment.method", required=True, ondelete="cascade",
+        domain="[('company_id', '=', company_id)]")
+    remote_account_option_id = fields.Many2one(
+        "accounting.remote.option", string="Cash/Bank Account Choice", domain=_ACCOUNT_DOMAIN)
+    remote_account = fields.Char(
+        string="Cash/Bank Account", compute="_compute_remote_account", store=True, readonly=False)
+
+    _sql_constraints = [
+        ("method_uniq", "unique(connection_id, payment_method_id)", "This payment method is already mapped."),
+    ]
+
+    @api.depends("remote_account_option_id")
+    def _compute_remote_account(self):
+        for rec in self:
+            if rec.remote_account_option_id:
+                rec.remote_account = rec.remote_account_option_id.code
+
+
+class AccountingWarehouseMap(models.Model):
+    _name = "accounting.warehouse.map"
+    _description = "Accounting Sync Warehouse Mapping"
+    _order = "connection_id, warehouse_id, location_id"
+
+    connection_id = fields.Many2one("accounting.connection", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="connection_id.company_id", store=True)
+    warehouse_id = fields.Many2one(
+        "stock.warehouse", required=True, ondelete="cascade", domain="[('company_id', '=', company_id)]")
+    location_id = fields.Many2one(
+        "stock.location", ondelete="cascade",
+        domain="[('warehouse_id', '=', warehouse_id), ('usage', '=', 'internal')]",
+        help="Only for a location that is a separate warehouse remotely; empty = the whole warehouse.")
+    remote_warehouse_option_id = fields.Many2one(
+        "accounting.remote.option", string="Remote Warehouse Choice", domain=_WAREHOUSE_DOMAIN)
+    remote_warehouse = fields.Char(compute="_compute_remote_warehouse", store=True, readonly=False,
+                                   required=True)
+
+    _sql_constraints = [
+        ("warehouse_uniq", "unique(connection_id, warehouse_id, location_id)",
+         "This warehouse/location is already mapped."),
+    ]
+
+    @api.depends("remote_warehouse_option_id")
+    def _compute_remote_warehouse(self):
+        for rec in self:
+            if rec.remote_warehouse_option_id:
+                rec.remote_warehouse = rec.remote_warehouse_option_id.code
+
+    @api.constrains("location_id", "warehouse_id")
+    def _check_location(self):
+        for rec in self:
+            if rec.location_id and rec.location_id.warehouse_id != rec.warehouse_id:
+                raise ValidationError(_(
+                    "The location %(loc)s is not in the warehouse %(wh)s.",
+                    loc=rec.location_id.display_name, wh=rec.warehouse_id.display_name))

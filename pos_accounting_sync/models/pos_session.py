@@ -1,0 +1,167 @@
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+
+from accounting_connectors.documents import ReceiptLine, SalesReceipt
+
+from .pos_sales_documents import SEQ_SETTLEMENT, SalesDocuments
+from .pos_sales_lines import money
+
+
+class PosSession(models.Model):
+    _name = "pos.session"
+    _inherit = ["pos.session", "accounting.sync.mixin"]
+
+    def _validate_session(self, balancing_account=False, amount_to_balance=0, bank_payment_method_diffs=None):
+        result = super()._validate_session(balancing_account, amount_to_balance, bank_payment_method_diffs)
+        # Every close path (back office, POS UI, force-close wizard) ends here.
+        # super() may have rolled the transaction back and returned the
+        # force-close wizard: only a session really closed in this very
+        # transaction queues its documents, so a rollback takes them along.
+        if self.state == "closed":
+            self._accounting_enqueue_sales()
+        return result
+
+    # --- queueing -------------------------------------------------------------
+    def _accounting_connections(self):
+        """Connections that post this session: outlet mapped and live."""
+        self.ensure_one()
+        return self.env["accounting.connection"]._for_company(self.company_id).filtered(
+            lambda c: c._outlet_map(self.config_id) and c._is_live(self.stop_at or fields.Datetime.now()))
+
+    def _accounting_chain(self):
+        return "POS/%s" % self.name
+
+    def _accounting_documents(self, connection):
+        """The shift's documents for the orders not already posted one by one
+        (real-time mode), so switching modes never posts a sale twice."""
+        self.ensure_one()
+        orders = self._get_closed_orders()
+        orders -= self.env["pos.order"]._accounting_posted_alone(connection, orders)
+        return SalesDocuments(connection, orders, self._accounting_chain(), self, stop_at=self.stop_at)
+
+    def _accounting_enqueue_sales(self, connections=None):
+        """Queue the shift's chain (never calls the accounting system; safe
+        inside the cashier's closing transaction). In set-hours mode the jobs
+        wait for the next set hour (``_next_sync_at``)."""
+        Job = self.env["accounting.sync.job"]
+        jobs = Job
+        for session in self.filtered(lambda s: s.state == "closed"):
+            for connection in connections or session._accounting_connections():
+                documents = session._accounting_documents(connection)
+                if documents.orders:
+                    jobs |= documents.enqueue(session._accounting_chain())
+        if jobs:
+            Job._trigger_worker()
+        return jobs
+
+    # --- documents, built when the worker sends them --------------------------
+    def _accounting_sync_document(self, job):
+        kind, _sep, arg = (job.doc_key or "").partition(":")
+        if kind == "settle":
+            return self._accounting_settlement_document(job, int(arg))
+        return self._accounting_documents(job.connection_id).build(job.doc_key)
+
+    # --- customer-account settlements -------------------------------------------
+    def _accounting_pay_later_lines(self, partner):
+        """The session entry's customer-account receivable lines of ``partner``."""
+        self.ensure_one()
+        names = {"%s - %s" % (self.name, m.name)
+                 for m in self.payment_method_ids.filtered(lambda m: m.type == "pay_later")}
+        return self.move_id.line_ids.filtered(
+            lambda l: l.partner_id == partner and l.name in names and l.debit > 0
+            and l.account_id.account_type == "asset_receivable")
+
+    def _accounting_open_invoices(self, connection, partner):
+        """``[(reference, amount due on account)]`` of ``partner``'s remote
+        invoices from this session, oldest first: orders posted alone in
+        real-time mode, then the shift's customer invoice."""
+        self.ensure_one()
+        orders = self._get_closed_orders()
+        alone = self.env["pos.order"]._accounting_posted_alone(connection, orders)
+        result = []
+        for order in alone.sorted("id"):
+            documents = order._accounting_documents(connection)
+            if partner in documents.by_customer:
+                result.append((documents.ref_ar_invoice(partner), documents.pay_later_due(partner)))
+        documents = self._accounting_documents(connection)
+        if partner in documents.by_customer:
+            result.append((documents.ref_ar_invoice(partner), documents.pay_later_due(partner)))
+        return result
+
+    def _accounting_enqueue_settlement(self, partial, line):
+        """A payment reconciled against a customer-account line of this
+        session: one receipt per reconciliation (partial ones included)."""
+        self.ensure_one()
+        partner = line.partner_id
+        Job = self.env["accounting.sync.job"]
+        jobs = Job
+        for connection in self.env["accounting.connection"]._for_company(self.company_id):
+            invoices = self._accounting_open_invoices(connection, partner)
+            invoice_jobs = Job.sudo().search([("connection_id", "=", connection.id),
+                                              ("reference", "in", [ref for ref, _due in invoices])])
+            if not invoice_jobs:
+                continue  # the sale itself was never posted here (not mapped, before go-live)
+            jobs |= Job._enqueue(
+                connection, "sales_receipt", self, "%s/AR/%s/PAY/%s" % (self._accounting_chain(), partner.id, partial.id),
+                doc_key="settle:%s" % partial.id, chain=self._accounting_chain(),
+                depends_on=invoice_jobs.sorted("id")[-1:], pos_config=self.config_id, sequence=SEQ_SETTLEMENT)
+        return jobs
+
+    def _accounting_settlement_document(self, job, partial_id):
+        partial = self.env["account.partial.reconcile"].browse(partial_id).exists()
+        if not partial:
+            raise UserError(_("The settlement behind %s was undone in Odoo; cancel this document.",
+                              job.reference))
+        line = (partial.debit_move_id | partial.credit_move_id).filtered(lambda l: l.move_id == self.move_id)[:1]
+        partner = line.partner_id
+        connection = job.connection_id
+        currency = self.currency_id
+        # what earlier settlements of this customer's lines already paid
+        lines = self._accounting_pay_later_lines(partner)
+        earlier = (lines.matched_credit_ids | lines.matched_debit_ids).filtered(lambda p: p.id < partial.id)
+        offset = currency.round(sum(earlier.mapped("amount")))
+        left = currency.round(partial.amount)
+        receipt_lines = []
+        for reference, due in self._accounting_open_invoices(connection, partner):
+            due = float(due)
+            take = min(max(due - offset, 0.0), left)
+            offset = max(offset - due, 0.0)
+            if currency.compare_amounts(take, 0.0) > 0:
+                receipt_lines.append(ReceiptLine(invoice_ref=reference, amount=money(currency, take)))
+                left = currency.round(left - take)
+        if not receipt_lines:
+            raise UserError(_("%(partner)s owes nothing more on the invoices of %(session)s.",
+                              partner=partner.display_name, session=self.name))
+        counterpart = (partial.debit_move_id | partial.credit_move_id) - line
+        return SalesReceipt(
+            reference=job.reference, customer_ref=partner._accounting_customer_ref(connection),
+            date=counterpart.date or fields.Date.context_today(self),
+            account=self._accounting_settlement_account(connection, counterpart.journal_id),
+            lines=receipt_lines, branch=connection._outlet_map(self.config_id).remote_branch or "",
+            description=_("Settlement of %(partner)s (%(entry)s)", partner=partner.display_name,
+                          entry=counterpart.move_id.name))
+
+    def _accounting_settlement_account(self, connection, journal):
+        """The cash/bank account money came into: that of the mapped POS
+        payment method using the payment's journal."""
+        mapping = connection.payment_map_ids.filtered(
+            lambda m: m.payment_method_id.journal_id == journal and m.remote_account)[:1]
+        if not mapping:
+            raise UserError(_(
+                "The settlement was paid into the journal “%(journal)s”, but no payment method using "
+                "that journal is mapped on %(conn)s. Map one under Payment Methods, then press Retry.",
+                journal=journal.display_name, conn=connection.display_name))
+        return mapping.remote_account
+
+    # --- what the session form offers ----------------------------------------------
+    def action_accounting_retry(self):
+        """Retry the shift's failed and blocked documents in posting order
+        (items and customers first), as an accountant does after a fix."""
+        Job = self.env["accounting.sync.job"]
+        jobs = Job.search([("chain", "in", [s._accounting_chain() for s in self]),
+                           ("state", "in", ("failed", "blocked"))])
+        jobs |= self.accounting_sync_job_ids.filtered(lambda j: j.state in ("failed", "blocked"))
+        if not jobs:
+            raise UserError(_("No failed or blocked document to retry."))
+        return jobs.action_retry()
+

@@ -1,0 +1,114 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from accounting_connectors.documents import Item
+
+from .pos_sales_lines import dec
+
+
+class ProductProduct(models.Model):
+    """Items are variants: each variant has its own internal reference (SKU),
+    which is the item code in the accounting system."""
+
+    _name = "product.product"
+    _inherit = ["product.product", "accounting.sync.mixin"]
+
+    # --- validity -----------------------------------------------------------------
+    def _accounting_sku_problems(self):
+        """``{product: reason}`` for products that cannot be items: no
+        internal reference, or one shared with another active product."""
+        problems = {}
+        codes = {(p.default_code or "").strip() for p in self} - {""}
+        shared = set()
+        if codes:
+            groups = self.with_context(active_test=True)._read_group(
+                [("default_code", "in", list(codes)), ("type", "!=", "combo")],
+                ["default_code"], ["__count"])
+            shared = {code for code, count in groups if count > 1}
+        for product in self:
+            code = (product.default_code or "").strip()
+            if not code:
+                problems[product] = _("no internal reference")
+            elif code in shared:
+                problems[product] = _("internal reference %s is used by another product", code)
+        return problems
+
+    def _accounting_item_ref(self):
+        """The job reference: the SKU itself (so a look-up in the accounting
+        system finds it), or a placeholder that fails with a plain message."""
+        self.ensure_one()
+        return (self.default_code or "").strip() or "NO-SKU/%s" % self.id
+
+    # --- queueing -------------------------------------------------------------------
+    def _accounting_enqueue_items(self, connection, chain="", pos_config=None):
+        """Queue the items not sent yet (one search for the lot; sessions
+        selling known products add no job)."""
+        Job = self.env["accounting.sync.job"]
+        products = self.filtered(lambda p: p.type != "combo")
+        refs = {p: p._accounting_item_ref() for p in products}
+        known = set(Job.sudo().search([("connection_id", "=", connection.id),
+                                       ("reference", "in", list(refs.values()))]).mapped("reference"))
+        jobs = Job
+        for product, reference in refs.items():
+            if reference not in known:
+                known.add(reference)
+                jobs |= Job._enqueue(connection, "item", product, reference, chain=chain,
+                                     pos_config=pos_config, sequence=1)
+        return jobs
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "default_code" in vals and not self.env.context.get("accounting_sync_done"):
+            # a new SKU is a new item code: items already sent go out again
+            # under the new code so later sales find it
+            Job = self.env["accounting.sync.job"]
+            sent = Job.sudo().search([("res_model", "=", "product.product"), ("res_id", "in", self.ids),
+                                      ("kind", "=", "item"), ("state", "=", "done")])
+            for connection in sent.connection_id:
+                self.browse(sent.filtered(lambda j: j.connection_id == connection).mapped("res_id")) \
+                    ._accounting_enqueue_items(connection)
+        return result
+
+    # --- documents --------------------------------------------------------------------
+    def _accounting_item_document(self, connection):
+        self.ensure_one()
+        problem = self._accounting_sku_problems().get(self)
+        if problem:
+            raise UserError(_("The product “%(product)s” cannot be sent: %(why)s. Fix it, then press Retry.",
+                              product=self.display_name, why=problem))
+        previous = self.env["accounting.sync.job"].sudo().search([
+            ("connection_id", "=", connection.id), ("res_model", "=", self._name), ("res_id", "=", self.id),
+            ("kind", "=", "item"), ("state", "=", "done"), ("reference", "=", self.default_code.strip())],
+            order="id desc", limit=1)
+        price_digits = self.env["decimal.precision"].precision_get("Product Price")
+        return Item(
+            reference=self.default_code.strip(),
+            name=self.display_name,
+            item_type="inventory" if self.is_storable else ("service" if self.type == "service" else "non_inventory"),
+            unit=self.uom_id.name or "PCS",
+            sale_price=dec(self.lst_price, price_digits),
+            cost_price=dec(self.standard_price, price_digits),
+            barcode=self.barcode or "",
+            remote_id=previous.remote_id or "",
+        )
+
+    def _accounting_sync_document(self, job):
+        return self._accounting_item_document(job.connection_id)
+
+
+class ProductTemplate(models.Model):
+    _inherit = "product.template"
+
+    accounting_sync_job_count = fields.Integer(compute="_compute_accounting_sync_variants",
+                                               string="Accounting Documents")
+    accounting_sync_state = fields.Selection(related="product_variant_id.accounting_sync_state",
+                                             string="Accounting Sync")
+
+    @api.depends("product_variant_ids")
+    def _compute_accounting_sync_variants(self):
+        for template in self:
+            template.accounting_sync_job_count = sum(
+                template.product_variant_ids.mapped("accounting_sync_job_count"))
+
+    def action_view_accounting_sync_jobs(self):
+        return self.product_variant_ids.action_view_accounting_sync_jobs()
