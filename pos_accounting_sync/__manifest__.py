@@ -19,6 +19,11 @@
         "views/accounting_sync_job_views.xml",
         "views/accounting_webhook_event_views.xml",
         "views/menus.xml",
+        "views/pos_session_views.xml",
+        "views/pos_order_views.xml",
+        "views/res_partner_views.xml",
+        "views/product_views.xml",
+        "wizards/product_validation_views.xml",
     ],
     "demo": [
         "demo/accounting_connection_demo.xml",

@@ -4,3 +4,9 @@ from . import accounting_sync_mixin
 from . import accounting_sync_job
 from . import accounting_sync_worker
 from . import accounting_webhook_event
+from . import accounting_scheduled_sales
+from . import pos_session
+from . import pos_order
+from . import res_partner
+from . import product
+from . import account_partial_reconcile

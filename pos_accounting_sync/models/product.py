@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 
 from accounting_connectors.documents import Item
 
+from .accounting_sync_job import STATE_SEVERITY, STATES
 from .pos_sales_lines import dec
 
 
@@ -101,14 +102,17 @@ class ProductTemplate(models.Model):
 
     accounting_sync_job_count = fields.Integer(compute="_compute_accounting_sync_variants",
                                                string="Accounting Documents")
-    accounting_sync_state = fields.Selection(related="product_variant_id.accounting_sync_state",
+    accounting_sync_state = fields.Selection(STATES, compute="_compute_accounting_sync_variants",
                                              string="Accounting Sync")
 
     @api.depends("product_variant_ids")
     def _compute_accounting_sync_variants(self):
+        rank = {state: i for i, state in enumerate(STATE_SEVERITY)}
         for template in self:
-            template.accounting_sync_job_count = sum(
-                template.product_variant_ids.mapped("accounting_sync_job_count"))
+            variants = template.product_variant_ids
+            template.accounting_sync_job_count = sum(variants.mapped("accounting_sync_job_count"))
+            states = [s for s in variants.mapped("accounting_sync_state") if s]
+            template.accounting_sync_state = min(states, key=rank.get) if states else False
 
     def action_view_accounting_sync_jobs(self):
         return self.product_variant_ids.action_view_accounting_sync_jobs()

@@ -1,0 +1,108 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from accounting_connectors.errors import ConnectorError
+
+
+class AccountingProductValidation(models.TransientModel):
+    """Product validation (as iSeller's): of the products sold in the
+    connection's mapped outlets, which can become items (unique internal
+    reference) and which cannot; push the valid ones in bulk."""
+
+    _name = "accounting.product.validation"
+    _description = "Accounting Sync Product Validation"
+
+    connection_id = fields.Many2one("accounting.connection", required=True, ondelete="cascade")
+    product_ids = fields.Many2many("product.product", compute="_compute_products", string="Sold Products")
+    missing_sku_ids = fields.Many2many("product.product", compute="_compute_products",
+                                       string="Without Internal Reference")
+    duplicate_sku_ids = fields.Many2many("product.product", compute="_compute_products",
+                                         string="Sharing an Internal Reference")
+    valid_ids = fields.Many2many("product.product", compute="_compute_products", string="Valid")
+    to_push_ids = fields.Many2many("product.product", compute="_compute_products",
+                                   string="Valid, Not Sent Yet")
+    product_count = fields.Integer(compute="_compute_products")
+    missing_sku_count = fields.Integer(compute="_compute_products")
+    duplicate_sku_count = fields.Integer(compute="_compute_products")
+    valid_count = fields.Integer(compute="_compute_products")
+    to_push_count = fields.Integer(compute="_compute_products")
+
+    @api.depends("connection_id")
+    def _compute_products(self):
+        Product = self.env["product.product"]
+        for wiz in self:
+            products = wiz._sold_products()
+            problems = products._accounting_sku_problems()
+            missing = Product.union(*[p for p in problems if not (p.default_code or "").strip()])
+            duplicate = Product.union(*problems) - missing
+            valid = products - missing - duplicate
+            to_push = valid - wiz._sent_products(valid)
+            wiz.update({
+                "product_ids": products, "missing_sku_ids": missing, "duplicate_sku_ids": duplicate,
+                "valid_ids": valid, "to_push_ids": to_push, "product_count": len(products),
+                "missing_sku_count": len(missing), "duplicate_sku_count": len(duplicate),
+                "valid_count": len(valid), "to_push_count": len(to_push),
+            })
+
+    def _sold_products(self):
+        configs = self.connection_id.outlet_map_ids.filtered("active").pos_config_id
+        if not configs:
+            return self.env["product.product"]
+        groups = self.env["pos.order.line"].sudo()._read_group(
+            [("order_id.config_id", "in", configs.ids), ("product_id.type", "!=", "combo")],
+            ["product_id"])
+        return self.env["product.product"].union(*[product for (product,) in groups])
+
+    def _sent_products(self, products):
+        """Products whose current SKU has an item job (done or on its way)."""
+        jobs = self.env["accounting.sync.job"].sudo().search([
+            ("connection_id", "=", self.connection_id.id), ("kind", "=", "item"),
+            ("reference", "in", [p._accounting_item_ref() for p in products]),
+            ("state", "!=", "cancelled")])
+        refs = set(jobs.mapped("reference"))
+        return products.filtered(lambda p: p._accounting_item_ref() in refs)
+
+    def action_refresh(self):
+        return self._reopen()
+
+    def action_push(self):
+        """Create the valid, unsent products as items with one bulk call
+        where the API has one. Each item still gets its sync-log line; what
+        the bulk call could not save stays queued for the worker."""
+        self.ensure_one()
+        products = self.to_push_ids
+        if not products:
+            raise UserError(_("Every valid product is already in the accounting system."))
+        conn = self.connection_id
+        jobs = products._accounting_enqueue_items(conn)
+        # the jobs are not committed yet, so no worker can pick them meanwhile
+        jobs.sudo().write({"state": "running", "attempts": 1, "started_at": fields.Datetime.now()})
+        documents = [self.env["product.product"].browse(job.res_id)._accounting_item_document(conn)
+                     for job in jobs]
+        try:
+            results = conn._get_client().post_many(documents)
+        except ConnectorError as exc:
+            jobs.sudo().write({"state": "pending", "needs_lookup": True})
+            raise UserError(_("The accounting system could not be reached: %s", exc.message)) from None
+        done = 0
+        for job, result in zip(jobs, results):
+            if isinstance(result, Exception):
+                # the worker retries it (and looks it up first if it may exist)
+                job.sudo().write({"state": "pending", "needs_lookup": True,
+                                  "error_message": getattr(result, "message", str(result))})
+                continue
+            job.sudo().write({"state": "done", "date_done": fields.Datetime.now(),
+                              "remote_id": result.remote_id or False, "remote_number": result.number or False})
+            done += 1
+        self.env["accounting.sync.job"]._trigger_worker()
+        return conn._notify(_("Products sent"), _(
+            "%(done)s of %(total)s products are now items in %(conn)s; the others are in the sync log.",
+            done=done, total=len(jobs), conn=conn.display_name), "success" if done == len(jobs) else "warning")
+
+    def _reopen(self):
+        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
+                "view_mode": "form", "target": "new", "name": _("Product Validation")}
+
+    @api.model
+    def action_open(self, connection):
+        return self.create({"connection_id": connection.id})._reopen()
