@@ -4,7 +4,7 @@ webhooks, and the failures a user must see in plain words."""
 
 import json
 import threading
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal as D
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -387,3 +387,11 @@ def test_server_errors_and_rate_limits(sandbox, client, app):
     with pytest.raises(RateLimitedError) as err:
         client.list_warehouses()
     assert err.value.retry_after == 1.0
+
+
+def test_purchases_changed_since_a_moment(stocked, app):
+    app.create_purchase({"type": "invoice", "vendorNo": "V.00001", "transDate": "10/05/2024",
+                         "detailItem": [{"itemNo": "KOPI", "quantity": 1, "unitPrice": 100}]})
+    just_before = datetime.now(timezone.utc) - timedelta(minutes=1)
+    assert [d.total for d in stocked.list_purchases(just_before)] == [D("100")]
+    assert stocked.list_purchases(just_before + timedelta(minutes=5)) == []

@@ -27,7 +27,7 @@ from ..errors import (
 )
 from ..ratelimit import limiter_for
 from . import mapping, webhook
-from .auth import ApiTokenAuth, OAuthAuth, auth_error, basic_auth
+from .auth import WIB, ApiTokenAuth, OAuthAuth, auth_error, basic_auth
 
 PRODUCTION_URL = "https://account.accurate.id"
 BULK_MAX = 100
@@ -347,6 +347,8 @@ class AccurateClient(BaseClient):
     def list_purchases(self, since, until=None):
         # a datetime asks "changed since" (lastUpdate), a date "dated since"
         if isinstance(since, datetime):
+            # Accurate's lastUpdate is Jakarta time; naive datetimes are taken as such
+            since, until = (_wib(x) for x in (since, until))
             field = "lastUpdate"
             values = [since.strftime("%d/%m/%Y %H:%M:%S")] + ([until.strftime("%d/%m/%Y %H:%M:%S")]
                                                               if until else [])
@@ -409,6 +411,10 @@ def _provider_text(result):
             if body.get(key):
                 return _join(body[key])
     return _join(body)
+
+
+def _wib(moment):
+    return moment.astimezone(WIB) if moment is not None and moment.tzinfo else moment
 
 
 def _float(text, default):

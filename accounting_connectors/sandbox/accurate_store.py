@@ -231,8 +231,9 @@ class AccurateStore:
         new_number = payload.get(number_key)
         if new_number and new_number != record[number_key] and self.by_number(module, new_number):
             raise Refused("duplicate", module, new_number)
+        # rebuilt from the stored record overlaid with the new fields: validated like a create
         changes, _effects = getattr(self, "_build_" + module)(dict(record, **payload))
-        record.update({k: v for k, v in changes.items() if k in payload or k in ("unitPrice",)})
+        record.update(changes)
         record["lastUpdate"] = self.now_text()
         return record
 
@@ -345,10 +346,10 @@ class AccurateStore:
         if return_type == "INVOICE":
             invoice = self.lookup("sales-invoice", text(p, "invoiceNumber"))
             record["invoice"] = {"number": invoice["number"], "id": invoice["id"]}
-        rows, lines = self._priced_lines(p)
-        expenses = self._expenses(p, required=False) if p.get("detailExpense") else []
-        if "detailExpense" not in p:
+        if "detailExpense" not in p:  # required, even if only as []
             raise Refused("required", "detailExpense")
+        rows, lines = self._priced_lines(p)
+        expenses = self._expenses(p)
         record.update(self._totals(p, lines, expenses), detailItem=lines, detailExpense=expenses)
         return record, [self._apply(self._moves(rows, +1))]
 
