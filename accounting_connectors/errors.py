@@ -64,6 +64,13 @@ class DuplicateError(ValidationError):
     kind = "duplicate"
 
 
+class QuotaExceededError(ConnectorError):
+    """A plan's quota is used up (Jurnal's monthly API package): waiting
+    minutes will not help, an administrator must act."""
+
+    kind = "quota"
+
+
 class AmbiguousError(ConnectorError):
     """The request may have been applied (timeout or reset after sending, a
     gateway error after the body left): look the document up by our

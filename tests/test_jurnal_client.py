@@ -254,4 +254,5 @@ def test_rate_limit_and_monthly_quota(client, sandbox, monkeypatch):
     with pytest.raises(ConnectorError) as err:
         client.list_accounts()
     assert not isinstance(err.value, RateLimitedError) and not err.value.retryable
+    assert err.value.kind == "quota"
     assert "monthly API package" in err.value.message

@@ -18,6 +18,7 @@ from ..errors import (
     ConfigurationError,
     ConnectorError,
     DuplicateError,
+    QuotaExceededError,
     RateLimitedError,
     TransientError,
     ValidationError,
@@ -101,7 +102,7 @@ class JurnalClient(BaseClient):
                 provider_message=words, **ctx)
         if status == 429:
             if "monthly limit" in words.lower():
-                return ConnectorError(
+                return QuotaExceededError(
                     "Jurnal's monthly API package for this company is used up (%s). Nothing more can be sent "
                     "until next month or until the package is upgraded in Jurnal." % words,
                     provider_message=words, **ctx)

@@ -3,6 +3,7 @@
 import json
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from urllib.parse import parse_qsl
 
 
@@ -31,7 +32,8 @@ class Request:
         if not self.body:
             return None
         try:
-            return json.loads(self.body.decode("utf-8"))
+            # amounts stay exact, as in the real services
+            return json.loads(self.body.decode("utf-8"), parse_float=Decimal)
         except (ValueError, UnicodeDecodeError):
             return None
 

@@ -5,6 +5,7 @@ import collections
 import json
 import logging
 import socket
+import struct
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -195,6 +196,10 @@ class _Handler(BaseHTTPRequestHandler):
     sandbox = None
     protocol_version = "HTTP/1.1"
 
+    def date_time_string(self, timestamp=None):
+        # the Date header follows the sandbox clock, so clock-skew tests see it
+        return super().date_time_string(self.sandbox.now() if timestamp is None else timestamp)
+
     def log_message(self, fmt, *args):  # quiet by default; -v shows them
         _logger.debug("%s " + fmt, self.address_string(), *args)
 
@@ -253,7 +258,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _drop(self):
         """Close the socket abruptly (RST), answering nothing."""
         try:
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            # linger on with a zero timeout: close() sends RST, not FIN
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         except OSError:
             pass
         self.close_connection = True
