@@ -21,7 +21,7 @@ from datetime import timedelta
 
 import psycopg2.errors
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, modules
 from odoo.exceptions import UserError, ValidationError
 from odoo.sql_db import TestCursor
 
@@ -87,8 +87,12 @@ class AccountingSyncJobWorker(models.Model):
 
     @api.model
     def _can_commit(self):
-        # tests run in one shared transaction (TestCursor) that may not commit
-        return not isinstance(self.env.cr, TestCursor)
+        """Commit after each document, except in tests, which run in one
+        transaction that may not commit (a test that runs real concurrent
+        workers on its own cursors says so with ``accounting_sync_commit``)."""
+        if "accounting_sync_commit" in self.env.context:
+            return bool(self.env.context["accounting_sync_commit"])
+        return not modules.module.current_test and not isinstance(self.env.cr, TestCursor)
 
     @api.model
     def _count_due(self):
@@ -103,6 +107,8 @@ class AccountingSyncJobWorker(models.Model):
         if commit:
             self.env.cr.commit()
             self.env.cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        else:
+            self.env.flush_all()  # the raw queries below must see the ORM's pending writes
 
     @api.model
     def _recover_orphans(self, commit):
@@ -135,7 +141,8 @@ class AccountingSyncJobWorker(models.Model):
         for _attempt in range(3):
             self._begin(commit)
             cr = self.env.cr
-            extra, params = "", {"skip": tuple(skip_connections) or (0,)}
+            # the clock, not now(): now() is the start of a (test) transaction
+            extra, params = "", {"skip": tuple(skip_connections) or (0,), "now": fields.Datetime.now()}
             if connection:
                 extra = "AND j.connection_id IN %(conn)s"
                 params["conn"] = tuple(connection.ids)
@@ -144,7 +151,7 @@ class AccountingSyncJobWorker(models.Model):
                     SELECT j.id FROM accounting_sync_job j
                       JOIN accounting_connection c ON c.id = j.connection_id
                      WHERE j.state = 'pending'
-                       AND j.next_attempt_at <= (now() AT TIME ZONE 'UTC')
+                       AND j.next_attempt_at <= %(now)s
                        AND c.active AND c.state != 'paused'
                        AND j.connection_id NOT IN %(skip)s
                        """ + extra + """
