@@ -38,7 +38,8 @@ class ProductProduct(models.Model):
         """The job reference: the SKU itself (so a look-up in the accounting
         system finds it), or a placeholder that fails with a plain message."""
         self.ensure_one()
-        return (self.default_code or "").strip() or "NO-SKU/%s" % self.id
+        # the placeholder names the product: it shows in what waits for it
+        return (self.default_code or "").strip() or "NO-SKU/%s %s" % (self.id, self.display_name)
 
     # --- queueing -------------------------------------------------------------------
     def _accounting_enqueue_items(self, connection, chain="", pos_config=None):

@@ -1,0 +1,116 @@
+"""POS scenarios over the sandbox: Odoo's own POS test base (sessions,
+orders as the POS UI sends them, closing) plus a connection to the sandbox."""
+
+from decimal import Decimal
+
+from odoo.addons.point_of_sale.tests.common import TestPoSCommon
+
+from .common import AccountingSyncCase
+
+#: per provider: walk-in customer number and rounding account seeded in the sandbox
+SANDBOX_SETUP = {
+    "accurate": {"walkin": "C.00001", "rounding": "7101"},
+    "jurnal": {"walkin": "WALKIN", "rounding": "7-70099"},
+}
+
+
+class PosSyncCase(AccountingSyncCase, TestPoSCommon):
+
+    @classmethod
+    def get_default_groups(cls):
+        # the test user (an accountant, from Odoo's base) also runs the sync
+        return (super().get_default_groups() | cls.env.ref("point_of_sale.group_pos_manager")
+                | cls.env.ref("pos_accounting_sync.group_accounting_sync_manager"))
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.config = cls.basic_config
+        cls.tax11 = cls.env["account.tax"].create({
+            "name": "PPN 11%", "amount": 11, "amount_type": "percent", "type_tax_use": "sale",
+            "company_id": cls.env.company.id})
+        cls.kopi = cls.create_product("Kopi Susu", cls.categ_basic, 20000.0, tax_ids=[cls.tax11.id])
+        cls.roti = cls.create_product("Roti Bakar", cls.categ_basic, 15000.0, tax_ids=[cls.tax11.id])
+        cls.kopi.default_code = "KOPI-01"
+        cls.roti.default_code = "ROTI-01"
+        cls.customer.ref = "CUST-001"
+        setup = SANDBOX_SETUP[cls.provider]
+        cls.connection.write({
+            "sales_sync_mode": "session_close",
+            "default_customer_ref": setup["walkin"],
+            "rounding_account": setup["rounding"],
+            "outlet_map_ids": [(0, 0, {"pos_config_id": cls.config.id})],
+            "payment_map_ids": [
+                (0, 0, {"payment_method_id": cls.cash_pm1.id, "remote_account": cls.codes["cash"]}),
+                (0, 0, {"payment_method_id": cls.bank_pm1.id, "remote_account": cls.codes["bank"]}),
+            ],
+        })
+        # only the connection under test is live for this company
+        (cls.env["accounting.connection"].search([("company_id", "=", cls.env.company.id)])
+         - cls.connection).action_archive()
+        cls.client = cls.connection._get_client()
+
+    # --- building a shift ----------------------------------------------------------
+    def open_shift(self):
+        return self._start_pos_session(self.cash_pm1 | self.bank_pm1 | self.pay_later_pm, 0)
+
+    def sell(self, lines, payments=None, customer=False):
+        data = self.create_ui_order_data(lines, customer=customer, payments=payments)
+        order_id = self.env["pos.order"].sync_from_ui([data])["pos.order"][0]["id"]
+        return self.env["pos.order"].browse(order_id)
+
+    def standard_shift(self):
+        """Cash, bank and customer-account sales and a refund:
+        1. 2 x Kopi, cash                          44,400
+        2. Kopi -10% + Roti, bank          19,980 + 16,650 = 36,630
+        3. 3 x Roti on Customer 1's account        49,950
+        4. refund of 1 Kopi, cash back            -22,200
+        """
+        session = self.open_shift()
+        self.sell([(self.kopi, 2)], payments=[(self.cash_pm1, 44400)])
+        self.sell([(self.kopi, 1, 10), (self.roti, 1)], payments=[(self.bank_pm1, 36630)])
+        self.sell([(self.roti, 3)], payments=[(self.pay_later_pm, 49950)], customer=self.customer)
+        self.sell([(self.kopi, -1)], payments=[(self.cash_pm1, -22200)])
+        return session
+
+    def close_from_ui(self, session):
+        cash = sum(session.order_ids.payment_ids.filtered(
+            lambda p: p.payment_method_id == self.cash_pm1).mapped("amount"))
+        session.post_closing_cash_details(cash)
+        result = session.close_session_from_ui()
+        self.assertTrue(result["successful"], result)
+
+    # --- reading what the sandbox holds -------------------------------------------
+    def remote(self, kind):
+        """``{our reference: row}`` of the sandbox's documents of ``kind``."""
+        key = "number" if self.provider == "accurate" else "custom_id"
+        return {row[key]: row for row in self.sandbox_dump(kind) if row.get(key)}
+
+    def remote_total(self, kind, row):
+        if self.provider == "accurate":
+            return Decimal(str(row["totalAmount"]))
+        field = {"sales_invoice": "original_amount", "sales_return": "return_amount"}[kind]
+        return Decimal(str(row[field]))
+
+    def remote_tax(self, row):
+        return Decimal(str(row["tax1Amount"] if self.provider == "accurate" else row["tax_amount"]))
+
+    def receipt_lines(self, row):
+        """``[(invoice reference, amount)]`` of a remote receipt."""
+        if self.provider == "accurate":
+            return [(d["invoiceNo"], Decimal(str(d["paymentAmount"]))) for d in row["detailInvoice"]]
+        return [(r["transaction_no"], Decimal(str(r["amount"])))
+                for r in row["records"]]
+
+    def session_move_totals(self, session):
+        """(sales + taxes, taxes) credited by the session's journal entry."""
+        lines = session.move_id.line_ids
+        revenue = lines.filtered(lambda l: l.account_id.internal_group == "income" or l.tax_line_id)
+        taxes = lines.filtered("tax_line_id")
+        to_dec = lambda v: Decimal("%.2f" % v)  # noqa: E731
+        return to_dec(-sum(revenue.mapped("balance"))), to_dec(-sum(taxes.mapped("balance")))
+
+    def jobs_of(self, record):
+        return self.env["accounting.sync.job"].search(
+            [("res_model", "=", record._name), ("res_id", "=", record.id),
+             ("connection_id", "=", self.connection.id)])
