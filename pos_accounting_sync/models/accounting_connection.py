@@ -227,9 +227,15 @@ class AccountingConnection(models.Model):
                 return
             # Own short transaction: a refreshed token must survive even if the
             # caller's transaction rolls back (the old one is already revoked).
-            with db_connect(dbname).cursor() as cr:
-                cr.execute("SET LOCAL lock_timeout = '5s'")
-                api.Environment(cr, SUPERUSER_ID, {})["accounting.connection"].browse(conn_id).write(vals)
+            # Best effort: the client keeps the new values for this run anyway.
+            try:
+                with db_connect(dbname).cursor() as cr:
+                    cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+                    cr.execute("SET LOCAL lock_timeout = '5s'")
+                    api.Environment(cr, SUPERUSER_ID, {})["accounting.connection"].browse(conn_id).write(vals)
+            except Exception as exc:  # noqa: BLE001 - never break a sync for a cache write
+                _logger.info("accounting sync: could not store refreshed credentials of connection %s: %s",
+                             conn_id, type(exc).__name__)
 
         config = ConnectionConfig(provider=self.provider, base_url=(self.base_url or "").strip(),
                                   timeout=float(self.request_timeout or 30),
