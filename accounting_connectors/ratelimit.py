@@ -37,7 +37,7 @@ class RateLimiter:
     def _wait_needed(self, now):
         wait = 0.0
         for limit, seconds in self.windows:
-            recent = [t for t in self._sent if t > now - seconds]
+            recent = sorted(t for t in self._sent if t > now - seconds)
             if len(recent) >= limit:
                 wait = max(wait, recent[-limit] + seconds - now)
         if self.max_in_flight and self._in_flight >= self.max_in_flight:
@@ -53,7 +53,7 @@ class RateLimiter:
                 if wait <= 0:
                     self._sent.append(now)
                     self._in_flight += 1
-                    return
+                    return now
                 if now + wait > deadline:
                     raise RateLimitedError(
                         "Too many requests for this connection; waiting %.0f s "
@@ -62,18 +62,27 @@ class RateLimiter:
                     )
                 self._cond.wait(min(wait, deadline - now))
 
-    def release(self):
+    def release(self, stamp=None):
+        """End a request. Its window entry moves from send time to answer
+        time: the provider counted it somewhere in between, so counting it
+        at the later end never lets a burst through at the window's edge."""
         with self._cond:
             self._in_flight = max(0, self._in_flight - 1)
+            if stamp is not None:
+                try:
+                    self._sent.remove(stamp)
+                except ValueError:
+                    pass  # already pushed out of the window
+                self._sent.append(self._clock())
             self._cond.notify_all()
 
     @contextmanager
     def slot(self):
-        self.acquire()
+        stamp = self.acquire()
         try:
             yield
         finally:
-            self.release()
+            self.release(stamp)
 
 
 _registry = {}
