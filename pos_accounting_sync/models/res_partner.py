@@ -87,10 +87,14 @@ class ResPartner(models.Model):
         )
 
     def _accounting_sync_done(self, job, result):
-        number = result.number or ""
+        # the number we asked for is the customer's number (Jurnal answers
+        # with a name); otherwise keep what the accounting system gave
+        connection = job.connection_id
+        asked = connection.use_partner_ref_as_customer_no and (self.ref or "").strip()
+        number = asked or result.number or ""
         if not number and result.data:
             number = str(result.data.get("customerNo") or result.data.get("custom_id") or "")
-        if number and not job.remote_number:
+        if number:
             job.remote_number = number
         self.sudo().with_context(accounting_sync_done=True).write({
             "accounting_customer_no": job.remote_number or number or False,

@@ -23,6 +23,7 @@ class TestPosSyncModes(PosSyncCase):
         self.assertEqual(self.remote_total("sales_invoice", self.remote("sales_invoice")[inv]), D("44400"))
         self.assertEqual(self.receipt_lines(self.remote("sales_receipt")["POS/%s/RCV/%s" % (order.name, self.cash_pm1.id)]),
                          [(inv, D("44400"))])
+        order.invalidate_recordset(["accounting_sync_state"])
         self.assertEqual(order.accounting_sync_state, "done")
 
         self.close_from_ui(session)
@@ -79,12 +80,13 @@ class TestPosSyncModes(PosSyncCase):
     def test_set_hours_collects_closed_shifts_without_documents(self):
         """A shift closed before its outlet was mapped is collected at the set hour."""
         self.connection.write({"sales_sync_mode": "scheduled", "sales_sync_hours": "03:00"})
-        self.connection.outlet_map_ids.active = False
+        outlet = self.connection.outlet_map_ids
+        outlet.active = False
         session = self.open_shift()
         self.sell([(self.kopi, 1)], payments=[(self.cash_pm1, 22200)])
         self.close_from_ui(session)
         self.assertFalse(self.jobs_of(session))
-        self.connection.outlet_map_ids.active = True
+        outlet.active = True
         self.connection._collect_scheduled_documents()
         self.assertEqual(sorted(self.jobs_of(session).mapped("kind")), ["sales_invoice", "sales_receipt"])
 
