@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -19,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from odoo_env import REPO, dropdb, ensure_postgres, find_odoo, free_port, odoo_command  # noqa: E402
 
 MODULE = "pos_accounting_sync"
+TIMEOUT = int(os.environ.get("ODOO_TEST_TIMEOUT", 2700))
 LOG_DIR = REPO / ".odoo-test"
 STATS = re.compile(r"odoo\.tests\.stats: %s: (\d+) tests" % MODULE)
 FAILURE = re.compile(r" (ERROR|CRITICAL) .*?: (FAIL|ERROR): (\S+)")
@@ -27,19 +29,28 @@ FIRST_TEST = re.compile(r"odoo\.addons\.\w+\.tests\.\S+: (Starting|running)")
 WARN = re.compile(r"^\S+ \S+ \d+ (WARNING|ERROR|CRITICAL) ")
 
 
-def run(cmd, env, log_path, echo):
-    """Run Odoo, keep its whole log in a file, echo only what matters."""
+def run(cmd, env, log_path, echo, timeout=TIMEOUT):
+    """Run Odoo, keep its whole log in a file, echo only what matters; a run
+    over ``timeout`` seconds is killed (a hung test must not hang CI)."""
     lines = []
     with open(log_path, "w") as log:
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                 text=True, cwd=LOG_DIR)
+        timer = threading.Timer(timeout, _kill, (proc, timeout))
+        timer.start()
         for line in proc.stdout:
             log.write(line)
             lines.append(line.rstrip("\n"))
             if echo(line):
                 print(line, end="", flush=True)
         proc.wait()
+        timer.cancel()
     return proc.returncode, lines
+
+
+def _kill(proc, timeout):
+    print("Odoo addon tests: still running after %d s, stopped" % timeout, flush=True)
+    proc.kill()
 
 
 def warnings_of(lines):
