@@ -9,9 +9,8 @@ processing it (401 for an expired session/token, 308 host move) is re-sent.
 """
 
 import hashlib
-import re
 from datetime import datetime
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from ..client import BaseClient, RemoteResult
 from ..documents import ZERO
@@ -20,22 +19,19 @@ from ..errors import (
     AuthError,
     ConfigurationError,
     ConnectorError,
-    DuplicateError,
     RateLimitedError,
     TransientError,
-    ValidationError,
 )
 from ..ratelimit import limiter_for
 from . import mapping, webhook
-from .auth import WIB, ApiTokenAuth, OAuthAuth, auth_error, basic_auth
+from .auth import ApiTokenAuth, OAuthAuth, auth_error, basic_auth
+from .errors import decode, join_messages, provider_text, refusal
+from .params import as_float, filters_params, query_text, wib
 
 PRODUCTION_URL = "https://account.accurate.id"
 BULK_MAX = 100
 PAGE_SIZE = 100
 MAX_REDIRECTS = 3
-#: Accurate's words for "this number is taken"; the exact text is not public
-DUPLICATE_RE = re.compile(r"sudah (digunakan|dipakai|ada|terdaftar)|already (been )?(used|exist)|duplicat",
-                          re.I)
 #: master kinds -> (module, list.do filter field) for look-ups by reference;
 #: documents are looked up by ``number``
 LOOKUP = {"customer": ("customer", "no"), "item": ("item", "no")}
@@ -101,7 +97,7 @@ class AccurateClient(BaseClient):
         if not url.startswith("http"):
             url = self.base_url + url
         if params:
-            url += ("&" if "?" in url else "?") + _query(params)
+            url += ("&" if "?" in url else "?") + query_text(params)
         headers = {"X-Language-Profile": self.config.language or "US"}
         data = None
         if body is not None:
@@ -141,25 +137,25 @@ class AccurateClient(BaseClient):
         status = result.status
         ctx = {"status": status, "request": result.request, "response": result.response}
         if status in (401, 403):
-            raise auth_error(status, _provider_text(result), result.request, result.response)
+            raise auth_error(status, provider_text(result), result.request, result.response)
         if status == 429:
-            retry = _float(result.headers.get("Retry-After"), 1.0)
+            retry = as_float(result.headers.get("Retry-After"), 1.0)
             raise RateLimitedError("Accurate asks to slow down (too many requests); retrying in %.0f s."
                                    % max(retry, 1), retry_after=retry,
-                                   provider_message=_provider_text(result), **ctx)
+                                   provider_message=provider_text(result), **ctx)
         if status >= 500:
             if write:
                 raise AmbiguousError("Accurate had a server error (HTTP %s) while saving; the document may "
                                      "or may not have been saved. It will be looked up before any retry."
-                                     % status, provider_message=_provider_text(result), **ctx)
+                                     % status, provider_message=provider_text(result), **ctx)
             raise TransientError("Accurate had a server error (HTTP %s); will try again later." % status,
-                                 provider_message=_provider_text(result), **ctx)
+                                 provider_message=provider_text(result), **ctx)
         if status == 404:
             raise ConfigurationError("Accurate does not know this address (%s). Check the Accurate URL."
-                                     % _provider_text(result), **ctx)
+                                     % provider_text(result), **ctx)
         if status != 200:
-            raise ConnectorError("Accurate answered HTTP %s: %s" % (status, _provider_text(result)), **ctx)
-        body = _decode(result)
+            raise ConnectorError("Accurate answered HTTP %s: %s" % (status, provider_text(result)), **ctx)
+        body = decode(result)
         if not isinstance(body, dict):
             raise ConnectorError("Accurate answered with unexpected data: %s" % result.text[:200], **ctx)
         if check and body.get("s") is False:
@@ -183,8 +179,8 @@ class AccurateClient(BaseClient):
             headers={"Authorization": basic_auth(self.config.oauth_client_id,
                                                   self.config.oauth_client_secret)})
         if result.status != 200:
-            raise auth_error(result.status, _provider_text(result), result.request, result.response)
-        token = _decode(result) or {}
+            raise auth_error(result.status, provider_text(result), result.request, result.response)
+        token = decode(result) or {}
         if not token.get("access_token"):
             raise AuthError("Accurate did not return a new access token; reconnect to Accurate.")
         self._remember(access_token=token["access_token"],
@@ -196,7 +192,8 @@ class AccurateClient(BaseClient):
         body, _result = self._call("GET", "account", "/api/open-db.do",
                                    params=[("id", self.config.database_id)], retried=False)
         if not body.get("session") or not body.get("host"):
-            raise ConnectorError("Accurate did not open the database session: %s" % _join(body.get("d")))
+            raise ConnectorError("Accurate did not open the database session: %s"
+                                 % join_messages(body.get("d")))
         self._remember(session_id=body["session"], data_host=str(body["host"]).rstrip("/"))
         return body
 
@@ -205,7 +202,7 @@ class AccurateClient(BaseClient):
         page = 1
         while True:
             params = [("fields", ",".join(fields)), ("sp.page", page), ("sp.pageSize", page_size)]
-            params += _filters(filters)
+            params += filters_params(filters)
             body, _result = self._call("GET", "data", self._data_url(module, "list"), params)
             rows = body.get("d") or []
             yield from rows
@@ -348,7 +345,7 @@ class AccurateClient(BaseClient):
         # a datetime asks "changed since" (lastUpdate), a date "dated since"
         if isinstance(since, datetime):
             # Accurate's lastUpdate is Jakarta time; naive datetimes are taken as such
-            since, until = (_wib(x) for x in (since, until))
+            since, until = (wib(x) for x in (since, until))
             field = "lastUpdate"
             values = [since.strftime("%d/%m/%Y %H:%M:%S")] + ([until.strftime("%d/%m/%Y %H:%M:%S")]
                                                               if until else [])
@@ -375,68 +372,3 @@ class AccurateClient(BaseClient):
         """Extend the app's webhook by 7 days; returns the new expiry text."""
         body, _result = self._call("POST", "account", "/api/webhook-renew.do", write=True)
         return body.get("d")
-
-
-# --- helpers -----------------------------------------------------------------
-def _join(messages):
-    if isinstance(messages, (list, tuple)):
-        return "; ".join(_join(m) for m in messages if m not in (None, ""))
-    if isinstance(messages, dict):
-        return _join(messages.get("d") or messages.get("message") or list(messages.values()))
-    return str(messages or "")
-
-
-def refusal(messages, **ctx):
-    """ValidationError (or DuplicateError) carrying Accurate's own words."""
-    text = _join(messages) or "Accurate refused the request without saying why."
-    cls = DuplicateError if DUPLICATE_RE.search(text) else ValidationError
-    return cls(text, provider_message=text, **ctx)
-
-
-def _decode(result):
-    try:
-        return mapping.loads(result.text) if result.text else None
-    except ValueError:
-        return result.json()  # raises the transport's plain-words error
-
-
-def _provider_text(result):
-    """The provider's message out of any error body (JSON or not)."""
-    try:
-        body = mapping.loads(result.text)
-    except ValueError:
-        return " ".join(result.text.split())[:200] or "HTTP %s" % result.status
-    if isinstance(body, dict):
-        for key in ("d", "error_description", "error", "message", "m"):
-            if body.get(key):
-                return _join(body[key])
-    return _join(body)
-
-
-def _wib(moment):
-    return moment.astimezone(WIB) if moment is not None and moment.tzinfo else moment
-
-
-def _float(text, default):
-    try:
-        return float(text)
-    except (TypeError, ValueError):
-        return default
-
-
-def _filters(filters):
-    params = []
-    for field, op, values in filters:
-        params.append(("filter.%s.op" % field, op))
-        if len(values) == 1:
-            params.append(("filter.%s.val" % field, values[0]))
-        else:
-            params += [("filter.%s.val[%d]" % (field, i), v) for i, v in enumerate(values)]
-    return params
-
-
-def _query(params):
-    """Query text keeping ``,`` in ``fields=`` literal (Accurate does not
-    decode ``%2C`` there) and brackets in filter names readable."""
-    return "&".join("%s=%s" % (quote(str(k), safe=".[]"), quote(str(v), safe=","))
-                    for k, v in params)

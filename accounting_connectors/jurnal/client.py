@@ -13,18 +13,14 @@ from urllib.parse import quote
 
 from ..client import BaseClient, RemoteResult
 from ..errors import (
-    AmbiguousError,
-    AuthError,
     ConfigurationError,
     ConnectorError,
     DuplicateError,
-    QuotaExceededError,
-    RateLimitedError,
-    TransientError,
     ValidationError,
 )
 from ..ratelimit import limiter_for
 from . import auth, mapping
+from .errors import error_for, provider_message
 
 DEFAULT_BASE = {"hmac": "https://api.mekari.com", "apikey": "https://api.jurnal.id"}
 API_PATH = {"hmac": "/public/jurnal/api/v1", "apikey": "/core/api/v1"}
@@ -84,49 +80,7 @@ class JurnalClient(BaseClient):
                                         headers={"Content-Type": "application/json"}, sign=sign)
         if 200 <= result.status < 300:
             return result.json(), result
-        raise self._error(method, result)
-
-    def _error(self, method, result):
-        status, write = result.status, method != "GET"
-        ctx = dict(status=status, request=result.request, response=result.response)
-        try:
-            data = result.json()
-        except ConnectorError:
-            data = None  # an HTML gateway page: the status says enough
-        words = provider_message(data) if data is not None else ""
-        if status in (401, 403):
-            return AuthError(
-                "Jurnal refused the credentials (HTTP %s%s). Check the client ID and client secret of the "
-                "Mekari application (or the API key), and that this server's clock is right: a request is "
-                "only valid for 5 minutes." % (status, ": " + words if words else ""),
-                provider_message=words, **ctx)
-        if status == 429:
-            if "monthly limit" in words.lower():
-                return QuotaExceededError(
-                    "Jurnal's monthly API package for this company is used up (%s). Nothing more can be sent "
-                    "until next month or until the package is upgraded in Jurnal." % words,
-                    provider_message=words, **ctx)
-            retry = result.headers.get("Retry-After")
-            return RateLimitedError("Jurnal says too many requests (%s); waiting before sending more."
-                                    % (words or "rate limit exceeded"), provider_message=words,
-                                    retry_after=float(retry) if retry and retry.isdigit() else 60.0, **ctx)
-        if status >= 500 or status == 0:
-            what = "Jurnal had a server error (HTTP %s)%s" % (status, ": " + words if words else "")
-            if data is None:
-                what = "Jurnal answered with an error page instead of data (HTTP %s)" % status
-            if write:
-                return AmbiguousError(what + "; the document may or may not have been saved.",
-                                      provider_message=words, **ctx)
-            return TransientError(what + "; try again later.", provider_message=words, **ctx)
-        if data is None:
-            return ConnectorError("Jurnal answered HTTP %s with a page that is not data." % status, **ctx)
-        lowered = words.lower() + " " + str(data.get("custom_id") if isinstance(data, dict) else "").lower()
-        if status == 409 or ("custom" in lowered and ("already been used" in lowered
-                                                      or "already been taken" in lowered)):
-            return DuplicateError("Jurnal already has a document with this reference: %s" % words,
-                                  provider_message=words, **ctx)
-        return ValidationError("Jurnal refused it: %s" % (words or "HTTP %s" % status),
-                               provider_message=words or None, **ctx)
+        raise error_for(method, result)
 
     def _pages(self, resource, key=None, params=None, page_size=PAGE_SIZE, max_pages=None):
         page = 1
@@ -403,26 +357,6 @@ class JurnalClient(BaseClient):
         if not src or not dst:
             raise ValidationError("The transfer %s needs both warehouses." % doc.reference)
         return mapping.warehouse_transfer(doc, src, dst, self._product_names(doc.lines))
-
-
-def provider_message(data):
-    """Jurnal's own words from any of its error shapes."""
-    if isinstance(data, dict):
-        if data.get("error_full_messages"):
-            return "; ".join(str(m) for m in data["error_full_messages"])
-        for key in ("errors", "message", "error"):
-            value = data.get(key)
-            if value:
-                return "; ".join(map(str, value)) if isinstance(value, list) else str(value)
-        parts = []
-        for key, value in data.items():  # {"<field>": ["<message>"]} or "(<message>)"
-            if key != "id" and value:
-                text = "; ".join(map(str, value)) if isinstance(value, list) else str(value)
-                parts.append("%s %s" % (key.replace("_", " ").capitalize(), text))
-        return "; ".join(parts)
-    if isinstance(data, list):
-        return "; ".join(map(str, data))
-    return str(data or "")
 
 
 def _day(value):

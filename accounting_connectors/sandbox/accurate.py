@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 from ..accurate import auth
 from ..accurate.mapping import dumps, loads
 from ..client import ConnectionConfig
-from .accurate_store import MODULES, AccurateStore, Refused, saved_text
+from .accurate_store import AccurateStore
+from .accurate_vocab import MODULES, Refused, saved_text
 from .base import ProviderApp, Response, route
 
 API_TOKEN = "aat.eyJkIjo5NjQwMCwiYW4iOiJTYW5kYm94In0.c2FuZGJveC10b2tlbi0x"
