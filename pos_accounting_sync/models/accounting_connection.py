@@ -5,6 +5,7 @@ from datetime import datetime, time, timedelta
 import pytz
 
 from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.api import Transaction
 from odoo.exceptions import UserError, ValidationError
 from odoo.sql_db import db_connect
 
@@ -213,7 +214,7 @@ class AccountingConnection(models.Model):
         self.ensure_one()
         rec = self.sudo()
         values = {name: rec[name] or "" for name in CONFIG_FIELDS}
-        conn_id, dbname = self.id, self.env.cr.dbname
+        conn_id, dbname, registry = self.id, self.env.cr.dbname, self.env.registry
         in_test = not self.env["accounting.sync.job"]._can_commit()
         env = self.env
 
@@ -232,6 +233,7 @@ class AccountingConnection(models.Model):
                 with db_connect(dbname).cursor() as cr:
                     cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
                     cr.execute("SET LOCAL lock_timeout = '5s'")
+                    cr.transaction = Transaction(registry)  # no registry look-up (and its lock)
                     api.Environment(cr, SUPERUSER_ID, {})["accounting.connection"].browse(conn_id).write(vals)
             except Exception as exc:  # noqa: BLE001 - never break a sync for a cache write
                 _logger.info("accounting sync: could not store refreshed credentials of connection %s: %s",

@@ -1,14 +1,18 @@
+import threading
+import time
 from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
 from unittest.mock import patch
 
 from accounting_connectors.documents import Customer, InvoiceLine, Item, ReceiptLine, SalesInvoice, SalesReceipt
+from accounting_connectors.sandbox import SandboxServer
 
-from odoo import fields
+from odoo import SUPERUSER_ID, api, fields
+from odoo.api import Transaction
 from odoo.exceptions import UserError
 from odoo.sql_db import db_connect
-from odoo.tests import tagged
+from odoo.tests import TransactionCase, tagged
 
 from ..models.accounting_sync_worker import LOCK_NS
 from .common import AccountingSyncCase
@@ -350,3 +354,132 @@ class TestEngineAccurate(EngineScenario, AccountingSyncCase):
 @tagged("post_install", "-at_install")
 class TestEngineJurnal(EngineScenario, AccountingSyncCase):
     provider = "jurnal"
+
+
+@tagged("post_install", "-at_install")
+class TestTwoWorkers(TransactionCase):
+    """Two workers on their own database connections drain one queue while the
+    sandbox injects faults: no document is posted twice, none is lost, no job
+    is processed by both at once, and receipts never overtake their invoice.
+
+    Runs on committed data (real concurrency cannot share the test
+    transaction) and removes everything it created."""
+
+    N = 25
+
+    def test_two_workers_at_once(self):
+        dbname = self.env.cr.dbname
+        in_progress, overlaps, built = {}, [], []
+        guard = threading.Lock()
+
+        def build(record, job):
+            with guard:
+                if job.id in in_progress:
+                    overlaps.append(job.reference)
+                in_progress[job.id] = threading.current_thread().name
+            time.sleep(0.003)  # widen the window a double claim would need
+            with guard:
+                in_progress.pop(job.id, None)
+                built.append(job.reference)
+            return documents[job.reference]
+
+        documents = {}
+        Tag = type(self.env["res.partner.category"])
+        self.startPatcher(patch.object(Tag, "_accounting_sync_document", build, create=True))
+        with SandboxServer("127.0.0.1", 0) as sandbox:
+            ids = self._setup(dbname, sandbox, documents)
+            try:
+                for kind in ("500", "commit_drop", "reset", "429", "503"):
+                    sandbox.add_fault(kind, count=2, provider="accurate", method="POST",
+                                      path_contains="sales-")
+                processed = self._drain(dbname, ids["connection"])
+                with db_connect(dbname).cursor() as cr:
+                    cr.execute("""SELECT reference, state, error_message, date_done FROM accounting_sync_job
+                                  WHERE connection_id = %s""", [ids["connection"]])
+                    rows = {r[0]: r[1:] for r in cr.fetchall()}
+                app = sandbox.app("accurate")
+                invoices = sorted(r["number"] for r in app.dump("sales_invoice"))
+                receipts = sorted(r["number"] for r in app.dump("sales_receipt"))
+            finally:
+                self._cleanup(dbname, ids)
+        self.assertFalse(overlaps, "a job was processed by two workers at once")
+        self.assertEqual({ref: v[0] for ref, v in rows.items() if v[0] != "done"}, {}, rows)
+        self.assertEqual(invoices, sorted("INV/CC/%02d" % i for i in range(self.N)))
+        self.assertEqual(receipts, sorted("RCP/CC/%02d" % i for i in range(self.N)))
+        for i in range(self.N):
+            self.assertLessEqual(rows["INV/CC/%02d" % i][2], rows["RCP/CC/%02d" % i][2])
+        self.assertTrue(all(processed), "both workers took part: %s" % processed)
+
+    def _setup(self, dbname, sandbox, documents):
+        with db_connect(dbname).cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            Connection = env["accounting.connection"]
+            archived = Connection.search([("company_id", "=", env.company.id), ("provider", "=", "accurate")])
+            archived.action_archive()
+            env.flush_all()
+            conn = Connection.create(dict(Connection._vals_from_config(sandbox.accurate_config()),
+                                          name="two workers", rate_limit_per_minute=600000, request_timeout=1))
+            tag = env["res.partner.category"].create({"name": "Two workers"})
+            Job = env["accounting.sync.job"]
+
+            def enqueue(doc, **kw):
+                documents[doc.reference] = doc
+                return Job._enqueue(conn, doc.kind, tag, doc.reference, **kw)
+
+            enqueue(Customer(reference="C-CC", name="Toko Paralel"), chain="masters")
+            item = enqueue(Item(reference="SKU-CC", name="Es Teh", sale_price=Decimal("5000")), chain="masters")
+            for i in range(self.N):
+                ref = "INV/CC/%02d" % i
+                invoice = enqueue(SalesInvoice(
+                    reference=ref, customer_ref="C-CC", date=date.today(),
+                    lines=[InvoiceLine("SKU-CC", Decimal("1"), Decimal("5000"))]), chain="S%d" % i, depends_on=item)
+                enqueue(SalesReceipt(reference="RCP/CC/%02d" % i, customer_ref="C-CC", date=date.today(),
+                                     account="1101", lines=[ReceiptLine(ref, Decimal("5000"))]),
+                        chain="S%d" % i, depends_on=invoice)
+            return {"connection": conn.id, "tag": tag.id, "archived": archived.ids}
+
+    def _drain(self, dbname, connection_id, workers=2, deadline=90):
+        counts = [0] * workers
+        stop = time.monotonic() + deadline
+
+        registry = self.env.registry
+
+        def work(n):
+            with db_connect(dbname).cursor() as cr:
+                # hand the registry over: looking it up by name waits for the
+                # lock the test runner holds
+                cr.transaction = Transaction(registry)
+                env = api.Environment(cr, SUPERUSER_ID, {"accounting_sync_commit": True})
+                conn = env["accounting.connection"].browse(connection_id)
+                while time.monotonic() < stop:
+                    counts[n] += env["accounting.sync.job"]._process_jobs(connection=conn)
+                    cr.commit()
+                    cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+                    # skip the backoff waits: make retried jobs due at once
+                    cr.execute("""UPDATE accounting_sync_job SET next_attempt_at = now() AT TIME ZONE 'UTC'
+                                  WHERE connection_id = %s AND state = 'pending'""", [connection_id])
+                    cr.execute("""SELECT count(*) FROM accounting_sync_job
+                                  WHERE connection_id = %s AND state IN ('pending', 'running')""", [connection_id])
+                    left = cr.fetchone()[0]
+                    cr.commit()
+                    if not left:
+                        return
+                    time.sleep(0.05)
+
+        threads = [threading.Thread(target=work, args=(n,), name="worker-%d" % n) for n in range(workers)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return counts
+
+    def _cleanup(self, dbname, ids):
+        with db_connect(dbname).cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["accounting.sync.job"].search([("connection_id", "=", ids["connection"])]).unlink()
+            conn = env["accounting.connection"].browse(ids["connection"])
+            conn.activity_ids.unlink()
+            conn.unlink()
+            env["res.partner.category"].browse(ids["tag"]).unlink()
+            env.flush_all()
+            env["accounting.connection"].browse(ids["archived"]).action_unarchive()
