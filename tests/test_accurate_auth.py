@@ -16,24 +16,9 @@ from accounting_connectors.accurate import auth
 from accounting_connectors.client import make_client
 from accounting_connectors.documents import Customer, Item
 from accounting_connectors.errors import AuthError, ConfigurationError, ValidationError
-from accounting_connectors.sandbox import SandboxServer
 from accounting_connectors.sandbox.accurate import API_TOKEN, SIGNATURE_SECRET
 
 FAST = [(1000, 1.0)]  # keep the client limiter out of the tests' way
-
-
-@pytest.fixture(scope="module")
-def server():
-    with SandboxServer() as srv:
-        yield srv
-
-
-@pytest.fixture()
-def sandbox(server):
-    server.reset()
-    server.clock_offset = 0.0
-    yield server
-    server.clock_offset = 0.0
 
 
 @pytest.fixture()

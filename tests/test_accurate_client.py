@@ -36,22 +36,8 @@ from accounting_connectors.errors import (
     TransientError,
     ValidationError,
 )
-from accounting_connectors.sandbox import SandboxServer
 
 DAY = date(2024, 5, 17)
-
-
-@pytest.fixture(scope="module")
-def server():
-    with SandboxServer() as srv:
-        yield srv
-
-
-@pytest.fixture()
-def sandbox(server):
-    server.reset()
-    server.webhook_url = None
-    return server
 
 
 @pytest.fixture()

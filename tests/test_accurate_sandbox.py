@@ -9,22 +9,7 @@ import requests
 
 from accounting_connectors.accurate import auth
 from accounting_connectors.accurate.webhook import parse
-from accounting_connectors.sandbox import SandboxServer
 from accounting_connectors.sandbox.accurate import API_TOKEN, CLIENT_ID, CLIENT_SECRET, SIGNATURE_SECRET
-
-
-@pytest.fixture(scope="module")
-def server():
-    with SandboxServer() as srv:
-        yield srv
-
-
-@pytest.fixture()
-def sandbox(server):
-    server.reset()
-    server.rate_limits = False
-    yield server
-    server.rate_limits = False
 
 
 def call(sandbox, method, path, lang=None, **kwargs):

@@ -9,17 +9,10 @@ import pytest
 from accounting_connectors.client import make_client
 from accounting_connectors.delivery import deliver
 from accounting_connectors.documents import Customer, InvoiceLine, Item, SalesInvoice
-from accounting_connectors.sandbox import SandboxServer
 
 N = 4
 FAULTS = ["latency", "429", "500", "502", "503", "reset", "commit_drop", "timeout", "html"]
 PROVIDERS = ["accurate", "jurnal"]
-
-
-@pytest.fixture(scope="module")
-def sandbox():
-    with SandboxServer() as server:
-        yield server
 
 
 def _client(sandbox, provider):
@@ -39,7 +32,6 @@ def _invoice(i, tag):
 @pytest.mark.parametrize("provider", PROVIDERS)
 @pytest.mark.parametrize("fault", FAULTS)
 def test_each_fault_posts_each_document_exactly_once(sandbox, provider, fault):
-    sandbox.reset()
     client = _client(sandbox, provider)
     deliver(client, Customer(reference="C-FAULT", name="Toko Fault"))
     deliver(client, Item(reference="SKU-FAULT", name="Kopi Susu", sale_price=Decimal("15000")))

@@ -12,7 +12,6 @@ from accounting_connectors.client import ConnectionConfig, make_client
 from accounting_connectors.documents import Customer, Item
 from accounting_connectors.errors import AuthError, ConfigurationError
 from accounting_connectors.jurnal import auth
-from accounting_connectors.sandbox.server import SandboxServer
 
 SECRET = "my-known-secret"
 DATE = "Wed, 10 Nov 2021 07:24:29 GMT"
@@ -22,20 +21,6 @@ TS = 1636529069  # that Date as a Unix time
 def expected_signature(secret, date_value, request_line):
     message = ("date: %s\n%s" % (date_value, request_line)).encode()
     return base64.b64encode(hmac.new(secret.encode(), message, hashlib.sha256).digest()).decode()
-
-
-@pytest.fixture(scope="module")
-def server():
-    with SandboxServer() as sandbox:
-        yield sandbox
-
-
-@pytest.fixture
-def sandbox(server):
-    server.reset()
-    server.clock_offset = 0.0
-    yield server
-    server.clock_offset = 0.0
 
 
 def test_date_is_rfc7231_gmt():

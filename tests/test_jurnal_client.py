@@ -30,23 +30,8 @@ from accounting_connectors.errors import (
     ValidationError,
 )
 from accounting_connectors.sandbox.base import Response
-from accounting_connectors.sandbox.server import SandboxServer
 
 DAY = date(2025, 3, 14)
-
-
-@pytest.fixture(scope="module")
-def server():
-    with SandboxServer() as sandbox:
-        yield sandbox
-
-
-@pytest.fixture
-def sandbox(server):
-    server.reset()
-    server.clock_offset = 0.0
-    yield server
-    server.reset()
 
 
 @pytest.fixture

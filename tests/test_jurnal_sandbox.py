@@ -1,27 +1,11 @@
 """The Jurnal imitation spoken to directly: status codes, envelopes, error
 shapes in Jurnal's words, stock bookkeeping, admin endpoints, rate limits."""
 
-import pytest
 import requests
 
 from accounting_connectors.jurnal import auth
-from accounting_connectors.sandbox.server import SandboxServer
 
 V1 = "/public/jurnal/api/v1/"
-
-
-@pytest.fixture(scope="module")
-def server():
-    with SandboxServer() as sandbox:
-        yield sandbox
-
-
-@pytest.fixture
-def sandbox(server):
-    server.reset()
-    server.rate_limits = False
-    yield server
-    server.rate_limits = False
 
 
 def call(sandbox, method, path, body=None):

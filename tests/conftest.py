@@ -1,0 +1,25 @@
+"""One sandbox per test module, clean for every test."""
+
+import pytest
+
+from accounting_connectors.sandbox import SandboxServer
+
+
+@pytest.fixture(scope="module")
+def server():
+    with SandboxServer() as srv:
+        yield srv
+
+
+def _clean(server):
+    server.reset()
+    server.clock_offset = 0.0
+    server.rate_limits = False
+    server.webhook_url = None
+
+
+@pytest.fixture
+def sandbox(server):
+    _clean(server)
+    yield server
+    _clean(server)
