@@ -1,0 +1,45 @@
+import json
+
+from odoo.tests import HttpCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestSyncLogUi(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Connection = cls.env["accounting.connection"]
+        Connection.search([("company_id", "=", cls.env.company.id), ("provider", "=", "accurate")]).action_archive()
+        cls.env.flush_all()
+        cls.connection = Connection.create({
+            "name": "Accurate UI", "provider": "accurate", "auth_method": "api_token",
+            "base_url": "http://127.0.0.1:9", "api_token": "aat.ui-test", "signature_secret": "ui-test-secret"})
+        source = cls.env["res.partner.category"].create({"name": "UI source"})
+        Job = cls.env["accounting.sync.job"]
+        cls.done = Job._enqueue(cls.connection, "sales_invoice", source, "INV/TOUR/DONE")
+        cls.done.write({"state": "done", "remote_number": "SI.2026.00001"})
+        cls.failed = Job._enqueue(cls.connection, "sales_invoice", source, "INV/TOUR/FAILED")
+        cls.failed.write({"state": "failed", "attempts": 3, "error_kind": "data",
+                          "error_message": "The product Teh Botol has no internal reference (SKU)."})
+
+    def test_accountant_filters_failed_opens_and_retries(self):
+        self.start_tour("/odoo", "pos_accounting_sync_log_tour", login="admin")
+        self.assertEqual(self.failed.state, "pending")
+        self.assertEqual(self.failed.attempts, 0)
+        self.assertEqual(self.done.state, "done", "a done document is never sent again")
+
+    def test_webhook_is_stored_raw_and_answered_at_once(self):
+        url = "/pos_accounting_sync/webhook/%s/%s" % (self.connection.id, self.connection.webhook_token)
+        body = [{"uuid": "u-1", "type": "PURCHASE_INVOICE", "databaseId": 1,
+                 "data": [{"purchaseInvoiceId": 7, "purchaseInvoiceNo": "PI.1", "action": "WRITE"}]}]
+        response = self.url_open(url, data=json.dumps(body), headers={"Content-Type": "application/json"})
+        self.assertEqual(response.status_code, 200, response.text)
+        event = self.env["accounting.webhook.event"].browse(response.json()["id"])
+        self.assertEqual(json.loads(event.body), body)
+        self.assertEqual(event.state, "new")
+        event._process()
+        self.assertIn(event.state, ("done", "ignored"), event.error_message)
+        self.assertEqual(event.event_types, "PURCHASE_INVOICE")
+        bad = self.url_open(url.rsplit("/", 1)[0] + "/wrong-token", data="{}",
+                            headers={"Content-Type": "application/json"})
+        self.assertEqual(bad.status_code, 404)
