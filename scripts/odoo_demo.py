@@ -1,0 +1,108 @@
+"""The demo: Odoo with pos_accounting_sync talking to the local sandbox.
+
+    python3 scripts/odoo_demo.py [--db pas_demo] [--port 8069] [--sandbox-port 8899] [--reset]
+
+With Odoo importable: creates the database (once), installs the module with
+demo data (two connections to the sandbox), starts the sandbox of Accurate
+and Jurnal on localhost and serves Odoo; Ctrl-C stops both. Without Odoo it
+serves the sandbox alone and says what the full demo needs.
+"""
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from odoo_env import REPO, ensure_postgres, find_odoo, odoo_command  # noqa: E402
+
+sys.path.insert(0, str(REPO))
+from accounting_connectors.sandbox import SandboxServer  # noqa: E402
+
+MODULE = "pos_accounting_sync"
+
+
+def _db_exists(name):
+    out = subprocess.run(["psql", "-lqt"], capture_output=True, text=True).stdout
+    return any(line.split("|")[0].strip() == name for line in out.splitlines())
+
+
+def _webhook_url(db, port):
+    """The Accurate demo connection's webhook URL, for the sandbox to call."""
+    import psycopg2  # noqa: PLC0415 - only with Odoo, which needs it anyway
+
+    with psycopg2.connect(dbname=db) as cnx, cnx.cursor() as cr:
+        cr.execute("""SELECT id, webhook_token FROM accounting_connection
+                      WHERE provider = 'accurate' AND active ORDER BY id LIMIT 1""")
+        row = cr.fetchone()
+    return row and "http://127.0.0.1:%s/%s/webhook/%s/%s" % (port, MODULE, row[0], row[1])
+
+
+def sandbox_only(args, reason):
+    print("Odoo is not available: %s." % reason)
+    print("The full demo needs Odoo 18.0 importable by this Python (or ODOO_ADDONS_PATH set to its addons")
+    print("folders) and a PostgreSQL server. Serving the sandbox alone meanwhile.\n")
+    server = SandboxServer("127.0.0.1", args.sandbox_port)
+    server.start()
+    acc, jur = server.accurate_config(), server.jurnal_config()
+    print("Sandbox of Accurate Online and Jurnal on %s" % server.url)
+    print("  Accurate: API token %s, signature secret %s" % (acc.api_token, acc.signature_secret))
+    print("  Jurnal:   client id %s, client secret %s" % (jur.client_id, jur.client_secret))
+    print("  What it holds: GET %s/_sandbox/state/accurate (or /jurnal). Ctrl-C stops it." % server.url)
+    server.serve_forever()
+    return 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default="pas_demo")
+    parser.add_argument("--port", type=int, default=8069)
+    parser.add_argument("--sandbox-port", type=int, default=8899,
+                        help="the demo connections point to 127.0.0.1:8899")
+    parser.add_argument("--reset", action="store_true", help="drop and recreate the database")
+    args = parser.parse_args(argv)
+
+    odoo, addons = find_odoo()
+    if odoo is None:
+        return sandbox_only(args, addons)
+    problem = ensure_postgres()
+    if problem:
+        return sandbox_only(args, "PostgreSQL does not answer (%s)" % problem)
+
+    if args.reset and _db_exists(args.db):
+        subprocess.run(["dropdb", args.db], check=True)
+    if not _db_exists(args.db):
+        print("Creating database %s with %s and demo data (a few minutes the first time)..." % (args.db, MODULE))
+        cmd, env = odoo_command(addons, "-d", args.db, "-i", MODULE, "--stop-after-init",
+                                "--http-port", str(args.port), "--log-level=warn")
+        if subprocess.run(cmd, env=env, cwd=REPO).returncode:
+            print("Installing the module failed; see the log above.")
+            return 1
+
+    sandbox = SandboxServer("127.0.0.1", args.sandbox_port, webhook_url=_webhook_url(args.db, args.port))
+    sandbox.start()
+    url = "http://localhost:%s" % args.port
+    print("""
+Sandbox of Accurate Online and Jurnal: %(sandbox)s
+Odoo: %(url)s   (database %(db)s, login admin / admin)
+
+Where to click:
+  1. Point of Sale > Accounting Sync > Connections > "Accurate (sandbox)": press Test connection,
+     then Fetch lists; map accounts, outlets, payment methods and warehouses from the lists.
+  2. Open a POS session, sell, close the session: its documents are queued and sent within a minute.
+  3. Point of Sale > Accounting Sync > Sync Log: filter Failed, open a line, read why, Retry.
+  4. Faults on demand:  curl -X POST %(sandbox)s/_sandbox/faults -d '{"kind": "503", "count": 3}'
+Ctrl-C stops Odoo and the sandbox.
+""" % {"sandbox": sandbox.url, "url": url, "db": args.db})
+    cmd, env = odoo_command(addons, "-d", args.db, "--db-filter", "^%s$" % args.db,
+                            "--http-port", str(args.port), "--http-interface", "127.0.0.1")
+    try:
+        return subprocess.run(cmd, env=env, cwd=REPO).returncode
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        sandbox.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
