@@ -48,7 +48,8 @@ def main():
 
     Tag = registry["res.partner.category"]
     with SandboxServer("127.0.0.1", 0) as sandbox, patch.object(
-            Tag, "_accounting_sync_document", lambda rec, job: Customer(reference=job.reference, name=job.reference),
+            Tag, "_accounting_sync_document",
+            lambda rec, job: Customer(reference=job.reference, name=job.reference),
             create=True):
         env = new_env()
         conn, tag = _setup(env, sandbox)
@@ -103,7 +104,8 @@ def _drain(new_env, conn_id, workers):
     def work(i):
         env = new_env()
         try:
-            counts[i] = env["accounting.sync.job"]._process_jobs(connection=env["accounting.connection"].browse(conn_id))
+            conn = env["accounting.connection"].browse(conn_id)
+            counts[i] = env["accounting.sync.job"]._process_jobs(connection=conn)
             env.cr.commit()
         finally:
             env.cr.close()
@@ -125,7 +127,8 @@ def _failed_filter(env, conn, tag, rows):
         print("filling the log to %d rows..." % rows, file=sys.stderr)
         env.cr.execute("""
             INSERT INTO accounting_sync_job (connection_id, company_id, res_model, res_id, res_name, kind,
-                                             reference, state, attempts, max_attempts, error_kind, error_message,
+                                             reference, state, attempts, max_attempts, error_kind,
+                                             error_message,
                                              sequence, create_date, write_date, create_uid, write_uid)
             SELECT %s, %s, 'res.partner.category', %s, 'bench', 'sales_invoice', 'BENCH/LOG/' || i,
                    CASE WHEN i %% 100 = 0 THEN 'failed' ELSE 'done' END, 1, 8,

@@ -72,7 +72,8 @@ def main(argv=None):
     if args.reset and _db_exists(args.db):
         subprocess.run(["dropdb", args.db], check=True)
     if not _db_exists(args.db):
-        print("Creating database %s with %s and demo data (a few minutes the first time)..." % (args.db, MODULE))
+        print("Creating database %s with %s and demo data (a few minutes the first time)..."
+              % (args.db, MODULE))
         cmd, env = odoo_command(addons, "-d", args.db, "-i", MODULE, "--stop-after-init",
                                 "--http-port", str(args.port), "--log-level=warn")
         if subprocess.run(cmd, env=env, cwd=REPO).returncode:

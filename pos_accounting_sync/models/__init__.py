@@ -1,4 +1,5 @@
 from . import accounting_connection
+from . import accounting_connection_sandbox
 from . import accounting_mapping
 from . import accounting_sync_mixin
 from . import accounting_sync_job

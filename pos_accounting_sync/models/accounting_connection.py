@@ -241,7 +241,8 @@ class AccountingConnection(models.Model):
 
         config = ConnectionConfig(provider=self.provider, base_url=(self.base_url or "").strip(),
                                   timeout=float(self.request_timeout or 30),
-                                  rate_limits=[(self.rate_limit_per_minute, 60.0)] if self.rate_limit_per_minute else None,
+                                  rate_limits=[(self.rate_limit_per_minute, 60.0)]
+                                  if self.rate_limit_per_minute else None,
                                   on_credentials=on_credentials, **values)
         return make_client(config)
 
@@ -272,7 +273,8 @@ class AccountingConnection(models.Model):
             raise UserError(_("Could not read the lists: %s", exc.message)) from None
         Option = self.env["accounting.remote.option"]
         Option._sync_options(self, "warehouse", [
-            {"code": w.get("name") or str(w.get("id")), "name": w.get("name") or "", "remote_id": str(w.get("id") or "")}
+            {"code": w.get("name") or str(w.get("id")), "name": w.get("name") or "",
+             "remote_id": str(w.get("id") or "")}
             for w in warehouses])
         Option._sync_options(self, "account", [
             {"code": a.get("number") or str(a.get("id")), "remote_id": str(a.get("id") or ""),
@@ -291,7 +293,8 @@ class AccountingConnection(models.Model):
 
     def action_view_jobs(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("pos_accounting_sync.action_accounting_sync_job")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "pos_accounting_sync.action_accounting_sync_job")
         action["domain"] = [("connection_id", "=", self.id)]
         action["context"] = {"search_default_filter_problem": 1}
         return action
@@ -376,15 +379,16 @@ class AccountingConnection(models.Model):
     def _raise_problem(self, problem, note):
         """Create, or refresh, the single open activity for this problem."""
         activity_type = self.env.ref("pos_accounting_sync.mail_activity_accounting_sync_problem")
+        summary = self._problem_summary(problem)
         for rec in self.sudo():
-            summary = self._problem_summary(problem)
             existing = rec.activity_ids.filtered(lambda a: a.summary == summary)
             if existing:
                 existing[:1].note = note
                 continue
             rec.activity_schedule(
                 activity_type_id=activity_type.id, summary=summary, note=note,
-                user_id=(rec.user_id or rec.company_id.partner_id.user_ids[:1] or self.env.ref("base.user_admin")).id)
+                user_id=(rec.user_id or rec.company_id.partner_id.user_ids[:1]
+                         or self.env.ref("base.user_admin")).id)
 
     def _pause(self, message):
         self.sudo().write({"state": "paused", "state_message": message})
@@ -405,30 +409,3 @@ class AccountingConnection(models.Model):
         """Extension point for feature modules (e.g. per-order sales at set
         hours). Documents already queued carry their own due time."""
         return self.env["accounting.sync.job"]
-
-    # --- sandbox / demo -----------------------------------------------------------
-    @api.model
-    def _vals_from_config(self, config):
-        """Field values for a record that reproduces ``config`` (sandbox
-        credentials in tests and demo data)."""
-        vals = {name: getattr(config, name) or False for name in CONFIG_FIELDS}
-        vals.update(provider=config.provider, base_url=config.base_url or False,
-                    rate_limit_per_minute=int(sum(n * 60.0 / s for n, s in config.rate_limits[:1])) if config.rate_limits else 0)
-        if not vals["auth_method"]:
-            vals["auth_method"] = "api_token" if config.provider == "accurate" else "hmac"
-        return vals
-
-    @api.model
-    def _create_demo_connections(self, url="http://127.0.0.1:8899"):
-        """Demo data: one connection per provider to the local sandbox; the
-        sandbox's own credentials are used, so no secret lives in the XML."""
-        from accounting_connectors.sandbox import SandboxServer
-
-        host, _sep, port = url.rpartition("//")[2].partition(":")
-        sandbox = SandboxServer(host, int(port or 80))  # not started: only its credentials are read
-        for config, name in ((sandbox.accurate_config(), "Accurate (sandbox)"),
-                             (sandbox.jurnal_config(), "Jurnal (sandbox)")):
-            if self.search_count([("company_id", "=", self.env.company.id), ("provider", "=", config.provider)]):
-                continue
-            self.create(dict(self._vals_from_config(config), name=name, base_url=url,
-                             go_live_date=fields.Date.today() - timedelta(days=30)))

@@ -30,7 +30,8 @@ class AccountingRemoteOption(models.Model):
     @api.depends("code", "name")
     def _compute_display_name(self):
         for rec in self:
-            rec.display_name = "%s %s" % (rec.code, rec.name) if rec.name and rec.name != rec.code else rec.code
+            named = rec.name and rec.name != rec.code
+            rec.display_name = "%s %s" % (rec.code, rec.name) if named else rec.code
 
     @api.model
     def _sync_options(self, connection, option_type, rows):

@@ -1,5 +1,7 @@
 import logging
 
+import psycopg2
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -80,7 +82,8 @@ class AccountingSyncJob(models.Model):
     response_body = fields.Text(readonly=True, help="The last answer, secrets removed.")
     chain = fields.Char(readonly=True, help="Documents of one chain go out oldest first.")
     sequence = fields.Integer(default=10, readonly=True)
-    depends_on_id = fields.Many2one("accounting.sync.job", readonly=True, ondelete="set null", index="btree_not_null")
+    depends_on_id = fields.Many2one(
+        "accounting.sync.job", readonly=True, ondelete="set null", index="btree_not_null")
     dependant_ids = fields.One2many("accounting.sync.job", "depends_on_id", readonly=True)
     pos_config_id = fields.Many2one("pos.config", string="Outlet", readonly=True, index="btree_not_null")
 
@@ -151,7 +154,7 @@ class AccountingSyncJob(models.Model):
         try:
             with self.env.cr.savepoint():
                 job = Job.create(vals)
-        except Exception:  # noqa: BLE001 - unique violation raced by a parallel enqueue
+        except psycopg2.IntegrityError:  # the same reference raced in by a parallel enqueue
             job = Job.search([("connection_id", "=", connection.id), ("reference", "=", reference)], limit=1)
             if not job:
                 raise

@@ -39,7 +39,8 @@ class AccountingSyncMixin(models.AbstractModel):
             rec.accounting_sync_state = min(rec_jobs.mapped("state"), key=rank.get) if rec_jobs else False
 
     def action_view_accounting_sync_jobs(self):
-        action = self.env["ir.actions.act_window"]._for_xml_id("pos_accounting_sync.action_accounting_sync_job")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "pos_accounting_sync.action_accounting_sync_job")
         action["domain"] = self._accounting_sync_domain()
         action["context"] = {"create": False}
         if len(self) == 1 and self.accounting_sync_job_count == 1:

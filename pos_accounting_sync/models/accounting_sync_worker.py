@@ -339,7 +339,9 @@ class AccountingSyncJobWorker(models.Model):
     def _body(self, client, value):
         if not value:
             return False
-        text = value if isinstance(value, str) else json.dumps(value, indent=1, default=str, ensure_ascii=False)
+        if not isinstance(value, str):
+            value = json.dumps(value, indent=1, default=str, ensure_ascii=False)
+        text = value
         if client is not None:
             text = client.redactor.text(text)  # the connector redacts already; twice is cheap insurance
         return text[:MAX_BODY]

@@ -5,7 +5,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from unittest.mock import patch
 
-from accounting_connectors.documents import Customer, InvoiceLine, Item, ReceiptLine, SalesInvoice, SalesReceipt
+from accounting_connectors.documents import (
+    Customer, InvoiceLine, Item, ReceiptLine, SalesInvoice, SalesReceipt,
+)
 from accounting_connectors.sandbox import SandboxServer
 
 from odoo import SUPERUSER_ID, api, fields
@@ -314,7 +316,8 @@ class EngineScenario:
         self.connection.payment_map_ids = [(0, 0, {"payment_method_id": method.id, "remote_account": "1102"})]
         self.assertEqual(self.connection._payment_account(method), "1102")
         warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
-        self.connection.warehouse_map_ids = [(0, 0, {"warehouse_id": warehouse.id, "remote_warehouse": "Gudang"})]
+        self.connection.warehouse_map_ids = [
+            (0, 0, {"warehouse_id": warehouse.id, "remote_warehouse": "Gudang"})]
         self.assertEqual(self.connection._remote_warehouse(warehouse.lot_stock_id), "Gudang")
         self.connection.go_live_date = date.today()
         self.assertFalse(self.connection._is_live(date.today() - timedelta(days=1)))
@@ -418,7 +421,8 @@ class TestTwoWorkers(TransactionCase):
             archived.action_archive()
             env.flush_all()
             conn = Connection.create(dict(Connection._vals_from_config(sandbox.accurate_config()),
-                                          name="two workers", rate_limit_per_minute=600000, request_timeout=1))
+                                          name="two workers", rate_limit_per_minute=600000,
+                                          request_timeout=1))
             tag = env["res.partner.category"].create({"name": "Two workers"})
             Job = env["accounting.sync.job"]
 
@@ -427,12 +431,14 @@ class TestTwoWorkers(TransactionCase):
                 return Job._enqueue(conn, doc.kind, tag, doc.reference, **kw)
 
             enqueue(Customer(reference="C-CC", name="Toko Paralel"), chain="masters")
-            item = enqueue(Item(reference="SKU-CC", name="Es Teh", sale_price=Decimal("5000")), chain="masters")
+            item = enqueue(Item(reference="SKU-CC", name="Es Teh", sale_price=Decimal("5000")),
+                           chain="masters")
             for i in range(self.N):
                 ref = "INV/CC/%02d" % i
                 invoice = enqueue(SalesInvoice(
                     reference=ref, customer_ref="C-CC", date=date.today(),
-                    lines=[InvoiceLine("SKU-CC", Decimal("1"), Decimal("5000"))]), chain="S%d" % i, depends_on=item)
+                    lines=[InvoiceLine("SKU-CC", Decimal("1"), Decimal("5000"))]),
+                    chain="S%d" % i, depends_on=item)
                 enqueue(SalesReceipt(reference="RCP/CC/%02d" % i, customer_ref="C-CC", date=date.today(),
                                      account="1101", lines=[ReceiptLine(ref, Decimal("5000"))]),
                         chain="S%d" % i, depends_on=invoice)
@@ -459,7 +465,8 @@ class TestTwoWorkers(TransactionCase):
                     cr.execute("""UPDATE accounting_sync_job SET next_attempt_at = now() AT TIME ZONE 'UTC'
                                   WHERE connection_id = %s AND state = 'pending'""", [connection_id])
                     cr.execute("""SELECT count(*) FROM accounting_sync_job
-                                  WHERE connection_id = %s AND state IN ('pending', 'running')""", [connection_id])
+                                  WHERE connection_id = %s AND state IN ('pending', 'running')""",
+                               [connection_id])
                     left = cr.fetchone()[0]
                     cr.commit()
                     if not left:

@@ -9,11 +9,13 @@ class TestSyncLogUi(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         Connection = cls.env["accounting.connection"]
-        Connection.search([("company_id", "=", cls.env.company.id), ("provider", "=", "accurate")]).action_archive()
+        Connection.search([("company_id", "=", cls.env.company.id),
+                           ("provider", "=", "accurate")]).action_archive()
         cls.env.flush_all()
         cls.connection = Connection.create({
             "name": "Accurate UI", "provider": "accurate", "auth_method": "api_token",
-            "base_url": "http://127.0.0.1:9", "api_token": "aat.ui-test", "signature_secret": "ui-test-secret"})
+            "base_url": "http://127.0.0.1:9", "api_token": "aat.ui-test",
+            "signature_secret": "ui-test-secret"})
         source = cls.env["res.partner.category"].create({"name": "UI source"})
         Job = cls.env["accounting.sync.job"]
         cls.done = Job._enqueue(cls.connection, "sales_invoice", source, "INV/TOUR/DONE")

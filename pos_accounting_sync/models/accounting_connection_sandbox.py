@@ -1,0 +1,39 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+from .accounting_connection import CONFIG_FIELDS
+
+
+class AccountingConnectionSandbox(models.Model):
+    """Connections made from a sandbox's ConnectionConfig (tests, demo data)."""
+
+    _inherit = "accounting.connection"
+
+    @api.model
+    def _vals_from_config(self, config):
+        """Field values for a record that reproduces ``config`` (sandbox
+        credentials in tests and demo data)."""
+        vals = {name: getattr(config, name) or False for name in CONFIG_FIELDS}
+        vals.update(provider=config.provider, base_url=config.base_url or False,
+                    rate_limit_per_minute=int(sum(n * 60.0 / s for n, s in config.rate_limits[:1]))
+                    if config.rate_limits else 0)
+        if not vals["auth_method"]:
+            vals["auth_method"] = "api_token" if config.provider == "accurate" else "hmac"
+        return vals
+
+    @api.model
+    def _create_demo_connections(self, url="http://127.0.0.1:8899"):
+        """Demo data: one connection per provider to the local sandbox; the
+        sandbox's own credentials are used, so no secret lives in the XML."""
+        from accounting_connectors.sandbox import SandboxServer
+
+        host, _sep, port = url.rpartition("//")[2].partition(":")
+        sandbox = SandboxServer(host, int(port or 80))  # not started: only its credentials are read
+        for config, name in ((sandbox.accurate_config(), "Accurate (sandbox)"),
+                             (sandbox.jurnal_config(), "Jurnal (sandbox)")):
+            domain = [("company_id", "=", self.env.company.id), ("provider", "=", config.provider)]
+            if self.search_count(domain):
+                continue
+            self.create(dict(self._vals_from_config(config), name=name, base_url=url,
+                             go_live_date=fields.Date.today() - timedelta(days=30)))
