@@ -195,6 +195,9 @@ class SandboxServer:
 class _Handler(BaseHTTPRequestHandler):
     sandbox = None
     protocol_version = "HTTP/1.1"
+    # headers and body go out in two writes: without TCP_NODELAY, Nagle and
+    # the client's delayed ACK add ~40 ms to every kept-alive request
+    disable_nagle_algorithm = True
 
     def date_time_string(self, timestamp=None):
         # the Date header follows the sandbox clock, so clock-skew tests see it
