@@ -49,8 +49,9 @@ def main():
 
 
 def run(env, args):
-    from accounting_connectors.sandbox import SandboxServer
     from odoo.addons.pos_accounting_sync.models.pos_session import PosSession
+
+    from accounting_connectors.sandbox import SandboxServer
 
     sandbox = SandboxServer("127.0.0.1", 0).start()
     try:

@@ -1,7 +1,7 @@
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
-from accounting_connectors.documents import ReceiptLine, SalesReceipt
+from accounting_connectors.documents import ZERO, ReceiptLine, SalesReceipt
 
 from .pos_sales_documents import SEQ_SETTLEMENT, SalesDocuments
 from .pos_sales_lines import money
@@ -102,7 +102,8 @@ class PosSession(models.Model):
             if not invoice_jobs:
                 continue  # the sale itself was never posted here (not mapped, before go-live)
             jobs |= Job._enqueue(
-                connection, "sales_receipt", self, "%s/AR/%s/PAY/%s" % (self._accounting_chain(), partner.id, partial.id),
+                connection, "sales_receipt", self,
+                "%s/AR/%s/PAY/%s" % (self._accounting_chain(), partner.id, partial.id),
                 doc_key="settle:%s" % partial.id, chain=self._accounting_chain(),
                 depends_on=invoice_jobs.sorted("id")[-1:], pos_config=self.config_id, sequence=SEQ_SETTLEMENT)
         return jobs
@@ -119,16 +120,16 @@ class PosSession(models.Model):
         # what earlier settlements of this customer's lines already paid
         lines = self._accounting_pay_later_lines(partner)
         earlier = (lines.matched_credit_ids | lines.matched_debit_ids).filtered(lambda p: p.id < partial.id)
-        offset = currency.round(sum(earlier.mapped("amount")))
-        left = currency.round(partial.amount)
+        # Decimal from here on: the amounts go into the remote document as they are
+        offset = money(currency, sum(earlier.mapped("amount")))
+        left = money(currency, partial.amount)
         receipt_lines = []
         for reference, due in self._accounting_open_invoices(connection, partner):
-            due = float(due)
-            take = min(max(due - offset, 0.0), left)
-            offset = max(offset - due, 0.0)
-            if currency.compare_amounts(take, 0.0) > 0:
-                receipt_lines.append(ReceiptLine(invoice_ref=reference, amount=money(currency, take)))
-                left = currency.round(left - take)
+            take = min(max(due - offset, ZERO), left)
+            offset = max(offset - due, ZERO)
+            if take > ZERO:
+                receipt_lines.append(ReceiptLine(invoice_ref=reference, amount=take))
+                left -= take
         if not receipt_lines:
             raise UserError(_("%(partner)s owes nothing more on the invoices of %(session)s.",
                               partner=partner.display_name, session=self.name))

@@ -21,7 +21,8 @@ class TestPosSyncModes(PosSyncCase):
         self.run_worker()
         inv = "POS/%s/INV" % order.name
         self.assertEqual(self.remote_total("sales_invoice", self.remote("sales_invoice")[inv]), D("44400"))
-        self.assertEqual(self.receipt_lines(self.remote("sales_receipt")["POS/%s/RCV/%s" % (order.name, self.cash_pm1.id)]),
+        cash_receipt = self.remote("sales_receipt")["POS/%s/RCV/%s" % (order.name, self.cash_pm1.id)]
+        self.assertEqual(self.receipt_lines(cash_receipt),
                          [(inv, D("44400"))])
         order.invalidate_recordset(["accounting_sync_state"])
         self.assertEqual(order.accounting_sync_state, "done")

@@ -30,7 +30,8 @@ class TestProductValidation(PosSyncCase):
         self.assertEqual(sorted(self.sandbox_references("item")), ["KOPI-01", "ROTI-01"])
         if self.provider == "accurate":  # a bulk save: one request for the lot (+ the token check)
             self.assertLessEqual(sum(self.sandbox.request_count.values()) - before, 2)
-        jobs = self.env["accounting.sync.job"].search([("kind", "=", "item"), ("reference", "in", ["KOPI-01", "ROTI-01"])])
+        jobs = self.env["accounting.sync.job"].search(
+            [("kind", "=", "item"), ("reference", "in", ["KOPI-01", "ROTI-01"])])
         self.assertEqual(jobs.mapped("state"), ["done", "done"])
         self.assertEqual(self.kopi.accounting_sync_job_count, 1)
         wizard.invalidate_recordset()
@@ -42,7 +43,8 @@ class TestProductValidation(PosSyncCase):
             "combo_item_ids": [(0, 0, {"product_id": self.kopi.id, "extra_price": 0})],
         })
         combo_roti = self.env["product.combo"].create({
-            "name": "Roti", "company_id": self.env.company.id, "combo_item_ids": [(0, 0, {"product_id": self.roti.id, "extra_price": 0})],
+            "name": "Roti", "company_id": self.env.company.id,
+            "combo_item_ids": [(0, 0, {"product_id": self.roti.id, "extra_price": 0})],
         })
         combo = self.env["product.product"].create({
             "name": "Paket Sarapan", "type": "combo", "available_in_pos": True, "lst_price": 30000,

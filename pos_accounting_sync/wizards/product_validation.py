@@ -85,7 +85,7 @@ class AccountingProductValidation(models.TransientModel):
             jobs.sudo().write({"state": "pending", "needs_lookup": True})
             raise UserError(_("The accounting system could not be reached: %s", exc.message)) from None
         done = 0
-        for job, result in zip(jobs, results):
+        for job, result in zip(jobs, results, strict=True):
             if isinstance(result, Exception):
                 # the worker retries it (and looks it up first if it may exist)
                 job.sudo().write({"state": "pending", "needs_lookup": True,
