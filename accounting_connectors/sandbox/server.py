@@ -85,7 +85,9 @@ class SandboxServer:
         return self
 
     def serve_forever(self):
-        self.start()
+        """Block until Ctrl-C (starting the server if it is not yet)."""
+        if self._httpd is None:
+            self.start()
         try:
             self._thread.join()
         except KeyboardInterrupt:
