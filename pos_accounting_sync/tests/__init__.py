@@ -5,3 +5,4 @@ from . import test_pos_session_sync
 from . import test_pos_customer_account
 from . import test_pos_sync_modes
 from . import test_product_validation
+from . import test_i18n
