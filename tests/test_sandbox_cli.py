@@ -1,5 +1,7 @@
 """The sandbox as the demo and the addon use it: another process."""
 
+import os
+import select
 import subprocess
 import sys
 
@@ -7,9 +9,12 @@ import requests
 
 
 def test_sandbox_runs_as_its_own_process_and_answers():
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # as a plain pipe gets it
     proc = subprocess.Popen([sys.executable, "-m", "accounting_connectors.sandbox", "--port", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     try:
+        ready, _w, _x = select.select([proc.stdout], [], [], 10)
+        assert ready, "the sandbox printed no address within 10 s"
         first = proc.stdout.readline()
         assert first.startswith("Sandbox listening on http://127.0.0.1:"), first
         url = first.split()[-1]

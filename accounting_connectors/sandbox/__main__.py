@@ -22,7 +22,8 @@ def main(argv=None):
     print("Sandbox listening on %s" % server.url)
     print("  Accurate: api token %s / signature secret %s" % (acc.api_token, acc.signature_secret))
     print("  Jurnal:   client id %s / client secret %s" % (jur.client_id, jur.client_secret))
-    print("  admin:    POST %s/_sandbox/faults, GET %s/_sandbox/state/<provider>" % (server.url, server.url))
+    print("  admin:    POST %s/_sandbox/faults, GET %s/_sandbox/state/<provider>" % (server.url, server.url),
+          flush=True)  # whoever started us (a script, a pipe) needs the address now
     server.serve_forever()
 
 
