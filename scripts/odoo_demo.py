@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from odoo_env import REPO, ensure_postgres, find_odoo, odoo_command  # noqa: E402
+from odoo_env import REPO, ensure_postgres, find_odoo, odoo_command, run_in_odoo  # noqa: E402
 
 sys.path.insert(0, str(REPO))
 from accounting_connectors.sandbox import SandboxServer  # noqa: E402
@@ -82,15 +82,21 @@ def main(argv=None):
 
     sandbox = SandboxServer("127.0.0.1", args.sandbox_port, webhook_url=_webhook_url(args.db, args.port))
     sandbox.start()
+    # with the sandbox up: test the connections, fetch their lists, map the demo shop
+    rc, out = run_in_odoo(addons, args.db, "env['accounting.connection']._demo_prepare()")
+    if rc:
+        print("Preparing the demo connections failed (they can be set up by hand):\n%s" % out[-2000:])
     url = "http://localhost:%s" % args.port
     print("""
 Sandbox of Accurate Online and Jurnal: %(sandbox)s
 Odoo: %(url)s   (database %(db)s, login admin / admin)
 
 Where to click:
-  1. Point of Sale > Accounting Sync > Connections > "Accurate (sandbox)": press Test connection,
-     then Fetch lists; map accounts, outlets, payment methods and warehouses from the lists.
-  2. Open a POS session, sell, close the session: its documents are queued and sent within a minute.
+  1. Point of Sale > Accounting Sync > Connections > "Accurate (sandbox)": already tested, lists
+     fetched, the shop and its cash/bank methods mapped (see its tabs; "Jurnal (sandbox)" is
+     tested too, with no outlet: map one there to try Jurnal instead).
+  2. Open a POS session, sell, close the session: its documents are queued and sent within a minute;
+     what the sandbox holds: %(sandbox)s/_sandbox/state/accurate/sales_invoice
   3. Point of Sale > Accounting Sync > Sync Log: filter Failed, open a line, read why, Retry.
   4. Faults on demand:  curl -X POST %(sandbox)s/_sandbox/faults -d '{"kind": "503", "count": 3}'
 Ctrl-C stops Odoo and the sandbox.

@@ -80,3 +80,20 @@ def odoo_command(addons_path, *args):
 
 def dropdb(name):
     subprocess.run(["dropdb", "--if-exists", name], check=False, capture_output=True)
+
+
+def run_in_odoo(addons_path, db, body):
+    """Run ``body`` (Python using ``env``, superuser) against ``db`` in a
+    fresh interpreter and commit; returns (exit code, output)."""
+    code = (
+        "import odoo, sys\n"
+        "from odoo.tools import config\n"
+        "config.parse_config(['--addons-path=%s', '-d', %r, '--log-level=warn'])\n"
+        "registry = odoo.modules.registry.Registry.new(%r)\n"
+        "with registry.cursor() as cr:\n"
+        "    env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})\n"
+    ) % (",".join(addons_path), db, db)
+    code += "".join("    %s\n" % line for line in body.strip().splitlines())
+    cmd, env = odoo_command(addons_path)
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    return proc.returncode, proc.stdout + proc.stderr

@@ -17,12 +17,20 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from odoo_env import REPO, dropdb, ensure_postgres, find_odoo, free_port, odoo_command  # noqa: E402
+from odoo_env import (  # noqa: E402
+    REPO,
+    dropdb,
+    ensure_postgres,
+    find_odoo,
+    free_port,
+    odoo_command,
+    run_in_odoo,
+)
 
 MODULE = "pos_accounting_sync"
 TIMEOUT = int(os.environ.get("ODOO_TEST_TIMEOUT", 2700))
 LOG_DIR = REPO / ".odoo-test"
-STATS = re.compile(r"odoo\.tests\.stats: %s: (\d+) tests" % MODULE)
+STARTED = re.compile(r"odoo\.addons\.%s\.tests\.\S+: Starting (\S+) \.\.\." % MODULE)
 FAILURE = re.compile(r" (ERROR|CRITICAL) .*?: (FAIL|ERROR): (\S+)")
 SKIP = re.compile(r"skipped (\S+)")
 FIRST_TEST = re.compile(r"odoo\.addons\.\w+\.tests\.\S+: (Starting|running)")
@@ -86,7 +94,7 @@ def main(argv=None):
         cmd, env = odoo_command(addons, "-i", MODULE, "--test-enable", "--test-tags", args.tags, *common)
         rc, lines = run(cmd, env, LOG_DIR / "install-and-test.log",
                         lambda line: FAILURE.search(line) or WARN.match(line) and "root" not in line)
-        tests = sum(int(m.group(1)) for m in map(STATS.search, lines) if m)
+        tests = len({m.group(1) for m in map(STARTED.search, lines) if m})
         failed = sorted({m.group(3) for m in map(FAILURE.search, lines) if m})
         skipped = [m.group(1) for line in lines if MODULE in line for m in [SKIP.search(line)] if m]
         problems = []
@@ -127,24 +135,15 @@ def main(argv=None):
 
 
 def uninstall(addons, db):
-    code = (
-        "import odoo, sys\n"
-        "from odoo.tools import config\n"
-        "config.parse_config(['--addons-path=%s', '-d', '%s', '--log-level=warn'])\n"
-        "reg = odoo.modules.registry.Registry.new('%s')\n"
-        "with reg.cursor() as cr:\n"
-        "    env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})\n"
-        "    env['ir.module.module'].search([('name', '=', '%s')]).button_immediate_uninstall()\n"
-        "with odoo.modules.registry.Registry('%s').cursor() as cr:\n"
-        "    cr.execute(\"SELECT count(*) FROM ir_model WHERE model LIKE 'accounting.%%'\")\n"
-        "    left = cr.fetchone()[0]\n"
-        "    sys.exit('models left after uninstall: %%s' %% left if left else 0)\n"
-    ) % (",".join(addons), db, db, MODULE, db)
-    cmd, env = odoo_command(addons)
-    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                          cwd=LOG_DIR)
-    (LOG_DIR / "uninstall.log").write_text(proc.stdout + proc.stderr)
-    return proc.returncode, proc.stdout + proc.stderr
+    rc, out = run_in_odoo(addons, db, """
+env['ir.module.module'].search([('name', '=', '%s')]).button_immediate_uninstall()
+env.cr.execute("SELECT count(*) FROM ir_model WHERE model LIKE 'accounting.%%'")
+left = env.cr.fetchone()[0]
+if left:
+    sys.exit('models left after uninstall: %%s' %% left)
+""" % MODULE)
+    (LOG_DIR / "uninstall.log").write_text(out)
+    return rc, out
 
 
 if __name__ == "__main__":

@@ -43,6 +43,8 @@ def fail(messages, status=200):
 class AccurateApp(ProviderApp):
     name = "accurate"
     prefixes = ("/api/", "/accurate/", "/oauth/")
+    seeded = {"cash": "1101", "bank": "1102", "sales": "4101", "discount": "4102", "rounding": "7101",
+              "fee": "6101", "adjustment": "5101", "walkin": "C.00001", "warehouse": "Utama"}
 
     def reset(self):
         self.store = AccurateStore(self.server.now)

@@ -59,6 +59,10 @@ class ProviderApp:
     name = ""
     #: path prefixes this app answers
     prefixes = ()
+    #: codes the imitation is seeded with, by role, for tests and the demo:
+    #: cash, bank, sales, discount, rounding, fee, adjustment (accounts),
+    #: walkin (customer), warehouse
+    seeded = {}
 
     def __init__(self, server):
         self.server = server

@@ -24,6 +24,8 @@ CONFIG_FIELDS = (
 )
 #: what a client may hand back through on_credentials (refreshed token, new host)
 PERSISTED_FIELDS = ("access_token", "refresh_token", "session_id", "data_host", "database_id")
+#: of those, what the provider revokes when it hands out a new one
+ROTATED_FIELDS = ("access_token", "refresh_token")
 
 SALES_KINDS = ("sales_invoice", "sales_receipt", "sales_return")
 TRANSFER_KINDS = ("item_transfer",)
@@ -220,15 +222,20 @@ class AccountingConnection(models.Model):
 
         def on_credentials(changed):
             vals = {k: v for k, v in (changed or {}).items() if k in PERSISTED_FIELDS}
-            if not vals:
-                return
-            if in_test:
-                # one shared transaction in tests: a second cursor would not see the record
-                env["accounting.connection"].sudo().browse(conn_id).write(vals)
+            rotated = {k: vals.pop(k) for k in ROTATED_FIELDS if k in vals}
+            if vals or (rotated and in_test):
+                # A host or session can be learnt again if this transaction rolls
+                # back: written here, so that the caller's own later write on the
+                # connection (Test connection sets its state) does not collide
+                # with a row another transaction has just changed. Tests share
+                # one transaction, which a second cursor would not see.
+                env["accounting.connection"].sudo().browse(conn_id).write(dict(vals, **rotated))
+            if not rotated or in_test:
                 return
             # Own short transaction: a refreshed token must survive even if the
             # caller's transaction rolls back (the old one is already revoked).
             # Best effort: the client keeps the new values for this run anyway.
+            vals = rotated
             try:
                 with db_connect(dbname).cursor() as cr:
                     cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")

@@ -37,3 +37,35 @@ class AccountingConnectionSandbox(models.Model):
                 continue
             self.create(dict(self._vals_from_config(config), name=name, base_url=url,
                              go_live_date=fields.Date.today() - timedelta(days=30)))
+
+    @api.model
+    def _demo_prepare(self):
+        """Demo: make the sandbox connections ready to click through: tested,
+        remote lists fetched, accounts chosen from the sandbox's seeded chart,
+        and on the Accurate one the company's outlets and payment methods
+        mapped (one connection per outlet: both would post the same sales)."""
+        from accounting_connectors.sandbox.accurate import AccurateApp
+        from accounting_connectors.sandbox.jurnal import JurnalApp
+
+        seeded = {"accurate": AccurateApp.seeded, "jurnal": JurnalApp.seeded}
+        for connection in self.search([("company_id", "=", self.env.company.id)]):
+            codes = seeded[connection.provider]
+            connection.action_test_connection()
+            if connection.state != "connected":
+                continue  # its message says why (sandbox not started?)
+            connection.action_fetch_remote_lists()
+            Option = self.env["accounting.remote.option"]
+            vals = {"default_customer_ref": codes["walkin"]}
+            for role in ("sales", "discount", "rounding", "fee", "adjustment"):
+                vals[role + "_account_option_id"] = Option.search([
+                    ("connection_id", "=", connection.id), ("option_type", "=", "account"),
+                    ("code", "=", codes[role])], limit=1).id
+            if connection.provider == "accurate" and not connection.outlet_map_ids:
+                configs = self.env["pos.config"].search([("company_id", "=", connection.company_id.id)])
+                methods = configs.payment_method_ids.filtered(lambda m: m.type in ("cash", "bank"))
+                vals["outlet_map_ids"] = [(0, 0, {"pos_config_id": c.id}) for c in configs]
+                vals["payment_map_ids"] = [(0, 0, {
+                    "payment_method_id": m.id,
+                    "remote_account": codes["cash" if m.type == "cash" else "bank"],
+                }) for m in methods]
+            connection.write(vals)

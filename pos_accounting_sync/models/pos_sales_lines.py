@@ -100,7 +100,8 @@ def group_lines(lines, warehouse="", sign=1):
         field = "price_subtotal_incl" if tax_included else "price_subtotal"
         line_money = sum((money(currency, abs(l[field])) for l in group), ZERO)
         odoo_total += sum((money(currency, abs(l.price_subtotal_incl)) for l in group), ZERO)
-        description = first.full_product_name or first.product_id.display_name
+        description = (first.full_product_name
+                       or first.product_id.with_context(display_default_code=False).display_name)
         if discount:
             description = "%s (-%s%%)" % (description, plain(dec(discount, 2)))
         out.append(InvoiceLine(

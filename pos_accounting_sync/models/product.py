@@ -85,7 +85,8 @@ class ProductProduct(models.Model):
         price_digits = self.env["decimal.precision"].precision_get("Product Price")
         return Item(
             reference=self.default_code.strip(),
-            name=self.display_name,
+            # the code travels as the item number already: "[CODE] Name" would say it twice
+            name=self.with_context(display_default_code=False).display_name,
             item_type="inventory" if self.is_storable else ("service" if self.type == "service" else "non_inventory"),
             unit=self.uom_id.name or "PCS",
             sale_price=dec(self.lst_price, price_digits),

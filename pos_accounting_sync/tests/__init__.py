@@ -6,3 +6,4 @@ from . import test_pos_customer_account
 from . import test_pos_sync_modes
 from . import test_product_validation
 from . import test_i18n
+from . import test_demo

@@ -9,13 +9,6 @@ from accounting_connectors.sandbox import SandboxServer
 
 from odoo.tests import TransactionCase
 
-#: remote codes that exist in the sandbox's seeded chart of accounts
-SANDBOX_CODES = {
-    "accurate": {"cash": "1101", "bank": "1102"},
-    "jurnal": {"cash": "1-10001", "bank": "1-10002"},
-}
-
-
 class AccountingSyncCase(TransactionCase):
     """One sandbox per test class (reset before each test), an Accurate and a
     Jurnal connection pointing to it; ``provider`` picks the one
@@ -50,7 +43,8 @@ class AccountingSyncCase(TransactionCase):
                 user_id=cls.env.ref("base.user_admin").id,
             ))
         cls.connection = cls.connections[cls.provider]
-        cls.codes = SANDBOX_CODES[cls.provider]
+        # remote codes the sandbox is seeded with (accounts, walk-in customer...)
+        cls.codes = cls.sandbox.app(cls.provider).seeded
 
     def setUp(self):
         super().setUp()

@@ -7,11 +7,6 @@ from odoo.addons.point_of_sale.tests.common import TestPoSCommon
 
 from .common import AccountingSyncCase
 
-#: per provider: walk-in customer number and rounding account seeded in the sandbox
-SANDBOX_SETUP = {
-    "accurate": {"walkin": "C.00001", "rounding": "7101"},
-    "jurnal": {"walkin": "WALKIN", "rounding": "7-70099"},
-}
 
 
 class PosSyncCase(AccountingSyncCase, TestPoSCommon):
@@ -34,11 +29,10 @@ class PosSyncCase(AccountingSyncCase, TestPoSCommon):
         cls.kopi.default_code = "KOPI-01"
         cls.roti.default_code = "ROTI-01"
         cls.customer.ref = "CUST-001"
-        setup = SANDBOX_SETUP[cls.provider]
         cls.connection.write({
             "sales_sync_mode": "session_close",
-            "default_customer_ref": setup["walkin"],
-            "rounding_account": setup["rounding"],
+            "default_customer_ref": cls.codes["walkin"],
+            "rounding_account": cls.codes["rounding"],
             "outlet_map_ids": [(0, 0, {"pos_config_id": cls.config.id})],
             "payment_map_ids": [
                 (0, 0, {"payment_method_id": cls.cash_pm1.id, "remote_account": cls.codes["cash"]}),

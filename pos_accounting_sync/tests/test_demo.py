@@ -1,0 +1,35 @@
+"""The demo's one-step preparation, against a real sandbox: what an admin
+trying the module finds ready to click."""
+
+from odoo.tests import tagged
+
+from .common import AccountingSyncCase
+
+
+@tagged("post_install", "-at_install")
+class TestDemoPrepare(AccountingSyncCase):
+
+    def test_demo_connections_are_tested_fetched_and_mapped(self):
+        Connection = self.env["accounting.connection"]
+        (Connection.search([("company_id", "=", self.env.company.id)])
+         - self.connections["accurate"] - self.connections["jurnal"]).action_archive()
+        configs = self.env["pos.config"].search([("company_id", "=", self.env.company.id)])
+        self.assertTrue(configs, "point_of_sale gives the company at least one outlet")
+        self.connections["accurate"].state = self.connections["jurnal"].state = "draft"
+
+        Connection._demo_prepare()
+
+        accurate, jurnal = self.connections["accurate"], self.connections["jurnal"]
+        for conn in (accurate, jurnal):
+            seeded = self.sandbox.app(conn.provider).seeded
+            self.assertEqual(conn.state, "connected", conn.state_message)
+            self.assertEqual(conn.sales_account, seeded["sales"])
+            self.assertEqual(conn.rounding_account, seeded["rounding"])
+            self.assertEqual(conn.default_customer_ref, seeded["walkin"])
+        # only one connection posts the outlets, or both systems would get every sale
+        self.assertEqual(accurate.outlet_map_ids.pos_config_id, configs)
+        self.assertFalse(jurnal.outlet_map_ids)
+        cash = accurate.payment_map_ids.filtered(lambda m: m.payment_method_id.type == "cash")
+        self.assertTrue(cash)
+        self.assertEqual(set(cash.mapped("remote_account")), {self.codes["cash"]})
+        self.assertFalse(accurate.payment_map_ids.filtered(lambda m: m.payment_method_id.type == "pay_later"))
