@@ -19,7 +19,7 @@ from ..errors import (
     ValidationError,
 )
 from ..ratelimit import limiter_for
-from . import auth, mapping
+from . import auth, mapping, returns
 from .errors import error_for, provider_message
 
 DEFAULT_BASE = {"hmac": "https://api.mekari.com", "apikey": "https://api.jurnal.id"}
@@ -38,6 +38,8 @@ RESOURCES = {
     "item_adjustment": ("stock_adjustments", "stock_adjustment", "transaction_no"),
     "bank_transfer": ("bank_transfers", "bank_transfer", "custom_id"),
     "journal_entry": ("journal_entries", "journal_entry", "custom_id"),
+    # a sales return not tied to its invoice (see .returns); GET /{id} takes only Jurnal's id
+    "credit_memo": ("credit_memos", "credit_memo", None),
 }
 
 
@@ -129,7 +131,7 @@ class JurnalClient(BaseClient):
         elif kind == "sales_receipt":
             body = mapping.receive_payment(doc, self._account_name(doc.account), self.options)
         elif kind == "sales_return":
-            body = mapping.sales_return(doc, self._return_lines(doc), self.options)
+            return returns.post(self, doc)
         elif kind == "item_transfer":
             body = self._transfer_body(doc)
         elif kind == "item_adjustment":
@@ -212,13 +214,16 @@ class JurnalClient(BaseClient):
             raise ValidationError("Jurnal has no %s documents." % kind)
         if kind == "bank_transfer":  # a payout with a fee was booked as a journal entry
             return self._find_one("bank_transfer", reference) or self._find_one("journal_entry", reference)
+        if kind == "sales_return":  # one not tied to its invoice was booked as a credit memo
+            return self._find_one("sales_return", reference) or returns.find_credit_memo(self, reference)
         return self._find_one(kind, reference)
 
     def _find_one(self, kind, reference):
         resource, key, by = RESOURCES[kind]
         if by is None:  # GET /{id} takes only Jurnal's id here: search the newest first
             max_pages = int(self.options.get("find_max_pages", 20))
-            newest = {"sort_key": "created_at", "sort_order": "desc"} if kind == "sales_invoice" else None
+            newest = ({"sort_key": "created_at", "sort_order": "desc"}
+                      if kind in ("sales_invoice", "credit_memo") else None)
             for rec in self._pages(resource, params=newest, max_pages=max_pages):
                 if rec.get("custom_id") == reference:
                     return RemoteResult(remote_id=str(rec["id"]), data=rec, number=str(
@@ -328,20 +333,6 @@ class JurnalClient(BaseClient):
 
     def _product_names(self, lines):
         return {line.item_ref: self._product(line.item_ref)["name"] for line in lines}
-
-    def _return_lines(self, doc):
-        invoice = self.find("sales_invoice", doc.invoice_ref) if doc.invoice_ref else None
-        if doc.invoice_ref and not invoice:
-            raise ValidationError("Jurnal has no sales invoice %s to return against." % doc.invoice_ref)
-        by_code = {}
-        for line in (invoice.data.get("transaction_lines_attributes") or []) if invoice else []:
-            by_code.setdefault((line.get("product") or {}).get("code"), line.get("id"))
-        out = []
-        for line in doc.lines:
-            if line.item_ref not in by_code:
-                raise ValidationError("Product %s is not on invoice %s." % (line.item_ref, doc.invoice_ref))
-            out.append(({"transaction_line_id": by_code[line.item_ref]}, line.quantity))
-        return out
 
     def _transfer_body(self, doc):
         if doc.direction == "out":

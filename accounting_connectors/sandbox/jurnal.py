@@ -14,6 +14,7 @@ from ..client import ConnectionConfig
 from ..jurnal import auth
 from . import jurnal_docs as docs
 from .base import ProviderApp, Response, route
+from .jurnal_credit import credit_memo
 from .jurnal_store import JurnalError, JurnalStore, invalid, money
 
 CLIENT_ID = "sandbox-jurnal-client"
@@ -38,13 +39,15 @@ RESOURCES = {
     "journal_entries": ("journal_entry", "journal_entry", 201, 200, ("id", "custom_id")),
     "purchase_invoices": ("purchase_invoice", "purchase_invoice", 201, None, ("id",)),
     "purchase_returns": ("purchase_return", "purchase_return", 200, None, ("id", "custom_id")),
+    # a sales return without invoice (see .jurnal_credit); the Swagger's GET /{id} takes the id only
+    "credit_memos": ("credit_memo", "credit_memo", 200, None, ("id",)),
 }
 RES = "(?P<res>%s)" % "|".join(RESOURCES)
 BUILDERS = {
     "sales_invoices": docs.sales_invoice, "receive_payments": docs.receive_payment,
     "sales_returns": docs.sales_return, "warehouse_transfers": docs.warehouse_transfer,
     "stock_adjustments": docs.stock_adjustment, "bank_transfers": docs.bank_transfer,
-    "journal_entries": docs.journal_entry,
+    "journal_entries": docs.journal_entry, "credit_memos": credit_memo,
 }
 
 

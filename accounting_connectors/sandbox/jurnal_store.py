@@ -20,7 +20,8 @@ SEED_ACCOUNTS = [  # name, number, category
     ("Hutang Usaha", "2-20100", "Accounts Payable"), ("Pendapatan", "4-40000", "Income"),
     ("Diskon Penjualan", "4-40100", "Income"), ("Pendapatan Lain - Pembulatan", "7-70099", "Other Income"),
     ("Beban Pokok Pendapatan", "5-50000", "Cost of Sales"), ("Beban Komisi & Fee", "6-60217", "Expenses"),
-    ("Inventory Adjustments", "5-50300", "Cost of Sales"),
+    ("Inventory Adjustments", "5-50300", "Cost of Sales"), ("Retur Penjualan", "4-40200", "Income"),
+    ("PPN Keluaran", "2-20500", "Other Current Liabilities"),
 ]
 
 
@@ -73,7 +74,7 @@ class JurnalStore:
             "accounts", "warehouses", "customers", "vendors", "products", "sales_invoices",
             "receive_payments", "sales_returns", "warehouse_transfers", "stock_adjustments",
             "bank_transfers", "journal_entries", "purchase_invoices", "purchase_returns",
-            "payment_methods")}
+            "payment_methods", "credit_memos")}
         self.stock = {}  # (product id, warehouse id) -> Decimal
         self.balances = {}  # account id -> Decimal
         self.numbers = itertools.count(10001)

@@ -1,0 +1,151 @@
+"""Sales returns on Jurnal, with or without the invoice they came from.
+
+Jurnal's ``sales_returns`` only take back lines of one invoice. A POS shift
+also refunds what was bought in an earlier shift (not on this shift's
+invoice) or refunds without selling at all (no invoice). Such a return is
+booked the way Jurnal books a return without invoice:
+
+- a **credit memo** to the customer for the money (``custom_id`` and
+  ``transaction_no`` = our reference). Its lines are account lines only
+  (``account_name``, ``description``, ``credit`` in the Swagger): one line per
+  returned product on the sales-return account, the tax on the output-tax
+  account;
+- a **stock adjustment in** (``custom_id``/``transaction_no`` = reference +
+  ``/STOCK``) for the tracked products, because a credit memo moves no stock.
+
+The adjustment goes first and is looked up before it is sent, so a retry
+after a lost answer never books the stock twice; the credit memo goes last,
+so finding it (``find("sales_return", reference)``) means the whole return
+is in Jurnal. Its body is built before anything is sent, so a return Jurnal
+cannot take (unknown product or account) leaves nothing behind.
+"""
+
+from decimal import Decimal
+
+from ..documents import ZERO, AdjustmentLine, ItemAdjustment
+from ..errors import ValidationError
+from . import mapping
+
+STOCK_SUFFIX = "/STOCK"
+CENT = Decimal("0.01")
+HUNDRED = Decimal("100")
+#: chart names tried when the connection names no account (Jurnal's default chart first)
+RETURN_ACCOUNTS = ("Retur Penjualan", "Sales Returns", "Sales Return")
+TAX_ACCOUNTS = ("PPN Keluaran", "VAT Out", "Output VAT")
+
+
+def post(client, doc):
+    """Post a SalesReturn: against its invoice when every line fits it,
+    else as a credit memo plus a stock adjustment."""
+    invoice = client.find("sales_invoice", doc.invoice_ref) if doc.invoice_ref else None
+    if doc.invoice_ref and not invoice:
+        raise ValidationError("Jurnal has no sales invoice %s to return against." % doc.invoice_ref)
+    keys = invoice_lines(invoice.data, doc.lines) if invoice else None
+    if keys is not None:
+        body = mapping.sales_return(doc, keys, client.options)
+        return client._send("POST", "/sales_returns", body, "sales_return")
+    body = credit_memo_body(client, doc)  # resolves everything before the first write
+    restock(client, doc)
+    return client._send("POST", "/credit_memos", body, "credit_memo")
+
+
+def invoice_lines(invoice, lines):
+    """``[({"transaction_line_id": id}, quantity)]`` when every returned
+    product is on the invoice in at least that quantity, else None."""
+    found = {}  # product code -> (first line id, quantity invoiced)
+    for line in invoice.get("transaction_lines_attributes") or []:
+        code = (line.get("product") or {}).get("code")
+        line_id, qty = found.get(code, (line.get("id"), ZERO))
+        found[code] = (line_id, qty + mapping.dec(line.get("quantity")))
+    wanted = {}
+    for line in lines:
+        wanted[line.item_ref] = wanted.get(line.item_ref, ZERO) + line.quantity
+    if any(code not in found or qty > found[code][1] for code, qty in wanted.items()):
+        return None
+    return [({"transaction_line_id": found[line.item_ref][0]}, line.quantity) for line in lines]
+
+
+def split_tax(line, tax_included):
+    """(amount before tax, tax) of a line, to the cent."""
+    gross = line.quantity * line.unit_price - (line.discount_amount or ZERO)
+    rate = (line.tax_rate or ZERO) / HUNDRED
+    if tax_included:
+        tax = (gross - gross / (1 + rate)).quantize(CENT)
+        return gross - tax, tax
+    return gross, (gross * rate).quantize(CENT)
+
+
+def credit_memo_body(client, doc):
+    if not doc.lines:
+        raise ValidationError("The return %s has no lines." % doc.reference)
+    account = _return_account(client)
+    tax_account = _named_account(client, "tax_account_name", TAX_ACCOUNTS)
+    lines, tax_total = [], ZERO
+    for line in doc.lines:
+        name = client._product(line.item_ref)["name"]
+        net, tax = split_tax(line, doc.tax_included)
+        if not tax_account:  # no output-tax account in the chart: the line carries its tax
+            net, tax = net + tax, ZERO
+        text = "%s [%s] x %s @ %s" % (name, line.item_ref, mapping.num(line.quantity),
+                                      mapping.num(line.unit_price))
+        if line.discount_amount:
+            text += " - %s" % mapping.num(line.discount_amount)
+        lines.append({"account_name": account, "description": text, "credit": mapping.num(net)})
+        tax_total += tax
+    if tax_total:
+        lines.append({"account_name": tax_account, "description": "PPN", "credit": mapping.num(tax_total)})
+    memo = doc.description or ("Return %s (items not on invoice %s)" % (doc.reference, doc.invoice_ref)
+                               if doc.invoice_ref else "Return %s without invoice" % doc.reference)
+    return {"credit_memo": mapping._drop_empty({
+        "person_name": client._person_name(doc.customer_ref),
+        "person_type": "customer",
+        "transaction_date": mapping.dmy(doc.date),
+        "transaction_no": doc.reference,
+        "custom_id": doc.reference,
+        "memo": memo,
+        "transaction_account_lines_attributes": lines,
+    })}
+
+
+def restock(client, doc):
+    """The stock adjustment in for the tracked products; the one Jurnal
+    already holds under our reference is returned instead of a second."""
+    lines = [AdjustmentLine(line.item_ref, line.quantity, "in", warehouse=line.warehouse)
+             for line in doc.lines if line.quantity > 0 and _tracked(client._product(line.item_ref))]
+    if not lines:
+        return None
+    reference = doc.reference + STOCK_SUFFIX
+    found = client.find("item_adjustment", reference)
+    if found:
+        return found
+    return client.post(ItemAdjustment(reference, date=doc.date, lines=lines,
+                                      account=client.options.get("return_stock_account", ""),
+                                      description="Stock back from return %s" % doc.reference))
+
+
+def find_credit_memo(client, reference):
+    return client._find_one("credit_memo", reference)
+
+
+def _tracked(product):
+    return str(product.get("track_inventory", True)).lower() not in ("false", "0", "none")
+
+
+def _named_account(client, option, names):
+    if client.options.get(option):
+        return client._account_name(client.options[option])
+    accounts = {a["name"]: a for a in client.list_accounts()}
+    return next((name for name in names if name in accounts), None)
+
+
+def _return_account(client):
+    """The account the returned sales are booked against: the connection's,
+    else the chart's sales-return account, else its first income account."""
+    name = _named_account(client, "sales_return_account_name", RETURN_ACCOUNTS)
+    name = name or next((a["name"] for a in client.list_accounts()
+                         if any(w in (a["type"] or "").lower() for w in ("income", "pendapatan"))
+                         and "other" not in (a["type"] or "").lower()), None)
+    if not name:
+        raise ValidationError("No sales-return account for a credit memo: name one in the connection "
+                              "(sales_return_account_name).")
+    return name
