@@ -2,15 +2,11 @@
 (or with no invoice) is booked as a credit memo plus a stock adjustment in;
 a return that fits its invoice stays a sales return."""
 
-import json
-import os
-import re
 from datetime import date
 from decimal import Decimal as D
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
+from jurnal_swagger import body_schema, load_swagger, sent_bodies
 
 from accounting_connectors.client import make_client
 from accounting_connectors.delivery import deliver
@@ -42,39 +38,6 @@ def shop(client):
 def refund(ref="RET-1", invoice_ref="INV-1", sku="SKU-2", qty="2", **kw):
     return SalesReturn(ref, customer_ref="C-1", date=DAY, invoice_ref=invoice_ref, lines=[
         InvoiceLine(sku, D(qty), D("15000"), tax_rate=D("11"), warehouse=WH)], **kw)
-
-
-def swagger_file():
-    """As tests/test_jurnal_swagger.py: ../shared/contracts or $SHARED_DIR/contracts."""
-    candidates = [Path(__file__).resolve().parents[2] / "shared/contracts/jurnal-swagger.json"]
-    if os.environ.get("SHARED_DIR"):
-        candidates.insert(0, Path(os.environ["SHARED_DIR"]) / "contracts/jurnal-swagger.json")
-    return next((p for p in candidates if p.is_file()), None)
-
-
-def body_schema(swagger, method, path):
-    for template, ops in swagger["paths"].items():
-        pattern = "^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$"
-        if re.match(pattern, path) and method.lower() in ops:
-            params = ops[method.lower()].get("parameters", [])
-            body = next((p["schema"] for p in params if p.get("in") == "body"), None)
-            if body is not None:
-                return dict(body, definitions=swagger.get("definitions", {})), template
-    return None, None
-
-
-def sent_bodies(client):
-    bodies = []
-    send = client.transport.request
-
-    def recording(method, url, **kwargs):
-        result = send(method, url, **kwargs)
-        if method != "GET":
-            bodies.append((method, urlsplit(url).path, json.loads(result.request["body"])))
-        return result
-
-    client.transport.request = recording
-    return bodies
 
 
 def memos(sandbox, ref=None):
@@ -173,10 +136,7 @@ def test_credit_memo_route_answers_as_the_swagger_says(shop, sandbox):
 
 def test_bodies_match_the_swagger(sandbox):
     jsonschema = pytest.importorskip("jsonschema")
-    path = swagger_file()
-    if path is None:
-        pytest.skip("Jurnal's Swagger file is not here (shared/contracts is absent)")
-    swagger = json.loads(path.read_text(encoding="utf-8"))
+    swagger = load_swagger()
     client = make_client(sandbox.jurnal_config(rate_limits=[(10000, 60.0)]))
     bodies = sent_bodies(client)
     client.post(Item("SKU-2", name="Teh", sale_price=D("15000")))
