@@ -12,6 +12,8 @@ from odoo.sql_db import db_connect
 from accounting_connectors.client import ConnectionConfig, make_client
 from accounting_connectors.errors import ConnectorError
 
+from .accounting_mapping import remote_choice
+
 _logger = logging.getLogger(__name__)
 
 MANAGER = "pos_accounting_sync.group_accounting_sync_manager"
@@ -104,30 +106,18 @@ class AccountingConnection(models.Model):
         tracking=True, help="Nothing dated before this day is posted.")
 
     # --- mappings (remote codes, chosen from the fetched lists) -------------
-    sales_account_option_id = fields.Many2one(
-        "accounting.remote.option", string="Sales Account Choice",
-        domain="[('connection_id', '=', id), ('option_type', '=', 'account')]")
+    sales_account_option_id = remote_choice("Sales Account Choice", "account", connection="id")
     sales_account = fields.Char(compute="_compute_remote_codes", store=True, readonly=False)
-    discount_account_option_id = fields.Many2one(
-        "accounting.remote.option", string="Discount Account Choice",
-        domain="[('connection_id', '=', id), ('option_type', '=', 'account')]")
+    discount_account_option_id = remote_choice("Discount Account Choice", "account", connection="id")
     discount_account = fields.Char(compute="_compute_remote_codes", store=True, readonly=False)
-    rounding_account_option_id = fields.Many2one(
-        "accounting.remote.option", string="Rounding Account Choice",
-        domain="[('connection_id', '=', id), ('option_type', '=', 'account')]")
+    rounding_account_option_id = remote_choice("Rounding Account Choice", "account", connection="id")
     rounding_account = fields.Char(compute="_compute_remote_codes", store=True, readonly=False)
-    fee_account_option_id = fields.Many2one(
-        "accounting.remote.option", string="Fee (MDR) Account Choice",
-        domain="[('connection_id', '=', id), ('option_type', '=', 'account')]")
+    fee_account_option_id = remote_choice("Fee (MDR) Account Choice", "account", connection="id")
     fee_account = fields.Char(
         string="Fee (MDR) Account", compute="_compute_remote_codes", store=True, readonly=False)
-    adjustment_account_option_id = fields.Many2one(
-        "accounting.remote.option", string="Adjustment Account Choice",
-        domain="[('connection_id', '=', id), ('option_type', '=', 'account')]")
+    adjustment_account_option_id = remote_choice("Adjustment Account Choice", "account", connection="id")
     adjustment_account = fields.Char(compute="_compute_remote_codes", store=True, readonly=False)
-    transit_warehouse_option_id = fields.Many2one(
-        "accounting.remote.option", string="Transit Warehouse Choice",
-        domain="[('connection_id', '=', id), ('option_type', '=', 'warehouse')]")
+    transit_warehouse_option_id = remote_choice("Transit Warehouse Choice", "warehouse", connection="id")
     transit_warehouse = fields.Char(compute="_compute_remote_codes", store=True, readonly=False)
     outlet_map_ids = fields.One2many("accounting.outlet.map", "connection_id", string="Outlets")
     payment_map_ids = fields.One2many("accounting.payment.map", "connection_id", string="Payment Methods")

@@ -1,8 +1,14 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-_ACCOUNT_DOMAIN = "[('connection_id', '=', connection_id), ('option_type', '=', 'account')]"
-_WAREHOUSE_DOMAIN = "[('connection_id', '=', connection_id), ('option_type', '=', 'warehouse')]"
+
+
+def remote_choice(string, option_type, connection="connection_id"):
+    """A pick from the lists fetched for the record's connection (``id`` on
+    the connection itself); the code it holds is copied to a Char field."""
+    return fields.Many2one(
+        "accounting.remote.option", string=string,
+        domain="[('connection_id', '=', %s), ('option_type', '=', '%s')]" % (connection, option_type))
 
 
 class AccountingRemoteOption(models.Model):
@@ -68,8 +74,7 @@ class AccountingOutletMap(models.Model):
         "pos.config", string="Outlet", required=True, ondelete="cascade",
         domain="[('company_id', '=', company_id)]")
     remote_branch = fields.Char(string="Remote Branch", help="Branch name in the accounting system.")
-    remote_warehouse_option_id = fields.Many2one(
-        "accounting.remote.option", string="Remote Warehouse Choice", domain=_WAREHOUSE_DOMAIN)
+    remote_warehouse_option_id = remote_choice("Remote Warehouse Choice", "warehouse")
     remote_warehouse = fields.Char(compute="_compute_remote_warehouse", store=True, readonly=False)
     active = fields.Boolean(default=True, string="Sync", help="Untick to stop syncing this outlet.")
 
@@ -94,8 +99,7 @@ class AccountingPaymentMap(models.Model):
     payment_method_id = fields.Many2one(
         "pos.payment.method", required=True, ondelete="cascade",
         domain="[('company_id', '=', company_id)]")
-    remote_account_option_id = fields.Many2one(
-        "accounting.remote.option", string="Cash/Bank Account Choice", domain=_ACCOUNT_DOMAIN)
+    remote_account_option_id = remote_choice("Cash/Bank Account Choice", "account")
     remote_account = fields.Char(
         string="Cash/Bank Account", compute="_compute_remote_account", store=True, readonly=False)
 
@@ -123,8 +127,7 @@ class AccountingWarehouseMap(models.Model):
         "stock.location", ondelete="cascade",
         domain="[('warehouse_id', '=', warehouse_id), ('usage', '=', 'internal')]",
         help="Only for a location that is a separate warehouse remotely; empty = the whole warehouse.")
-    remote_warehouse_option_id = fields.Many2one(
-        "accounting.remote.option", string="Remote Warehouse Choice", domain=_WAREHOUSE_DOMAIN)
+    remote_warehouse_option_id = remote_choice("Remote Warehouse Choice", "warehouse")
     remote_warehouse = fields.Char(compute="_compute_remote_warehouse", store=True, readonly=False,
                                    required=True)
 
