@@ -96,8 +96,11 @@ def test_stale_date_is_rejected(sandbox):
     client = make_client(sandbox.jurnal_config())
     assert client.test_connection()["ok"]
     sandbox.clock_offset = 400  # the gateway's clock runs 400 s ahead of ours
-    with pytest.raises(AuthError):
+    with pytest.raises(AuthError) as err:
         client.test_connection()
+    # told apart from a wrong secret by the gateway's own Date header
+    assert "clock is 7 minutes behind" in err.value.message
+    assert "client secret" not in err.value.message
 
 
 def test_legacy_apikey(sandbox):

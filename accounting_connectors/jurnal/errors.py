@@ -1,6 +1,9 @@
 """Jurnal's answers turned into the connector's error taxonomy, with
 Jurnal's own words from whichever of its error shapes came back."""
 
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+
 from ..errors import (
     AmbiguousError,
     AuthError,
@@ -12,6 +15,19 @@ from ..errors import (
     ValidationError,
 )
 
+#: Jurnal refuses a signature whose Date is further than this from its clock
+MAX_SKEW = 300
+
+
+def clock_skew(date_header):
+    """Seconds the provider's clock (its Date header) is ahead of ours, or
+    None without a usable header."""
+    try:
+        theirs = parsedate_to_datetime(date_header)
+    except (TypeError, ValueError):
+        return None
+    return (theirs - datetime.now(timezone.utc)).total_seconds()
+
 
 def error_for(method, result):
     status, write = result.status, method != "GET"
@@ -22,6 +38,13 @@ def error_for(method, result):
         data = None  # an HTML gateway page: the status says enough
     words = provider_message(data) if data is not None else ""
     if status in (401, 403):
+        skew = clock_skew(result.headers.get("Date"))
+        if skew is not None and abs(skew) > MAX_SKEW:
+            return AuthError(
+                "This server's clock is %d minutes %s Jurnal's; Jurnal only accepts requests signed "
+                "within 5 minutes of its own time. Correct the server time (NTP), then test again."
+                % (round(abs(skew) / 60), "behind" if skew > 0 else "ahead of"),
+                provider_message=words, **ctx)
         return AuthError(
             "Jurnal refused the credentials (HTTP %s%s). Check the client ID and client secret of the "
             "Mekari application (or the API key), and that this server's clock is right: a request is "

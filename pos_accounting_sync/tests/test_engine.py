@@ -285,6 +285,14 @@ class EngineScenario:
         self.assertEqual(self.connection.state, "error")
         self.assertIn("127.0.0.1:9", self.connection.state_message)
 
+    def test_test_connection_names_a_wrong_clock(self):
+        self.sandbox.clock_offset = 3600  # the accounting system's clock an hour ahead of ours
+        self.addCleanup(setattr, self.sandbox, "clock_offset", 0.0)
+        self.connection.action_test_connection()
+        self.assertEqual(self.connection.state, "error")
+        self.assertIn("clock", self.connection.state_message)
+        self.assertIn("NTP", self.connection.state_message)
+
     def test_secrets_never_reach_the_log_columns(self):
         self.masters()
         job = self.env["accounting.sync.job"].search([("connection_id", "=", self.connection.id)], limit=1)
