@@ -12,7 +12,7 @@ from odoo.sql_db import db_connect
 from accounting_connectors.client import ConnectionConfig, make_client
 from accounting_connectors.errors import ConnectorError
 
-from .accounting_mapping import remote_choice
+from .accounting_mapping import copy_chosen_code, remote_choice
 
 _logger = logging.getLogger(__name__)
 
@@ -141,15 +141,8 @@ class AccountingConnection(models.Model):
 
     @api.depends(*(f + "_option_id" for f in REMOTE_CODE_FIELDS))
     def _compute_remote_codes(self):
-        # The Char keeps the remote code (what documents use); the choice only
-        # fills it, so a code survives a later re-fetch of the lists.
-        for rec in self:
-            for fname in self.REMOTE_CODE_FIELDS:
-                option = rec[fname + "_option_id"]
-                if option:
-                    rec[fname] = option.code
-                elif not rec[fname]:
-                    rec[fname] = False
+        for fname in self.REMOTE_CODE_FIELDS:
+            copy_chosen_code(self, fname)
 
     def _compute_webhook_url(self):
         base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")

@@ -11,6 +11,18 @@ def remote_choice(string, option_type, connection="connection_id"):
         domain="[('connection_id', '=', %s), ('option_type', '=', '%s')]" % (connection, option_type))
 
 
+def copy_chosen_code(records, fname):
+    """Compute ``fname`` from its ``<fname>_option_id`` pick. The Char keeps
+    the remote code (what documents use); the pick only fills it, so a code
+    survives a later re-fetch of the lists."""
+    for rec in records:
+        option = rec[fname + "_option_id"]
+        if option:
+            rec[fname] = option.code
+        elif not rec[fname]:
+            rec[fname] = False
+
+
 class AccountingRemoteOption(models.Model):
     """A warehouse or an account as the accounting system lists it, so that
     mappings are picked from a list instead of typed by hand."""
@@ -84,9 +96,7 @@ class AccountingOutletMap(models.Model):
 
     @api.depends("remote_warehouse_option_id")
     def _compute_remote_warehouse(self):
-        for rec in self:
-            if rec.remote_warehouse_option_id:
-                rec.remote_warehouse = rec.remote_warehouse_option_id.code
+        copy_chosen_code(self, "remote_warehouse")
 
 
 class AccountingPaymentMap(models.Model):
@@ -109,9 +119,7 @@ class AccountingPaymentMap(models.Model):
 
     @api.depends("remote_account_option_id")
     def _compute_remote_account(self):
-        for rec in self:
-            if rec.remote_account_option_id:
-                rec.remote_account = rec.remote_account_option_id.code
+        copy_chosen_code(self, "remote_account")
 
 
 class AccountingWarehouseMap(models.Model):
@@ -138,9 +146,7 @@ class AccountingWarehouseMap(models.Model):
 
     @api.depends("remote_warehouse_option_id")
     def _compute_remote_warehouse(self):
-        for rec in self:
-            if rec.remote_warehouse_option_id:
-                rec.remote_warehouse = rec.remote_warehouse_option_id.code
+        copy_chosen_code(self, "remote_warehouse")
 
     @api.constrains("location_id", "warehouse_id")
     def _check_location(self):

@@ -204,11 +204,7 @@ class AccountingSyncJobWorker(models.Model):
                 result = client.find(self.kind, self.reference)
             if result is None:
                 result = client.post(document)
-        except cerr.DuplicateError as exc:
-            result = self._lookup_after(client, exc, started, run)
-            if result is None:
-                return False
-        except cerr.AmbiguousError as exc:
+        except (cerr.DuplicateError, cerr.AmbiguousError) as exc:
             result = self._lookup_after(client, exc, started, run)
             if result is None:
                 return False
