@@ -299,7 +299,7 @@ class AccurateClient(BaseClient):
         except ConnectorError as exc:
             return exc
 
-    def find(self, kind, reference):
+    def find(self, kind, reference, parent=None):  # Accurate finds every document by its number
         if not reference:
             return None
         if kind in LOOKUP:

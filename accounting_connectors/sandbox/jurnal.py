@@ -20,6 +20,8 @@ from .jurnal_store import JurnalError, JurnalStore, invalid, money
 CLIENT_ID = "sandbox-jurnal-client"
 CLIENT_SECRET = "sandbox-jurnal-secret-5f2c9a"
 API_KEY = "sandbox-jurnal-apikey-77d1e0"
+COMPANY = {"id": 20714, "name": "Toko Sandbox Jurnal", "company_email": "sandbox@example.com",
+           "language": {"id": 1, "name": "Bahasa Indonesia"}}
 BASE = r"/(?:public/jurnal|core)/api/v1/"
 EXT = r"(?:\.json)?"
 
@@ -136,6 +138,11 @@ class JurnalApp(ProviderApp):
         return Response(404, {"errors": "Not Found"})
 
     # --- routes ----------------------------------------------------------------
+    @route("GET", BASE + r"companies/active" + EXT)
+    def active_company(self, request):
+        """The credential's company (each Mekari credential covers one)."""
+        return Response(200, {"company": dict(COMPANY), "feature": {"warehouse": True}})
+
     @route("GET", BASE + RES + EXT)
     def list_records(self, request, res):
         return Response(200, self.store.listing(res, request.args))
