@@ -64,12 +64,23 @@ def rows(value, provider, what, result=None):
     raise unexpected(provider, what, value, result=result)
 
 
-def document(value, provider, what, result=None):
-    """A saved document: an object with a non-empty ``id``; else the write
-    is ambiguous (2xx without the document)."""
-    rec = obj(value, provider, what, write=True, result=result)
-    if rec.get("id") in (None, "", 0) or isinstance(rec.get("id"), (dict, list, bool)):
-        raise unexpected(provider, what, write=True, result=result, detail="an object without its id")
+def has_id(rec):
+    """Whether ``rec`` carries a record id as both providers give them: a
+    positive whole number (or its text)."""
+    ident = rec.get("id")
+    if isinstance(ident, bool):
+        return False
+    if isinstance(ident, int):
+        return ident > 0 or ident == -1  # Jurnal's built-in "Unassigned" warehouse is -1
+    return isinstance(ident, str) and ident.isdigit() and int(ident) > 0
+
+
+def document(value, provider, what, result=None, write=True):
+    """A saved (or, ``write=False``, a found) document: an object with its
+    id; else the write is ambiguous (2xx without the document)."""
+    rec = obj(value, provider, what, write=write, result=result)
+    if not has_id(rec):
+        raise unexpected(provider, what, write=write, result=result, detail="an object without its id")
     return rec
 
 

@@ -65,9 +65,10 @@ class JurnalClient(BaseClient):
         what = "the answer to %s %s" % (method, path.split("?")[0])
         try:
             data = result.json()
-        except ConnectorError:
-            raise shapes.unexpected("Jurnal", what, write=write, result=result,
-                                    detail="a page that is not data") from None
+        except ConnectorError as exc:  # a 2xx page that is not data: after a write, it may be saved
+            if not write:
+                raise
+            raise shapes.unexpected("Jurnal", what, write=True, result=result, detail=exc.message) from None
         return shapes.obj(data, "Jurnal", what, write, result), result
 
     def _pages(self, resource, key=None, params=None, page_size=PAGE_SIZE, max_pages=None):
@@ -105,7 +106,7 @@ class JurnalClient(BaseClient):
             raise shapes.unexpected("Jurnal", "the chart of accounts", result=res, detail="no accounts list")
         rows = shapes.rows(data["accounts"], "Jurnal", "the chart of accounts", res)
         count = shapes.integer(data.get("total_count"), "Jurnal", "the number of accounts", len(rows), res)
-        if count < len(rows) or (rows and not all(r.get("id") and r.get("name") for r in rows)):
+        if count < len(rows) or not all(shapes.has_id(r) and isinstance(r.get("name"), str) for r in rows):
             raise shapes.unexpected("Jurnal", "the chart of accounts", result=res,
                                     detail="accounts without id or name")
         facts = {"ok": True, "accounts": count}
@@ -129,7 +130,7 @@ class JurnalClient(BaseClient):
         except (AuthError, ValidationError):
             return None
         company = shapes.obj(data.get("company"), "Jurnal", "the active company", result=res)
-        if not company.get("id") or not isinstance(company.get("name"), str):
+        if not shapes.has_id(company) or not isinstance(company.get("name"), str):
             raise shapes.unexpected("Jurnal", "the active company", result=res, detail="no id or name")
         return company
 
@@ -357,7 +358,7 @@ def _dict(value):
 
 def _named(rec, what):
     """A listed record must have an id and a name: Jurnal's lists always do."""
-    if rec.get("id") in (None, "") or not isinstance(rec.get("name"), str):
+    if not shapes.has_id(rec) or not isinstance(rec.get("name"), str):
         raise shapes.unexpected("Jurnal", "the list of %s" % what, detail="a row without id or name")
     return True
 

@@ -75,8 +75,7 @@ def get(client, resource, key, ident, params=None):
 
 def found(rec, res=None):
     """A record read back: it must carry Jurnal's id."""
-    if rec.get("id") in (None, "") or isinstance(rec.get("id"), (dict, list, bool)):
-        raise shapes.unexpected("Jurnal", "the document found", result=res, detail="an object without its id")
+    shapes.document(rec, "Jurnal", "the document found", res, write=False)
     number = rec.get("transaction_no") or rec.get("product_code") or rec.get("display_name") or ""
     kwargs = {"request": res.request, "response": res.response, "duration": res.duration} if res else {}
     return RemoteResult(remote_id=str(rec["id"]), data=rec, number=str(number), **kwargs)
