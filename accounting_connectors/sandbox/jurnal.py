@@ -162,7 +162,8 @@ class JurnalApp(ProviderApp):
     def create(self, request, res):
         singular, _kind, status, _b, _by = RESOURCES[res]
         payload = self._payload(request, singular)
-        self.store.check_unique(res, payload)
+        if not self.server.accept_duplicates:
+            self.store.check_unique(res, payload)
         return Response(status, {singular: self._build(res, payload)})
 
     @route("POST", BASE + RES + r"/batch_create" + EXT)
