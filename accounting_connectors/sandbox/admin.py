@@ -104,7 +104,7 @@ def handle(server, request):
             except (AttributeError, TypeError, KeyError, IndexError, ValueError, InvalidOperation) as exc:
                 raise BadInput("the purchase is malformed (%s: %s)" % (type(exc).__name__, exc)) from None
         if result.get("s") is False or "error" in result:  # refused in the provider's words
-            return Response(422, dict(result, error=result.get("error") or "; ".join(map(str, result["d"]))))
+            return Response(422, result)
         return Response(200, result)
     if path == "/stats":
         return Response(200, {"requests": dict(server.request_count), "webhooks": server.webhook_log})
