@@ -23,7 +23,10 @@ def check_url(url, what="host"):
     bad = "The %s %r is not a valid web address: " % (what, url)
     if any(c.isspace() for c in url):
         raise ConfigurationError(bad + "it contains a space.")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # "Invalid IPv6 URL"
+        raise ConfigurationError(bad + "%s." % exc) from None
     if parts.scheme.lower() not in ("http", "https"):
         raise ConfigurationError(bad + "it must start with https:// (or http:// for a local test server).")
     try:
