@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from .errors import ConfigurationError
 from .http import Redactor, Transport
+from .ratelimit import limiter_for_config
 
 
 @dataclass
@@ -41,6 +42,9 @@ class ConnectionConfig:
     max_in_flight: int | None = None
     #: how long a caller may wait for a rate-limit slot before RateLimitedError
     max_wait: float = 5.0
+    #: a limiter shared by every process using this credential (see
+    #: :class:`~.ratelimit.Limiter`); None = this process's own
+    limiter: object = None
     #: called with a dict of changed credential fields (refreshed OAuth
     #: token, new session, moved host) so the caller can persist them
     on_credentials: object = None
@@ -88,7 +92,7 @@ class BaseClient:
             limiter=self._make_limiter(), redactor=self.redactor, timeout=config.timeout)
 
     def _make_limiter(self):
-        return None
+        return limiter_for_config(self.config)
 
     def _require(self, *names):
         missing = [n for n in names if not getattr(self.config, n)]

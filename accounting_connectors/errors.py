@@ -83,3 +83,9 @@ class ConfigurationError(ConnectorError):
     """Missing or malformed settings on our side (no secret, bad URL)."""
 
     kind = "auth"
+
+
+#: every ``kind`` a ConnectorError (of any subclass, here or in a provider
+#: package) can carry: the job's error-kind choices must cover each one.
+#: ``tests/test_errors.py`` checks this tuple against the classes.
+ERROR_KINDS = ("permanent", "transient", "rate_limited", "auth", "duplicate", "quota", "ambiguous")

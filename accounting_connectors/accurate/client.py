@@ -8,7 +8,6 @@ A create is never retried here: only a request the server refused before
 processing it (401 for an expired session/token, 308 host move) is re-sent.
 """
 
-import hashlib
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
@@ -22,7 +21,6 @@ from ..errors import (
     RateLimitedError,
     TransientError,
 )
-from ..ratelimit import limiter_for
 from . import mapping, webhook
 from .auth import ApiTokenAuth, OAuthAuth, auth_error, basic_auth
 from .errors import decode, join_messages, provider_text, refusal
@@ -61,13 +59,6 @@ class AccurateClient(BaseClient):
             raise ConfigurationError("Unknown Accurate sign-in method %r (api_token or oauth)." % method)
         self.base_url = (config.base_url or PRODUCTION_URL).rstrip("/")
         super().__init__(config, transport)
-
-    def _make_limiter(self):
-        # hashed: the key is process-wide state and need not hold a secret
-        ident = self.config.api_token or "db:%s" % self.config.database_id
-        key = "accurate:" + hashlib.sha256(ident.encode("utf-8")).hexdigest()[:16]
-        return limiter_for(key, self.config.rate_limits or [(8, 1.0)],
-                           max_in_flight=self.config.max_in_flight or 8, max_wait=self.config.max_wait)
 
     # --- plumbing ------------------------------------------------------------
     def _remember(self, **changes):

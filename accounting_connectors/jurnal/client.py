@@ -7,7 +7,6 @@ client resolves them, with per-client caches, before handing documents to
 :mod:`.mapping`.
 """
 
-import hashlib
 from datetime import date, datetime
 from urllib.parse import quote
 
@@ -18,13 +17,11 @@ from ..errors import (
     DuplicateError,
     ValidationError,
 )
-from ..ratelimit import limiter_for
 from . import auth, mapping, returns
 from .errors import error_for, provider_message
 
 DEFAULT_BASE = {"hmac": "https://api.mekari.com", "apikey": "https://api.jurnal.id"}
 API_PATH = {"hmac": "/public/jurnal/api/v1", "apikey": "/core/api/v1"}
-DEFAULT_LIMITS = [(40, 60.0), (1800, 3600.0)]
 BATCH_SIZE = 100  # Jurnal's ceiling per batch_create
 PAGE_SIZE = 100
 #: kind -> (resource, response key, how GET /{x} finds our reference)
@@ -59,12 +56,6 @@ class JurnalClient(BaseClient):
         self._accounts = None
         self._people = {}  # customer reference -> display name
         self._products = {}  # SKU -> product record
-
-    def _make_limiter(self):
-        cfg = self.config
-        who = cfg.client_id or "key-" + hashlib.sha256(cfg.api_key.encode()).hexdigest()[:12]
-        return limiter_for("jurnal:" + who, cfg.rate_limits or DEFAULT_LIMITS,
-                           max_in_flight=cfg.max_in_flight, max_wait=cfg.max_wait)
 
     # --- transport ------------------------------------------------------------
     def _signer(self):

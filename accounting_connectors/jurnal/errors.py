@@ -51,7 +51,7 @@ def error_for(method, result):
             "only valid for 5 minutes." % (status, ": " + words if words else ""),
             provider_message=words, **ctx)
     if status == 429:
-        if "monthly limit" in words.lower():
+        if "monthly limit" in (words + " " + result.text).lower():  # JSON or a bare text body
             return QuotaExceededError(
                 "Jurnal's monthly API package for this company is used up (%s). Nothing more can be sent "
                 "until next month or until the package is upgraded in Jurnal." % words,

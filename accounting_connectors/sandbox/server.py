@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import requests
 
 from .base import Request, Response
-from .faults import FaultQueue
+from .faults import QUOTA_MESSAGE, FaultQueue
 
 _logger = logging.getLogger(__name__)
 
@@ -221,7 +221,7 @@ class _Handler(BaseHTTPRequestHandler):
             fault = self.sandbox.faults.take(request)
         if fault and fault.kind == "reset":
             return self._drop()
-        if fault and fault.kind in ("429", "500", "502", "503", "html"):
+        if fault and fault.kind in ("429", "500", "502", "503", "html", "quota", "empty"):
             return self._send(self._fault_response(fault, request))
         if fault and fault.kind == "latency":
             time.sleep(fault.seconds)
@@ -233,6 +233,8 @@ class _Handler(BaseHTTPRequestHandler):
                                 {"Content-Type": "text/html"})
         if fault and fault.kind == "commit_drop":
             return self._drop()
+        if fault and fault.kind in ("commit_502", "commit_504"):
+            response = self._fault_response(fault, request)
         if fault and fault.kind == "timeout":
             time.sleep(fault.seconds or 3.0)
         self._send(response)
@@ -245,6 +247,16 @@ class _Handler(BaseHTTPRequestHandler):
         if fault.kind == "429":
             app = self.sandbox.app(request.provider)
             return app.rate_limited_response()
+        if fault.kind == "quota":
+            return Response(429, {"message": QUOTA_MESSAGE})
+        if fault.kind == "empty":
+            status = fault.status or (201 if request.provider == "jurnal" else 200)
+            return Response(status, fault.body or "", {"Content-Type": "application/json"})
+        if fault.kind.startswith("commit_"):
+            status = int(fault.kind.rpartition("_")[2])
+            title = "Bad Gateway" if status == 502 else "Gateway Time-out"
+            return Response(status, "<html><head><title>%s %s</title></head><body><h1>%s %s</h1></body></html>"
+                            % (status, title, status, title), {"Content-Type": "text/html"})
         return Response(int(fault.kind), "<html><body><h1>%s</h1>Service unavailable</body></html>"
                         % fault.kind, {"Content-Type": "text/html"})
 
