@@ -1,9 +1,11 @@
+from . import accounting_unique
 from . import accounting_connection
 from . import accounting_connection_client
 from . import accounting_connection_schedule
 from . import accounting_connection_problems
 from . import accounting_connection_sandbox
 from . import accounting_mapping
+from . import accounting_connection_unique
 from . import accounting_sync_mixin
 from . import accounting_sync_job
 from . import accounting_sync_worker
@@ -15,3 +17,4 @@ from . import pos_order
 from . import res_partner
 from . import product
 from . import account_partial_reconcile
+from . import accounting_rate_limit

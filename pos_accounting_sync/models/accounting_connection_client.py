@@ -4,12 +4,14 @@ import logging
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.api import Transaction
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.sql_db import db_connect
 
 from accounting_connectors.client import ConnectionConfig, make_client
 from accounting_connectors.errors import ConnectorError
+from accounting_connectors.ratelimit import default_windows, limiter_key
 
+from .accounting_rate_limit import SharedRateLimiter
 from .accounting_connection import CONFIG_FIELDS, PERSISTED_FIELDS, ROTATED_FIELDS
 
 _logger = logging.getLogger(__name__)
@@ -18,10 +20,15 @@ _logger = logging.getLogger(__name__)
 class AccountingConnectionClient(models.Model):
     _inherit = "accounting.connection"
 
-    def _get_client(self):
+    def _get_client(self, before_request=None):
         """A connector client for this connection. Secrets are read with sudo
         because the worker and cashier-side code run without the manager group;
-        they stay inside the client (its redactor masks them in every copy)."""
+        they stay inside the client (its redactor masks them in every copy).
+
+        Its requests share one rate limit with every Odoo process using the
+        same credential (:class:`SharedRateLimiter`); ``before_request`` (no
+        argument) is called before each HTTP request (the worker renews its
+        lease on the job there)."""
         self.ensure_one()
         rec = self.sudo()
         values = {name: rec[name] or "" for name in CONFIG_FIELDS}
@@ -55,12 +62,40 @@ class AccountingConnectionClient(models.Model):
                 _logger.info("accounting sync: could not store refreshed credentials of connection %s: %s",
                              conn_id, type(exc).__name__)
 
-        config = ConnectionConfig(provider=self.provider, base_url=(self.base_url or "").strip(),
-                                  timeout=float(self.request_timeout or 30),
-                                  rate_limits=[(self.rate_limit_per_minute, 60.0)]
-                                  if self.rate_limit_per_minute else None,
-                                  on_credentials=on_credentials, **values)
+        config = self._connection_config(on_credentials=on_credentials, **values)
+        config.limiter = self._shared_limiter(config, before_request)
         return make_client(config)
+
+    def _connection_config(self, **values):
+        """The ConnectionConfig of this record's non-secret settings, plus
+        ``values`` (credentials, callbacks)."""
+        self.ensure_one()
+        return ConnectionConfig(provider=self.provider, base_url=(self.base_url or "").strip(),
+                                timeout=float(self.request_timeout or 30),
+                                rate_limits=[(self.rate_limit_per_minute, 60.0)]
+                                if self.rate_limit_per_minute else None, **values)
+
+    def _shared_limiter(self, config, before_request=None):
+        """The limiter of this connection's credential, shared through the
+        database by every worker and server."""
+        limits = default_windows(config)
+        timeout = config.timeout
+        seconds = sum(timeout) if isinstance(timeout, (tuple, list)) else float(timeout)
+        return SharedRateLimiter(self.env.cr.dbname, limiter_key(config), limits.windows,
+                                 max_in_flight=limits.max_in_flight, max_wait=config.max_wait,
+                                 request_seconds=seconds, before_request=before_request)
+
+    @api.constrains("provider", "base_url", "request_timeout", "rate_limit_per_minute")
+    def _check_connection_settings(self):
+        """Host, timeout and limits are checked by the connector on save, in
+        its words, instead of failing later inside a cron run."""
+        for rec in self:
+            try:
+                check = getattr(rec._connection_config(), "check", None)  # TODO h14c
+                if check:
+                    check()
+            except ConnectorError as exc:
+                raise ValidationError(_("%(conn)s: %(msg)s", conn=rec.display_name, msg=exc.message)) from None
 
     def action_test_connection(self):
         self.ensure_one()
