@@ -1,16 +1,13 @@
+"""The connection to one accounting system: its fields, the mapping helpers
+the feature code reads. Client, schedule and problems live in the
+``accounting_connection_*`` files of the same model."""
+
 import logging
 import secrets
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
-import pytz
-
-from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.api import Transaction
-from odoo.exceptions import UserError, ValidationError
-from odoo.sql_db import db_connect
-
-from accounting_connectors.client import ConnectionConfig, make_client
-from accounting_connectors.errors import ConnectorError
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 from .accounting_mapping import copy_chosen_code, remote_choice
 
@@ -162,119 +159,12 @@ class AccountingConnection(models.Model):
             rec.job_failed_count = counts.get((rec.id, "failed"), 0) + counts.get((rec.id, "blocked"), 0)
             rec.job_pending_count = counts.get((rec.id, "pending"), 0)
 
-    @api.constrains("sales_sync_hours", "transfer_sync_hours")
-    def _check_hours(self):
-        for rec in self:
-            for value in (rec.sales_sync_hours, rec.transfer_sync_hours):
-                self._parse_hours(value)
-
     @api.onchange("provider")
     def _onchange_provider(self):
         if self.provider == "jurnal" and self.auth_method in ("api_token", "oauth"):
             self.auth_method = "hmac"
         elif self.provider == "accurate" and self.auth_method in ("hmac", "apikey"):
             self.auth_method = "api_token"
-
-    @api.model
-    def _parse_hours(self, value):
-        """'08:00, 21:30' -> [time(8, 0), time(21, 30)]; plain-words error otherwise."""
-        result = []
-        for part in (value or "").replace(";", ",").split(","):
-            part = part.strip()
-            if not part:
-                continue
-            try:
-                hour, _sep, minute = part.partition(":")
-                result.append(time(int(hour), int(minute or 0)))
-            except ValueError:
-                raise ValidationError(_(
-                    "“%(value)s” is not a time of day. Write the hours like 08:00, 21:30.",
-                    value=part)) from None
-        return sorted(result)
-
-    # --- client --------------------------------------------------------------
-    def _get_client(self):
-        """A connector client for this connection. Secrets are read with sudo
-        because the worker and cashier-side code run without the manager group;
-        they stay inside the client (its redactor masks them in every copy)."""
-        self.ensure_one()
-        rec = self.sudo()
-        values = {name: rec[name] or "" for name in CONFIG_FIELDS}
-        conn_id, dbname, registry = self.id, self.env.cr.dbname, self.env.registry
-        in_test = not self.env["accounting.sync.job"]._can_commit()
-        env = self.env
-
-        def on_credentials(changed):
-            vals = {k: v for k, v in (changed or {}).items() if k in PERSISTED_FIELDS}
-            rotated = {k: vals.pop(k) for k in ROTATED_FIELDS if k in vals}
-            if vals or (rotated and in_test):
-                # A host or session can be learnt again if this transaction rolls
-                # back: written here, so that the caller's own later write on the
-                # connection (Test connection sets its state) does not collide
-                # with a row another transaction has just changed. Tests share
-                # one transaction, which a second cursor would not see.
-                env["accounting.connection"].sudo().browse(conn_id).write(dict(vals, **rotated))
-            if not rotated or in_test:
-                return
-            # Own short transaction: a refreshed token must survive even if the
-            # caller's transaction rolls back (the old one is already revoked).
-            # Best effort: the client keeps the new values for this run anyway.
-            vals = rotated
-            try:
-                with db_connect(dbname).cursor() as cr:
-                    cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-                    cr.execute("SET LOCAL lock_timeout = '5s'")
-                    cr.transaction = Transaction(registry)  # no registry look-up (and its lock)
-                    api.Environment(cr, SUPERUSER_ID, {})["accounting.connection"].browse(conn_id).write(vals)
-            except Exception as exc:  # noqa: BLE001 - never break a sync for a cache write
-                _logger.info("accounting sync: could not store refreshed credentials of connection %s: %s",
-                             conn_id, type(exc).__name__)
-
-        config = ConnectionConfig(provider=self.provider, base_url=(self.base_url or "").strip(),
-                                  timeout=float(self.request_timeout or 30),
-                                  rate_limits=[(self.rate_limit_per_minute, 60.0)]
-                                  if self.rate_limit_per_minute else None,
-                                  on_credentials=on_credentials, **values)
-        return make_client(config)
-
-    def action_test_connection(self):
-        self.ensure_one()
-        try:
-            facts = self._get_client().test_connection() or {}
-        except ConnectorError as exc:
-            self.write({"state": "error", "state_message": exc.message})
-            return self._notify(_("Connection failed"), exc.message, "danger")
-        details = facts.get("message") or ", ".join(
-            "%s: %s" % (k.replace("_", " "), v) for k, v in facts.items() if v and k != "ok")
-        self.write({"state": "connected", "state_message": details or False})
-        self.activity_ids.filtered(lambda a: a.summary == self._problem_summary("auth")).action_feedback(
-            _("The connection works again."))
-        self.env["accounting.sync.job"]._trigger_worker()
-        return self._notify(_("Connection works"), details or _("The credentials were accepted."), "success")
-
-    def action_fetch_remote_lists(self):
-        """Read warehouses and accounts from the accounting system so the
-        mappings are chosen from a list, not typed."""
-        self.ensure_one()
-        client = self._get_client()
-        try:
-            warehouses = client.list_warehouses()
-            accounts = client.list_accounts()
-        except ConnectorError as exc:
-            raise UserError(_("Could not read the lists: %s", exc.message)) from None
-        Option = self.env["accounting.remote.option"]
-        Option._sync_options(self, "warehouse", [
-            {"code": w.get("name") or str(w.get("id")), "name": w.get("name") or "",
-             "remote_id": str(w.get("id") or "")}
-            for w in warehouses])
-        Option._sync_options(self, "account", [
-            {"code": a.get("number") or str(a.get("id")), "remote_id": str(a.get("id") or ""),
-             "name": a.get("name") or "", "account_type": a.get("type") or ""}
-            for a in accounts])
-        self.lists_fetched_at = fields.Datetime.now()
-        return self._notify(_("Lists fetched"), _(
-            "%(w)s warehouses and %(a)s accounts are now offered in the mappings.",
-            w=len(warehouses), a=len(accounts)), "success")
 
     def _notify(self, title, message, kind):
         return {"type": "ir.actions.client", "tag": "display_notification",
@@ -337,66 +227,3 @@ class AccountingConnection(models.Model):
         # sudo: called from cashier/stock transactions that have no access to connections
         return self.sudo().search([("company_id", "=", company.id)])
 
-    def _next_sync_at(self, kind, now=None):
-        """When a newly queued document of ``kind`` may go out: now, or the
-        next of the set hours when that kind is synced at set hours."""
-        self.ensure_one()
-        now = now or fields.Datetime.now()
-        if kind in SALES_KINDS and self.sales_sync_mode == "scheduled":
-            hours = self._parse_hours(self.sales_sync_hours)
-        elif kind in TRANSFER_KINDS and self.transfer_sync_mode == "scheduled":
-            hours = self._parse_hours(self.transfer_sync_hours)
-        else:
-            return now
-        if not hours:
-            return now
-        tz = pytz.timezone(self.env.user.tz or self.company_id.partner_id.tz or "Asia/Jakarta")
-        local_now = pytz.utc.localize(now).astimezone(tz)
-        for day in range(2):
-            for slot in hours:
-                candidate = tz.localize(datetime.combine(local_now.date() + timedelta(days=day), slot))
-                if candidate >= local_now:
-                    return candidate.astimezone(pytz.utc).replace(tzinfo=None)
-        return now
-
-    # --- problems reach people as one activity per connection and problem ----
-    @api.model
-    def _problem_summary(self, problem):
-        return {
-            "auth": _("Accounting sync stopped: credentials refused"),
-            "failed": _("Accounting sync: documents failed"),
-        }[problem]
-
-    def _raise_problem(self, problem, note):
-        """Create, or refresh, the single open activity for this problem."""
-        activity_type = self.env.ref("pos_accounting_sync.mail_activity_accounting_sync_problem")
-        summary = self._problem_summary(problem)
-        for rec in self.sudo():
-            existing = rec.activity_ids.filtered(lambda a: a.summary == summary)
-            if existing:
-                existing[:1].note = note
-                continue
-            rec.activity_schedule(
-                activity_type_id=activity_type.id, summary=summary, note=note,
-                user_id=(rec.user_id or rec.company_id.partner_id.user_ids[:1]
-                         or self.env.ref("base.user_admin")).id)
-
-    def _pause(self, message):
-        self.sudo().write({"state": "paused", "state_message": message})
-        self._raise_problem("auth", _(
-            "%(conn)s refused our credentials: %(msg)s Fix them on the connection and press "
-            "Test connection; queued documents then go out.", conn=self.display_name, msg=message))
-
-    @api.model
-    def _cron_scheduled_sync(self):
-        """Hourly: let feature modules queue what waits for set hours
-        (``_collect_scheduled_documents``), then wake the worker."""
-        for conn in self.search([("state", "!=", "paused")]):
-            if "scheduled" in (conn.sales_sync_mode, conn.transfer_sync_mode):
-                conn._collect_scheduled_documents()
-        self.env["accounting.sync.job"]._trigger_worker()
-
-    def _collect_scheduled_documents(self):
-        """Extension point for feature modules (e.g. per-order sales at set
-        hours). Documents already queued carry their own due time."""
-        return self.env["accounting.sync.job"]

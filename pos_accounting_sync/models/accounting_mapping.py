@@ -2,7 +2,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 
-
 def remote_choice(string, option_type, connection="connection_id"):
     """A pick from the lists fetched for the record's connection (``id`` on
     the connection itself); the code it holds is copied to a Char field."""
@@ -28,6 +27,7 @@ class AccountingRemoteOption(models.Model):
     mappings are picked from a list instead of typed by hand."""
 
     _name = "accounting.remote.option"
+    _inherit = ["accounting.unique.mixin"]
     _description = "Accounting System List Entry"
     _order = "option_type, code"
     _rec_names_search = ["code", "name"]
@@ -44,6 +44,11 @@ class AccountingRemoteOption(models.Model):
     _sql_constraints = [
         ("code_uniq", "unique(connection_id, option_type, code)", "This entry is already listed."),
     ]
+    _accounting_unique_keys = (("connection_id", "option_type", "code"),)
+
+    def _accounting_unique_message(self, existing, key_fields):
+        return _("%(conn)s already lists %(code)s.", conn=existing.connection_id.display_name,
+                 code=existing.display_name)
 
     @api.depends("code", "name")
     def _compute_display_name(self):
@@ -77,6 +82,7 @@ class AccountingRemoteOption(models.Model):
 
 class AccountingOutletMap(models.Model):
     _name = "accounting.outlet.map"
+    _inherit = ["accounting.unique.mixin"]
     _description = "Accounting Sync Outlet Mapping"
     _order = "connection_id, pos_config_id"
 
@@ -93,6 +99,24 @@ class AccountingOutletMap(models.Model):
     _sql_constraints = [
         ("outlet_uniq", "unique(connection_id, pos_config_id)", "This outlet is already mapped."),
     ]
+    _accounting_unique_keys = (("connection_id", "pos_config_id"),)
+
+    def _accounting_unique_message(self, existing, key_fields):
+        return _("The outlet %(outlet)s is already mapped on %(conn)s.",
+                 outlet=existing.pos_config_id.display_name, conn=existing.connection_id.display_name)
+
+    @api.constrains("pos_config_id", "connection_id", "active")
+    def _check_one_connection(self):
+        """An outlet's sales go to one accounting system, or both would get them."""
+        for rec in self.filtered(lambda m: m.active and m.connection_id.active):
+            other = self.sudo().search([
+                ("pos_config_id", "=", rec.pos_config_id.id), ("active", "=", True),
+                ("connection_id", "!=", rec.connection_id.id), ("connection_id.active", "=", True)], limit=1)
+            if other:
+                raise ValidationError(_(
+                    "The outlet %(outlet)s already posts to %(other)s; one outlet posts to one "
+                    "connection. Untick Sync on that mapping (or archive that connection) first.",
+                    outlet=rec.pos_config_id.display_name, other=other.connection_id.display_name))
 
     @api.depends("remote_warehouse_option_id")
     def _compute_remote_warehouse(self):
@@ -101,6 +125,7 @@ class AccountingOutletMap(models.Model):
 
 class AccountingPaymentMap(models.Model):
     _name = "accounting.payment.map"
+    _inherit = ["accounting.unique.mixin"]
     _description = "Accounting Sync Payment Method Mapping"
     _order = "connection_id, payment_method_id"
 
@@ -116,6 +141,12 @@ class AccountingPaymentMap(models.Model):
     _sql_constraints = [
         ("method_uniq", "unique(connection_id, payment_method_id)", "This payment method is already mapped."),
     ]
+    _accounting_unique_keys = (("connection_id", "payment_method_id"),)
+
+    def _accounting_unique_message(self, existing, key_fields):
+        return _("The payment method %(method)s is already mapped on %(conn)s (to %(account)s).",
+                 method=existing.payment_method_id.display_name, conn=existing.connection_id.display_name,
+                 account=existing.remote_account or "-")
 
     @api.depends("remote_account_option_id")
     def _compute_remote_account(self):
@@ -124,6 +155,7 @@ class AccountingPaymentMap(models.Model):
 
 class AccountingWarehouseMap(models.Model):
     _name = "accounting.warehouse.map"
+    _inherit = ["accounting.unique.mixin"]
     _description = "Accounting Sync Warehouse Mapping"
     _order = "connection_id, warehouse_id, location_id"
 
@@ -143,6 +175,25 @@ class AccountingWarehouseMap(models.Model):
         ("warehouse_uniq", "unique(connection_id, warehouse_id, location_id)",
          "This warehouse/location is already mapped."),
     ]
+    _accounting_unique_keys = (("connection_id", "warehouse_id", "location_id"),)
+
+    def _accounting_unique_message(self, existing, key_fields):
+        return _("%(place)s is already mapped on %(conn)s (to %(remote)s).",
+                 place=(existing.location_id or existing.warehouse_id).display_name,
+                 conn=existing.connection_id.display_name, remote=existing.remote_warehouse or "-")
+
+    @api.constrains("warehouse_id", "connection_id")
+    def _check_one_connection(self):
+        """A warehouse's stock moves go to one accounting system."""
+        for rec in self.filtered(lambda m: m.connection_id.active):
+            other = self.sudo().search([
+                ("warehouse_id", "=", rec.warehouse_id.id), ("connection_id", "!=", rec.connection_id.id),
+                ("connection_id.active", "=", True)], limit=1)
+            if other:
+                raise ValidationError(_(
+                    "The warehouse %(wh)s already posts to %(other)s; one warehouse posts to one "
+                    "connection. Remove it from that connection (or archive it) first.",
+                    wh=rec.warehouse_id.display_name, other=other.connection_id.display_name))
 
     @api.depends("remote_warehouse_option_id")
     def _compute_remote_warehouse(self):
@@ -155,3 +206,4 @@ class AccountingWarehouseMap(models.Model):
                 raise ValidationError(_(
                     "The location %(loc)s is not in the warehouse %(wh)s.",
                     loc=rec.location_id.display_name, wh=rec.warehouse_id.display_name))
+

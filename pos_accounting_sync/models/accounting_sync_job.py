@@ -30,6 +30,7 @@ ERROR_KINDS = [
     ("transient", "Temporary (will retry)"),
     ("rate_limited", "Rate limited (will retry)"),
     ("auth", "Credentials refused"),
+    ("quota", "Monthly quota used up (paused)"),
     ("permanent", "Refused by the accounting system"),
     ("duplicate", "Already in the accounting system"),
     ("ambiguous", "Unknown outcome (checked before retry)"),

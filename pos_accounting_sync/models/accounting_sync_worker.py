@@ -1,87 +1,153 @@
 """The worker: claims due jobs, posts them, records the outcome.
 
-Concurrency model (several crons or servers may run at once):
+Concurrency model (several crons or servers may run at once, possibly
+behind a connection pooler in transaction mode, where two transactions of
+one worker may run on two different database sessions):
 
-- a job is claimed with ``SELECT ... FOR NO KEY UPDATE SKIP LOCKED`` and,
-  before the claim commits, a session-level advisory lock on its id is
-  taken; the job is then marked ``running`` and committed so the log shows
-  it. The advisory lock lives as long as the worker's database connection:
-- a ``running`` job whose advisory lock can be taken has lost its worker
-  (crash, kill, restart). It is put back to pending with ``needs_lookup``:
-  the previous attempt may have been saved remotely, so it is looked up by
-  our reference before anything is posted again.
-- every job ends in its own commit; one bad document never rolls back the
-  outcome of another.
+- a claim is a lease on the job row: ``SELECT ... FOR NO KEY UPDATE SKIP
+  LOCKED`` picks the job, and the same transaction marks it ``running``
+  with this run's token and a lease expiry, then commits. No lock or
+  session state outlives its transaction.
+- the lease is renewed before every HTTP request of the job (the client's
+  rate limiter calls back, see :meth:`_renew_lease`), and is longer than
+  two requests, so it cannot expire while a request is in flight.
+- a ``running`` job whose lease has expired has lost its worker (crash,
+  kill, restart). It is put back to pending with ``needs_lookup``: the
+  previous attempt may have been saved remotely, so it is looked up by our
+  reference before anything is posted again. A live worker's job is never
+  touched.
+- every job ends in its own commit, and only if the lease is still ours;
+  one bad document never rolls back the outcome of another.
+
+Outcomes (success, errors, look-ups) are in ``accounting_sync_outcome.py``.
 """
 
-import json
 import logging
 import time
+import uuid
 from datetime import timedelta
 
 import psycopg2.errors
 
 from odoo import _, api, fields, models, modules
-from odoo.exceptions import UserError, ValidationError
-from odoo.sql_db import TestCursor
-
-from accounting_connectors import errors as cerr
+from odoo.sql_db import TestCursor, db_connect
+from odoo.tools import config
 
 _logger = logging.getLogger(__name__)
 
-#: first key of our advisory locks ("AS" for accounting sync)
-LOCK_NS = 0x4153
-#: how long one cron run may work before handing over to a new run
-RUN_BUDGET = 240.0
-MAX_BODY = 64 * 1024
-MAX_BACKOFF = timedelta(hours=6)
+#: the longest a run works when the server sets no time limit (seconds)
+RUN_BUDGET_MAX = 240.0
+#: Odoo's own default for ``limit_time_real`` (seconds), assumed when unset
+ODOO_DEFAULT_LIMIT = 120.0
+#: of the server's limit, at most this fraction is spent claiming new jobs
+BUDGET_FRACTION = 0.5
+#: a lease covers two requests (look-up and post) plus this margin (seconds)
+LEASE_MARGIN = 120
+
+
+def cron_time_limit():
+    """Seconds a cron run may last before Odoo kills it, from the server's
+    configuration: ``limit_time_real_cron`` when set (> 0), else
+    ``limit_time_real`` (> 0); ``None`` when neither limits it (-1 and 0
+    mean unset; threaded servers apply no limit at all)."""
+    for key in ("limit_time_real_cron", "limit_time_real"):
+        value = config.get(key)
+        if value and value > 0:
+            return float(value)
+    return None
+
+
+def run_budget(request_timeout):
+    """Seconds a worker run may keep claiming jobs: a safe fraction of the
+    server's cron limit, leaving room for the last job's two requests of up
+    to ``request_timeout`` seconds each."""
+    limit = cron_time_limit()
+    if limit is None:
+        return RUN_BUDGET_MAX
+    room = 0.8 * limit - 2 * request_timeout
+    return min(BUDGET_FRACTION * limit, max(room, 0.1 * limit), RUN_BUDGET_MAX)
+
+
+class LeaseLost(Exception):
+    """Another worker recovered this job: stop before sending anything."""
 
 
 class _Run:
-    """State of one worker run: clients reused per connection, connections
-    to leave alone for the rest of the run (rate limited, paused)."""
+    """State of one worker run: its lease token, clients reused per
+    connection, connections to leave alone for the rest of the run (rate
+    limited, paused) and the job being sent (whose lease requests renew)."""
 
-    def __init__(self):
+    def __init__(self, env, commit):
+        self.env = env
+        self.commit = commit
+        self.token = uuid.uuid4().hex
         self.clients = {}
         self.skip_connections = set()
+        self.job = None
 
     def client(self, connection):
         if connection.id not in self.clients:
-            self.clients[connection.id] = connection._get_client()
+            self.clients[connection.id] = connection._get_client(before_request=self.renew_lease)
         return self.clients[connection.id]
+
+    def renew_lease(self):
+        """Called before each HTTP request of the current job."""
+        if self.job is not None:
+            self.job._renew_lease(self.token, self.commit)
 
 
 class AccountingSyncJobWorker(models.Model):
     _inherit = "accounting.sync.job"
 
+    lease_token = fields.Char(readonly=True, copy=False, help="The worker run that holds this job.")
+    lease_until = fields.Datetime(
+        readonly=True, copy=False,
+        help="A running job whose lease has passed lost its worker; it is then looked up and sent again.")
+
     @api.model
     def _cron_process_jobs(self):
-        processed, remaining = self._process_jobs(time_budget=RUN_BUDGET), self._count_due()
+        processed = self._process_jobs(time_budget=self._run_budget())
+        remaining = self._count_due()
+        # Odoo 18 runs a cron again at once when it reports work left
+        self.env["ir.cron"]._notify_progress(done=processed, remaining=remaining)
         if remaining:
             self._trigger_worker()
         return processed
 
     @api.model
+    def _run_budget(self):
+        timeouts = self.env["accounting.connection"].sudo().search([]).mapped("request_timeout")
+        return run_budget(float(max(timeouts or [30]) or 30))
+
+    @api.model
     def _process_jobs(self, limit=None, connection=None, time_budget=None):
-        """Process due jobs one by one; returns how many were handled."""
+        """Process due jobs one by one; returns how many were handled.
+        ``time_budget`` (seconds): no job is claimed after it has passed."""
         self = self.sudo()  # noqa: PLW0642 - the worker acts for the system, not for a user
         commit = self._can_commit()
+        self.env["accounting.connection"]._resume_quota_pauses()
         self._recover_orphans(commit)
-        run = _Run()
+        run = _Run(self.env, commit)
         deadline = time.monotonic() + time_budget if time_budget else None
         count = 0
         while limit is None or count < limit:
-            if deadline and time.monotonic() > deadline:
+            if deadline and count and time.monotonic() > deadline:
                 break
-            job = self._claim_next(connection, run.skip_connections, commit)
+            job = self._claim_next(connection, run, commit)
             if not job:
                 break
+            run.job = job
             try:
                 job._process_claimed(run, commit)
-            finally:
                 if commit:
-                    self.env.cr.commit()
-                self.env.cr.execute("SELECT pg_advisory_unlock(%s, %s)", (LOCK_NS, job.id))
+                    job._commit_if_still_ours(run.token)
+            except LeaseLost:
+                _logger.warning("accounting sync: job %s was recovered by another worker; "
+                                "this run leaves it", job.id)
+                if commit:
+                    self.env.cr.rollback()
+            finally:
+                run.job = None
             count += 1
         return count
 
@@ -96,8 +162,11 @@ class AccountingSyncJobWorker(models.Model):
 
     @api.model
     def _count_due(self):
-        return self.search_count([("state", "=", "pending"), ("next_attempt_at", "<=", fields.Datetime.now()),
-                                  ("connection_id.state", "!=", "paused")], limit=1)
+        now = fields.Datetime.now()
+        return self.search_count([("state", "=", "pending"), ("next_attempt_at", "<=", now),
+                                  ("connection_id.state", "!=", "paused"),
+                                  "|", ("connection_id.paused_until", "=", False),
+                                  ("connection_id.paused_until", "<=", now)], limit=1)
 
     def _begin(self, commit):
         """Start the worker's next transaction in READ COMMITTED, the level at
@@ -110,39 +179,84 @@ class AccountingSyncJobWorker(models.Model):
         else:
             self.env.flush_all()  # the raw queries below must see the ORM's pending writes
 
+    # --- leases ----------------------------------------------------------------
     @api.model
     def _recover_orphans(self, commit):
+        """Running jobs whose lease has expired go back to pending, to be
+        looked up before they are sent again."""
         self._begin(commit)
         cr = self.env.cr
-        cr.execute("""SELECT id FROM accounting_sync_job WHERE state = 'running'
-                      ORDER BY id FOR NO KEY UPDATE SKIP LOCKED""")
-        for (job_id,) in cr.fetchall():
-            cr.execute("SELECT pg_try_advisory_lock(%s, %s)", (LOCK_NS, job_id))
-            if not cr.fetchone()[0]:
-                continue  # its worker is alive and still on it
-            try:
-                job = self.browse(job_id)
-                _logger.info("accounting sync: job %s lost its worker; it will be looked up first", job_id)
-                job.write({
-                    "state": "pending", "needs_lookup": True, "next_attempt_at": fields.Datetime.now(),
-                    "error_kind": "ambiguous",
-                    "error_message": _("The sync stopped while sending this document. It is looked "
-                                       "up in the accounting system before being sent again."),
-                })
-                job.flush_recordset()
-            finally:
-                cr.execute("SELECT pg_advisory_unlock(%s, %s)", (LOCK_NS, job_id))
+        # the clock, not now(): now() is the start of a (test) transaction
+        cr.execute("""SELECT id FROM accounting_sync_job
+                       WHERE state = 'running'
+                         AND (lease_until IS NULL OR lease_until < clock_timestamp() AT TIME ZONE 'UTC')
+                       ORDER BY id FOR NO KEY UPDATE SKIP LOCKED""")
+        ids = [row[0] for row in cr.fetchall()]
+        if ids:
+            _logger.info("accounting sync: jobs %s lost their worker; they will be looked up first", ids)
+            self.browse(ids)._put_back_for_lookup()
+            self.flush_model()
         if commit:
             cr.commit()
 
+    def _put_back_for_lookup(self):
+        self.write({
+            "state": "pending", "needs_lookup": True, "next_attempt_at": fields.Datetime.now(),
+            "lease_token": False, "lease_until": False, "error_kind": "ambiguous",
+            "error_message": _("The sync stopped while sending this document. It is looked up in "
+                               "the accounting system before being sent again."),
+        })
+
+    def _lease_seconds(self):
+        return 2 * (self.connection_id.request_timeout or 30) + LEASE_MARGIN
+
+    def _renew_lease(self, token, commit):
+        """Push the lease expiry forward before an HTTP request. Raises
+        :class:`LeaseLost` when another worker has recovered the job."""
+        self.ensure_one()
+        query = """UPDATE accounting_sync_job
+                      SET lease_until = clock_timestamp() AT TIME ZONE 'UTC' + %s * interval '1 second'
+                    WHERE id = %s AND lease_token = %s AND state = 'running'"""
+        params = (self._lease_seconds(), self.id, token)
+        if not commit:
+            self.flush_recordset()
+            self.env.cr.execute(query, params)
+            self.invalidate_recordset(["lease_until"])
+            return
+        # own short transaction: the worker's transaction stays as it is
+        try:
+            with db_connect(self.env.cr.dbname).cursor() as cr:
+                cr.execute("SET LOCAL lock_timeout = '2s'")
+                cr.execute(query, params, log_exceptions=False)
+                renewed = cr.rowcount
+        except psycopg2.errors.LockNotAvailable:
+            # our own open transaction has written the row: nobody can
+            # recover it before that commits (recovery skips locked rows)
+            return
+        if not renewed:
+            raise LeaseLost(self.id)
+
+    def _commit_if_still_ours(self, token):
+        """Commit the job's outcome only if its lease is still ours; the
+        outcome's row lock, taken by the flush, keeps it so until commit."""
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute("SELECT lease_token FROM accounting_sync_job WHERE id = %s FOR NO KEY UPDATE", [self.id])
+        row = cr.fetchone()
+        if not row or row[0] != token:
+            raise LeaseLost(self.id)
+        cr.execute("""UPDATE accounting_sync_job SET lease_token = NULL, lease_until = NULL
+                       WHERE id = %s AND state != 'running'""", [self.id])
+        cr.commit()
+
+    # --- claiming ---------------------------------------------------------------
     @api.model
-    def _claim_next(self, connection, skip_connections, commit):
-        """Lock the next ready job, or return an empty recordset."""
+    def _claim_next(self, connection, run, commit):
+        """Lease the next ready job to ``run``, or return an empty recordset."""
         for _attempt in range(3):
             self._begin(commit)
             cr = self.env.cr
-            # the clock, not now(): now() is the start of a (test) transaction
-            extra, params = "", {"skip": tuple(skip_connections) or (0,), "now": fields.Datetime.now()}
+            extra, params = "", {"skip": tuple(run.skip_connections) or (0,), "now": fields.Datetime.now()}
             if connection:
                 extra = "AND j.connection_id IN %(conn)s"
                 params["conn"] = tuple(connection.ids)
@@ -153,6 +267,7 @@ class AccountingSyncJobWorker(models.Model):
                      WHERE j.state = 'pending'
                        AND j.next_attempt_at <= %(now)s
                        AND c.active AND c.state != 'paused'
+                       AND (c.paused_until IS NULL OR c.paused_until <= %(now)s)
                        AND j.connection_id NOT IN %(skip)s
                        """ + extra + """
                        AND (j.depends_on_id IS NULL OR EXISTS (
@@ -174,170 +289,14 @@ class AccountingSyncJobWorker(models.Model):
             row = cr.fetchone()
             if not row:
                 return self.browse()
-            cr.execute("SELECT pg_try_advisory_lock(%s, %s)", (LOCK_NS, row[0]))
-            if not cr.fetchone()[0]:
-                return self.browse()  # cannot happen unless ids are reused; stop safely
             job = self.browse(row[0])
-            job.write({"state": "running", "attempts": job.attempts + 1,
-                       "started_at": fields.Datetime.now()})
+            cr.execute("SELECT clock_timestamp() AT TIME ZONE 'UTC'")
+            db_now = cr.fetchone()[0]
+            job.write({"state": "running", "attempts": job.attempts + 1, "started_at": fields.Datetime.now(),
+                       "lease_token": run.token,
+                       "lease_until": db_now + timedelta(seconds=job._lease_seconds())})
             job.flush_recordset()
             if commit:
-                cr.commit()  # the log shows it running; the advisory lock keeps it ours
+                cr.commit()  # the lease is taken and the log shows it running
             return job
         return self.browse()
-
-    # --- one job ---------------------------------------------------------------
-    def _process_claimed(self, run, commit):
-        self.ensure_one()
-        connection = self.connection_id
-        try:
-            client = run.client(connection)
-        except cerr.ConnectorError as exc:
-            return self._on_error(exc, run, None)
-        document = self._build_document()
-        if document is None:
-            return False
-        started = time.monotonic()
-        try:
-            result = None
-            if self.needs_lookup:
-                result = client.find(self.kind, self.reference)
-            if result is None:
-                result = client.post(document)
-        except (cerr.DuplicateError, cerr.AmbiguousError) as exc:
-            result = self._lookup_after(client, exc, started, run)
-            if result is None:
-                return False
-        except cerr.ConnectorError as exc:
-            return self._on_error(exc, run, client, time.monotonic() - started)
-        except Exception as exc:  # noqa: BLE001 - a connector bug must not stop the queue
-            _logger.exception("accounting sync: unexpected error on job %s", self.id)
-            return self._fail("permanent", _("Unexpected error while sending: %s", exc), client,
-                              duration=time.monotonic() - started)
-        self._on_success(result, client, time.monotonic() - started)
-        return True
-
-    def _build_document(self):
-        """The connector document for this job, or None when the job failed
-        (data to fix in Odoo)."""
-        record = self.env[self.res_model].browse(self.res_id).exists() if self.res_model in self.env else None
-        if not record:
-            self._fail("data", _("The Odoo record %(name)s (%(model)s) no longer exists.",
-                                 name=self.res_name or self.res_id, model=self.res_model))
-            return None
-        try:
-            with self.env.cr.savepoint():
-                document = record._accounting_sync_document(self)
-        except (UserError, ValidationError) as exc:
-            self._fail("data", exc.args[0] if exc.args else str(exc))
-            return None
-        except Exception as exc:  # noqa: BLE001 - shown to the accountant, logged for the admin
-            _logger.exception("accounting sync: cannot build document for job %s", self.id)
-            self._fail("data", _("Could not prepare the document: %s", exc))
-            return None
-        if document is None:
-            self._fail("data", _("%s has nothing to send.", self.res_name or self.reference))
-        return document
-
-    def _lookup_after(self, client, exc, started, run):
-        """The post may have been applied (ambiguous) or the remote says it
-        has our reference (duplicate): adopt what is there, never post again."""
-        try:
-            found = client.find(self.kind, self.reference)
-        except cerr.ConnectorError as lookup_exc:
-            _logger.info("accounting sync: look-up of %s failed: %s", self.reference, lookup_exc.message)
-            found = None
-            if exc.kind == "duplicate":
-                exc = lookup_exc
-        if found is not None:
-            found.duration = found.duration or (time.monotonic() - started)
-            self._on_success(found, client, time.monotonic() - started, adopted=exc)
-            return found
-        self.needs_lookup = exc.kind != "duplicate"
-        if exc.kind == "duplicate":
-            self._fail("duplicate", _(
-                "%(msg)s The document with our reference %(ref)s could not be found there to link "
-                "it; check it in the accounting system, then cancel this line.",
-                msg=exc.message, ref=self.reference), client, exc, time.monotonic() - started)
-        else:
-            self._on_error(exc, run, client, time.monotonic() - started)
-        return None
-
-    # --- outcomes ----------------------------------------------------------------
-    def _on_success(self, result, client, duration, adopted=None):
-        message = False
-        if adopted is not None:
-            message = _("The accounting system already had this document (%(why)s); it was linked, "
-                        "not posted again.", why=adopted.message)
-        self.write({
-            "state": "done", "date_done": fields.Datetime.now(), "duration": duration,
-            "remote_id": result.remote_id or False, "remote_number": result.number or False,
-            "request_body": self._body(client, result.request or getattr(adopted, "request", None)),
-            "response_body": self._body(client, result.response or result.data),
-            "error_kind": False, "error_message": message, "needs_lookup": False,
-        })
-        record = self.env[self.res_model].browse(self.res_id)
-        if hasattr(record, "_accounting_sync_done"):
-            try:
-                with self.env.cr.savepoint():
-                    record._accounting_sync_done(self, result)
-            except Exception as exc:  # noqa: BLE001 - the remote document exists: keep "done"
-                _logger.exception("accounting sync: post-processing of job %s failed", self.id)
-                self.error_message = _("Posted as %(num)s, but Odoo could not record it: %(err)s",
-                                       num=result.number or result.remote_id, err=exc)
-        self._release_dependants()
-
-    def _on_error(self, exc, run, client, duration=0.0):
-        kind = exc.kind
-        now = fields.Datetime.now()
-        bodies = {"request_body": self._body(client, exc.request),
-                  "response_body": self._body(client, exc.response), "duration": duration}
-        if kind == "auth":
-            # not the document's fault: give the attempt back and stop the connection
-            run.skip_connections.add(self.connection_id.id)
-            self.write(dict(bodies, state="pending", attempts=max(self.attempts - 1, 0),
-                            error_kind="auth", error_message=exc.message))
-            self.connection_id._pause(exc.message)
-            return False
-        if kind == "rate_limited":
-            run.skip_connections.add(self.connection_id.id)
-            wait = timedelta(seconds=max(float(exc.retry_after or 60), 1.0))
-            self.write(dict(bodies, state="pending", attempts=max(self.attempts - 1, 0),
-                            next_attempt_at=now + wait, error_kind="rate_limited",
-                            error_message=exc.message))
-            return False
-        if exc.retryable or kind == "ambiguous":
-            if self.attempts >= self.max_attempts:
-                return self._fail(kind, _("Gave up after %(n)s attempts. Last error: %(msg)s",
-                                          n=self.attempts, msg=exc.message), client, exc, duration)
-            wait = min(timedelta(minutes=2 ** max(self.attempts - 1, 0)), MAX_BACKOFF)
-            if exc.retry_after:
-                wait = max(wait, timedelta(seconds=float(exc.retry_after)))
-            self.write(dict(bodies, state="pending", next_attempt_at=now + wait,
-                            error_kind=kind, error_message=exc.message))
-            return False
-        return self._fail(kind, exc.message, client, exc, duration)
-
-    def _fail(self, kind, message, client=None, exc=None, duration=0.0):
-        vals = {"state": "failed", "error_kind": kind, "error_message": message, "duration": duration}
-        if exc is not None:
-            vals.update(request_body=self._body(client, exc.request),
-                        response_body=self._body(client, exc.response))
-        self.write(vals)
-        self._block_dependants()
-        self.connection_id._raise_problem("failed", _(
-            "Some documents could not be sent to %(conn)s, e.g. %(doc)s: %(msg)s "
-            "Open Point of Sale > Accounting Sync > Sync Log, filter Failed, fix and Retry.",
-            conn=self.connection_id.display_name, doc=self.display_name, msg=message))
-        return False
-
-    @api.model
-    def _body(self, client, value):
-        if not value:
-            return False
-        if not isinstance(value, str):
-            value = json.dumps(value, indent=1, default=str, ensure_ascii=False)
-        text = value
-        if client is not None:
-            text = client.redactor.text(text)  # the connector redacts already; twice is cheap insurance
-        return text[:MAX_BODY]

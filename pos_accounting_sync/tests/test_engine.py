@@ -16,7 +16,6 @@ from odoo.exceptions import UserError
 from odoo.sql_db import db_connect
 from odoo.tests import TransactionCase, tagged
 
-from ..models.accounting_sync_worker import LOCK_NS
 from .common import AccountingSyncCase
 
 
@@ -234,16 +233,19 @@ class EngineScenario:
         self.assertEqual(self.sandbox_references("sales_invoice"), ["INV/CRASH/1", "INV/CRASH/2"])
 
     def test_job_running_in_a_live_worker_is_left_alone(self):
+        self.masters()
         job = self.enqueue(self.invoice("INV/LIVE/1"))
-        job.write({"state": "running", "attempts": 1})
-        with db_connect(self.env.cr.dbname).cursor() as other:
-            other.execute("SELECT pg_advisory_lock(%s, %s)", (LOCK_NS, job.id))
-            try:
-                with self.assertNoProviderCall():
-                    self.run_worker()
-                self.assertEqual(job.state, "running")
-            finally:
-                other.execute("SELECT pg_advisory_unlock(%s, %s)", (LOCK_NS, job.id))
+        # another worker holds it: its lease runs for another minute
+        job.write({"state": "running", "attempts": 1, "lease_token": "other-worker",
+                   "lease_until": fields.Datetime.now() + timedelta(minutes=1)})
+        with self.assertNoProviderCall():
+            self.run_worker()
+        self.assertEqual((job.state, job.lease_token), ("running", "other-worker"))
+        # the lease passes without renewal: the worker died; look it up, then send
+        job.lease_until = fields.Datetime.now() - timedelta(seconds=1)
+        self.run_worker()
+        self.assertEqual(job.state, "done", job.error_message)
+        self.assertEqual(self.sandbox_references("sales_invoice"), ["INV/LIVE/1"])
 
     # --- credentials -----------------------------------------------------------------
     def break_credentials(self):

@@ -1,0 +1,73 @@
+"""Connections: when documents go out (set hours) and the hourly collection."""
+
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from .accounting_connection import SALES_KINDS, TRANSFER_KINDS
+
+
+class AccountingConnectionSchedule(models.Model):
+    _inherit = "accounting.connection"
+
+    @api.constrains("sales_sync_hours", "transfer_sync_hours")
+    def _check_hours(self):
+        for rec in self:
+            for value in (rec.sales_sync_hours, rec.transfer_sync_hours):
+                self._parse_hours(value)
+
+    @api.model
+    def _parse_hours(self, value):
+        """'08:00, 21:30' -> [time(8, 0), time(21, 30)]; plain-words error otherwise."""
+        result = []
+        for part in (value or "").replace(";", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            try:
+                hour, _sep, minute = part.partition(":")
+                result.append(time(int(hour), int(minute or 0)))
+            except ValueError:
+                raise ValidationError(_(
+                    "“%(value)s” is not a time of day. Write the hours like 08:00, 21:30.",
+                    value=part)) from None
+        return sorted(result)
+
+    def _next_sync_at(self, kind, now=None):
+        """When a newly queued document of ``kind`` may go out: now, or the
+        next of the set hours when that kind is synced at set hours."""
+        self.ensure_one()
+        now = now or fields.Datetime.now()
+        if kind in SALES_KINDS and self.sales_sync_mode == "scheduled":
+            hours = self._parse_hours(self.sales_sync_hours)
+        elif kind in TRANSFER_KINDS and self.transfer_sync_mode == "scheduled":
+            hours = self._parse_hours(self.transfer_sync_hours)
+        else:
+            return now
+        if not hours:
+            return now
+        tz = pytz.timezone(self.env.user.tz or self.company_id.partner_id.tz or "Asia/Jakarta")
+        local_now = pytz.utc.localize(now).astimezone(tz)
+        for day in range(2):
+            for slot in hours:
+                candidate = tz.localize(datetime.combine(local_now.date() + timedelta(days=day), slot))
+                if candidate >= local_now:
+                    return candidate.astimezone(pytz.utc).replace(tzinfo=None)
+        return now
+
+    @api.model
+    def _cron_scheduled_sync(self):
+        """Hourly: let feature modules queue what waits for set hours
+        (``_collect_scheduled_documents``), then wake the worker."""
+        for conn in self.search([("state", "!=", "paused")]):
+            if "scheduled" in (conn.sales_sync_mode, conn.transfer_sync_mode):
+                conn._collect_scheduled_documents()
+        self.env["accounting.sync.job"]._trigger_worker()
+
+    def _collect_scheduled_documents(self):
+        """Extension point for feature modules (e.g. per-order sales at set
+        hours). Documents already queued carry their own due time."""
+        return self.env["accounting.sync.job"]

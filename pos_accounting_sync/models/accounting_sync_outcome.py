@@ -1,0 +1,216 @@
+"""The worker's handling of one claimed job: build, post (or look up),
+record the outcome. Every error kind of the connectors has a behaviour here
+(:data:`ERROR_HANDLING`); claiming and leases are in
+``accounting_sync_worker.py``."""
+
+import json
+import logging
+import time
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from accounting_connectors import errors as cerr
+
+from .accounting_sync_worker import LeaseLost
+
+_logger = logging.getLogger(__name__)
+
+MAX_BODY = 64 * 1024
+MAX_BACKOFF = timedelta(hours=6)
+
+#: what the worker does with each error kind the connectors raise
+#: (``accounting_connectors.errors.ERROR_KINDS``); a test checks both agree
+ERROR_HANDLING = {
+    "transient": "retry later with backoff (spends an attempt)",
+    "rate_limited": "wait retry_after, skip the connection for this run, no attempt spent",
+    "auth": "pause the connection until its credentials are fixed, no attempt spent",
+    "quota": "pause the connection until next month or an admin resumes it, no attempt spent",
+    "permanent": "fail with the provider's message",
+    "duplicate": "look the document up and link it; fail if it cannot be found",
+    "ambiguous": "look the document up before any retry",
+}
+
+
+class AccountingSyncJobOutcome(models.Model):
+    _inherit = "accounting.sync.job"
+
+    def _process_claimed(self, run, commit):
+        self.ensure_one()
+        connection = self.connection_id
+        try:
+            client = run.client(connection)
+        except cerr.ConnectorError as exc:
+            return self._on_error(exc, run, None)
+        document = self._build_document()
+        if document is None:
+            return False
+        started = time.monotonic()
+        try:
+            result = None
+            if self.needs_lookup:
+                result = self._usable(client.find(self.kind, self.reference))
+            if result is None:
+                result = client.post(document)
+                if not (result and result.remote_id):
+                    # a 2xx without the document is not a proof it was saved
+                    raise cerr.AmbiguousError(_(
+                        "The accounting system answered without the saved document; it is looked "
+                        "up before anything is sent again."), response=getattr(result, "response", None))
+        except (cerr.DuplicateError, cerr.AmbiguousError) as exc:
+            result = self._lookup_after(client, exc, started, run)
+            if result is None:
+                return False
+        except cerr.ConnectorError as exc:
+            return self._on_error(exc, run, client, time.monotonic() - started)
+        except LeaseLost:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a connector bug must not stop the queue
+            _logger.exception("accounting sync: unexpected error on job %s", self.id)
+            return self._fail("permanent", _("Unexpected error while sending: %s", exc), client,
+                              duration=time.monotonic() - started)
+        self._on_success(result, client, time.monotonic() - started)
+        return True
+
+    @api.model
+    def _usable(self, found):
+        """A look-up result counts only when it names the remote document."""
+        return found if found is not None and found.remote_id else None
+
+    def _build_document(self):
+        """The connector document for this job, or None when the job failed
+        (data to fix in Odoo)."""
+        record = self.env[self.res_model].browse(self.res_id).exists() if self.res_model in self.env else None
+        if not record:
+            self._fail("data", _("The Odoo record %(name)s (%(model)s) no longer exists.",
+                                 name=self.res_name or self.res_id, model=self.res_model))
+            return None
+        try:
+            with self.env.cr.savepoint():
+                document = record._accounting_sync_document(self)
+        except (UserError, ValidationError) as exc:
+            self._fail("data", exc.args[0] if exc.args else str(exc))
+            return None
+        except Exception as exc:  # noqa: BLE001 - shown to the accountant, logged for the admin
+            _logger.exception("accounting sync: cannot build document for job %s", self.id)
+            self._fail("data", _("Could not prepare the document: %s", exc))
+            return None
+        if document is None:
+            self._fail("data", _("%s has nothing to send.", self.res_name or self.reference))
+        return document
+
+    def _lookup_after(self, client, exc, started, run):
+        """The post may have been applied (ambiguous) or the remote says it
+        has our reference (duplicate): adopt what is there, never post again."""
+        duplicate = exc.kind == "duplicate"
+        try:
+            found = self._usable(client.find(self.kind, self.reference))
+        except cerr.ConnectorError as lookup_exc:
+            _logger.info("accounting sync: look-up of %s failed: %s", self.reference, lookup_exc.message)
+            found = None
+            if duplicate or lookup_exc.kind in ("auth", "quota", "rate_limited"):
+                exc = lookup_exc  # what stops the connection wins over "unknown outcome"
+        if found is not None:
+            found.duration = found.duration or (time.monotonic() - started)
+            self._on_success(found, client, time.monotonic() - started, adopted=exc)
+            return found
+        # whatever happens next, the document may be there: look before posting
+        self.needs_lookup = exc.kind != "duplicate"
+        if exc.kind == "duplicate":
+            self._fail("duplicate", _(
+                "%(msg)s The document with our reference %(ref)s could not be found there to link "
+                "it; check it in the accounting system, then cancel this line.",
+                msg=exc.message, ref=self.reference), client, exc, time.monotonic() - started)
+        else:
+            self._on_error(exc, run, client, time.monotonic() - started)
+        return None
+    # --- outcomes ----------------------------------------------------------------
+    def _on_success(self, result, client, duration, adopted=None):
+        message = False
+        if adopted is not None:
+            message = _("The accounting system already had this document (%(why)s); it was linked, "
+                        "not posted again.", why=adopted.message)
+        self.write({
+            "state": "done", "date_done": fields.Datetime.now(), "duration": duration,
+            "remote_id": result.remote_id or False, "remote_number": result.number or False,
+            "request_body": self._body(client, result.request or getattr(adopted, "request", None)),
+            "response_body": self._body(client, result.response or result.data),
+            "error_kind": False, "error_message": message, "needs_lookup": False,
+        })
+        record = self.env[self.res_model].browse(self.res_id)
+        if hasattr(record, "_accounting_sync_done"):
+            try:
+                with self.env.cr.savepoint():
+                    record._accounting_sync_done(self, result)
+            except Exception as exc:  # noqa: BLE001 - the remote document exists: keep "done"
+                _logger.exception("accounting sync: post-processing of job %s failed", self.id)
+                self.error_message = _("Posted as %(num)s, but Odoo could not record it: %(err)s",
+                                       num=result.number or result.remote_id, err=exc)
+        self._release_dependants()
+
+    def _on_error(self, exc, run, client, duration=0.0):
+        kind = exc.kind
+        now = fields.Datetime.now()
+        bodies = {"request_body": self._body(client, exc.request),
+                  "response_body": self._body(client, exc.response), "duration": duration}
+        if kind not in ERROR_HANDLING:
+            # a kind this module does not know yet must not kill the run
+            _logger.error("accounting sync: unknown error kind %r on job %s", kind, self.id)
+            kind = "permanent"
+        if kind == "quota":
+            # the plan's allowance, not the document: wait for the next month
+            run.skip_connections.add(self.connection_id.id)
+            self.write(dict(bodies, state="pending", attempts=max(self.attempts - 1, 0),
+                            error_kind="quota", error_message=exc.message))
+            self.connection_id._pause_for_quota(exc.message)
+            return False
+        if kind == "auth":
+            # not the document's fault: give the attempt back and stop the connection
+            run.skip_connections.add(self.connection_id.id)
+            self.write(dict(bodies, state="pending", attempts=max(self.attempts - 1, 0),
+                            error_kind="auth", error_message=exc.message))
+            self.connection_id._pause(exc.message)
+            return False
+        if kind == "rate_limited":
+            run.skip_connections.add(self.connection_id.id)
+            wait = timedelta(seconds=max(float(exc.retry_after or 60), 1.0))
+            self.write(dict(bodies, state="pending", attempts=max(self.attempts - 1, 0),
+                            next_attempt_at=now + wait, error_kind="rate_limited",
+                            error_message=exc.message))
+            return False
+        if exc.retryable or kind == "ambiguous":
+            if self.attempts >= self.max_attempts:
+                return self._fail(kind, _("Gave up after %(n)s attempts. Last error: %(msg)s",
+                                          n=self.attempts, msg=exc.message), client, exc, duration)
+            wait = min(timedelta(minutes=2 ** max(self.attempts - 1, 0)), MAX_BACKOFF)
+            if exc.retry_after:
+                wait = max(wait, timedelta(seconds=float(exc.retry_after)))
+            self.write(dict(bodies, state="pending", next_attempt_at=now + wait,
+                            error_kind=kind, error_message=exc.message))
+            return False
+        return self._fail(kind, exc.message, client, exc, duration)
+
+    def _fail(self, kind, message, client=None, exc=None, duration=0.0):
+        vals = {"state": "failed", "error_kind": kind, "error_message": message, "duration": duration}
+        if exc is not None:
+            vals.update(request_body=self._body(client, exc.request),
+                        response_body=self._body(client, exc.response))
+        self.write(vals)
+        self._block_dependants()
+        self.connection_id._raise_problem("failed", _(
+            "Some documents could not be sent to %(conn)s, e.g. %(doc)s: %(msg)s "
+            "Open Point of Sale > Accounting Sync > Sync Log, filter Failed, fix and Retry.",
+            conn=self.connection_id.display_name, doc=self.display_name, msg=message))
+        return False
+
+    @api.model
+    def _body(self, client, value):
+        if not value:
+            return False
+        if not isinstance(value, str):
+            value = json.dumps(value, indent=1, default=str, ensure_ascii=False)
+        text = value
+        if client is not None:
+            text = client.redactor.text(text)  # the connector redacts already; twice is cheap insurance
+        return text[:MAX_BODY]
