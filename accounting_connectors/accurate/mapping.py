@@ -112,6 +112,7 @@ def item_payload(doc: Item, today=None):
     _put(payload, "upcNo", doc.barcode)
     if doc.cost_price:
         payload["vendorPrice"] = doc.cost_price
+    _put(payload, "salesGlAccountNo", doc.sales_account)
     return _put(payload, "id", _int_id(doc.remote_id))
 
 
@@ -125,7 +126,14 @@ def _item_lines(lines):
         _put(row, "itemUnitName", line.unit)
         _put(row, "detailName", line.description)
         if line.tax_rate and line.tax_rate > 0:
-            row["useTax1"] = True  # PPN; the rate itself is the database's setting
+            if not line.tax_code:
+                raise ConfigurationError("No Accurate tax is mapped for the %s%% tax of %s; map it under "
+                                         "the connection's Taxes." % (decimal_text(line.tax_rate),
+                                                                     line.description or line.item_ref))
+            # PPN: the line's own tax record (11% and 12% may share a document);
+            # Accurate taxes the document once per tax record, not per line
+            row["useTax1"] = True
+            row["tax1Name"] = line.tax_code
         out.append(row)
     return out
 

@@ -140,6 +140,11 @@ class JurnalApp(ProviderApp):
     def list_records(self, request, res):
         return Response(200, self.store.listing(res, request.args))
 
+    @route("GET", BASE + r"taxes" + EXT)
+    def list_taxes(self, request):
+        listing = self.store.listing("taxes", request.args)
+        return Response(200, dict(listing, company_taxes=listing.pop("taxes")))
+
     @route("GET", BASE + RES + r"/(?P<ident>[^/]+?)" + EXT)
     def show(self, request, res, ident):
         singular, _kind, _c, _b, by = RESOURCES[res]

@@ -7,7 +7,6 @@ from decimal import Decimal
 from .jurnal_store import STATUS, dec, dmy, invalid, money, parse_date
 
 ZERO = Decimal(0)
-TAX_RATES = {"PPN": Decimal(11)}
 
 
 def status(code):
@@ -39,9 +38,7 @@ def _trade_lines(store, payload, warehouse):
             invalid("Quantity must be greater than 0", field="transaction_lines_attributes")
         amount = qty * rate * (1 - disc / 100)
         tax_name = line.get("line_tax_name")
-        if tax_name and tax_name not in TAX_RATES:
-            invalid("Tax %s not found" % tax_name, field="line_tax_name")
-        tax_rate = TAX_RATES.get(tax_name, ZERO) / 100
+        tax_rate = dec(store.tax(tax_name)["rate"]) / 100 if tax_name else ZERO
         tax = amount - amount / (1 + tax_rate) if inclusive else amount * tax_rate
         subtotal += amount - (tax if inclusive else ZERO)
         tax_total += tax

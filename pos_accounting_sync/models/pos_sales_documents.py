@@ -11,12 +11,12 @@ for the settlement in Odoo (see account_partial_reconcile.py).
 
 from collections import OrderedDict, defaultdict
 
-from odoo import _, fields
+from odoo import _
 from odoo.exceptions import UserError
 
 from accounting_connectors.documents import ZERO, ReceiptLine, SalesInvoice, SalesReceipt, SalesReturn
 
-from .pos_sales_lines import check_skus, group_lines, money, postable_lines, rounding_gap
+from .pos_sales_lines import business_date, check_skus, group_lines, money, postable_lines, rounding_gap
 
 #: order of the documents inside one chain (items and customers go first)
 SEQ_ITEM, SEQ_CUSTOMER, SEQ_INVOICE, SEQ_RETURN, SEQ_RECEIPT = 1, 2, 20, 30, 40
@@ -42,8 +42,7 @@ class SalesDocuments:
         self.config = session.config_id
         self.currency = session.currency_id or source.env.company.currency_id
         self.outlet = connection._outlet_map(self.config)
-        moment = stop_at or session.stop_at or fields.Datetime.now()
-        self.date = fields.Date.context_today(source, moment)
+        self.date = business_date(source, session, stop_at)
         customer_orders = self.orders.filtered(lambda o: any(is_pay_later(p) for p in o.payment_ids))
         self.walkin = self.orders - customer_orders
         self.by_customer = OrderedDict()
