@@ -107,6 +107,10 @@ class SalesInvoice(Document):
     rounding_amount: Decimal = ZERO
     rounding_account: str = ""
     due_date: date = None
+    #: what gift cards / eWallets paid (positive): lowers what the customer
+    #: owes and is debited to this (liability) account
+    prepaid_amount: Decimal = ZERO
+    prepaid_account: str = ""
 
 
 @dataclass

@@ -6,8 +6,6 @@ import json
 import threading
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal as D
-
-PPN = "PPN 11%"  # the sandbox database's PPN record
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -38,6 +36,8 @@ from accounting_connectors.errors import (
     TransientError,
     ValidationError,
 )
+
+PPN = "PPN 11%"  # the sandbox database's PPN record
 
 DAY = date(2024, 5, 17)
 

@@ -5,8 +5,6 @@ a return that fits its invoice stays a sales return."""
 from datetime import date
 from decimal import Decimal as D
 
-PPN = "PPN"  # the sandbox company's 11% tax
-
 import pytest
 from jurnal_swagger import body_schema, load_swagger, sent_bodies
 
@@ -15,6 +13,8 @@ from accounting_connectors.delivery import deliver
 from accounting_connectors.documents import Customer, InvoiceLine, Item, SalesInvoice, SalesReturn
 from accounting_connectors.errors import DuplicateError
 from accounting_connectors.jurnal import returns
+
+PPN = "PPN"  # the sandbox company's 11% tax
 
 DAY = date(2025, 3, 14)
 WH = "Gudang Utama"

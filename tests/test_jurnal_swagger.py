@@ -4,8 +4,6 @@ schema of the official Swagger file (``shared/contracts/jurnal-swagger.json``)."
 from datetime import date
 from decimal import Decimal as D
 
-PPN = "PPN"  # the sandbox company's 11% tax
-
 import pytest
 
 from accounting_connectors.client import make_client
@@ -24,6 +22,8 @@ from accounting_connectors.documents import (
     TransferLine,
 )
 from accounting_connectors.sandbox.server import SandboxServer
+
+PPN = "PPN"  # the sandbox company's 11% tax
 
 jsonschema = pytest.importorskip("jsonschema")
 

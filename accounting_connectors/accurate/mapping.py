@@ -33,6 +33,7 @@ ITEM_TYPES = {"inventory": "INVENTORY", "service": "SERVICE", "non_inventory": "
 BANK_CHARGE_TYPE = "FROM"
 ROUNDING_EXPENSE_NAME = "Pembulatan"
 FEE_EXPENSE_NAME = "Biaya MDR"
+PREPAID_EXPENSE_NAME = "Kartu Hadiah"
 
 
 # --- JSON with exact decimals ------------------------------------------------
@@ -151,6 +152,14 @@ def sales_invoice_payload(doc: SalesInvoice, today=None):
                                      "account is mapped." % (doc.reference, doc.rounding_amount))
         payload["detailExpense"] = [{"accountNo": doc.rounding_account, "expenseName": ROUNDING_EXPENSE_NAME,
                                      "expenseAmount": doc.rounding_amount}]
+    if doc.prepaid_amount:
+        if not doc.prepaid_account:
+            raise ConfigurationError("Invoice %s was paid %s by gift card but no gift-card account is mapped."
+                                     % (doc.reference, doc.prepaid_amount))
+        # a negative expense line: lowers what is owed, debits the liability
+        payload.setdefault("detailExpense", []).append({
+            "accountNo": doc.prepaid_account, "expenseName": PREPAID_EXPENSE_NAME,
+            "expenseAmount": -doc.prepaid_amount})
     return payload
 
 

@@ -331,6 +331,8 @@ class JurnalClient(BaseClient):
             if doc.rounding_amount > 0 and doc.rounding_account:
                 options["rounding_item_code"] = self._account_item(doc.rounding_account, "Rounding")
             options["rounding_account_name"] = doc.rounding_account and self._account_name(doc.rounding_account)
+        if doc.prepaid_amount and doc.prepaid_account:
+            options["prepaid_account_name"] = self._account_name(doc.prepaid_account)
         return options
 
     def _ensure_account_items(self, lines):

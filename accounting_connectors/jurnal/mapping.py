@@ -142,7 +142,23 @@ def sales_invoice(doc, person_name, options=None):
     }
     if doc.rounding_amount:
         _add_rounding(body, doc, options)
+    if doc.prepaid_amount:
+        _add_prepaid(body, doc, options)
     return {"sales_invoice": _drop_empty(body)}
+
+
+def _add_prepaid(body, doc, options):
+    """Gift cards/eWallets spent: a withholding (value) on the liability
+    account, by NAME; Jurnal has one withholding per invoice."""
+    name = options.get("prepaid_account_name")
+    if not name:
+        raise ValidationError("The invoice %s was paid %s by gift card but the connection maps no "
+                              "gift-card account." % (doc.reference, num(doc.prepaid_amount)))
+    if body.get("witholding_value"):
+        raise ValidationError("The invoice %s has both a rounding down and a gift card payment; Jurnal "
+                              "takes one withholding per invoice: post the gift card by hand."
+                              % doc.reference)
+    body.update(witholding_account_name=name, witholding_type="value", witholding_value=num(doc.prepaid_amount))
 
 
 def _add_rounding(body, doc, options):

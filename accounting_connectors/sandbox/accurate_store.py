@@ -24,7 +24,9 @@ from .accurate_vocab import (
 
 #: the database's PPN records (description, rate); the first is what a line
 #: with ``useTax1`` and no ``tax1Name`` gets (the database's default PPN)
-SEED_TAXES = (("PPN 11%", Decimal("11")), ("PPN 12%", Decimal("12")))
+SEED_TAXES = (("PPN 11%", Decimal("11")), ("PPN 12%", Decimal("12")),
+              # the rate of Odoo's generic demo chart, so the demo's first sale posts
+              ("VAT 15% (demo)", Decimal("15")))
 DEFAULT_WAREHOUSE = "Utama"
 TRANSIT_WAREHOUSE = "Transit (AOL System)"
 

@@ -25,9 +25,10 @@ SEED_ACCOUNTS = [  # name, number, category
 ]
 
 
-#: the company's taxes (name, rate %): PPN at 11% (the older default, named
-#: as Jurnal's own chart does) and 12%
-SEED_TAXES = (("PPN", Decimal(11)), ("PPN 12%", Decimal(12)))
+#: the company's taxes (name, rate %): PPN at 11% (named as Jurnal's own
+#: chart does) and 12%
+SEED_TAXES = (("PPN", Decimal(11)), ("PPN 12%", Decimal(12)),
+              ("VAT 15% (demo)", Decimal(15)))  # the rate of Odoo's generic demo chart
 
 
 class JurnalError(Exception):

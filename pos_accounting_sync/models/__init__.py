@@ -11,3 +11,5 @@ from . import pos_order
 from . import res_partner
 from . import product
 from . import account_partial_reconcile
+from . import accounting_tax_map
+from . import accounting_connection_options

@@ -234,7 +234,8 @@ class AccountingConnection(models.Model):
                                   timeout=float(self.request_timeout or 30),
                                   rate_limits=[(self.rate_limit_per_minute, 60.0)]
                                   if self.rate_limit_per_minute else None,
-                                  on_credentials=on_credentials, **values)
+                                  on_credentials=on_credentials, extra=self._connector_options(),
+                                  **values)
         return make_client(config)
 
     def action_test_connection(self):
