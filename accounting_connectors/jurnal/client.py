@@ -32,6 +32,8 @@ PAGE_SIZE = 100
 FIND_MAX_PAGES = 20
 #: options holding an account (number, name or id, as picked in Odoo) that
 #: Jurnal takes by NAME: resolved through the chart before use
+#: options the client derives from each document before calling its mapping (never set from Odoo)
+DERIVED_OPTIONS = ("rounding_account_name", "rounding_item_code", "prepaid_account_name")
 ACCOUNT_OPTIONS = ("ar_account_name", "ap_account_name", "sell_account_name", "buy_account_name",
                    "inventory_account_name")
 #: kind -> (resource, response key, how GET /{x} finds our reference)

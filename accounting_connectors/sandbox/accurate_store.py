@@ -167,6 +167,8 @@ class AccurateStore:
                   "unit1Name": unit, "unit1": {"name": unit},
                   "unitPrice": money(p, "unitPrice", required=False)}
         record.update({f: p[f] for f in ("upcNo", "vendorPrice") if p.get(f) not in (None, "")})
+        if p.get("salesGlAccountNo"):
+            record["salesGlAccountNo"] = self.lookup("glaccount", str(p["salesGlAccountNo"]))["no"]
         return record, []
 
     def _build_tax(self, p):

@@ -235,10 +235,12 @@ class JurnalApp(ProviderApp):
             if other and other is not existing:
                 invalid("Product code has already been taken", field="product_code")
             tracked = str(merged.get("track_inventory", "false")).lower() == "true"
+            accounts = {}
             for key in ("sell_account_name", "buy_account_name", "inventory_asset_account_name"):
                 if payload.get(key):
                     store.account(payload[key], field=key)
-            return dict(merged, track_inventory=tracked, source="apikey",
+                    accounts[key[:-len("_name")]] = store.account_ref(payload[key])
+            return dict(merged, track_inventory=tracked, source="apikey", **accounts,
                         unit={"id": 1, "name": merged["unit_name"]},
                         sell_price_per_unit=money(merged.get("sell_price_per_unit") or 0),
                         buy_price_per_unit=money(merged.get("buy_price_per_unit") or 0))

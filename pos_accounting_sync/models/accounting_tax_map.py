@@ -98,4 +98,5 @@ class AccountingConnectionTaxes(models.Model):
             same = options.filtered(lambda o, t=tax: not float_compare(o.rate, t.amount, precision_digits=4))
             if len(same) == 1 and tax.amount_type == "percent":
                 self.env["accounting.tax.map"].create({
-                    "connection_id": self.id, "tax_id": tax.id, "remote_tax_option_id": same.id})
+                    "connection_id": self.id, "tax_id": tax.id, "remote_tax_option_id": same.id,
+                    "remote_tax": same.code})
