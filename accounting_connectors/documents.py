@@ -68,6 +68,8 @@ class Item(Document):
     cost_price: Decimal = ZERO
     barcode: str = ""
     remote_id: str = ""
+    #: the remote sales account of the item (account items, see InvoiceLine.account)
+    sales_account: str = ""
 
 
 @dataclass
@@ -83,6 +85,13 @@ class InvoiceLine:
     tax_rate: Decimal = ZERO
     warehouse: str = ""
     unit: str = ""
+    #: the remote tax of the line (Accurate tax record name, Jurnal tax
+    #: name), from the connection's tax mapping; empty when untaxed
+    tax_code: str = ""
+    #: a line booked to this remote account (tip, service charge, gift card
+    #: sold) instead of an item: ``item_ref`` is then the account item the
+    #: client keeps for it (:func:`account_item_ref`)
+    account: str = ""
 
 
 @dataclass
@@ -98,6 +107,10 @@ class SalesInvoice(Document):
     rounding_amount: Decimal = ZERO
     rounding_account: str = ""
     due_date: date = None
+    #: what gift cards / eWallets paid (positive): lowers what the customer
+    #: owes and is debited to this (liability) account
+    prepaid_amount: Decimal = ZERO
+    prepaid_account: str = ""
 
 
 @dataclass
@@ -220,6 +233,13 @@ class PurchaseDocument(Document):
     invoice_ref: str = ""  # for a return: the invoice it returns against
     total: Decimal = ZERO
     deleted: bool = False
+
+
+def account_item_ref(account):
+    """The code of the service item that carries lines booked to a remote
+    account (Jurnal has no account line on a sales invoice; one code per
+    account on both providers keeps a single rule)."""
+    return "ACC-%s" % account
 
 
 KINDS = {

@@ -16,6 +16,7 @@
         "data/ir_cron.xml",
         "data/mail_activity_type.xml",
         "views/accounting_connection_views.xml",
+        "views/accounting_connection_tax_views.xml",
         "views/accounting_sync_job_views.xml",
         "views/accounting_webhook_event_views.xml",
         "views/menus.xml",

@@ -37,6 +37,8 @@ from accounting_connectors.errors import (
     ValidationError,
 )
 
+PPN = "PPN 11%"  # the sandbox database's PPN record
+
 DAY = date(2024, 5, 17)
 
 
@@ -94,7 +96,7 @@ def test_customer_and_item_create_then_update_by_id(client, app):
 def test_sales_invoice_totals_tax_discount_rounding_and_stock(stocked, app):
     result = stocked.post(invoice(
         "POS/2024/0001",
-        InvoiceLine("KOPI", D("2"), D("18000"), discount_amount=D("1000"), tax_rate=D("11")),
+        InvoiceLine("KOPI", D("2"), D("18000"), discount_amount=D("1000"), tax_rate=D("11"), tax_code=PPN),
         InvoiceLine("ROTI", D("1"), D("12500.50"), warehouse="Cabang"),
         InvoiceLine("ONGKIR", D("1"), D("10000")),
         rounding_amount=D("-0.50"), rounding_account="7101"))
@@ -111,7 +113,7 @@ def test_sales_invoice_totals_tax_discount_rounding_and_stock(stocked, app):
 
 
 def test_inclusive_tax_invoice_total_is_the_price_paid(stocked, app):
-    stocked.post(invoice("INV-INC", InvoiceLine("KOPI", D("1"), D("11100"), tax_rate=D("11")),
+    stocked.post(invoice("INV-INC", InvoiceLine("KOPI", D("1"), D("11100"), tax_rate=D("11"), tax_code=PPN),
                          tax_included=True))
     [inv] = app.dump("sales_invoice")
     assert inv["totalAmount"] == D("11100") and inv["tax1Amount"] == D("1100.00")
@@ -220,7 +222,7 @@ def test_listing_follows_pages(sandbox, client, app):
     before = sandbox.request_count["accurate"]
     client.config.data_host = sandbox.url  # skip discovery to count list pages only
     accounts = client.list_accounts()
-    assert len(accounts) == 129 and accounts[-1]["number"] == "8119"
+    assert len(accounts) == 130 and accounts[-1]["number"] == "8119"
     assert sandbox.request_count["accurate"] - before == 2
     assert {"number": "1101", "name": "Kas", "type": "CASH_BANK"}.items() <= accounts[0].items()
     assert [w["name"] for w in client.list_warehouses()] == ["Utama", "Cabang"]

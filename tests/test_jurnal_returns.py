@@ -14,6 +14,8 @@ from accounting_connectors.documents import Customer, InvoiceLine, Item, SalesIn
 from accounting_connectors.errors import AmbiguousError, DuplicateError
 from accounting_connectors.jurnal import returns
 
+PPN = "PPN"  # the sandbox company's 11% tax
+
 DAY = date(2025, 3, 14)
 WH = "Gudang Utama"
 
@@ -37,7 +39,7 @@ def shop(client):
 
 def refund(ref="RET-1", invoice_ref="INV-1", sku="SKU-2", qty="2", **kw):
     return SalesReturn(ref, customer_ref="C-1", date=DAY, invoice_ref=invoice_ref, lines=[
-        InvoiceLine(sku, D(qty), D("15000"), tax_rate=D("11"), warehouse=WH)], **kw)
+        InvoiceLine(sku, D(qty), D("15000"), tax_rate=D("11"), tax_code=PPN, warehouse=WH)], **kw)
 
 
 def memos(sandbox, ref=None):
@@ -73,7 +75,7 @@ def test_product_not_on_the_invoice_posts_as_a_credit_memo_and_restocks(shop, sa
 def test_return_without_invoice_posts_the_same_way(shop, sandbox):
     doc = refund("RET-2", invoice_ref="", sku="SKU-1", qty="1")
     doc.tax_included = True
-    doc.lines.append(InvoiceLine("SVC", D("1"), D("5550"), tax_rate=D("11"), discount_amount=D("0")))
+    doc.lines.append(InvoiceLine("SVC", D("1"), D("5550"), tax_rate=D("11"), tax_code=PPN, discount_amount=D("0")))
     shop.post(doc)
     memo = memos(sandbox, "RET-2")[0]
     assert memo["original_amount"] == "20550.0"  # tax included: the refund is the price paid

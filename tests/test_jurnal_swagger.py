@@ -23,6 +23,8 @@ from accounting_connectors.documents import (
 )
 from accounting_connectors.sandbox.server import SandboxServer
 
+PPN = "PPN"  # the sandbox company's 11% tax
+
 jsonschema = pytest.importorskip("jsonschema")
 
 from jurnal_swagger import (  # noqa: E402
@@ -60,7 +62,7 @@ def test_every_request_body_matches_the_swagger(swagger):
         cust = client.post(Customer("C-2", name="Sari", email="sari@example.com"))
         client.post(Customer("C-2", name="Sari W.", remote_id=cust.remote_id))
         client.post(SalesInvoice("INV-1", customer_ref="C-1", date=DAY, lines=[
-            InvoiceLine("SKU-1", D("2"), D("15000"), discount_amount=D("3000"), tax_rate=D("11")),
+            InvoiceLine("SKU-1", D("2"), D("15000"), discount_amount=D("3000"), tax_rate=D("11"), tax_code=PPN),
             InvoiceLine("SKU-2", D("1"), D("8000"))], rounding_amount=D("-100"), rounding_account="7-70099"))
         client.post(SalesReceipt("PAY-1", date=DAY, account="1-10001",
                                  lines=[ReceiptLine("INV-1", D("10000"))]))

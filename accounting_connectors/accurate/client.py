@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 from .. import shapes
 from ..client import BaseClient, RemoteResult
-from ..documents import ZERO
+from ..documents import ZERO, Item, account_item_ref
 from ..errors import (
     AmbiguousError,
     AuthError,
@@ -267,6 +267,8 @@ class AccurateClient(BaseClient):
         return info
 
     def post(self, document):
+        if document.kind in ("sales_invoice", "sales_return"):
+            self._ensure_account_items(document.lines)
         module, payload = mapping.payload_for(document)
         body, result = self._call("POST", "data", self._data_url(module, "save"), body=payload, write=True)
         if body.get("s") is not True:  # neither a refusal (s false, handled above) nor a success
@@ -357,6 +359,32 @@ class AccurateClient(BaseClient):
     def list_warehouses(self):
         return [{"id": str(r.get("id")), "name": r.get("name", ""), "suspended": bool(r.get("suspended"))}
                 for r in self._list("warehouse", ["id", "name", "suspended"])]
+
+    def list_taxes(self):
+        """``[{"id", "name", "rate" (Decimal percent), "type"}]``: the PPN
+        records of ``tax/list.do`` (a sales line's tax is a PPN record,
+        ``tax1Name``; PPnBM/PPh are not sales taxes of a POS)."""
+        return [{"id": str(r.get("id")), "name": r.get("description") or r.get("name") or "",
+                 "rate": mapping.dec(r.get("rate")), "type": r.get("taxType", "")}
+                for r in self._list("tax", ["id", "description", "rate", "taxType"])
+                if (r.get("taxType") or "PPN") == "PPN"]
+
+    def _ensure_account_items(self, lines):
+        """Lines booked to an account (tip, service charge, gift card sold)
+        travel as a SERVICE item whose sales account is that account, so they
+        carry their own tax like any line; the item is made once."""
+        done = getattr(self, "_account_items", None)
+        if done is None:
+            done = self._account_items = set()
+        for line in lines:
+            account = getattr(line, "account", "")
+            if not account or account in done:
+                continue
+            code = account_item_ref(account)
+            if not self.find("item", code):
+                self.post(Item(reference=code, name=("%s (%s)" % (line.description or "POS", account))[:100],
+                               item_type="service", sales_account=account))
+            done.add(account)
 
     def list_accounts(self):
         return [{"id": str(r.get("id")), "number": r.get("no", ""), "name": r.get("name", ""),

@@ -33,6 +33,7 @@ ITEM_TYPES = {"inventory": "INVENTORY", "service": "SERVICE", "non_inventory": "
 BANK_CHARGE_TYPE = "FROM"
 ROUNDING_EXPENSE_NAME = "Pembulatan"
 FEE_EXPENSE_NAME = "Biaya MDR"
+PREPAID_EXPENSE_NAME = "Kartu Hadiah"
 
 
 # --- JSON with exact decimals ------------------------------------------------
@@ -112,6 +113,7 @@ def item_payload(doc: Item, today=None):
     _put(payload, "upcNo", doc.barcode)
     if doc.cost_price:
         payload["vendorPrice"] = doc.cost_price
+    _put(payload, "salesGlAccountNo", doc.sales_account)
     return _put(payload, "id", _int_id(doc.remote_id))
 
 
@@ -125,7 +127,14 @@ def _item_lines(lines):
         _put(row, "itemUnitName", line.unit)
         _put(row, "detailName", line.description)
         if line.tax_rate and line.tax_rate > 0:
-            row["useTax1"] = True  # PPN; the rate itself is the database's setting
+            if not line.tax_code:
+                raise ConfigurationError("No Accurate tax is mapped for the %s%% tax of %s; map it under "
+                                         "the connection's Taxes." % (decimal_text(line.tax_rate),
+                                                                     line.description or line.item_ref))
+            # PPN: the line's own tax record (11% and 12% may share a document);
+            # Accurate taxes the document once per tax record, not per line
+            row["useTax1"] = True
+            row["tax1Name"] = line.tax_code
         out.append(row)
     return out
 
@@ -143,6 +152,14 @@ def sales_invoice_payload(doc: SalesInvoice, today=None):
                                      "account is mapped." % (doc.reference, doc.rounding_amount))
         payload["detailExpense"] = [{"accountNo": doc.rounding_account, "expenseName": ROUNDING_EXPENSE_NAME,
                                      "expenseAmount": doc.rounding_amount}]
+    if doc.prepaid_amount:
+        if not doc.prepaid_account:
+            raise ConfigurationError("Invoice %s was paid %s by gift card but no gift-card account is mapped."
+                                     % (doc.reference, doc.prepaid_amount))
+        # a negative expense line: lowers what is owed, debits the liability
+        payload.setdefault("detailExpense", []).append({
+            "accountNo": doc.prepaid_account, "expenseName": PREPAID_EXPENSE_NAME,
+            "expenseAmount": -doc.prepaid_amount})
     return payload
 
 

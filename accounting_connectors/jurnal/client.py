@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from .. import shapes
 from ..client import BaseClient, RemoteResult
+from ..documents import Item, account_item_ref
 from ..errors import (
     AuthError,
     ConfigurationError,
@@ -27,6 +28,14 @@ DEFAULT_BASE = {"hmac": "https://api.mekari.com", "apikey": "https://api.jurnal.
 API_PATH = {"hmac": "/public/jurnal/api/v1", "apikey": "/core/api/v1"}
 BATCH_SIZE = 100  # Jurnal's ceiling per batch_create
 PAGE_SIZE = 100
+#: options the client derives from each document before calling its mapping (never set from Odoo)
+DERIVED_OPTIONS = ("rounding_account_name", "rounding_item_code", "prepaid_account_name")
+#: options holding an account (number, name or id, as picked in Odoo) that
+#: Jurnal takes by NAME: resolved through the chart before use
+ACCOUNT_OPTIONS = ("ar_account_name", "ap_account_name", "sell_account_name", "buy_account_name",
+                   "inventory_account_name")
+
+
 class JurnalClient(BaseClient):
     provider = "jurnal"
     kinds = ("customer", "item", "sales_invoice", "sales_receipt", "sales_return", "item_transfer",
@@ -43,6 +52,7 @@ class JurnalClient(BaseClient):
         self._accounts = None
         self._people = {}  # customer reference -> display name
         self._products = {}  # SKU -> product record
+        self._taxes = None
 
     # --- transport ------------------------------------------------------------
     def _signer(self):
@@ -143,15 +153,17 @@ class JurnalClient(BaseClient):
             self._people[doc.reference] = result.data.get("display_name")
             return result
         if kind == "item":
-            body = mapping.product(doc, self.options)
+            body = mapping.product(doc, self._product_options(doc))
             if doc.remote_id:
                 return self._send("PATCH", "/products/%s" % quote(doc.remote_id, safe=""), body, "product")
             return self._send("POST", "/products", body, "product")
         if kind == "sales_invoice":
-            body = mapping.sales_invoice(doc, self._person_name(doc.customer_ref), self.options)
+            self._ensure_account_items(doc.lines)
+            body = mapping.sales_invoice(doc, self._person_name(doc.customer_ref), self._invoice_options(doc))
         elif kind == "sales_receipt":
             body = mapping.receive_payment(doc, self._account_name(doc.account), self.options)
         elif kind == "sales_return":
+            self._ensure_account_items(doc.lines)
             return returns.post(self, doc)
         elif kind == "item_transfer":
             body = self._transfer_body(doc)
@@ -206,10 +218,10 @@ class JurnalClient(BaseClient):
                 seen.add(doc.reference)
                 pending.append((doc, i))
         build = mapping.customer if kind == "customer" else mapping.product
-        options = self._customer_options() if kind == "customer" else self.options
         for start in range(0, len(pending), BATCH_SIZE):
             chunk = pending[start:start + BATCH_SIZE]
-            body = {resource: [build(doc, options) for doc, _i in chunk]}
+            body = {resource: [build(doc, self._customer_options() if kind == "customer"
+                                     else self._product_options(doc)) for doc, _i in chunk]}
             try:
                 data, res = self._call("POST", "/%s/batch_create" % resource, body=body)
             except ConnectorError as exc:
@@ -256,6 +268,17 @@ class JurnalClient(BaseClient):
                               for a in self._pages("accounts", page_size=200) if _named(a, "accounts")]
         return self._accounts
 
+    def list_taxes(self):
+        """``[{"id", "name", "rate" (Decimal percent)}]`` of ``GET /taxes``
+        (key ``company_taxes``); withholding taxes are left out: a sales
+        line's tax is never one."""
+        if self._taxes is None:
+            self._taxes = [{"id": str(t.get("id", "")), "name": t.get("name") or "",
+                            "rate": mapping.dec(t.get("rate"))}
+                           for t in self._pages("taxes", key="company_taxes")
+                           if not (t.get("use_witholding") or t.get("is_witholding"))]
+        return self._taxes
+
     def invoice_status(self, reference):
         found = self.find("sales_invoice", reference)
         if not found:
@@ -292,10 +315,51 @@ class JurnalClient(BaseClient):
         return None  # lines then carry the product name
 
     # --- name resolution -----------------------------------------------------------
+    def _named_options(self):
+        """The options with every account option as the NAME Jurnal takes."""
+        options = dict(self.options)
+        for key in ACCOUNT_OPTIONS:
+            if options.get(key):
+                options[key] = self._account_name(options[key])
+        return options
+
+    def _product_options(self, doc):
+        options = self._named_options()
+        if getattr(doc, "sales_account", ""):  # an account item sells to its account
+            options["sell_account_name"] = self._account_name(doc.sales_account)
+        return options
+
+    def _invoice_options(self, doc):
+        options = dict(self.options)
+        if doc.rounding_amount:
+            if doc.rounding_amount > 0 and doc.rounding_account:
+                options["rounding_item_code"] = self._account_item(doc.rounding_account, "Rounding")
+            options["rounding_account_name"] = doc.rounding_account and self._account_name(doc.rounding_account)
+        if doc.prepaid_amount and doc.prepaid_account:
+            options["prepaid_account_name"] = self._account_name(doc.prepaid_account)
+        return options
+
+    def _ensure_account_items(self, lines):
+        for line in lines:
+            if getattr(line, "account", ""):
+                self._account_item(line.account, line.description)
+
+    def _account_item(self, account, label):
+        """The code of the non-stock product selling to ``account`` (created
+        once, found by code after): how a Jurnal invoice carries an account line."""
+        code = account_item_ref(account)
+        try:
+            self._product(code)
+        except ValidationError:
+            name = "%s (%s)" % (label or "POS", self._account_name(account))
+            self.post(Item(reference=code, name=name[:100], item_type="service", sales_account=account))
+            self._products.pop(code, None)
+        return code
+
     def _customer_options(self):
         """A customer's A/R and A/P accounts (batch_create requires them):
         the connection's, else the chart's first receivable/payable account."""
-        options = dict(self.options)
+        options = self._named_options()
         for key, word in (("ar_account_name", "receivable"), ("ap_account_name", "payable")):
             if not options.get(key):
                 options[key] = next((a["name"] for a in self.list_accounts()
@@ -311,10 +375,7 @@ class JurnalClient(BaseClient):
 
     def _person_name(self, reference):
         if not reference:
-            name = self.options.get("default_customer_name")
-            if not name:
-                raise ValidationError("The invoice names no customer and the connection has no default one.")
-            return name
+            raise ValidationError("The document names no customer; set the walk-in customer on the connection.")
         if reference not in self._people:
             found = self.find("customer", reference)
             self._people[reference] = found.data.get("display_name") if found else reference

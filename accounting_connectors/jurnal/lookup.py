@@ -81,5 +81,9 @@ def found(rec, res=None):
     return RemoteResult(remote_id=str(rec["id"]), data=rec, number=str(number), **kwargs)
 
 
+#: how far back (pages, newest first) a look-up by custom_id searches where GET /{id} takes ids only
+FIND_MAX_PAGES = 20
+
+
 def max_pages(client):
-    return int(client.options.get("find_max_pages", 20))
+    return FIND_MAX_PAGES

@@ -96,15 +96,15 @@ def _discount_percent(line):
     return num(percent.quantize(Decimal("1e-10")))
 
 
-def _tax_name(rate, options):
-    if not rate:
+def _tax_name(line):
+    """The line's Jurnal tax (``line_tax_name``), from the connection's tax
+    mapping; a taxed line without one is refused here, naming it."""
+    if not line.tax_rate:
         return None
-    names = {Decimal(str(k)): v for k, v in (options.get("tax_names") or {"11": "PPN"}).items()}
-    try:
-        return names[Decimal(rate)]
-    except (KeyError, InvalidOperation):
-        raise ValidationError("No Jurnal tax is mapped for a rate of %s%%; add it to the connection's "
-                              "tax mapping." % num(rate))
+    if not line.tax_code:
+        raise ValidationError("No Jurnal tax is mapped for the %s%% tax of %s; map it under the "
+                              "connection's Taxes." % (num(line.tax_rate), line.description or line.item_ref))
+    return line.tax_code
 
 
 def _warehouse(lines, fallback=""):
@@ -125,7 +125,7 @@ def sales_invoice(doc, person_name, options=None):
             "quantity": num(line.quantity),
             "rate": num(line.unit_price),
             "discount": _discount_percent(line),
-            "line_tax_name": _tax_name(line.tax_rate, options),
+            "line_tax_name": _tax_name(line),
         }))
     if not lines:
         raise ValidationError("The invoice %s has no lines." % doc.reference)
@@ -136,29 +136,50 @@ def sales_invoice(doc, person_name, options=None):
         "transaction_no": doc.reference,
         "custom_id": doc.reference,
         "memo": doc.description,
-        "warehouse_name": _warehouse(doc.lines, options.get("warehouse_name", "")),
+        "warehouse_name": _warehouse(doc.lines),
         "use_tax_inclusive": bool(doc.tax_included),
         "transaction_lines_attributes": lines,
     }
     if doc.rounding_amount:
         _add_rounding(body, doc, options)
+    if doc.prepaid_amount:
+        _add_prepaid(body, doc, options)
     return {"sales_invoice": _drop_empty(body)}
 
 
+def _add_prepaid(body, doc, options):
+    """Gift cards/eWallets spent: a withholding (value) on the liability
+    account, by NAME; Jurnal has one withholding per invoice."""
+    name = options.get("prepaid_account_name")
+    if not name:
+        raise ValidationError("The invoice %s was paid %s by gift card but the connection maps no "
+                              "gift-card account." % (doc.reference, num(doc.prepaid_amount)))
+    if body.get("witholding_value"):
+        raise ValidationError("The invoice %s has both a rounding down and a gift card payment; Jurnal "
+                              "takes one withholding per invoice: post the gift card by hand."
+                              % doc.reference)
+    body.update(witholding_account_name=name, witholding_type="value", witholding_value=num(doc.prepaid_amount))
+
+
 def _add_rounding(body, doc, options):
-    """Cash rounding: a rounding down is a withholding (a debit on the
-    rounding account that lowers the receivable); a rounding up is a line of
-    the configured rounding product (Jurnal has no free account line)."""
+    """Cash rounding and every rounding gap, on the connection's rounding
+    account: a rounding down is a withholding (a debit on that account that
+    lowers the receivable; Jurnal takes its NAME, resolved by the client
+    into ``rounding_account_name``); a rounding up is a line of the account
+    item of that account (``rounding_item_code``, kept by the client), since
+    a Jurnal sales invoice has no free account line."""
     if doc.rounding_amount < ZERO:
-        if not doc.rounding_account:
-            raise ValidationError("The invoice %s has a rounding but no rounding account." % doc.reference)
-        body.update(witholding_account_name=doc.rounding_account, witholding_type="value",
+        name = options.get("rounding_account_name")
+        if not name:
+            raise ValidationError("The invoice %s has a rounding of %s but the connection maps no rounding "
+                                  "account." % (doc.reference, num(doc.rounding_amount)))
+        body.update(witholding_account_name=name, witholding_type="value",
                     witholding_value=num(-doc.rounding_amount))
         return
-    code = options.get("rounding_product_code")
+    code = options.get("rounding_item_code")
     if not code:
-        raise ValidationError("The invoice %s is rounded up by %s but the connection names no "
-                              "rounding product for Jurnal." % (doc.reference, num(doc.rounding_amount)))
+        raise ValidationError("The invoice %s is rounded up by %s but the connection maps no rounding "
+                              "account." % (doc.reference, num(doc.rounding_amount)))
     body["transaction_lines_attributes"].append(
         {"product_code": code, "quantity": 1, "rate": num(doc.rounding_amount), "description": "Rounding"})
 
@@ -172,7 +193,7 @@ def receive_payment(doc, deposit_to_name, options=None):
         "transaction_date": iso(doc.date),
         "records_attributes": records,
         "custom_id": doc.reference,
-        "payment_method_name": options.get("payment_method_name", "Cash"),
+        "payment_method_name": options.get("payment_method_name") or "Cash",
         "is_draft": False,
         "deposit_to_name": deposit_to_name,
         "memo": doc.description,
@@ -226,7 +247,7 @@ def stock_adjustment(doc, account_name, product_names, options=None):
         "stock_adjustment_type": "General",
         "transaction_no": doc.reference,
         "custom_id": doc.reference,
-        "warehouse_name": _warehouse(doc.lines, options.get("warehouse_name", "")),
+        "warehouse_name": _warehouse(doc.lines),
         "account_name": account_name,
         "date": dmy(doc.date),
         "memo": doc.description,

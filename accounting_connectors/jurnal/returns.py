@@ -146,7 +146,7 @@ def find(client, reference, parent=None):
     """The return (or the credit memo of a return without invoice) carrying
     ``reference``, or None. With ``parent`` (its invoice reference) the
     invoice's own returns are read; without it, the returns list (at most
-    ``find_max_pages`` pages)."""
+    ``lookup.FIND_MAX_PAGES`` pages)."""
     rec, res = lookup.get(client, "sales_returns", "sales_return", reference)  # by custom_id, if kept
     if rec is not None and carries(rec, reference):
         return lookup.found(rec, res)

@@ -22,7 +22,11 @@ from .accurate_vocab import (
     text,
 )
 
-TAX1_RATE = Decimal("11")  # PPN, the database's tax setting
+#: the database's PPN records (description, rate); the first is what a line
+#: with ``useTax1`` and no ``tax1Name`` gets (the database's default PPN)
+SEED_TAXES = (("PPN 11%", Decimal("11")), ("PPN 12%", Decimal("12")),
+              # the rate of Odoo's generic demo chart, so the demo's first sale posts
+              ("VAT 15% (demo)", Decimal("15")))
 DEFAULT_WAREHOUSE = "Utama"
 TRANSIT_WAREHOUSE = "Transit (AOL System)"
 
@@ -49,6 +53,10 @@ class AccurateStore:
             ("7101", "Pendapatan Lain-lain (Pembulatan)", "OTHER_INCOME"),
         ):
             self.insert("glaccount", {"no": no, "name": name, "accountType": kind})
+        self.insert("glaccount", {"no": "2105", "name": "PPN Keluaran", "accountType": "OTHER_CURRENT_LIABILITY"})
+        for description, rate in SEED_TAXES:
+            self.insert("tax", {"description": description, "rate": rate, "taxType": "PPN",
+                                "salesTaxGlAccountNo": "2105", "purchaseTaxGlAccountNo": "2105"})
         self.insert("customer", {"customerNo": "C.00001", "name": "Pelanggan Umum"})
         self.insert("vendor", {"vendorNo": "V.00001", "name": "PT Pemasok Sandbox"})
 
@@ -160,7 +168,33 @@ class AccurateStore:
                   "unit1Name": unit, "unit1": {"name": unit},
                   "unitPrice": money(p, "unitPrice", required=False)}
         record.update({f: p[f] for f in ("upcNo", "vendorPrice") if p.get(f) not in (None, "")})
+        if p.get("salesGlAccountNo"):
+            record["salesGlAccountNo"] = self.lookup("glaccount", str(p["salesGlAccountNo"]))["no"]
         return record, []
+
+    def _build_tax(self, p):
+        tax_type = p.get("taxType") or "PPN"
+        if tax_type not in ("PPN", "PPNBM", "PPH23", "PPHPS4", "PPH21", "PPH15", "PPH22"):
+            raise Refused("bad_field", "taxType")
+        self.lookup("glaccount", text(p, "salesTaxGlAccountNo"))
+        self.lookup("glaccount", text(p, "purchaseTaxGlAccountNo"))
+        return {"description": text(p, "description"), "rate": money(p, "rate"), "taxType": tax_type,
+                "salesTaxGlAccountNo": p["salesTaxGlAccountNo"],
+                "purchaseTaxGlAccountNo": p["purchaseTaxGlAccountNo"]}, []
+
+    def _line_tax(self, row):
+        """The PPN record of a line: its ``tax1Name``, else the database's
+        default PPN; an unknown name is refused ("Pajak tidak tepat")."""
+        if not row.get("useTax1"):
+            return None
+        name = row.get("tax1Name")
+        if name:
+            tax = self.lookup("tax", str(name))
+        else:
+            tax = next(t for t in self.records["tax"].values() if t["taxType"] == "PPN")
+        if tax["taxType"] != "PPN":
+            raise Refused("bad_field", "tax1Name")
+        return {"description": tax["description"], "rate": tax["rate"]}
 
     def _build_warehouse(self, p):
         return {"name": text(p, "name"), "description": p.get("description", "")}, []
@@ -200,22 +234,32 @@ class AccurateStore:
             disc = money(row, "itemCashDiscount", required=False)
             out.append({"item": {"no": item["no"], "name": item["name"]}, "itemNo": item["no"],
                         "quantity": qty, "unitPrice": price, "itemCashDiscount": disc,
-                        "useTax1": bool(row.get("useTax1")), "totalPrice": qty * price - disc,
+                        "useTax1": bool(row.get("useTax1")), "tax1": self._line_tax(row),
+                        "totalPrice": qty * price - disc,
                         "warehouse": {"name": self._warehouse(row)}, "detailName": row.get("detailName", "")})
         return rows, out
 
     def _totals(self, p, lines, expenses):
+        """Tax once per tax record on the document (as Accurate does), each
+        rounded to the cent; ``tax1Amount`` is their sum."""
         sub = sum((line["totalPrice"] for line in lines), ZERO)
-        base = sum((line["totalPrice"] for line in lines if line["useTax1"]), ZERO)
+        bases = {}
+        for line in lines:
+            if line["tax1"]:
+                key = (line["tax1"]["description"], line["tax1"]["rate"])
+                bases[key] = bases.get(key, ZERO) + line["totalPrice"]
         extra = sum((e["expenseAmount"] for e in expenses), ZERO)
-        if p.get("inclusiveTax"):
-            tax = (base - base * 100 / (100 + TAX1_RATE)).quantize(Decimal("0.01"))
-            total = sub + extra
-        else:
-            tax = (base * TAX1_RATE / 100).quantize(Decimal("0.01"))
-            total = sub + tax + extra
+        tax = ZERO
+        for (_name, rate), base in bases.items():
+            if p.get("inclusiveTax"):
+                tax += (base - base * 100 / (100 + rate)).quantize(Decimal("0.01"))
+            else:
+                tax += (base * rate / 100).quantize(Decimal("0.01"))
+        total = sub + extra + (ZERO if p.get("inclusiveTax") else tax)
         return {"subTotal": sub, "tax1Amount": tax, "totalExpense": extra, "totalAmount": total,
-                "inclusiveTax": bool(p.get("inclusiveTax")), "taxable": bool(p.get("taxable"))}
+                "inclusiveTax": bool(p.get("inclusiveTax")), "taxable": bool(p.get("taxable")),
+                "detailTax": [{"taxDescription": name, "rate": rate, "base": base}
+                              for (name, rate), base in bases.items()]}
 
     def _expenses(self, p, required=False):
         out = []

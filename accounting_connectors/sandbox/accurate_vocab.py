@@ -25,8 +25,9 @@ MODULES = {
     "journal-voucher": ("Bukti Jurnal Umum", "Journal Voucher", "number", "JV"),
     "purchase-invoice": ("Faktur Pembelian", "Purchase Invoice", "number", "PI"),
     "purchase-return": ("Retur Pembelian", "Purchase Return", "number", "PRT"),
+    "tax": ("Pajak", "Tax", "description", "TX"),
 }
-MASTERS = ("customer", "vendor", "item", "warehouse", "glaccount")
+MASTERS = ("customer", "vendor", "item", "warehouse", "glaccount", "tax")
 #: ``detail.do`` alternative keys besides ``id``
 DETAIL_KEYS = {"customer": "customerNo", "item": "no", "warehouse": "warehouseName", "glaccount": "no"}
 

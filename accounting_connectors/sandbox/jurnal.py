@@ -81,7 +81,7 @@ class JurnalApp(ProviderApp):
     prefixes = ("/public/jurnal/", "/core/api/")
     seeded = {"cash": "1-10001", "bank": "1-10002", "sales": "4-40000", "discount": "4-40100",
               "rounding": "7-70099", "fee": "6-60217", "adjustment": "5-50300", "walkin": "WALKIN",
-              "warehouse": "Gudang Utama"}
+              "warehouse": "Gudang Utama", "tax11": "PPN", "tax12": "PPN 12%"}
 
     def __init__(self, server):
         self.client_id, self.client_secret, self.api_key = CLIENT_ID, CLIENT_SECRET, API_KEY
@@ -156,6 +156,11 @@ class JurnalApp(ProviderApp):
     @route("GET", BASE + RES + EXT)
     def list_records(self, request, res):
         return Response(200, self.store.listing(res, request.args))
+
+    @route("GET", BASE + r"taxes" + EXT)
+    def list_taxes(self, request):
+        listing = self.store.listing("taxes", request.args)
+        return Response(200, dict(listing, company_taxes=listing.pop("taxes")))
 
     @route("GET", BASE + RES + r"/(?P<ident>[^/]+?)" + EXT)
     def show(self, request, res, ident):
@@ -252,10 +257,12 @@ class JurnalApp(ProviderApp):
             if other and other is not existing:
                 invalid("Product code has already been taken", field="product_code")
             tracked = str(merged.get("track_inventory", "false")).lower() == "true"
+            accounts = {}
             for key in ("sell_account_name", "buy_account_name", "inventory_asset_account_name"):
                 if payload.get(key):
                     store.account(payload[key], field=key)
-            return dict(merged, track_inventory=tracked, source="apikey",
+                    accounts[key[:-len("_name")]] = store.account_ref(payload[key])
+            return dict(merged, track_inventory=tracked, source="apikey", **accounts,
                         unit={"id": 1, "name": merged["unit_name"]},
                         sell_price_per_unit=money(merged.get("sell_price_per_unit") or 0),
                         buy_price_per_unit=money(merged.get("buy_price_per_unit") or 0))

@@ -7,7 +7,6 @@ from decimal import Decimal
 from .jurnal_store import STATUS, dec, dmy, invalid, money, parse_date
 
 ZERO = Decimal(0)
-TAX_RATES = {"PPN": Decimal(11)}
 
 
 def status(code):
@@ -27,9 +26,11 @@ def _lines(payload, key):
 
 
 def _trade_lines(store, payload, warehouse):
-    """Invoice-style lines -> (response lines, subtotal, tax)."""
+    """Invoice-style lines -> (response lines, subtotal, tax). The tax is
+    computed once per tax on the document and rounded to the cent, like the
+    tax summary Jurnal prints (``tax_details``)."""
     inclusive = bool(payload.get("use_tax_inclusive"))
-    out, subtotal, tax_total = [], ZERO, ZERO
+    out, gross, bases = [], ZERO, {}
     for line in _lines(payload, "transaction_lines_attributes"):
         prod = store.product(line)
         qty = dec(line.get("quantity", 1), "quantity")
@@ -39,12 +40,11 @@ def _trade_lines(store, payload, warehouse):
             invalid("Quantity must be greater than 0", field="transaction_lines_attributes")
         amount = qty * rate * (1 - disc / 100)
         tax_name = line.get("line_tax_name")
-        if tax_name and tax_name not in TAX_RATES:
-            invalid("Tax %s not found" % tax_name, field="line_tax_name")
-        tax_rate = TAX_RATES.get(tax_name, ZERO) / 100
+        tax_rate = dec(store.tax(tax_name)["rate"]) / 100 if tax_name else ZERO
         tax = amount - amount / (1 + tax_rate) if inclusive else amount * tax_rate
-        subtotal += amount - (tax if inclusive else ZERO)
-        tax_total += tax
+        gross += amount
+        if tax_name:
+            bases[(tax_name, tax_rate)] = bases.get((tax_name, tax_rate), ZERO) + amount
         out.append({"id": store.next_id(), "quantity": money(qty), "rate": money(rate),
                     "discount": money(disc), "amount": money(amount), "description": line.get("description")
                     or prod["name"], "line_tax": {"name": tax_name, "rate": money(tax_rate * 100)},
@@ -55,7 +55,11 @@ def _trade_lines(store, payload, warehouse):
                     # what one unit cost the customer, tax included: the refund of a return
                     "_net": (amount if inclusive else amount + tax) / qty})
         store.move(prod, warehouse, -qty if payload.get("_sale", True) else qty)
-    return out, subtotal.quantize(Decimal("0.01")), tax_total.quantize(Decimal("0.01"))
+    tax_total = ZERO
+    for (_name, tax_rate), base in bases.items():
+        tax_total += (base - base / (1 + tax_rate) if inclusive else base * tax_rate).quantize(Decimal("0.01"))
+    subtotal = gross.quantize(Decimal("0.01")) - (tax_total if inclusive else ZERO)
+    return out, subtotal, tax_total
 
 
 def sales_invoice(store, payload, table="sales_invoices", people="customers"):

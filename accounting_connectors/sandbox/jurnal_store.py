@@ -25,6 +25,12 @@ SEED_ACCOUNTS = [  # name, number, category
 ]
 
 
+#: the company's taxes (name, rate %): PPN at 11% (named as Jurnal's own
+#: chart does) and 12%
+SEED_TAXES = (("PPN", Decimal(11)), ("PPN 12%", Decimal(12)),
+              ("VAT 15% (demo)", Decimal(15)))  # the rate of Odoo's generic demo chart
+
+
 class JurnalError(Exception):
     def __init__(self, status, body):
         super().__init__(body)
@@ -74,12 +80,16 @@ class JurnalStore:
             "accounts", "warehouses", "customers", "vendors", "products", "sales_invoices",
             "receive_payments", "sales_returns", "warehouse_transfers", "stock_adjustments",
             "bank_transfers", "journal_entries", "purchase_invoices", "purchase_returns",
-            "payment_methods", "credit_memos")}
+            "payment_methods", "credit_memos", "taxes")}
         self.stock = {}  # (product id, warehouse id) -> Decimal
         self.balances = {}  # account id -> Decimal
         self.numbers = itertools.count(10001)
         for name, number, category in SEED_ACCOUNTS:
             self.add("accounts", {"name": name, "number": number, "category": category})
+        for name, rate in SEED_TAXES:
+            self.add("taxes", {"name": name, "rate": money(rate), "custom_id": None, "use_witholding": False,
+                               "sell_tax_account": {"id": None, "name": "PPN Keluaran"},
+                               "buy_tax_account": {"id": None, "name": "PPN Keluaran"}})
         self.add("warehouses", {"id": -1, "name": "Unassigned", "code": "", "custom_id": None})
         self.add("warehouses", {"name": "Gudang Utama", "code": "WH-01", "custom_id": "WH-01"})
         self.add("customers", {"display_name": "Pelanggan Umum", "custom_id": "WALKIN",
@@ -134,12 +144,22 @@ class JurnalStore:
     # --- look-ups that answer in Jurnal's words -------------------------------
     def account(self, name=None, ident=None, field="account_name", cash=False):
         rec = self.get("accounts", ident) if ident else None
+        # a *_name field takes the account's NAME: Jurnal does not match its
+        # number there (that is what *_number fields are for)
         rec = rec or (name and next((a for a in self.tables["accounts"].values()
-                                     if a["name"] == name or a["number"] == name), None))
+                                     if a["name"] == name), None))
         if not rec:
             invalid("Account %s not found" % (name or ident or "(blank)"), field=field)
         if cash and rec["category"] != "Cash & Bank":
             invalid("%s must be a Cash & Bank account" % rec["name"], field=field)
+        return rec
+
+    def tax(self, name):
+        """The company tax named ``name`` (``line_tax_name``), else Jurnal's refusal."""
+        rec = next((t for t in self.tables["taxes"].values() if t["name"] == name and not t.get("deleted_at")),
+                   None)
+        if not rec:
+            invalid("Tax %s not found" % name, field="line_tax_name")
         return rec
 
     def account_ref(self, name):

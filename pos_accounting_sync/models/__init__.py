@@ -18,3 +18,5 @@ from . import res_partner
 from . import product
 from . import account_partial_reconcile
 from . import accounting_rate_limit
+from . import accounting_tax_map
+from . import accounting_connection_options

@@ -62,7 +62,7 @@ class AccountingConnectionClient(models.Model):
                 _logger.info("accounting sync: could not store refreshed credentials of connection %s: %s",
                              conn_id, type(exc).__name__)
 
-        config = self._connection_config(on_credentials=on_credentials, **values)
+        config = self._connection_config(on_credentials=on_credentials, extra=self._connector_options(), **values)
         config.limiter = self._shared_limiter(config, before_request)
         return make_client(config)
 

@@ -60,6 +60,9 @@ class AccountingConnectionSandbox(models.Model):
                 vals[role + "_account_option_id"] = Option.search([
                     ("connection_id", "=", connection.id), ("option_type", "=", "account"),
                     ("code", "=", codes[role])], limit=1).id
+            # tips and service charges of the demo shop count as sales there
+            vals["tip_account_option_id"] = vals["service_account_option_id"] = vals["sales_account_option_id"]
+            # the company's sales taxes were proposed by Fetch lists (same rate, see accounting_tax_map.py)
             if connection.provider == "accurate" and not connection.outlet_map_ids:
                 configs = self.env["pos.config"].search([("company_id", "=", connection.company_id.id)])
                 methods = configs.payment_method_ids.filtered(lambda m: m.type in ("cash", "bank"))

@@ -11,12 +11,20 @@ for the settlement in Odoo (see account_partial_reconcile.py).
 
 from collections import OrderedDict, defaultdict
 
-from odoo import _, fields
+from odoo import _
 from odoo.exceptions import UserError
 
 from accounting_connectors.documents import ZERO, ReceiptLine, SalesInvoice, SalesReceipt, SalesReturn
 
-from .pos_sales_lines import check_skus, group_lines, money, postable_lines, rounding_gap
+from .pos_sales_lines import (
+    business_date,
+    check_skus,
+    goods_lines,
+    group_lines,
+    money,
+    postable_lines,
+    rounding_gap,
+)
 
 #: order of the documents inside one chain (items and customers go first)
 SEQ_ITEM, SEQ_CUSTOMER, SEQ_INVOICE, SEQ_RETURN, SEQ_RECEIPT = 1, 2, 20, 30, 40
@@ -42,8 +50,7 @@ class SalesDocuments:
         self.config = session.config_id
         self.currency = session.currency_id or source.env.company.currency_id
         self.outlet = connection._outlet_map(self.config)
-        moment = stop_at or session.stop_at or fields.Datetime.now()
-        self.date = fields.Date.context_today(source, moment)
+        self.date = business_date(source, session, stop_at)
         customer_orders = self.orders.filtered(lambda o: any(is_pay_later(p) for p in o.payment_ids))
         self.walkin = self.orders - customer_orders
         self.by_customer = OrderedDict()
@@ -111,7 +118,9 @@ class SalesDocuments:
         return out
 
     def products(self):
-        return postable_lines(self.orders.lines).product_id
+        """Items to create first: goods only (tips, service charges, rewards
+        and gift cards go to accounts, see pos_sales_lines.line_role)."""
+        return goods_lines(postable_lines(self.orders.lines), self.conn).product_id
 
     def customers(self):
         """Every customer named on these orders is created remotely, not only
@@ -147,25 +156,38 @@ class SalesDocuments:
         return self.conn.default_customer_ref
 
     def _priced(self, orders, sign):
+        """``(lines, tax_included, odoo_total, prepaid)`` of ``orders``' lines
+        of that sign (see :func:`.pos_sales_lines.group_lines`)."""
         lines = self._lines(orders, sign)
-        check_skus(lines.product_id)
-        return group_lines(lines, warehouse=self.outlet.remote_warehouse or "", sign=sign)
+        check_skus(goods_lines(lines, self.conn).product_id)
+        return group_lines(lines, self.conn, warehouse=self.outlet.remote_warehouse or "", sign=sign)
 
-    def invoice(self):
-        lines, included, odoo_total = self._priced(self.walkin, 1)
-        gap = rounding_gap(lines, included, odoo_total) + self._cash_rounding(self.walkin)
-        if self._lines(self.walkin, -1):
+    def _sales_invoice(self, reference, customer_ref, orders, header):
+        """The invoice of ``orders``' sales: Odoo's total to the cent, any gap
+        (cash rounding, tax rounding per line vs per document, the return's
+        own gap, see below) on the rounding account."""
+        lines, included, odoo_total, prepaid = self._priced(orders, 1)
+        gap = rounding_gap(lines, included, odoo_total, prepaid) + self._cash_rounding(orders)
+        if self._lines(orders, -1):
             # a return cannot carry a rounding line: its gap is settled here so
             # that invoice minus return equals what Odoo booked
-            ret_lines, ret_included, ret_total = self._priced(self.walkin, -1)
+            ret_lines, ret_included, ret_total, ret_prepaid = self._priced(orders, -1)
+            if ret_prepaid:
+                raise UserError(_("A gift card or eWallet paid back on a refund of %s cannot be posted yet; "
+                                  "post it by hand in the accounting system.", self.source.display_name))
             gap -= rounding_gap(ret_lines, ret_included, ret_total)
-        return SalesInvoice(reference=self.ref_invoice(), customer_ref=self._walkin_customer(),
+        return SalesInvoice(reference=reference, customer_ref=customer_ref,
                             lines=lines, tax_included=included, rounding_amount=gap,
                             rounding_account=gap and (self.conn.rounding_account or "") or "",
-                            **self._header())
+                            prepaid_amount=prepaid,
+                            prepaid_account=prepaid and self.conn.gift_card_account or "",
+                            **header)
+
+    def invoice(self):
+        return self._sales_invoice(self.ref_invoice(), self._walkin_customer(), self.walkin, self._header())
 
     def sales_return(self):
-        lines, included, _total = self._priced(self.walkin, -1)
+        lines, included, _total, _prepaid = self._priced(self.walkin, -1)
         refunds = self.walkin.payment_ids.filtered(lambda p: p.amount < 0 and not is_pay_later(p))
         methods = refunds.payment_method_id
         return SalesReturn(reference=self.ref_return(), customer_ref=self._walkin_customer(),
@@ -195,15 +217,10 @@ class SalesDocuments:
                 "The customer-account order(s) %s of %s contain returned products; post the "
                 "return as a separate refund order.", ", ".join(orders.mapped("name")),
                 partner.display_name))
-        lines, included, odoo_total = self._priced(orders, 1)
-        gap = rounding_gap(lines, included, odoo_total) + self._cash_rounding(orders)
         header = self._header()
         header["description"] = "%s - %s" % (header["description"], ", ".join(orders.mapped("name")))
-        return SalesInvoice(reference=self.ref_ar_invoice(partner),
-                            customer_ref=partner._accounting_customer_ref(self.conn),
-                            lines=lines, tax_included=included, rounding_amount=gap,
-                            rounding_account=gap and (self.conn.rounding_account or "") or "",
-                            **header)
+        return self._sales_invoice(self.ref_ar_invoice(partner), partner._accounting_customer_ref(self.conn),
+                                   orders, header)
 
     def ar_receipt(self, partner, method):
         orders = self._customer_orders(partner)

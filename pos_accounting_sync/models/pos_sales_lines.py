@@ -9,14 +9,48 @@ and :func:`rounding_gap` measures how far that lands from Odoo's.
 """
 
 from collections import OrderedDict
-from decimal import ROUND_HALF_EVEN, Decimal
+from datetime import datetime
+from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal
 
-from odoo import _
+import pytz
+
+from odoo import _, fields
 from odoo.exceptions import UserError
 
-from accounting_connectors.documents import ZERO, InvoiceLine
+from accounting_connectors.documents import ZERO, InvoiceLine, account_item_ref
 
 HUNDRED = Decimal("100")
+#: the business day of a shop with no time zone set anywhere (Indonesia's WIB)
+DEFAULT_TZ = "Asia/Jakarta"
+
+
+def shop_tz(config):
+    """The shop's time zone: the outlet's (a ``tz`` field, where a module
+    adds one), else the company's partner's, else Asia/Jakarta. Never the
+    user's: the worker runs as OdooBot, who has none."""
+    name = (config and "tz" in config._fields and config.tz) or config.company_id.partner_id.tz or DEFAULT_TZ
+    try:
+        return pytz.timezone(name)
+    except pytz.UnknownTimeZoneError:
+        return pytz.timezone(DEFAULT_TZ)
+
+
+def local_date(config, moment):
+    """The shop's calendar day of a UTC ``moment`` (naive datetime, as Odoo stores it)."""
+    moment = fields.Datetime.to_datetime(moment) or datetime.utcnow()
+    return pytz.utc.localize(moment).astimezone(shop_tz(config)).date()
+
+
+def business_date(source, session, stop_at=None):
+    """The date every document of ``source`` carries: an order's local day
+    (per-order posting), else the day of the session's journal entry (what
+    the books hold), else the local day the shift closed."""
+    config = session.config_id
+    if source._name == "pos.order":
+        return local_date(config, source.date_order)
+    if session.move_id:
+        return session.move_id.date
+    return local_date(config, stop_at or session.stop_at)
 
 
 def dec(value, digits=2):
@@ -35,20 +69,16 @@ def money(currency, value):
     return dec(currency.round(value or 0.0), currency.decimal_places)
 
 
-def tax_rate(line):
-    """Percent rate of the line's taxes (after fiscal position); only plain
-    percent taxes can be expressed as a remote line's tax rate."""
-    taxes = line.tax_ids_after_fiscal_position.flatten_taxes_hierarchy()
-    if any(t.amount_type != "percent" for t in taxes):
+def line_tax(line):
+    """``(rate, included, tax)`` of a POS line after fiscal position: a
+    remote line carries one plain percentage tax (``tax`` empty when untaxed)."""
+    taxes = line.tax_ids_after_fiscal_position.flatten_taxes_hierarchy().filtered("amount")
+    if any(t.amount_type != "percent" for t in taxes) or len(taxes) > 1:
         raise UserError(_(
-            "The product “%(product)s” carries a tax that is not a plain percentage; "
-            "the accounting system only receives percentage taxes.",
-            product=line.product_id.display_name))
-    if len(set(taxes.mapped("price_include"))) > 1:
-        raise UserError(_(
-            "The product “%(product)s” mixes taxes included in and excluded from the price.",
-            product=line.product_id.display_name))
-    return plain(dec(sum(taxes.mapped("amount")), 4)), bool(taxes) and taxes[0].price_include
+            "The product “%(product)s” carries %(taxes)s; the accounting system receives one plain "
+            "percentage tax per line.", product=line.product_id.display_name,
+            taxes=", ".join(taxes.mapped("name"))))
+    return plain(dec(taxes.amount, 4)) if taxes else ZERO, bool(taxes.price_include), taxes
 
 
 def postable_lines(lines):
@@ -69,72 +99,170 @@ def check_skus(products):
             "; ".join("%s (%s)" % (p.display_name, why) for p, why in problems.items())))
 
 
-def group_lines(lines, warehouse="", sign=1):
-    """Group POS lines with the given quantity sign by product, unit price,
-    discount and tax: ``(InvoiceLine list, tax_included, odoo_total)``.
+def _gift_card_products(env):
+    """Products that sell a gift card or an eWallet top-up (a liability,
+    not a sale), when the loyalty module is installed."""
+    if "loyalty.program" not in env:
+        return env["product.product"]
+    programs = env["loyalty.program"].sudo().with_context(active_test=False).search(
+        [("program_type", "in", ("gift_card", "ewallet"))])
+    return programs.trigger_product_ids | programs.rule_ids.product_ids
 
-    The remote line's money = quantity x unit price - discount_amount equals
-    the sum of Odoo's rounded subtotals (tax included when the prices are)."""
-    groups = OrderedDict()
-    included_flags = set()
+
+def _redeems_gift_card(line):
+    reward = "reward_id" in line._fields and line.reward_id
+    return bool(reward) and reward.program_id.program_type in ("gift_card", "ewallet")
+
+
+def line_role(line, connection, gift_cards):
+    """What a POS line is on the remote document: ``("goods", "")`` an
+    item; ``("account", field)`` a line booked to the connection's account
+    ``field``; ``("prepaid", field)`` a gift card/eWallet spent (lowers what
+    is owed); ``("discount", "")`` a reward, promotion or global discount,
+    spread over the lines it discounts. Only goods need an internal reference."""
+    product = line.product_id
+    if _redeems_gift_card(line):
+        return "prepaid", "gift_card_account"
+    if line.currency_id.compare_amounts(line.price_subtotal_incl * (1 if line.qty > 0 else -1), 0) < 0:
+        return "discount", ""
+    if product == line.order_id.config_id.tip_product_id:
+        return "account", "tip_account"
+    if product in gift_cards:
+        return "account", "gift_card_account"
+    if not (product.default_code or "").strip() and product.type == "service":
+        return "account", "service_account"
+    return "goods", ""
+
+
+def goods_lines(lines, connection):
+    gift_cards = _gift_card_products(lines.env)
+    return lines.filtered(lambda l: line_role(l, connection, gift_cards)[0] == "goods")
+
+
+def _ceil(value, digits):
+    step = Decimal(1).scaleb(-digits)
+    return value.quantize(step, rounding=ROUND_CEILING)
+
+
+def group_lines(lines, connection, warehouse="", sign=1):
+    """The remote lines of the POS lines with the given quantity sign:
+    ``(InvoiceLine list, tax_included, odoo_total, prepaid)``.
+
+    - goods are grouped by product, unit price, discount and tax; lines that
+      are not goods go to the connection's accounts (:func:`line_role`);
+      rewards and discounts are spread over the lines with the same tax as
+      line discounts, so each tax's base (and so the remote tax) is Odoo's;
+    - each line carries its own remote tax (the connection's tax mapping);
+    - a document is tax-included only when every taxed line is: with both
+      kinds in one shift, every line goes out tax-excluded with the money
+      Odoo computed without tax (``price_subtotal``) and the per-line vs
+      per-document tax rounding is left to :func:`rounding_gap`;
+    - line money = quantity x unit price - discount_amount equals the sum of
+      Odoo's rounded subtotals; ``odoo_total`` is what Odoo booked, tax
+      included; ``prepaid`` is what gift cards/eWallets paid (positive)."""
+    gift_cards = _gift_card_products(lines.env)
     lines = postable_lines(lines).filtered(lambda l: (l.qty > 0) == (sign > 0) and l.qty)
+    if not lines:
+        return [], False, ZERO, ZERO
+    currency = lines[:1].currency_id
+    taxed = [line_tax(l) for l in lines if line_tax(l)[0]]
+    tax_included = bool(taxed) and all(included for _r, included, _t in taxed)
+    field = "price_subtotal_incl" if tax_included else "price_subtotal"
+    price_digits = lines.env["decimal.precision"].precision_get("Product Price")
+    groups, discounts = OrderedDict(), []
+    odoo_total, prepaid = ZERO, ZERO
     for line in lines.sorted(lambda l: (l.product_id.id, l.id)):
-        rate, included = tax_rate(line)
-        if rate:
-            included_flags.add(included)
-        key = (line.product_id.id, line.price_unit, line.discount, rate)
+        odoo_total += money(currency, line.price_subtotal_incl) * sign
+        role, account_field = line_role(line, connection, gift_cards)
+        if role == "prepaid":
+            connection._line_account(account_field, line)  # named in the error when unmapped
+            prepaid -= money(currency, line.price_subtotal_incl) * sign
+            continue
+        rate, included, tax = line_tax(line)
+        code = connection._remote_tax(tax) if rate else ""
+        if role == "discount":
+            discounts.append((line, (rate, code), -money(currency, line[field]) * sign))
+            continue
+        account = connection._line_account(account_field, line) if role == "account" else ""
+        key = (account or line.product_id.id, line.price_unit, line.discount, rate, code, included)
         groups.setdefault(key, []).append(line)
-    if len(included_flags) > 1:
-        raise UserError(_("This shift mixes prices with tax included and excluded; "
-                          "post them from separate outlets."))
-    tax_included = included_flags == {True}
-    out, odoo_total = [], ZERO
-    for (_pid, price_unit, discount, rate), group in groups.items():
+    out = []
+    for (_what, price_unit, discount, rate, code, included), group in groups.items():
         first = group[0]
-        currency = first.currency_id
-        price_digits = first.env["decimal.precision"].precision_get("Product Price")
         qty_digits = first.product_uom_id.rounding and max(
             0, -Decimal(str(first.product_uom_id.rounding)).as_tuple().exponent) or 3
         quantity = sum((dec(abs(l.qty), qty_digits) for l in group), ZERO)
-        unit_price = dec(price_unit, price_digits)
-        field = "price_subtotal_incl" if tax_included else "price_subtotal"
-        line_money = sum((money(currency, abs(l[field])) for l in group), ZERO)
-        odoo_total += sum((money(currency, abs(l.price_subtotal_incl)) for l in group), ZERO)
+        line_money = sum((money(currency, l[field]) * sign for l in group), ZERO)
+        if included and not tax_included:
+            # an included price in a tax-excluded document: Odoo's untaxed money
+            unit_price = _ceil(line_money / quantity, price_digits)
+        else:
+            unit_price = dec(price_unit, price_digits)
+        role, account_field = line_role(first, connection, gift_cards)
+        account = connection[account_field] if role == "account" else ""
         description = (first.full_product_name
                        or first.product_id.with_context(display_default_code=False).display_name)
         if discount:
             description = "%s (-%s%%)" % (description, plain(dec(discount, 2)))
         out.append(InvoiceLine(
-            item_ref=first.product_id.default_code or "",
+            item_ref=account_item_ref(account) if account else first.product_id.default_code or "",
             quantity=plain(quantity),
             unit_price=unit_price,
             description=description,
             discount_amount=quantity * unit_price - line_money,
             tax_rate=rate,
-            warehouse=warehouse,
-            unit=first.product_uom_id.name or "",
+            tax_code=code,
+            warehouse="" if account else warehouse,
+            unit="" if account else first.product_uom_id.name or "",
+            account=account,
         ))
-    return out, tax_included, odoo_total
+    _spread_discounts(out, discounts, currency)
+    return out, tax_included, odoo_total, prepaid
+
+
+def _spread_discounts(out, discounts, currency):
+    """Each reward/discount line lowers the lines with its tax, in
+    proportion to their money (to the cent; the last takes the rest), so the
+    remote document is never given a negative-price item."""
+    cent = Decimal(1).scaleb(-currency.decimal_places)
+    for line, tax_key, amount in discounts:
+        targets = [l for l in out if (l.tax_rate, l.tax_code) == tax_key
+                   and l.quantity * l.unit_price - l.discount_amount > 0]
+        base = sum((l.quantity * l.unit_price - l.discount_amount for l in targets), ZERO)
+        if amount > base:
+            raise UserError(_(
+                "“%(line)s” (%(amount)s) discounts more than the lines with the same tax hold (%(base)s); "
+                "the accounting system cannot post a negative line.",
+                line=line.full_product_name or line.product_id.display_name, amount=amount, base=base))
+        left = amount
+        for i, target in enumerate(targets):
+            share = left if i == len(targets) - 1 else (
+                amount * (target.quantity * target.unit_price - target.discount_amount) / base
+            ).quantize(cent, rounding=ROUND_HALF_EVEN)
+            target.discount_amount += share
+            left -= share
 
 
 def remote_total(invoice_lines, tax_included):
     """What the accounting system will total these lines to: line money plus
     the tax it computes once per rate on the document (Accurate and Jurnal
     both tax the document, not each line)."""
-    base_by_rate = OrderedDict()
+    base_by_tax = OrderedDict()
     total = ZERO
     for line in invoice_lines:
         line_money = line.quantity * line.unit_price - line.discount_amount
         total += line_money
-        base_by_rate[line.tax_rate] = base_by_rate.get(line.tax_rate, ZERO) + line_money
+        key = (line.tax_code, line.tax_rate)
+        base_by_tax[key] = base_by_tax.get(key, ZERO) + line_money
     if tax_included:
         return total
-    for rate, base in base_by_rate.items():
+    for (_code, rate), base in base_by_tax.items():
         total += (base * rate / HUNDRED).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
     return total
 
 
-def rounding_gap(invoice_lines, tax_included, odoo_total):
-    """Odoo's total minus the remote one: booked on the rounding account so
-    the remote document totals exactly what Odoo recorded."""
-    return odoo_total - remote_total(invoice_lines, tax_included)
+def rounding_gap(invoice_lines, tax_included, odoo_total, prepaid=ZERO):
+    """Odoo's total minus the remote one (whose gift cards/eWallets paid
+    ``prepaid``): booked on the rounding account so the remote document
+    totals exactly what Odoo recorded."""
+    return odoo_total + prepaid - remote_total(invoice_lines, tax_included)

@@ -1,0 +1,93 @@
+"""What the connector clients read besides credentials (their ``options``),
+and the accounts that POS lines without an item are booked to. Every option
+a connector mapping reads comes from a field here (or a mapping); nothing is
+typed anywhere else."""
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from .accounting_mapping import copy_chosen_code, remote_choice
+
+#: connection field (remote account code) -> Jurnal client option; Jurnal
+#: takes account NAMES: the client resolves each code through the chart
+JURNAL_ACCOUNT_OPTIONS = {
+    "receivable_account": "ar_account_name",
+    "payable_account": "ap_account_name",
+    "sales_account": "sell_account_name",
+    "purchase_account": "buy_account_name",
+    "inventory_account": "inventory_account_name",
+    "sales_return_account": "sales_return_account_name",
+    "output_tax_account": "tax_account_name",
+    "adjustment_account": "return_stock_account",
+}
+#: the roles of POS lines that are not goods: booked to these accounts
+LINE_ACCOUNT_FIELDS = ("tip_account", "service_account", "gift_card_account")
+OPTION_ACCOUNT_FIELDS = ("receivable_account", "payable_account", "purchase_account", "inventory_account",
+                         "sales_return_account", "output_tax_account") + LINE_ACCOUNT_FIELDS
+
+
+class AccountingConnectionOptions(models.Model):
+    _inherit = "accounting.connection"
+
+    tip_account_option_id = remote_choice("Tips Account Choice", "account", connection="id")
+    tip_account = fields.Char(compute="_compute_option_codes", store=True, readonly=False,
+                              help="Tips taken at the till (the outlet's tip product).")
+    service_account_option_id = remote_choice("Service Charge Account Choice", "account", connection="id")
+    service_account = fields.Char(
+        compute="_compute_option_codes", store=True, readonly=False,
+        help="Service products sold without an internal reference (service charge, delivery fee...).")
+    gift_card_account_option_id = remote_choice("Gift Card Account Choice", "account", connection="id")
+    gift_card_account = fields.Char(
+        compute="_compute_option_codes", store=True, readonly=False,
+        help="Liability for gift cards and eWallet top-ups sold at the till.")
+    receivable_account_option_id = remote_choice("Receivable Account Choice", "account", connection="id")
+    receivable_account = fields.Char(compute="_compute_option_codes", store=True, readonly=False,
+                                     help="Jurnal: A/R account of the customers created from Odoo.")
+    payable_account_option_id = remote_choice("Payable Account Choice", "account", connection="id")
+    payable_account = fields.Char(compute="_compute_option_codes", store=True, readonly=False,
+                                  help="Jurnal: A/P account of the customers created from Odoo.")
+    purchase_account_option_id = remote_choice("Purchase Account Choice", "account", connection="id")
+    purchase_account = fields.Char(compute="_compute_option_codes", store=True, readonly=False,
+                                   help="Jurnal: buy account of the products created from Odoo.")
+    inventory_account_option_id = remote_choice("Inventory Account Choice", "account", connection="id")
+    inventory_account = fields.Char(compute="_compute_option_codes", store=True, readonly=False,
+                                    help="Jurnal: inventory asset account of the stocked products.")
+    sales_return_account_option_id = remote_choice("Sales Return Account Choice", "account", connection="id")
+    sales_return_account = fields.Char(compute="_compute_option_codes", store=True, readonly=False,
+                                       help="Jurnal: account of returns booked as credit memos.")
+    output_tax_account_option_id = remote_choice("Output Tax Account Choice", "account", connection="id")
+    output_tax_account = fields.Char(compute="_compute_option_codes", store=True, readonly=False,
+                                     help="Jurnal: output tax (PPN Keluaran) of returns booked as credit memos.")
+    jurnal_payment_method = fields.Char(
+        string="Jurnal Payment Method", default="Cash",
+        help="Payment method named on Jurnal receive payments (created by Jurnal when new).")
+    accurate_signature_encoding = fields.Selection(
+        [("base64", "Base64"), ("hex", "Hex")], default="base64", required=True,
+        help="How Accurate expects the API-token signature (Base64 unless Accurate says otherwise).")
+
+    @api.depends(*(f + "_option_id" for f in OPTION_ACCOUNT_FIELDS))
+    def _compute_option_codes(self):
+        for fname in OPTION_ACCOUNT_FIELDS:
+            copy_chosen_code(self, fname)
+
+    def _connector_options(self):
+        """``ConnectionConfig.extra``: every option the connector clients and
+        mappings read (see ``test_connector_options``), from fields above."""
+        self.ensure_one()
+        if self.provider == "accurate":
+            return {"signature_encoding": self.accurate_signature_encoding or "base64"}
+        options = {option: self[fname] or "" for fname, option in JURNAL_ACCOUNT_OPTIONS.items()}
+        options["payment_method_name"] = self.jurnal_payment_method or "Cash"
+        return {k: v for k, v in options.items() if v}
+
+    def _line_account(self, fname, line):
+        """The remote account for a POS line that is not goods, else a plain
+        error naming the line and the field to set."""
+        self.ensure_one()
+        if not self[fname]:
+            raise UserError(_(
+                "“%(product)s” is booked to the %(account)s, which %(conn)s does not map. Pick it under "
+                "Accounting Sync > Connections > %(conn)s > Accounts, then press Retry.",
+                product=line.product_id.display_name, account=self._fields[fname].string,
+                conn=self.display_name))
+        return self[fname]
