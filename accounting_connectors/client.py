@@ -125,6 +125,14 @@ class BaseClient:
         """``[{"id", "name"}]``"""
         raise NotImplementedError
 
+    def stock_levels(self, warehouses) -> dict:
+        """Remote on-hand quantity per warehouse and item:
+        ``{warehouse name: {item code (SKU): Decimal}}`` for each name in
+        ``warehouses`` (the transit warehouse included), read from the
+        provider's own stock lists. Raises ConnectorError (an unknown
+        warehouse is a ValidationError)."""
+        raise NotImplementedError
+
     def list_accounts(self) -> list[dict]:
         """``[{"id", "number", "name", "type"}]``"""
         raise NotImplementedError

@@ -330,6 +330,23 @@ class AccurateClient(BaseClient):
         return [{"id": str(r.get("id")), "name": r.get("name", ""), "suspended": bool(r.get("suspended"))}
                 for r in self._list("warehouse", ["id", "name", "suspended"])]
 
+    def stock_levels(self, warehouses):
+        """``item/list-stock.do`` per warehouse (rows ``no``, ``quantity``), paged."""
+        out = {}
+        for name in warehouses:
+            levels = out.setdefault(name, {})
+            page = 1
+            while True:
+                params = [("warehouseName", name), ("sp.page", page), ("sp.pageSize", PAGE_SIZE)]
+                body, _res = self._call("GET", "data", self._data_url("item", "list-stock"), params)
+                for row in body.get("d") or []:
+                    if row.get("no"):
+                        levels[str(row["no"])] = levels.get(str(row["no"]), ZERO) + mapping.dec(row.get("quantity"))
+                if page >= int((body.get("sp") or {}).get("pageCount") or 1) or not body.get("d"):
+                    break
+                page += 1
+        return out
+
     def list_accounts(self):
         return [{"id": str(r.get("id")), "number": r.get("no", ""), "name": r.get("name", ""),
                  "type": r.get("accountType", "")}
