@@ -80,6 +80,8 @@ class BaseClient:
     provider = None
     #: document kinds this provider can post
     kinds = ()
+    #: the provider's own transit warehouse, when it keeps one by itself
+    default_transit_warehouse = ""
 
     def __init__(self, config: ConnectionConfig, transport: Transport | None = None):
         self.config = config

@@ -41,6 +41,9 @@ PURCHASE_MODULES = {"invoice": "purchase-invoice", "return": "purchase-return"}
 class AccurateClient(BaseClient):
     provider = "accurate"
     kinds = tuple(mapping.BUILDERS)
+    #: where Accurate keeps goods sent but not yet received (a system
+    #: warehouse, not chosen in transfers; see accurate-notes 3.3)
+    default_transit_warehouse = "Transit (AOL System)"
 
     def __init__(self, config, transport=None):
         self.config = config

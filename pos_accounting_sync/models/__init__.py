@@ -11,3 +11,10 @@ from . import pos_order
 from . import res_partner
 from . import product
 from . import account_partial_reconcile
+from . import accounting_stock_document
+from . import accounting_stock_collect
+from . import accounting_connection_stock
+from . import accounting_stock_parity
+from . import stock_move
+from . import stock_picking
+from . import stock_scrap
