@@ -128,6 +128,6 @@ class AccountingConnectionParity(models.Model):
         domain = [("connection_id", "=", self.id), ("line_ids.product_id", "=", product.id)]
         if is_transit:
             domain.append(("doc_type", "in", ("transfer_out", "transfer_in")))
-        else:
-            domain += ["|", ("remote_warehouse", "=", name), ("remote_other_warehouse", "=", name)]
+        else:  # a transfer out of A moves A and transit, never its destination
+            domain.append(("remote_warehouse", "=", name))
         return self.env["accounting.stock.document"].search(domain).job_id

@@ -9,3 +9,5 @@ from . import test_i18n
 from . import test_demo
 from . import test_pos_refunds
 from . import test_stock_transfers
+from . import test_stock_adjustments
+from . import test_stock_parity

@@ -75,7 +75,9 @@ class StockSyncCase(AccountingSyncCase):
         self.env.ref("pos_accounting_sync.ir_cron_accounting_sync_worker").method_direct_trigger()
 
     def jobs_of(self, records):
-        docs = self.env["accounting.stock.document"].search([("move_ids", "in", records.move_ids.ids)])
+        """Jobs of the documents that carry these pickings', scraps' or moves' moves."""
+        moves = records if records._name == "stock.move" else records.move_ids
+        docs = self.env["accounting.stock.document"].search([("move_ids", "in", moves.ids)])
         return docs.job_id
 
     # --- Odoo stock flows ----------------------------------------------------------------
