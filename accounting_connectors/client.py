@@ -108,6 +108,8 @@ class BaseClient:
     provider = None
     #: document kinds this provider can post
     kinds = ()
+    #: the provider's own transit warehouse, when it keeps one by itself
+    default_transit_warehouse = ""
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -161,6 +163,14 @@ class BaseClient:
 
     def list_warehouses(self) -> list[dict]:
         """``[{"id", "name"}]``"""
+        raise NotImplementedError
+
+    def stock_levels(self, warehouses) -> dict:
+        """Remote on-hand quantity per warehouse and item:
+        ``{warehouse name: {item code (SKU): Decimal}}`` for each name in
+        ``warehouses`` (the transit warehouse included), read from the
+        provider's own stock lists. Raises ConnectorError (an unknown
+        warehouse is a ValidationError)."""
         raise NotImplementedError
 
     def list_accounts(self) -> list[dict]:

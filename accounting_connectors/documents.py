@@ -159,9 +159,11 @@ class TransferLine:
 
 @dataclass
 class ItemTransfer(Document):
-    """One leg of a two-step transfer: ``out`` from ``warehouse`` to
-    ``other_warehouse`` (transit), or ``in`` to ``warehouse`` from the transit
-    document ``out_ref``."""
+    """One leg of a two-step transfer: ``out`` of ``warehouse`` bound for
+    ``other_warehouse``, or ``in`` to ``warehouse`` of what the transfer out
+    ``out_ref`` (from ``other_warehouse``) put in transit. Goods wait in
+    ``transit_warehouse`` in between: Jurnal moves them there by name,
+    Accurate keeps its own system transit warehouse and ignores it."""
 
     kind = "item_transfer"
     direction: str = "out"  # out | in
@@ -169,6 +171,7 @@ class ItemTransfer(Document):
     warehouse: str = ""
     other_warehouse: str = ""
     out_ref: str = ""
+    transit_warehouse: str = ""
     lines: list[TransferLine] = field(default_factory=list)
     branch: str = ""
     description: str = ""

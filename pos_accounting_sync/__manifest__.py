@@ -25,6 +25,9 @@
         "views/res_partner_views.xml",
         "views/product_views.xml",
         "wizards/product_validation_views.xml",
+        "security/stock_sync_security.xml",
+        "data/stock_sync_cron.xml",
+        "views/stock_sync_views.xml",
     ],
     "demo": [
         "demo/accounting_connection_demo.xml",

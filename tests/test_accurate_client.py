@@ -153,27 +153,63 @@ def test_sales_return_with_and_without_invoice_puts_stock_back(stocked, app):
 
 
 def test_two_step_transfer_moves_stock_through_transit(stocked, app):
+    stocked.post(ItemAdjustment("ADJ-0", date=DAY, account="5101", lines=[
+        AdjustmentLine("KOPI", D("5"), "in", unit_cost=D("9000"), warehouse="Utama")]))
     stocked.post(ItemTransfer("TR-OUT-1", direction="out", date=DAY, warehouse="Utama",
                               other_warehouse="Cabang", lines=[TransferLine("KOPI", D("4"))]))
-    assert app.dump("stock")["KOPI"] == {"Utama": D("-4"), "Transit (AOL System)": D("4")}
-    stocked.post(ItemTransfer("TR-IN-1", direction="in", date=DAY, warehouse="Cabang",
-                              other_warehouse="Utama", out_ref="TR-OUT-1",
-                              lines=[TransferLine("KOPI", D("4"))]))
+    assert app.dump("stock")["KOPI"] == {"Utama": D("1"), "Transit (AOL System)": D("4")}
+    # a partial receipt, then the rest (a backorder)
+    for ref, qty in (("TR-IN-1", "3"), ("TR-IN-2", "1")):
+        stocked.post(ItemTransfer(ref, direction="in", date=DAY, warehouse="Cabang",
+                                  other_warehouse="Utama", out_ref="TR-OUT-1",
+                                  lines=[TransferLine("KOPI", D(qty))]))
     stock = app.dump("stock")["KOPI"]
     assert stock["Cabang"] == D("4") and stock["Transit (AOL System)"] == D("0")
-    [_out, received] = app.dump("item_transfer")
-    assert received["fromItemTransferNo"] == "TR-OUT-1"
+    [out, received, _rest] = app.dump("item_transfer")
+    assert received["fromItemTransferNo"] == "TR-OUT-1" and out["itemTransferOutStatus"] == "RECEIVED"
+    assert stocked.stock_levels(["Cabang"]) == {"Cabang": {"KOPI": D("4"), "ROTI": D("0")}}
+
+
+def test_transfers_refused_as_accurate_refuses_them(stocked, app):
+    """1. out of stock; 2. a receipt without its send document; 3. more than was
+    sent; 4. an unknown warehouse. Nothing of a refused document moves stock."""
+    with pytest.raises(ValidationError, match="Insufficient quantity of item KOPI in warehouse Utama"):
+        stocked.post(ItemTransfer("TR-X", direction="out", date=DAY, warehouse="Utama",
+                                  other_warehouse="Cabang", lines=[TransferLine("KOPI", D("1"))]))
+    stocked.post(ItemAdjustment("ADJ-0", date=DAY, account="5101", lines=[
+        AdjustmentLine("KOPI", D("2"), "in", unit_cost=D("9000"), warehouse="Utama")]))
+    with pytest.raises(ValidationError, match="fromItemTransferNo is required"):
+        stocked.post(ItemTransfer("TR-IN-X", direction="in", date=DAY, warehouse="Cabang",
+                                  lines=[TransferLine("KOPI", D("1"))]))
+    stocked.post(ItemTransfer("TR-OUT", direction="out", date=DAY, warehouse="Utama",
+                              other_warehouse="Cabang", lines=[TransferLine("KOPI", D("2"))]))
+    with pytest.raises(ValidationError, match="exceeds what remains to receive of Item Transfer TR-OUT"):
+        stocked.post(ItemTransfer("TR-IN-Y", direction="in", date=DAY, warehouse="Cabang",
+                                  out_ref="TR-OUT", lines=[TransferLine("KOPI", D("3"))]))
+    with pytest.raises(ValidationError, match="Warehouse is not valid"):
+        stocked.post(ItemTransfer("TR-IN-Z", direction="in", date=DAY, warehouse="Gudang Hilang",
+                                  out_ref="TR-OUT", lines=[TransferLine("KOPI", D("1"))]))
+    with pytest.raises(ValidationError, match="Insufficient quantity of item KOPI in warehouse Cabang"):
+        stocked.post(ItemAdjustment("ADJ-X", date=DAY, account="5101", lines=[
+            AdjustmentLine("KOPI", D("1"), "out", warehouse="Cabang")]))
+    assert app.dump("stock")["KOPI"] == {"Utama": D("0"), "Transit (AOL System)": D("2")}
+    assert [t["number"] for t in app.dump("item_transfer")] == ["TR-OUT"]
 
 
 def test_stock_adjustment_in_and_out(stocked, app):
+    stocked.post(ItemAdjustment("ADJ-0", date=DAY, account="5101", lines=[
+        AdjustmentLine("ROTI", D("5"), "in", unit_cost=D("7000"), warehouse="Cabang")]))
     stocked.post(ItemAdjustment("ADJ-1", date=DAY, account="5101", lines=[
         AdjustmentLine("KOPI", D("10"), "in", unit_cost=D("9000.5")),
         AdjustmentLine("ROTI", D("2"), "out", warehouse="Cabang")]))
     stock = app.dump("stock")
-    assert stock["KOPI"]["Utama"] == D("10") and stock["ROTI"]["Cabang"] == D("-2")
-    [adj] = app.dump("item_adjustment")
+    assert stock["KOPI"]["Utama"] == D("10") and stock["ROTI"]["Cabang"] == D("3")
+    [_seed, adj] = app.dump("item_adjustment")
     assert [line["itemAdjustmentType"] for line in adj["detailItem"]] == ["ADJUSTMENT_IN", "ADJUSTMENT_OUT"]
     assert adj["detailItem"][0]["unitCost"] == D("9000.5")
+    levels = stocked.stock_levels(["Utama", "Cabang", "Transit (AOL System)"])
+    assert levels == {"Utama": {"KOPI": D("10"), "ROTI": D("0")}, "Cabang": {"KOPI": D("0"), "ROTI": D("3")},
+                      "Transit (AOL System)": {"KOPI": D("0"), "ROTI": D("0")}}
 
 
 def test_bank_transfer_books_the_mdr_fee(client, app):

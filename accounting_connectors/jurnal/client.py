@@ -260,6 +260,23 @@ class JurnalClient(BaseClient):
         return [{"id": str(w["id"]), "name": w.get("name"), "code": w.get("code")}
                 for w in self._pages("warehouses") if _named(w, "warehouses")]
 
+    def stock_levels(self, warehouses):
+        """``GET warehouses/{id}``: its ``warehouse_inventory`` lists every
+        product's quantity there (by product code). One request per warehouse
+        plus the warehouse list to learn the ids."""
+        ids = {w["name"]: w["id"] for w in self.list_warehouses()}
+        out = {}
+        for name in warehouses:
+            if name not in ids:
+                raise ValidationError("Jurnal has no warehouse named %s." % name)
+            data, _res = self._call("GET", "/warehouses/%s" % quote(ids[name], safe=""))
+            levels = out.setdefault(name, {})
+            for row in ((data or {}).get("warehouse") or {}).get("warehouse_inventory") or []:
+                code = row.get("code")
+                if code:
+                    levels[code] = levels.get(code, mapping.ZERO) + mapping.dec(row.get("quantity"))
+        return out
+
     def list_accounts(self):
         if self._accounts is None:
             self._accounts = [{"id": str(a["id"]), "number": str(a.get("number") or ""), "name": a["name"],
@@ -399,10 +416,10 @@ class JurnalClient(BaseClient):
 
     def _transfer_body(self, doc):
         if doc.direction == "out":
-            src, dst = doc.warehouse, doc.other_warehouse
+            src, dst = doc.warehouse, doc.transit_warehouse or doc.other_warehouse
         else:
-            src = doc.other_warehouse
-            if not src and doc.out_ref:
+            src = doc.transit_warehouse or doc.other_warehouse
+            if not doc.transit_warehouse and doc.out_ref:
                 out = self.find("item_transfer", doc.out_ref)
                 if not out:
                     raise ValidationError("The outgoing transfer %s is not in Jurnal yet." % doc.out_ref)

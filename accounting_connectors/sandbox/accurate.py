@@ -229,6 +229,8 @@ class AccurateApp(ProviderApp):
         denied = self._check_auth(request, "data")
         if denied:
             return denied
+        if module == "item" and action == "list-stock":
+            return self._list_stock(request.args, self._lang(request))
         if module not in MODULES or action not in ("list", "detail", "save", "bulk-save"):
             return fail("URL API tidak tepat", 404)
         lang = self._lang(request)
@@ -279,6 +281,20 @@ class AccurateApp(ProviderApp):
             self._notify(module, record)
         row = self._saved_row(module, record, lang)
         return envelope(200, True, row["d"], r=row["r"])
+
+    def _list_stock(self, args, lang):
+        try:
+            rows = self.store.stock_list(args)
+            page = max(int(args.get("sp.page") or 1), 1)
+            size = min(max(int(args.get("sp.pageSize") or 20), 1), 1000)
+        except Refused as exc:
+            return fail(exc.text(lang))
+        except ValueError:
+            return fail('Invalid field value for field "sp".')
+        count = len(rows)
+        sp = {"page": page, "pageSize": size, "pageCount": max((count + size - 1) // size, 1),
+              "rowCount": count, "start": (page - 1) * size, "limit": None}
+        return envelope(200, True, rows[(page - 1) * size:page * size], sp=sp)
 
     def _list(self, module, args):
         try:

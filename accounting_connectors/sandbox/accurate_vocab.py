@@ -47,6 +47,11 @@ MESSAGES = {
     "not_cash": ("Akun %s bukan akun Kas/Bank", "Account %s is not a cash/bank account"),
     "unbalanced": ("Total debit dan kredit tidak sama", "Total debit and credit are not equal"),
     "bulk_max": ("Maksimal 100 data dalam satu permintaan", "At most 100 records per request"),
+    # unconfirmed wordings: Accurate refuses stock below zero on the transaction date
+    "short": ("Kuantitas barang %s di gudang %s tidak mencukupi (tersedia %s)",
+              "Insufficient quantity of item %s in warehouse %s (available %s)"),
+    "not_sent": ("Barang %s yang diterima melebihi sisa kirim Pemindahan Barang %s (sisa %s)",
+                 "Item %s received exceeds what remains to receive of Item Transfer %s (remaining %s)"),
     "no_edit": ("Sandbox: ubah transaksi tidak didukung", "Sandbox: editing transactions is not supported"),
 }
 

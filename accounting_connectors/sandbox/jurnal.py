@@ -171,6 +171,8 @@ class JurnalApp(ProviderApp):
         rec = self.store.get(res, ident, by=by)
         if not rec or rec.get("deleted_at"):
             return Response(422, {"errors": "Unprocessable Entity"})
+        if res == "warehouses":  # the quantity of each product held there, as Jurnal answers
+            rec = dict(rec, warehouse_inventory=self.store.inventory(rec))
         return Response(200, {singular: rec})
 
     @route("POST", BASE + RES + EXT)

@@ -4,7 +4,7 @@ returns the record in Jurnal's response shape."""
 
 from decimal import Decimal
 
-from .jurnal_store import STATUS, dec, dmy, invalid, money, parse_date
+from .jurnal_store import STATUS, dec, dmy, invalid, money, parse_date, parse_dmy
 
 ZERO = Decimal(0)
 
@@ -200,7 +200,7 @@ def warehouse_transfer(store, payload):
     dst = store.warehouse(payload, "to_", default=None)
     if src is dst:
         invalid("From warehouse and to warehouse must be different", field="to_warehouse_name")
-    day = parse_date(payload.get("transaction_date"))
+    day = parse_dmy(payload.get("transaction_date"), "transaction_date")
     out = []
     for line in _lines(payload, "warehouse_transfer_lines_attributes"):
         prod = store.product(line)
@@ -219,8 +219,8 @@ def warehouse_transfer(store, payload):
 
 def stock_adjustment(store, payload):
     warehouse = store.warehouse(payload)
-    acc = store.account(payload.get("account_name") or "Inventory Adjustments")
-    day = parse_date(payload.get("date"), "date")
+    acc = store.account_by_name(payload.get("account_name") or "Inventory Adjustments")
+    day = parse_dmy(payload.get("date"), "date")
     actual_mode = bool(payload.get("maintain_actual"))
     out = []
     for line in _lines(payload, "lines_attributes"):

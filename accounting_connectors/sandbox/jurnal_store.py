@@ -64,6 +64,15 @@ def parse_date(value, field="transaction_date"):
     invalid("%s can't be blank or is not a valid date" % field.replace("_", " ").capitalize(), field=field)
 
 
+def parse_dmy(value, field):
+    """DD/MM/YYYY only: what warehouse transfers and stock adjustments take
+    (their Swagger examples); an ISO date there is refused."""
+    try:
+        return datetime.strptime(str(value), "%d/%m/%Y").date()
+    except (TypeError, ValueError):
+        invalid("%s is not a valid date (dd/mm/yyyy)" % field.replace("_", " ").capitalize(), field=field)
+
+
 def dmy(day):
     return day.strftime("%d/%m/%Y")
 
@@ -161,6 +170,20 @@ class JurnalStore:
         if not rec:
             invalid("Tax %s not found" % name, field="line_tax_name")
         return rec
+
+
+    def account_by_name(self, name, field="account_name"):
+        """Where Jurnal takes an account *name* (stock adjustments): a number is not one."""
+        rec = name and next((a for a in self.tables["accounts"].values() if a["name"] == name), None)
+        if not rec:
+            invalid("Account %s not found" % (name or "(blank)"), field=field)
+        return rec
+
+    def inventory(self, warehouse):
+        """``warehouse_inventory`` of ``GET warehouses/{id}``: tracked products and their quantity."""
+        return [{"id": p["id"], "name": p["name"], "code": p.get("product_code") or "",
+                 "quantity": money(self.on_hand(p, warehouse))}
+                for p in self.tables["products"].values() if p.get("track_inventory") and not p.get("deleted_at")]
 
     def account_ref(self, name):
         rec = self.account(name)

@@ -20,3 +20,10 @@ from . import account_partial_reconcile
 from . import accounting_rate_limit
 from . import accounting_tax_map
 from . import accounting_connection_options
+from . import accounting_stock_document
+from . import accounting_stock_collect
+from . import accounting_connection_stock
+from . import accounting_stock_parity
+from . import stock_move
+from . import stock_picking
+from . import stock_scrap

@@ -11,3 +11,6 @@ from . import test_pos_refunds
 from . import test_pos_tax_shapes
 from . import test_pos_dates
 from . import test_connector_options
+from . import test_stock_transfers
+from . import test_stock_adjustments
+from . import test_stock_parity

@@ -1,0 +1,187 @@
+from decimal import Decimal
+
+import pytz
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from accounting_connectors.documents import AdjustmentLine, ItemAdjustment, ItemTransfer, TransferLine
+
+DOC_TYPES = [
+    ("transfer_out", "Transfer Out"),
+    ("transfer_in", "Transfer In"),
+    ("adjustment", "Adjustment"),
+    ("scrap", "Scrap"),
+]
+#: our reference prefix per document type (stored remotely as number/custom_id)
+PREFIX = {"transfer_out": "TO", "transfer_in": "TI", "adjustment": "ADJ", "scrap": "SCR"}
+JOB_KIND = {"transfer_out": "item_transfer", "transfer_in": "item_transfer",
+            "adjustment": "item_adjustment", "scrap": "item_adjustment"}
+#: how finely a unit cost is sent: far below a rupiah on any real quantity
+COST_QUANT = Decimal("0.000001")
+
+
+def local_date(company, moment):
+    """The shop's business date of a UTC datetime: the company's time zone
+    (its partner's), else Asia/Jakarta; never the user's who runs the worker."""
+    tz = pytz.timezone(company.partner_id.tz or "Asia/Jakarta")
+    return pytz.utc.localize(fields.Datetime.to_datetime(moment)).astimezone(tz).date()
+
+
+class AccountingStockDocument(models.Model):
+    """One remote stock document (a transfer out or in, an adjustment) made
+    from validated stock moves. In real-time mode a validated move set makes
+    its own documents; at set hours, moves of the same warehouse pair and
+    local day gather in one draft document until the next set hour."""
+
+    _name = "accounting.stock.document"
+    _description = "Accounting Stock Document"
+    _order = "id desc"
+
+    name = fields.Char(string="Reference", readonly=True, copy=False)
+    connection_id = fields.Many2one("accounting.connection", required=True, ondelete="cascade",
+                                    index=True, readonly=True)
+    company_id = fields.Many2one(related="connection_id.company_id", store=True)
+    doc_type = fields.Selection(DOC_TYPES, string="Type", required=True, readonly=True)
+    state = fields.Selection([("draft", "Waiting for the set hour"), ("queued", "Queued")],
+                             default="draft", required=True, readonly=True)
+    date = fields.Date(required=True, readonly=True, help="The shop's business date of the moves.")
+    warehouse_id = fields.Many2one("stock.warehouse", readonly=True)
+    other_warehouse_id = fields.Many2one(
+        "stock.warehouse", readonly=True,
+        help="Transfer out: where the goods go; transfer in: where they came from.")
+    remote_warehouse = fields.Char(readonly=True)
+    remote_other_warehouse = fields.Char(readonly=True)
+    out_document_id = fields.Many2one(
+        "accounting.stock.document", string="Transfer Out", readonly=True, index="btree_not_null",
+        help="The transfer out whose goods in transit this transfer in receives.")
+    line_ids = fields.One2many("accounting.stock.document.line", "document_id", readonly=True)
+    move_ids = fields.Many2many("stock.move", string="Stock Moves", readonly=True)
+    picking_ids = fields.Many2many("stock.picking", compute="_compute_picking_ids")
+    job_id = fields.Many2one("accounting.sync.job", readonly=True, index="btree_not_null")
+    job_state = fields.Selection(related="job_id.state", string="Sync Status")
+
+    def _compute_picking_ids(self):
+        for doc in self:
+            doc.picking_ids = doc.move_ids.picking_id
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        docs = super().create(vals_list)
+        for doc in docs:
+            doc.name = "%s-%s" % (PREFIX[doc.doc_type], doc.id)
+        return docs
+
+    # --- filling ---------------------------------------------------------------
+    def _add(self, move, quantity, direction=""):
+        """Add ``quantity`` (product unit) of ``move``'s product to this document."""
+        self.ensure_one()
+        line = self.line_ids.filtered(lambda l: l.product_id == move.product_id and l.direction == direction)
+        value = move._accounting_value(quantity) if self.doc_type in ("adjustment", "scrap") else 0.0
+        if line:
+            line.write({"quantity": line.quantity + quantity, "value": line.value + value})
+        else:
+            self.env["accounting.stock.document.line"].create({
+                "document_id": self.id, "product_id": move.product_id.id, "quantity": quantity,
+                "direction": direction, "value": value})
+        self.move_ids = [(4, move.id)]
+
+    def _queue(self):
+        """Queue the remote document (after the transfer out it receives from)."""
+        Job = self.env["accounting.sync.job"]
+        jobs = Job
+        for doc in self.filtered(lambda d: d.state == "draft"):
+            depends_on = None
+            if doc.out_document_id:
+                doc.out_document_id._queue()
+                depends_on = doc.out_document_id.job_id
+            chain = doc.out_document_id.name if doc.out_document_id else doc.name
+            doc.job_id = Job._enqueue(doc.connection_id, JOB_KIND[doc.doc_type], doc, doc.name,
+                                      doc_key=doc.doc_type, chain="STOCK/%s" % chain, depends_on=depends_on)
+            doc.state = "queued"
+            if doc.job_id.state == "pending":
+                # due now: at set hours this runs at the set hour itself
+                doc.job_id.sudo().next_attempt_at = fields.Datetime.now()
+            jobs |= doc.job_id
+        return jobs
+
+    def _in_transit(self, product):
+        """What this transfer out still has in transit of ``product``."""
+        self.ensure_one()
+        sent = sum(self.line_ids.filtered(lambda l: l.product_id == product).mapped("quantity"))
+        received = sum(self.search([("out_document_id", "=", self.id)]).line_ids.filtered(
+            lambda l: l.product_id == product).mapped("quantity"))
+        return sent - received
+
+    # --- the worker's calls --------------------------------------------------------
+    def _accounting_sync_document(self, job):
+        self.ensure_one()
+        lines = self.line_ids.filtered(lambda l: l.quantity > 0)
+        missing = lines.product_id.filtered(lambda p: not p.default_code)
+        if missing:
+            raise UserError(_("These products have no internal reference (SKU), so the accounting system "
+                              "cannot know them: %(names)s. Set it and retry.",
+                              names=", ".join(missing.mapped("display_name"))))
+        conn = self.connection_id
+        if self.doc_type in ("adjustment", "scrap"):
+            return self._adjustment_document(lines)
+        transit = conn.transit_warehouse or ""
+        if conn.provider == "jurnal" and not transit:
+            raise UserError(_("Choose the transit warehouse on the connection %(conn)s: Jurnal moves goods "
+                              "between outlets through it.", conn=conn.display_name))
+        out_ref = ""
+        if self.doc_type == "transfer_in":
+            if not self.out_document_id and conn.provider == "accurate":
+                raise UserError(_("Nothing sent to %(wh)s is in transit for these goods (the transfer out "
+                                  "was made before the go-live date or from an unmapped warehouse).",
+                                  wh=self.remote_warehouse))
+            out_ref = self.out_document_id.job_id.reference or ""
+        elif not self.remote_other_warehouse and conn.provider == "accurate":
+            raise UserError(_("Accurate needs the destination of the transfer out of %(wh)s; Odoo does not "
+                              "know it (send through a resupply route or to a mapped warehouse).",
+                              wh=self.remote_warehouse))
+        return ItemTransfer(
+            self.name, direction="out" if self.doc_type == "transfer_out" else "in", date=self.date,
+            warehouse=self.remote_warehouse, other_warehouse=self.remote_other_warehouse or "",
+            out_ref=out_ref, transit_warehouse=transit, description=self._description_text(),
+            lines=[TransferLine(l.product_id.default_code, l._decimal_quantity()) for l in lines])
+
+    def _adjustment_document(self, lines):
+        conn = self.connection_id
+        account = conn.adjustment_account
+        if self.doc_type == "scrap":
+            account = conn.scrap_account or account
+        if not account:
+            raise UserError(_("Choose the adjustment account on the connection %(conn)s.",
+                              conn=conn.display_name))
+        return ItemAdjustment(
+            self.name, date=self.date, account=account, description=self._description_text(),
+            lines=[AdjustmentLine(l.product_id.default_code, l._decimal_quantity(), l.direction,
+                                  unit_cost=l._unit_cost(), warehouse=self.remote_warehouse)
+                   for l in lines])
+
+    def _description_text(self):
+        origins = self.move_ids.picking_id.mapped("name") or self.move_ids.scrap_id.mapped("name")
+        return ", ".join(origins)[:200] if origins else _("Inventory adjustment")
+
+
+class AccountingStockDocumentLine(models.Model):
+    _name = "accounting.stock.document.line"
+    _description = "Accounting Stock Document Line"
+
+    document_id = fields.Many2one("accounting.stock.document", required=True, ondelete="cascade", index=True)
+    product_id = fields.Many2one("product.product", required=True, ondelete="restrict")
+    quantity = fields.Float(digits="Product Unit of Measure", help="In the product's unit.")
+    direction = fields.Selection([("in", "In"), ("out", "Out")], help="Adjustments only.")
+    value = fields.Float(help="Odoo's valuation of these moves (absolute), in the company currency.")
+
+    def _decimal_quantity(self):
+        precision = self.env["decimal.precision"].precision_get("Product Unit of Measure")
+        return Decimal(str(round(self.quantity, precision))).normalize()
+
+    def _unit_cost(self):
+        """Odoo's valued unit cost: value / quantity, exact up to COST_QUANT."""
+        currency = self.document_id.company_id.currency_id
+        value = Decimal(str(currency.round(self.value)))
+        qty = self._decimal_quantity()
+        return (value / qty).quantize(COST_QUANT).normalize() if qty else Decimal(0)
