@@ -83,3 +83,9 @@ class ConfigurationError(ConnectorError):
     """Missing or malformed settings on our side (no secret, bad URL)."""
 
     kind = "auth"
+
+
+class NotFoundError(ValidationError):
+    """The remote system has no such document (deleted, or never there)."""
+
+    kind = "not_found"

@@ -25,6 +25,7 @@ MODULES = {
     "journal-voucher": ("Bukti Jurnal Umum", "Journal Voucher", "number", "JV"),
     "purchase-invoice": ("Faktur Pembelian", "Purchase Invoice", "number", "PI"),
     "purchase-return": ("Retur Pembelian", "Purchase Return", "number", "PRT"),
+    "receive-item": ("Penerimaan Barang", "Receive Item", "number", "RI"),
 }
 MASTERS = ("customer", "vendor", "item", "warehouse", "glaccount")
 #: ``detail.do`` alternative keys besides ``id``

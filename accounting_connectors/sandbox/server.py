@@ -186,9 +186,16 @@ class SandboxServer:
             provider, _sep, kind = path[len("/state/"):].partition("/")
             with self.lock:
                 return Response(200, self.app(provider).dump(kind or None))
-        if path.startswith("/purchases/") and request.method == "POST":
+        if path.startswith("/purchases/") and request.method in ("POST", "DELETE"):
+            # /purchases/<provider> creates; /purchases/<provider>/<id> edits (POST) or deletes
+            provider, _sep, remote_id = path[len("/purchases/"):].partition("/")
             with self.lock:
-                return Response(200, self.app(path[len("/purchases/"):]).create_purchase(body))
+                app = self.app(provider)
+                if not remote_id:
+                    return Response(200, app.create_purchase(body))
+                if request.method == "DELETE":
+                    return Response(200, app.delete_purchase(remote_id))
+                return Response(200, app.edit_purchase(remote_id, body))
         if path == "/stats":
             return Response(200, {"requests": dict(self.request_count), "webhooks": self.webhook_log})
         return Response(404, {"error": "unknown admin endpoint"})
