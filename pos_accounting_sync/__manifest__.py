@@ -24,6 +24,8 @@
         "views/res_partner_views.xml",
         "views/product_views.xml",
         "wizards/product_validation_views.xml",
+        "data/ir_cron_inbound.xml",
+        "views/accounting_inbound_views.xml",
     ],
     "demo": [
         "demo/accounting_connection_demo.xml",

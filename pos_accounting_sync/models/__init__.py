@@ -11,3 +11,9 @@ from . import pos_order
 from . import res_partner
 from . import product
 from . import account_partial_reconcile
+from . import accounting_inbound_document
+from . import accounting_inbound_event
+from . import accounting_webhook_refusal
+from . import accounting_connection_inbound
+from . import stock_picking_inbound
+from . import res_partner_vendor
