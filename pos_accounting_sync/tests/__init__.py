@@ -8,3 +8,6 @@ from . import test_product_validation
 from . import test_i18n
 from . import test_demo
 from . import test_pos_refunds
+from . import test_inbound_accurate
+from . import test_inbound_door
+from . import test_inbound_jurnal
