@@ -227,7 +227,7 @@ class PurchaseDocument(Document):
     ``reference`` is the remote document number."""
 
     kind = "purchase"
-    doc_type: str = "invoice"  # invoice | return
+    doc_type: str = "invoice"  # invoice | return | receipt (goods received without an invoice)
     remote_id: str = ""
     vendor_ref: str = ""
     vendor_name: str = ""
@@ -236,6 +236,10 @@ class PurchaseDocument(Document):
     invoice_ref: str = ""  # for a return: the invoice it returns against
     total: Decimal = ZERO
     deleted: bool = False
+    #: the remote edit counter as text that sorts like the edits (Accurate
+    #: ``optLock`` zero-padded, Jurnal ``updated_at`` ISO): a higher one is newer
+    version: str = ""
+    created_on: date = None  # the day the remote system created it (Jurnal polling windows)
 
 
 def account_item_ref(account):

@@ -85,7 +85,13 @@ class ConfigurationError(ConnectorError):
     kind = "auth"
 
 
+class NotFoundError(ValidationError):
+    """The remote system has no such document (deleted, or never there)."""
+
+    kind = "not_found"
+
+
 #: every ``kind`` a ConnectorError (of any subclass, here or in a provider
 #: package) can carry: the job's error-kind choices must cover each one.
 #: ``tests/test_errors.py`` checks this tuple against the classes.
-ERROR_KINDS = ("permanent", "transient", "rate_limited", "auth", "duplicate", "quota", "ambiguous")
+ERROR_KINDS = ("permanent", "transient", "rate_limited", "auth", "duplicate", "quota", "ambiguous", "not_found")

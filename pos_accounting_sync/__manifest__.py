@@ -28,6 +28,8 @@
         "security/stock_sync_security.xml",
         "data/stock_sync_cron.xml",
         "views/stock_sync_views.xml",
+        "data/ir_cron_inbound.xml",
+        "views/accounting_inbound_views.xml",
     ],
     "demo": [
         "demo/accounting_connection_demo.xml",

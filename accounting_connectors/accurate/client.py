@@ -19,8 +19,10 @@ from ..errors import (
     AuthError,
     ConfigurationError,
     ConnectorError,
+    NotFoundError,
     RateLimitedError,
     TransientError,
+    ValidationError,
 )
 from . import mapping, webhook
 from .auth import ApiTokenAuth, OAuthAuth, auth_error, basic_auth
@@ -34,7 +36,7 @@ MAX_REDIRECTS = 3
 #: master kinds -> (module, list.do filter field) for look-ups by reference;
 #: documents are looked up by ``number``
 LOOKUP = {"customer": ("customer", "no"), "item": ("item", "no")}
-PURCHASE_MODULES = {"invoice": "purchase-invoice", "return": "purchase-return"}
+PURCHASE_MODULES = {"invoice": "purchase-invoice", "return": "purchase-return", "receipt": "receive-item"}
 
 
 class AccurateClient(BaseClient):
@@ -437,8 +439,16 @@ class AccurateClient(BaseClient):
 
     def fetch_purchase(self, doc_type, remote_id):
         if doc_type not in PURCHASE_MODULES:
-            raise ConfigurationError("Unknown purchase document type %r (invoice or return)." % doc_type)
-        record, _result = self._detail(PURCHASE_MODULES[doc_type], id=remote_id)
+            raise ConfigurationError("Unknown purchase document type %r (invoice, return or receipt)."
+                                     % doc_type)
+        try:
+            record, _result = self._detail(PURCHASE_MODULES[doc_type], id=remote_id)
+        except ValidationError as exc:
+            # detail.do of a deleted id: HTTP 200 {"s":false,"d":["Faktur Pembelian tidak tepat"]}
+            if "tidak tepat" in exc.provider_message or "is not valid" in exc.provider_message:
+                raise NotFoundError(exc.message, provider_message=exc.provider_message,
+                                    request=exc.request, response=exc.response) from None
+            raise
         return mapping.purchase_from_detail(record, doc_type)
 
     def parse_webhook(self, body):

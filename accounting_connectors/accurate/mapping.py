@@ -293,4 +293,19 @@ def purchase_from_detail(d, doc_type):
         lines=lines,
         invoice_ref=_name(d.get("invoice"), "number") or _name(d, "invoiceNumber"),
         total=dec(d.get("totalAmount")),
+        version=purchase_version(d),
     )
+
+
+def purchase_version(d):
+    """Sortable edit counter of a ``detail.do`` record: ``optLock`` (raised by
+    Accurate on every save) zero-padded, else ``lastUpdate`` (``dd/MM/yyyy
+    HH:mm:ss``, Jakarta time) as ``yyyy-MM-dd HH:mm:ss``; "" when neither."""
+    lock = d.get("optLock")
+    if lock not in (None, "") and str(lock).isdigit():
+        return "%012d" % int(lock)
+    try:
+        return datetime.strptime(str(d.get("lastUpdate") or ""), "%d/%m/%Y %H:%M:%S").strftime(
+            "L%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return ""

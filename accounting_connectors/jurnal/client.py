@@ -18,6 +18,7 @@ from ..errors import (
     ConfigurationError,
     ConnectorError,
     DuplicateError,
+    NotFoundError,
     ValidationError,
 )
 from . import auth, lookup, mapping, returns
@@ -317,7 +318,13 @@ class JurnalClient(BaseClient):
     def fetch_purchase(self, doc_type, remote_id):
         resource, key = (("purchase_returns", "purchase_return") if doc_type == "return"
                          else ("purchase_invoices", "purchase_invoice"))
-        data, res = self._call("GET", "/%s/%s" % (resource, quote(str(remote_id), safe="")))
+        try:
+            data, res = self._call("GET", "/%s/%s" % (resource, quote(str(remote_id), safe="")))
+        except ValidationError as exc:
+            if exc.status in (404, 422):  # Jurnal's answer for an id it no longer has
+                raise NotFoundError(exc.message, status=exc.status, provider_message=exc.provider_message,
+                                    request=exc.request, response=exc.response) from None
+            raise
         rec = shapes.obj(data.get(key), "Jurnal", "the %s" % key.replace("_", " "), result=res)
         if doc_type == "return":
             return mapping.purchase_return(rec, self._purchase_invoice_of(rec, {}))

@@ -324,7 +324,8 @@ def purchase_invoice(data):
     return PurchaseDocument(
         reference=data.get("transaction_no") or "", doc_type="invoice", remote_id=str(data.get("id")),
         vendor_ref=vendor_id, vendor_name=vendor_name, date=parse_date(data.get("transaction_date")),
-        lines=lines, total=dec(data.get("original_amount")), deleted=bool(data.get("deleted_at")))
+        lines=lines, total=dec(data.get("original_amount")), deleted=bool(data.get("deleted_at")),
+        version=str(data.get("updated_at") or ""), created_on=_created_on(data))
 
 
 def purchase_return(data, invoice=None):
@@ -347,4 +348,14 @@ def purchase_return(data, invoice=None):
         reference=data.get("transaction_no") or "", doc_type="return", remote_id=str(data.get("id")),
         vendor_ref=vendor_id, vendor_name=vendor_name, date=parse_date(data.get("transaction_date")),
         lines=lines, invoice_ref=data.get("invoice_no") or "", total=dec(data.get("return_amount")),
-        deleted=bool(data.get("deleted_at")))
+        deleted=bool(data.get("deleted_at")), version=str(data.get("updated_at") or ""),
+        created_on=_created_on(data))
+
+
+def _created_on(data):
+    """``created_at`` (ISO 8601 with ``Z``) as a date, the key of Jurnal's
+    ``start_date``/``end_date`` list filter; None when absent."""
+    try:
+        return date.fromisoformat(str(data.get("created_at") or "")[:10])
+    except ValueError:
+        return None

@@ -108,7 +108,10 @@ class AccurateApp(ProviderApp):
         return out
 
     def create_purchase(self, payload):
-        module = "purchase-return" if (payload or {}).get("type") == "return" else "purchase-invoice"
+        """``type``: ``invoice`` (default), ``return`` or ``receipt`` (a
+        receive-item: goods received without an invoice)."""
+        module = {"return": "purchase-return", "receipt": "receive-item"}.get(
+            (payload or {}).get("type"), "purchase-invoice")
         try:
             record = self.store.save(module, payload or {})
         except Refused as exc:
@@ -116,12 +119,29 @@ class AccurateApp(ProviderApp):
         self._notify(module, record)
         return self.store.view(module, record)
 
-    def _notify(self, module, record):
+    def edit_purchase(self, remote_id, payload):
+        try:
+            module, record = self.store.edit_purchase(remote_id, payload)
+        except Refused as exc:
+            return {"s": False, "d": [exc.text()]}
+        self._notify(module, record)
+        return self.store.view(module, record)
+
+    def delete_purchase(self, remote_id):
+        try:
+            module, record = self.store.delete_purchase(remote_id)
+        except Refused as exc:
+            return {"s": False, "d": [exc.text()]}
+        self._notify(module, record, "DELETE")
+        return {"s": True, "d": ["%s deleted" % record["number"]]}
+
+    def _notify(self, module, record, action="WRITE"):
         kind = module.upper().replace("-", "_")
-        prefix = "purchaseInvoice" if module == "purchase-invoice" else "purchaseReturn"
+        head, *rest = module.split("-")
+        prefix = head + "".join(part.capitalize() for part in rest)
         self.server.send_webhook([{"uuid": str(uuid.uuid4()), "type": kind, "databaseId": DATABASE["id"],
                                    "data": [{prefix + "Id": record["id"], prefix + "No": record["number"],
-                                             "action": "WRITE"}]}])
+                                             "action": action}]}])
 
     # --- auth ---------------------------------------------------------------------
     def _lang(self, request):
@@ -277,7 +297,7 @@ class AccurateApp(ProviderApp):
         return {"s": True, "d": [saved_text(module, number, lang)], "r": self.store.view(module, record)}
 
     def _saved(self, module, record, lang):
-        if module.startswith("purchase-"):
+        if module in self.store.PURCHASE_SIGNS:
             self._notify(module, record)
         row = self._saved_row(module, record, lang)
         return envelope(200, True, row["d"], r=row["r"])

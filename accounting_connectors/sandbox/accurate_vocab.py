@@ -26,6 +26,7 @@ MODULES = {
     "purchase-invoice": ("Faktur Pembelian", "Purchase Invoice", "number", "PI"),
     "purchase-return": ("Retur Pembelian", "Purchase Return", "number", "PRT"),
     "tax": ("Pajak", "Tax", "description", "TX"),
+    "receive-item": ("Penerimaan Barang", "Receive Item", "number", "RI"),
 }
 MASTERS = ("customer", "vendor", "item", "warehouse", "glaccount", "tax")
 #: ``detail.do`` alternative keys besides ``id``

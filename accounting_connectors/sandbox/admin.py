@@ -10,7 +10,8 @@ never a 500 or a dropped connection.
   ``accept_duplicates`` (true/false)
 - ``GET /_sandbox/state/<provider>[/<kind>]``
 - ``POST /_sandbox/purchases/<provider>`` a purchase entered by a person
-  (422 with the provider's refusal when it does not validate)
+  (422 with the provider's refusal when it does not validate);
+  ``POST /_sandbox/purchases/<provider>/<id>`` edits it, ``DELETE`` deletes it
 - ``GET /_sandbox/stats``
 """
 
@@ -95,12 +96,19 @@ def handle(server, request):
             if kind and kind not in state:
                 raise BadInput("unknown kind %r; one of %s" % (kind, ", ".join(sorted(state))), status=404)
             return Response(200, state[kind] if kind else state)
-    if path.startswith("/purchases/") and method == "POST":
-        app = app_of(server, path[len("/purchases/"):])
-        payload = body_of(request)
+    if path.startswith("/purchases/") and method in ("POST", "DELETE"):
+        # /purchases/<provider> creates; /purchases/<provider>/<id> edits (POST) or deletes
+        provider, _sep, remote_id = path[len("/purchases/"):].partition("/")
+        app = app_of(server, provider)
+        payload = body_of(request, required=method == "POST")
         with server.lock:
             try:
-                result = app.create_purchase(payload)
+                if not remote_id:
+                    result = app.create_purchase(payload)
+                elif method == "DELETE":
+                    result = app.delete_purchase(remote_id)
+                else:
+                    result = app.edit_purchase(remote_id, payload)
             except (AttributeError, TypeError, KeyError, IndexError, ValueError, InvalidOperation) as exc:
                 raise BadInput("the purchase is malformed (%s: %s)" % (type(exc).__name__, exc)) from None
         if result.get("s") is False or "error" in result:  # refused in the provider's words

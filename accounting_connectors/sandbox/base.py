@@ -86,6 +86,14 @@ class ProviderApp:
         """Admin: a purchase entered by a person in the accounting system."""
         raise NotImplementedError
 
+    def edit_purchase(self, remote_id, payload):
+        """Admin: a person edits that purchase document (same id, new version)."""
+        raise NotImplementedError
+
+    def delete_purchase(self, remote_id):
+        """Admin: a person deletes that purchase document."""
+        raise NotImplementedError
+
     def dispatch(self, request):
         for method, pattern, func in self._routes():
             if method != request.method and method != "*":

@@ -7,6 +7,7 @@ invoice balances (see :mod:`.jurnal_store` and :mod:`.jurnal_docs`).
 """
 
 import hmac
+from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from urllib.parse import unquote
 
@@ -16,7 +17,7 @@ from . import jurnal_docs as docs
 from .base import ProviderApp, Response, route
 from .jurnal_credit import credit_memo
 from .jurnal_fields import DOCUMENTED
-from .jurnal_store import JurnalError, JurnalStore, invalid, money
+from .jurnal_store import JurnalError, JurnalStore, dec, invalid, money
 
 CLIENT_ID = "sandbox-jurnal-client"
 CLIENT_SECRET = "sandbox-jurnal-secret-5f2c9a"
@@ -294,6 +295,76 @@ class JurnalApp(ProviderApp):
                 self.store.add("vendors", {"display_name": body["person_name"]})
             builder = docs.purchase_return if res == "purchase_returns" else docs.purchase_invoice
             return public(self.store.add(res, builder(self.store, body)))
+        except JurnalError as exc:
+            self.store.restore(snap)
+            return {"error": exc.body}
+
+    def _purchase_record(self, remote_id):
+        for res in ("purchase_invoices", "purchase_returns"):
+            rec = self.store.get(res, remote_id, by=("id",))
+            if rec and not rec.get("deleted_at"):
+                return res, rec
+        raise JurnalError(422, {"errors": "Unprocessable Entity"})
+
+    def _undo_stock(self, res, rec):
+        """Take back what a purchase (return) did to stock and invoice lines."""
+        store = self.store
+        warehouse = store.tables["warehouses"][rec["warehouse"]["id"]]
+        if res == "purchase_invoices":
+            for line in rec["transaction_lines_attributes"]:
+                store.move(store.get("products", line["product"]["id"], by=("id",)), warehouse, -line["_qty"])
+            return
+        invoice = store.get("purchase_invoices", rec["invoice_id"], by=("id",))
+        for line in rec["transaction_return_lines_attributes"]:
+            qty = dec(line["return_quantity"])
+            store.move(store.get("products", line["product"]["id"], by=("id",)), warehouse, qty)
+            for orig in (invoice or {}).get("transaction_lines_attributes") or []:
+                if orig["id"] == line["transaction_line_id"]:
+                    orig["_returned"] = orig.get("_returned", 0) - qty
+
+    def _touch(self, rec):
+        """``updated_at`` = now, strictly after the previous one (Jurnal's
+        edit marker; milliseconds would tie in a fast test)."""
+        now, old = self.store.now_iso(), rec.get("updated_at") or ""
+        if now <= old:
+            stamp = datetime.strptime(old, "%Y-%m-%dT%H:%M:%S.%fZ") + timedelta(milliseconds=1)
+            now = stamp.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+        rec["updated_at"] = now
+
+    def edit_purchase(self, remote_id, payload):
+        """Admin: a person edits a purchase invoice in Jurnal (lines replaced
+        by ``transaction_lines_attributes`` when given): same id, number and
+        ``created_at``, a later ``updated_at``."""
+        snap = self.store.snapshot()
+        try:
+            res, rec = self._purchase_record(remote_id)
+            if res != "purchase_invoices":
+                invalid("Sandbox: only purchase invoices can be edited; delete the return instead")
+            body = {"person_name": rec["person"]["display_name"], "transaction_date": rec["transaction_date"],
+                    "warehouse_id": rec["warehouse"]["id"], "transaction_no": rec["transaction_no"],
+                    "transaction_lines_attributes": [
+                        {"product_id": x["product"]["id"], "quantity": x["quantity"], "rate": x["rate"]}
+                        for x in rec["transaction_lines_attributes"]]}
+            body.update((payload or {}).get("purchase_invoice") or payload or {})
+            self._undo_stock(res, rec)
+            fresh = docs.purchase_invoice(self.store, body)
+            rec.update({k: v for k, v in fresh.items() if k not in ("id", "created_at", "transaction_no")})
+            self._touch(rec)
+            return public(rec)
+        except JurnalError as exc:
+            self.store.restore(snap)
+            return {"error": exc.body}
+
+    def delete_purchase(self, remote_id):
+        """Admin: a person deletes a purchase invoice or return in Jurnal; it
+        leaves the lists and ``GET /{id}`` answers 422."""
+        snap = self.store.snapshot()
+        try:
+            res, rec = self._purchase_record(remote_id)
+            self._undo_stock(res, rec)
+            rec["deleted_at"] = self.store.now_iso()
+            self._touch(rec)
+            return {"ok": True, "id": rec["id"]}
         except JurnalError as exc:
             self.store.restore(snap)
             return {"error": exc.body}

@@ -27,3 +27,9 @@ from . import accounting_stock_parity
 from . import stock_move
 from . import stock_picking
 from . import stock_scrap
+from . import accounting_inbound_document
+from . import accounting_inbound_event
+from . import accounting_webhook_refusal
+from . import accounting_connection_inbound
+from . import stock_picking_inbound
+from . import res_partner_vendor

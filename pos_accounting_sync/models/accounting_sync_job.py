@@ -33,6 +33,7 @@ ERROR_KINDS = [
     ("quota", "Monthly quota used up (paused)"),
     ("permanent", "Refused by the accounting system"),
     ("duplicate", "Already in the accounting system"),
+    ("not_found", "Not found in the accounting system"),
     ("ambiguous", "Unknown outcome (checked before retry)"),
     ("data", "Odoo data to fix"),
     ("blocked", "Waiting for another document"),

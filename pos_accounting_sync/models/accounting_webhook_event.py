@@ -2,80 +2,114 @@ import logging
 
 from odoo import _, api, fields, models
 
-from accounting_connectors.errors import ConnectorError
-
 _logger = logging.getLogger(__name__)
 
 
 class AccountingWebhookEvent(models.Model):
-    """What the accounting system sent us, stored raw before anything else
-    so that nothing is lost if processing fails; processed by a cron."""
+    """One delivery from the accounting system (a webhook call, or one poll
+    of Jurnal), stored before anything else with the events found in it, so
+    that nothing is lost if processing fails; its events are processed by a
+    cron. A delivery refused at the door keeps the reason (and no events)."""
 
     _name = "accounting.webhook.event"
     _description = "Accounting Webhook Log"
-    _order = "id desc"
+    _order = "id"
 
     connection_id = fields.Many2one("accounting.connection", required=True, ondelete="cascade",
                                     index=True, readonly=True)
     company_id = fields.Many2one(related="connection_id.company_id", store=True, index=True)
+    source = fields.Selection([("webhook", "Webhook"), ("poll", "Poll")], default="webhook",
+                              required=True, readonly=True)
     received_at = fields.Datetime(default=fields.Datetime.now, readonly=True, required=True)
-    body = fields.Text(readonly=True, help="The raw body as received.")
+    remote_addr = fields.Char(string="Source Address", readonly=True)
+    content_type = fields.Char(readonly=True)
+    body_size = fields.Integer(string="Size (bytes)", readonly=True)
+    body = fields.Text(readonly=True, help="The raw body as received (not kept for a body over the limit).")
     event_types = fields.Char(readonly=True, help="Event types found in the body.")
+    refused_reason = fields.Text(readonly=True, help="Why the delivery was refused at the door.")
+    inbound_event_ids = fields.One2many("accounting.inbound.event", "delivery_id", string="Events",
+                                        readonly=True)
     state = fields.Selection(
-        [("new", "New"), ("done", "Processed"), ("failed", "Failed"), ("ignored", "Ignored")],
-        default="new", required=True, readonly=True, index=True)
-    error_message = fields.Text(readonly=True)
-    processed_at = fields.Datetime(readonly=True)
-    attempts = fields.Integer(readonly=True)
+        [("received", "Received"), ("done", "Done"), ("failed", "Failed"), ("ignored", "Ignored"),
+         ("refused", "Refused")],
+        compute="_compute_state", store=True, readonly=True, index=True)
+    error_message = fields.Text(string="Reason", compute="_compute_state", store=True, readonly=True)
+    processed_at = fields.Datetime(compute="_compute_state", store=True, readonly=True)
+    picking_count = fields.Integer(compute="_compute_picking_count")
+
+    @api.depends("refused_reason", "inbound_event_ids.state", "inbound_event_ids.reason",
+                 "inbound_event_ids.processed_at")
+    def _compute_state(self):
+        for rec in self:
+            events = rec.inbound_event_ids
+            states = set(events.mapped("state"))
+            if rec.refused_reason:
+                rec.state, rec.error_message = "refused", rec.refused_reason
+            elif "failed" in states:
+                rec.state = "failed"
+                rec.error_message = "\n".join(filter(None, events.filtered(
+                    lambda e: e.state == "failed").mapped("reason")))
+            elif "received" in states:
+                rec.state, rec.error_message = "received", False
+            else:
+                rec.state = "done" if "done" in states else "ignored"
+                rec.error_message = "\n".join(filter(None, set(events.mapped("reason")))) or (
+                    False if events else _("The delivery named no record."))
+            rec.processed_at = rec.state != "received" and max(
+                filter(None, events.mapped("processed_at")), default=rec.received_at) or False
 
     @api.depends("connection_id", "received_at")
     def _compute_display_name(self):
         for rec in self:
             rec.display_name = "%s %s" % (rec.connection_id.name or "", rec.received_at or "")
 
+    def _compute_picking_count(self):
+        for rec in self:
+            rec.picking_count = len(rec.sudo().inbound_event_ids.picking_ids)
+
+    # --- storing ----------------------------------------------------------------
+    @api.model
+    def _store_delivery(self, connection, body, parsed, **values):
+        """Store an accepted delivery and its events (``parsed``: the
+        connector's WebhookEvent list); returns the delivery."""
+        delivery = self.create(dict(values, connection_id=connection.id, body=body,
+                                    event_types=", ".join(sorted({p.type for p in parsed})) or False))
+        Event = self.env["accounting.inbound.event"]
+        Event.create(Event._values_from_webhook(connection, parsed, delivery))
+        return delivery
+
+    @api.model
+    def _store_refusal(self, connection, reason, body=None, **values):
+        """A delivery from a genuine sender (right token) that is refused:
+        logged with the reason; it never creates an event."""
+        return self.create(dict(values, connection_id=connection.id, refused_reason=reason,
+                                body=body if body is None else body[:4000]))
+
+    # --- processing -----------------------------------------------------------------
     def _process(self):
-        """Parse each event with the connector and hand it to
-        ``_process_event``; mark the log line done or failed in plain words."""
-        for event in self:
-            event.attempts += 1
-            try:
-                with self.env.cr.savepoint():
-                    parsed = event.connection_id._get_client().parse_webhook(event.body or "")
-                    event.event_types = ", ".join(sorted({p.type for p in parsed})) or False
-                    handled = [event._process_event(p) for p in parsed]
-            except ConnectorError as exc:
-                event._mark_failed(exc.message)
-                continue
-            except NotImplementedError as exc:
-                event.write({"state": "ignored", "error_message": str(exc),
-                             "processed_at": fields.Datetime.now()})
-                continue
-            except Exception as exc:  # noqa: BLE001 - logged for the admin, stated for the accountant
-                _logger.exception("accounting sync: webhook %s failed", event.id)
-                event._mark_failed(_("Could not process this event: %s", exc))
-                continue
-            state = "done" if any(handled) else "ignored"
-            event.write({"state": state, "error_message": False, "processed_at": fields.Datetime.now()})
-
-    def _process_event(self, webhook_event):
-        """Act on one parsed :class:`accounting_connectors.client.WebhookEvent`.
-        Returns True when something was done. Feature modules (inbound
-        purchases) extend this; the engine only records the event."""
-        return False
-
-    def _mark_failed(self, message):
-        # failed events stay until someone presses Process again: no silent loop
-        self.write({"state": "failed", "error_message": message, "processed_at": fields.Datetime.now()})
+        """Process this delivery's waiting events now (the cron does it for all)."""
+        for event in self.inbound_event_ids.filtered(lambda e: e.state == "received"):
+            event._process()
 
     def action_reprocess(self):
-        self.write({"state": "new", "attempts": 0})
-        self._process()
+        """Retry: failed events of these deliveries go back to the queue."""
+        self.inbound_event_ids.filtered(lambda e: e.state == "failed").action_retry()
+        return True
+
+    def action_view_events(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("pos_accounting_sync.action_accounting_inbound_event")
+        action["domain"] = [("delivery_id", "=", self.id)]
+        return action
+
+    def action_view_pickings(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_picking_tree_all")
+        action["domain"] = [("id", "in", self.inbound_event_ids.picking_ids.ids)]
+        action["context"] = {"create": False}
+        return action
 
     @api.model
     def _cron_process(self, limit=200):
-        events = self.search([("state", "=", "new")], limit=limit, order="id")
-        for event in events:
-            event._process()
-            if self.env["accounting.sync.job"]._can_commit():
-                self.env.cr.commit()  # one event per transaction: a failure loses nothing else
-        return len(events)
+        """The webhook cron: process queued purchase events, oldest first."""
+        return self.env["accounting.inbound.event"]._process_queue(limit=limit)

@@ -14,3 +14,6 @@ from . import test_connector_options
 from . import test_stock_transfers
 from . import test_stock_adjustments
 from . import test_stock_parity
+from . import test_inbound_accurate
+from . import test_inbound_door
+from . import test_inbound_jurnal

@@ -1,5 +1,3 @@
-import json
-
 from odoo.tests import HttpCase, tagged
 
 
@@ -29,19 +27,3 @@ class TestSyncLogUi(HttpCase):
         self.assertEqual(self.failed.state, "pending")
         self.assertEqual(self.failed.attempts, 0)
         self.assertEqual(self.done.state, "done", "a done document is never sent again")
-
-    def test_webhook_is_stored_raw_and_answered_at_once(self):
-        url = "/pos_accounting_sync/webhook/%s/%s" % (self.connection.id, self.connection.webhook_token)
-        body = [{"uuid": "u-1", "type": "PURCHASE_INVOICE", "databaseId": 1,
-                 "data": [{"purchaseInvoiceId": 7, "purchaseInvoiceNo": "PI.1", "action": "WRITE"}]}]
-        response = self.url_open(url, data=json.dumps(body), headers={"Content-Type": "application/json"})
-        self.assertEqual(response.status_code, 200, response.text)
-        event = self.env["accounting.webhook.event"].browse(response.json()["id"])
-        self.assertEqual(json.loads(event.body), body)
-        self.assertEqual(event.state, "new")
-        event._process()
-        self.assertIn(event.state, ("done", "ignored"), event.error_message)
-        self.assertEqual(event.event_types, "PURCHASE_INVOICE")
-        bad = self.url_open(url.rsplit("/", 1)[0] + "/wrong-token", data="{}",
-                            headers={"Content-Type": "application/json"})
-        self.assertEqual(bad.status_code, 404)
