@@ -13,7 +13,7 @@ from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
 from ..client import BaseClient, RemoteResult
-from ..documents import ZERO
+from ..documents import VOID_SUFFIX, ZERO
 from ..errors import (
     AmbiguousError,
     AuthError,
@@ -40,7 +40,7 @@ PURCHASE_MODULES = {"invoice": "purchase-invoice", "return": "purchase-return"}
 
 class AccurateClient(BaseClient):
     provider = "accurate"
-    kinds = tuple(mapping.BUILDERS)
+    kinds = tuple(mapping.BUILDERS) + ("receipt_void",)
 
     def __init__(self, config, transport=None):
         self.config = config
@@ -251,6 +251,8 @@ class AccurateClient(BaseClient):
         return info
 
     def post(self, document):
+        if document.kind == "receipt_void":
+            return self._void_receipt(document)
         module, payload = mapping.payload_for(document)
         body, result = self._call("POST", "data", self._data_url(module, "save"), body=payload, write=True)
         return self._result(body.get("r"), result)
@@ -308,9 +310,26 @@ class AccurateClient(BaseClient):
         except ConnectorError as exc:
             return exc
 
+    def _void_receipt(self, doc):
+        """Delete the sales receipt ``doc.receipt_ref`` (delete.do by id); one
+        already gone counts as voided."""
+        found = self.find("sales_receipt", doc.receipt_ref)
+        if found is None:
+            return RemoteResult(remote_id="", number=doc.reference, data={"deleted": doc.receipt_ref})
+        body, result = self._call("DELETE", "data", self._data_url("sales-receipt", "delete"),
+                                  [("id", found.remote_id)], write=True)
+        return RemoteResult(remote_id=found.remote_id, number=doc.reference,
+                            data={"deleted": doc.receipt_ref, "answer": body.get("d")},
+                            request=result.request, response=result.response, duration=result.duration)
+
     def find(self, kind, reference):
         if not reference:
             return None
+        if kind == "receipt_void":  # done once the receipt is gone
+            target = reference[:-len(VOID_SUFFIX)] if reference.endswith(VOID_SUFFIX) else reference
+            if self.find("sales_receipt", target) is not None:
+                return None
+            return RemoteResult(remote_id="", number=reference, data={"deleted": target})
         if kind in LOOKUP:
             module, filter_field = LOOKUP[kind]
         elif kind in mapping.BUILDERS:

@@ -7,6 +7,7 @@ client resolves them, with per-client caches, before handing documents to
 :mod:`.mapping`.
 """
 
+import dataclasses
 import hashlib
 from datetime import date, datetime
 from urllib.parse import quote
@@ -19,7 +20,7 @@ from ..errors import (
     ValidationError,
 )
 from ..ratelimit import limiter_for
-from . import auth, mapping, returns
+from . import auth, mapping, money_out, returns
 from .errors import error_for, provider_message
 
 DEFAULT_BASE = {"hmac": "https://api.mekari.com", "apikey": "https://api.jurnal.id"}
@@ -40,13 +41,14 @@ RESOURCES = {
     "journal_entry": ("journal_entries", "journal_entry", "custom_id"),
     # a sales return not tied to its invoice (see .returns); GET /{id} takes only Jurnal's id
     "credit_memo": ("credit_memos", "credit_memo", None),
+    "customer_refund": ("customer_credit_memo_refund", "customer_credit_memo_refund", "custom_id"),
 }
 
 
 class JurnalClient(BaseClient):
     provider = "jurnal"
     kinds = ("customer", "item", "sales_invoice", "sales_receipt", "sales_return", "item_transfer",
-             "item_adjustment", "bank_transfer")
+             "item_adjustment", "bank_transfer", "customer_refund", "journal_entry", "receipt_void")
 
     def __init__(self, config, transport=None):
         super().__init__(config, transport)
@@ -127,11 +129,19 @@ class JurnalClient(BaseClient):
                 return self._send("PATCH", "/products/%s" % quote(doc.remote_id, safe=""), body, "product")
             return self._send("POST", "/products", body, "product")
         if kind == "sales_invoice":
+            if doc.rounding_account:  # witholding_account_name takes the account's name
+                doc = dataclasses.replace(doc, rounding_account=self._account_name(doc.rounding_account))
             body = mapping.sales_invoice(doc, self._person_name(doc.customer_ref), self.options)
         elif kind == "sales_receipt":
             body = mapping.receive_payment(doc, self._account_name(doc.account), self.options)
         elif kind == "sales_return":
             return returns.post(self, doc)
+        elif kind == "customer_refund":
+            return money_out.customer_refund(self, doc)
+        elif kind == "journal_entry":
+            return money_out.journal_entry(self, doc)
+        elif kind == "receipt_void":
+            return money_out.void_receipt(self, doc)
         elif kind == "item_transfer":
             body = self._transfer_body(doc)
         elif kind == "item_adjustment":
@@ -210,6 +220,8 @@ class JurnalClient(BaseClient):
                                              response=res.response)
 
     def find(self, kind, reference):
+        if kind == "receipt_void":
+            return money_out.find_void(self, reference)
         if kind not in RESOURCES:
             raise ValidationError("Jurnal has no %s documents." % kind)
         if kind == "bank_transfer":  # a payout with a fee was booked as a journal entry
@@ -306,6 +318,13 @@ class JurnalClient(BaseClient):
             if value and value in (acc["number"], acc["name"], acc["id"]):
                 return acc["name"]
         return value  # let Jurnal say it does not know it
+
+    def _account_id(self, value):
+        """Jurnal's id of an account given by number, name or id (ids-only fields)."""
+        for acc in self.list_accounts():
+            if value and value in (acc["number"], acc["name"], acc["id"]):
+                return acc["id"]
+        raise ValidationError("Jurnal has no account %s." % value)
 
     def _person_name(self, reference):
         if not reference:

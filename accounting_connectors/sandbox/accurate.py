@@ -90,6 +90,10 @@ class AccurateApp(ProviderApp):
     def dump(self, kind=None):
         if kind == "stock":
             return self._stock()
+        if kind == "customer_balance":
+            return self.store.customer_balances()
+        if kind == "account_money":
+            return self.store.account_money()
         kinds = {k.replace("-", "_"): k for k in MODULES}
         if kind:
             module = kinds.get(kind)
@@ -98,6 +102,8 @@ class AccurateApp(ProviderApp):
             return [self.store.view(module, r) for r in self.store.records[module].values()]
         out = {k: self.dump(k) for k in kinds}
         out["stock"] = self._stock()
+        out["customer_balance"] = self.store.customer_balances()
+        out["account_money"] = self.store.account_money()
         return out
 
     def _stock(self):
@@ -228,7 +234,7 @@ class AccurateApp(ProviderApp):
         denied = self._check_auth(request, "data")
         if denied:
             return denied
-        if module not in MODULES or action not in ("list", "detail", "save", "bulk-save"):
+        if module not in MODULES or action not in ("list", "detail", "save", "bulk-save", "delete"):
             return fail("URL API tidak tepat", 404)
         lang = self._lang(request)
         if action == "list":
@@ -238,6 +244,12 @@ class AccurateApp(ProviderApp):
             if record is None:
                 return fail(Refused("not_found", module).text(lang))
             return envelope(200, True, self.store.view(module, record))
+        if action == "delete":
+            try:
+                record = self.store.delete(module, request.args)
+            except Refused as exc:
+                return fail(exc.text(lang))
+            return envelope(200, True, [Refused("deleted", module, record.get("number")).text(lang)])
         payload = self._payload(request)
         if action == "save":
             try:

@@ -74,7 +74,7 @@ class JurnalStore:
             "accounts", "warehouses", "customers", "vendors", "products", "sales_invoices",
             "receive_payments", "sales_returns", "warehouse_transfers", "stock_adjustments",
             "bank_transfers", "journal_entries", "purchase_invoices", "purchase_returns",
-            "payment_methods", "credit_memos")}
+            "payment_methods", "credit_memos", "customer_credit_memo_refund")}
         self.stock = {}  # (product id, warehouse id) -> Decimal
         self.balances = {}  # account id -> Decimal
         self.numbers = itertools.count(10001)
@@ -135,7 +135,7 @@ class JurnalStore:
     def account(self, name=None, ident=None, field="account_name", cash=False):
         rec = self.get("accounts", ident) if ident else None
         rec = rec or (name and next((a for a in self.tables["accounts"].values()
-                                     if a["name"] == name or a["number"] == name), None))
+                                     if a["name"] == name), None))  # a name field takes names
         if not rec:
             invalid("Account %s not found" % (name or ident or "(blank)"), field=field)
         if cash and rec["category"] != "Cash & Bank":
