@@ -14,6 +14,8 @@ from datetime import date
 from decimal import Decimal
 
 ZERO = Decimal("0")
+#: a ReceiptVoid's reference is the receipt's own plus this
+VOID_SUFFIX = "/VOID"
 
 
 @dataclass
@@ -117,6 +119,9 @@ class SalesInvoice(Document):
 class ReceiptLine:
     invoice_ref: str
     amount: Decimal
+    #: the date the paid invoice carries remotely, when known: a payment is
+    #: never sent dated before it (see the providers' mappings)
+    invoice_date: date = None
 
 
 @dataclass
@@ -148,6 +153,9 @@ class SalesReturn(Document):
     tax_included: bool = False
     #: where the refund money left from (cash/bank account), if refunded
     refund_account: str = ""
+    #: the money goes back to the customer (CustomerRefund documents follow):
+    #: the return must leave a credit to refund, not lower an open invoice
+    refunded: bool = False
 
 
 @dataclass
@@ -213,6 +221,55 @@ class BankTransfer(Document):
 
 
 @dataclass
+class CustomerRefund(Document):
+    """Money paid back to a customer out of a cash/bank account, against the
+    credit a sales return (``return_ref``) left. Accurate books it as a journal
+    voucher (debit the customer's receivable, credit the cash account), Jurnal
+    as a credit-memo refund of the return's credit memo."""
+
+    kind = "customer_refund"
+    customer_ref: str = ""
+    date: date = None
+    account: str = ""  # remote cash/bank account number the money left
+    amount: Decimal = ZERO
+    return_ref: str = ""
+    #: the customers' receivable account (Accurate's journal voucher needs it)
+    receivable_account: str = ""
+    branch: str = ""
+    description: str = ""
+
+
+@dataclass
+class JournalLine:
+    account: str  # remote account number
+    debit: Decimal = ZERO
+    credit: Decimal = ZERO
+    description: str = ""
+
+
+@dataclass
+class JournalEntry(Document):
+    """A balanced general-journal entry (cash over/short at closing...)."""
+
+    kind = "journal_entry"
+    date: date = None
+    lines: list[JournalLine] = field(default_factory=list)
+    branch: str = ""
+    description: str = ""
+
+
+@dataclass
+class ReceiptVoid(Document):
+    """Undo a sales receipt already posted (``receipt_ref``): the settlement
+    behind it was undone in Odoo. Both providers delete the payment, which
+    puts the invoice's amount owing back."""
+
+    kind = "receipt_void"
+    receipt_ref: str = ""
+    description: str = ""
+
+
+@dataclass
 class PurchaseLine:
     item_ref: str
     quantity: Decimal
@@ -261,5 +318,8 @@ KINDS = {
         ItemAdjustment,
         BankTransfer,
         PurchaseDocument,
+        CustomerRefund,
+        JournalEntry,
+        ReceiptVoid,
     )
 }

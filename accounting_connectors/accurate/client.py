@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 from .. import shapes
 from ..client import BaseClient, RemoteResult
-from ..documents import ZERO, Item, account_item_ref
+from ..documents import VOID_SUFFIX, ZERO, Item, account_item_ref
 from ..errors import (
     AmbiguousError,
     AuthError,
@@ -41,7 +41,7 @@ PURCHASE_MODULES = {"invoice": "purchase-invoice", "return": "purchase-return", 
 
 class AccurateClient(BaseClient):
     provider = "accurate"
-    kinds = tuple(mapping.BUILDERS)
+    kinds = tuple(mapping.BUILDERS) + ("receipt_void",)
     #: where Accurate keeps goods sent but not yet received (a system
     #: warehouse, not chosen in transfers; see accurate-notes 3.3)
     default_transit_warehouse = "Transit (AOL System)"
@@ -272,6 +272,8 @@ class AccurateClient(BaseClient):
         return info
 
     def post(self, document):
+        if document.kind == "receipt_void":
+            return self._void_receipt(document)
         if document.kind in ("sales_invoice", "sales_return"):
             self._ensure_account_items(document.lines)
         module, payload = mapping.payload_for(document)
@@ -340,9 +342,26 @@ class AccurateClient(BaseClient):
         except ConnectorError as exc:
             return exc
 
+    def _void_receipt(self, doc):
+        """Delete the sales receipt ``doc.receipt_ref`` (delete.do by id); one
+        already gone counts as voided."""
+        found = self.find("sales_receipt", doc.receipt_ref)
+        if found is None:
+            return RemoteResult(remote_id="", number=doc.reference, data={"deleted": doc.receipt_ref})
+        body, result = self._call("DELETE", "data", self._data_url("sales-receipt", "delete"),
+                                  [("id", found.remote_id)], write=True)
+        return RemoteResult(remote_id=found.remote_id, number=doc.reference,
+                            data={"deleted": doc.receipt_ref, "answer": body.get("d")},
+                            request=result.request, response=result.response, duration=result.duration)
+
     def find(self, kind, reference, parent=None):  # Accurate finds every document by its number
         if not reference:
             return None
+        if kind == "receipt_void":  # done once the receipt is gone
+            target = reference[:-len(VOID_SUFFIX)] if reference.endswith(VOID_SUFFIX) else reference
+            if self.find("sales_receipt", target) is not None:
+                return None
+            return RemoteResult(remote_id="", number=reference, data={"deleted": target})
         if kind in LOOKUP:
             module, filter_field = LOOKUP[kind]
         elif kind in mapping.BUILDERS:

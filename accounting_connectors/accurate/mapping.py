@@ -14,9 +14,11 @@ from ..documents import (
     ZERO,
     BankTransfer,
     Customer,
+    CustomerRefund,
     Item,
     ItemAdjustment,
     ItemTransfer,
+    JournalEntry,
     PurchaseDocument,
     PurchaseLine,
     SalesInvoice,
@@ -168,6 +170,10 @@ def sales_receipt_payload(doc: SalesReceipt, today=None):
                "bankNo": doc.account, "chequeAmount": doc.amount,
                "detailInvoice": [{"invoiceNo": line.invoice_ref, "paymentAmount": line.amount}
                                  for line in doc.lines]}
+    if any(line.invoice_date and doc.date and line.invoice_date > doc.date for line in doc.lines):
+        # paid before the invoice's date (a deposit settled later): Accurate
+        # refuses that unless told to, and the payment keeps its own date
+        payload["passValidateInvoiceDate"] = True
     _put(payload, "branchName", doc.branch)
     return _put(payload, "description", doc.description)
 
@@ -229,6 +235,37 @@ def bank_transfer_payload(doc: BankTransfer, today=None):
     return _put(payload, "description", doc.description)
 
 
+def customer_refund_payload(doc: CustomerRefund, today=None):
+    """A journal voucher: the customer's receivable (with the customer as
+    subsidiary) debited, the cash/bank account credited."""
+    if not doc.receivable_account:
+        raise ConfigurationError("The refund %s needs the customers' receivable account; choose it on the "
+                                 "connection (Customer Receivable Account)." % doc.reference)
+    if doc.amount <= ZERO:
+        raise ConfigurationError("The refund %s has no amount." % doc.reference)
+    memo = doc.description or "Refund %s" % doc.return_ref
+    rows = [{"accountNo": doc.receivable_account, "amount": doc.amount, "amountType": "DEBIT",
+             "customerNo": doc.customer_ref, "subsidiaryType": "CUSTOMER", "memo": memo},
+            {"accountNo": doc.account, "amount": doc.amount, "amountType": "CREDIT", "memo": memo}]
+    payload = {"number": doc.reference, "transDate": fmt_date(doc.date), "detailJournalVoucher": rows}
+    _put(payload, "branchName", doc.branch)
+    return _put(payload, "description", memo)
+
+
+def journal_voucher_payload(doc: JournalEntry, today=None):
+    rows = []
+    for line in doc.lines:
+        for side, amount in (("DEBIT", line.debit), ("CREDIT", line.credit)):
+            if amount:
+                rows.append(_put({"accountNo": line.account, "amount": amount, "amountType": side},
+                                 "memo", line.description))
+    if not rows:
+        raise ConfigurationError("The journal entry %s has no amount." % doc.reference)
+    payload = {"number": doc.reference, "transDate": fmt_date(doc.date), "detailJournalVoucher": rows}
+    _put(payload, "branchName", doc.branch)
+    return _put(payload, "description", doc.description)
+
+
 #: document kind -> (Accurate module, payload builder)
 BUILDERS = {
     "customer": ("customer", customer_payload),
@@ -239,6 +276,8 @@ BUILDERS = {
     "item_transfer": ("item-transfer", item_transfer_payload),
     "item_adjustment": ("item-adjustment", item_adjustment_payload),
     "bank_transfer": ("bank-transfer", bank_transfer_payload),
+    "customer_refund": ("journal-voucher", customer_refund_payload),
+    "journal_entry": ("journal-voucher", journal_voucher_payload),
 }
 
 

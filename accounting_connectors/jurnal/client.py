@@ -21,7 +21,7 @@ from ..errors import (
     NotFoundError,
     ValidationError,
 )
-from . import auth, lookup, mapping, returns
+from . import auth, lookup, mapping, money_out, returns
 from .errors import error_for, provider_message
 from .lookup import RESOURCES
 
@@ -40,7 +40,7 @@ ACCOUNT_OPTIONS = ("ar_account_name", "ap_account_name", "sell_account_name", "b
 class JurnalClient(BaseClient):
     provider = "jurnal"
     kinds = ("customer", "item", "sales_invoice", "sales_receipt", "sales_return", "item_transfer",
-             "item_adjustment", "bank_transfer")
+             "item_adjustment", "bank_transfer", "customer_refund", "journal_entry", "receipt_void")
 
     def __init__(self, config, transport=None):
         super().__init__(config, transport)
@@ -166,6 +166,12 @@ class JurnalClient(BaseClient):
         elif kind == "sales_return":
             self._ensure_account_items(doc.lines)
             return returns.post(self, doc)
+        elif kind == "customer_refund":
+            return money_out.customer_refund(self, doc)
+        elif kind == "journal_entry":
+            return money_out.journal_entry(self, doc)
+        elif kind == "receipt_void":
+            return money_out.void_receipt(self, doc)
         elif kind == "item_transfer":
             body = self._transfer_body(doc)
         elif kind == "item_adjustment":
@@ -252,6 +258,8 @@ class JurnalClient(BaseClient):
 
     def find(self, kind, reference, parent=None):
         """See :func:`.lookup.find` (``parent``: a sales return's invoice reference)."""
+        if kind == "receipt_void":
+            return money_out.find_void(self, reference)
         return lookup.find(self, kind, reference, parent)
 
     def _find_one(self, kind, reference):
@@ -396,6 +404,13 @@ class JurnalClient(BaseClient):
             if value and value in (acc["number"], acc["name"], acc["id"]):
                 return acc["name"]
         return value  # let Jurnal say it does not know it
+
+    def _account_id(self, value):
+        """Jurnal's id of an account given by number, name or id (ids-only fields)."""
+        for acc in self.list_accounts():
+            if value and value in (acc["number"], acc["name"], acc["id"]):
+                return acc["id"]
+        raise ValidationError("Jurnal has no account %s." % value)
 
     def _person_name(self, reference):
         if not reference:

@@ -26,6 +26,7 @@ RESOURCES = {
     "journal_entry": ("journal_entries", "journal_entry", "custom_id"),
     # a sales return not tied to its invoice (see .returns); GET /{id} takes only Jurnal's id
     "credit_memo": ("credit_memos", "credit_memo", None),
+    "customer_refund": ("customer_credit_memo_refund", "customer_credit_memo_refund", "custom_id"),
 }
 #: resources whose list Jurnal sorts by creation (newest first finds recent documents fast)
 SORTABLE = ("sales_invoice", "credit_memo")

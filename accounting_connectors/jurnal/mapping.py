@@ -189,15 +189,28 @@ def receive_payment(doc, deposit_to_name, options=None):
     records = [{"transaction_no": line.invoice_ref, "amount": num(line.amount)} for line in doc.lines]
     if not records:
         raise ValidationError("The payment %s pays no invoice." % doc.reference)
+    day, memo = dated_on_invoices(doc)
     return {"receive_payment": _drop_empty({
-        "transaction_date": iso(doc.date),
+        "transaction_date": iso(day),
         "records_attributes": records,
         "custom_id": doc.reference,
         "payment_method_name": options.get("payment_method_name") or "Cash",
         "is_draft": False,
         "deposit_to_name": deposit_to_name,
-        "memo": doc.description,
+        "memo": memo,
     })}
+
+
+def dated_on_invoices(doc):
+    """(date, memo) of a receive payment: Jurnal refuses a payment dated
+    before the invoice it pays and has no bypass, so such a payment is dated
+    on the latest invoice's date and its memo says so."""
+    latest = max((line.invoice_date for line in doc.lines if line.invoice_date), default=None)
+    if not (latest and doc.date and latest > doc.date):
+        return doc.date, doc.description
+    note = "Paid on %s; dated on the invoice's date %s (Jurnal takes no payment dated before its invoice)" % (
+        doc.date.strftime("%d/%m/%Y"), latest.strftime("%d/%m/%Y"))
+    return latest, "%s. %s" % (doc.description, note) if doc.description else note
 
 
 def sales_return(doc, return_lines, options=None):

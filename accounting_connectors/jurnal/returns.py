@@ -46,7 +46,9 @@ def post(client, doc):
     invoice = client.find("sales_invoice", doc.invoice_ref) if doc.invoice_ref else None
     if doc.invoice_ref and not invoice:
         raise ValidationError("Jurnal has no sales invoice %s to return against." % doc.invoice_ref)
-    keys = invoice_lines(invoice.data, doc.lines) if invoice else None
+    # a return whose money goes back (a CustomerRefund follows) must leave a
+    # credit memo to refund from, not lower the invoice's amount owing
+    keys = invoice_lines(invoice.data, doc.lines) if invoice and not doc.refunded else None
     if keys is not None:
         body = mapping.sales_return(doc, keys, client.options)
         body["sales_return"]["memo"] = tagged_memo(doc.description, doc.reference)

@@ -91,6 +91,10 @@ class AccurateApp(ProviderApp):
     def dump(self, kind=None):
         if kind == "stock":
             return self._stock()
+        if kind == "customer_balance":
+            return self.store.customer_balances()
+        if kind == "account_money":
+            return self.store.account_money()
         kinds = {k.replace("-", "_"): k for k in MODULES}
         if kind:
             module = kinds.get(kind)
@@ -99,6 +103,8 @@ class AccurateApp(ProviderApp):
             return [self.store.view(module, r) for r in self.store.records[module].values()]
         out = {k: self.dump(k) for k in kinds}
         out["stock"] = self._stock()
+        out["customer_balance"] = self.store.customer_balances()
+        out["account_money"] = self.store.account_money()
         return out
 
     def _stock(self):
@@ -251,7 +257,7 @@ class AccurateApp(ProviderApp):
             return denied
         if module == "item" and action == "list-stock":
             return self._list_stock(request.args, self._lang(request))
-        if module not in MODULES or action not in ("list", "detail", "save", "bulk-save"):
+        if module not in MODULES or action not in ("list", "detail", "save", "bulk-save", "delete"):
             return fail("URL API tidak tepat", 404)
         lang = self._lang(request)
         if action == "list":
@@ -261,6 +267,12 @@ class AccurateApp(ProviderApp):
             if record is None:
                 return fail(Refused("not_found", module).text(lang))
             return envelope(200, True, self.store.view(module, record))
+        if action == "delete":
+            try:
+                record = self.store.delete(module, request.args)
+            except Refused as exc:
+                return fail(exc.text(lang))
+            return envelope(200, True, [Refused("deleted", module, record.get("number")).text(lang)])
         payload = self._payload(request)
         if action == "save":
             try:

@@ -10,6 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from ..accurate.auth import TIMESTAMP_FORMAT, WIB
+from .accurate_money import AccurateMoneyMixin
 from .accurate_vocab import (
     DETAIL_KEYS,
     MASTERS,
@@ -31,7 +32,7 @@ DEFAULT_WAREHOUSE = "Utama"
 TRANSIT_WAREHOUSE = "Transit (AOL System)"
 
 
-class AccurateStore:
+class AccurateStore(AccurateMoneyMixin):
     def __init__(self, clock, accept_duplicates=lambda: False):
         self.clock = clock
         self.accept_duplicates = accept_duplicates  # the server's mode, read at each save
@@ -105,11 +106,19 @@ class AccurateStore:
             out["detailWarehouseData"] = [{"warehouseName": wh, "name": wh, "balance": q}
                                           for wh, q in sorted(per_wh.items())]
         if module == "sales-invoice":
-            owing = record["totalAmount"] - record["_paid"]
+            owing = max(record["totalAmount"] - record["_paid"] - self._returned(record), ZERO)
             out["outstanding"] = out["primeOwing"] = owing
             out["statusOutstanding"] = "FULLY_PAID" if owing <= 0 else (
                 "PARTIALLY_PAID" if record["_paid"] > 0 else "OUTSTANDING")
         return out
+
+    def _returned(self, invoice):
+        """What returns against ``invoice`` took off it."""
+        return sum((r["totalAmount"] for r in self.records["sales-return"].values()
+                    if (r.get("invoice") or {}).get("id") == invoice["id"]), ZERO)
+
+    def owing(self, invoice):
+        return max(invoice["totalAmount"] - invoice["_paid"] - self._returned(invoice), ZERO)
 
     # --- saving ------------------------------------------------------------------
     def save(self, module, payload):
@@ -298,6 +307,8 @@ class AccurateStore:
         if "detailExpense" not in p:  # required, even if only as []
             raise Refused("required", "detailExpense")
         rows, lines = self._priced_lines(p)
+        if return_type == "INVOICE":
+            self.check_return_quantities(invoice, lines)
         expenses = self._expenses(p)
         record.update(self._totals(p, lines, expenses), detailItem=lines, detailExpense=expenses)
         return record, [self._apply(self._moves(rows, +1))]
@@ -316,8 +327,9 @@ class AccurateStore:
         for row in lines_of(p, "detailInvoice"):
             invoice = self.lookup("sales-invoice", row.get("invoiceNo") or row.get("invoiceNumber"))
             amount = money(row, "paymentAmount")
-            if amount > invoice["totalAmount"] - invoice["_paid"]:
+            if amount <= 0 or amount > self.owing(invoice):
                 raise Refused("overpaid", invoice["number"])
+            self.check_paid_after(p, invoice)
             payments.append((invoice, amount))
             total += amount
         if total != cheque:
@@ -438,19 +450,6 @@ class AccurateStore:
                 "toBank": {"no": dst["no"]}, "fromBankAmount": amount, "toBankAmount": amount - fees,
                 "detailBankTransfer": charges,
                 "description": p.get("description", "")}, []
-
-    def _build_journal_voucher(self, p):
-        lines, debit, credit = [], ZERO, ZERO
-        for row in lines_of(p, "detailJournalVoucher"):
-            account = self.lookup("glaccount", row.get("accountNo"))
-            amount, side = money(row, "amount"), text(row, "amountType")
-            if side not in ("DEBIT", "CREDIT"):
-                raise Refused("bad_field", "amountType")
-            debit, credit = (debit + amount, credit) if side == "DEBIT" else (debit, credit + amount)
-            lines.append({"account": {"no": account["no"]}, "amount": amount, "amountType": side})
-        if debit != credit:
-            raise Refused("unbalanced")
-        return {"transDate": date_field(p, "transDate"), "detailJournalVoucher": lines}, []
 
     # --- purchases (entered "by a person", or through save.do) -------------------
     def _purchase(self, p, sign):

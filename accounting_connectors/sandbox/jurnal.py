@@ -14,6 +14,7 @@ from urllib.parse import unquote
 from ..client import ConnectionConfig
 from ..jurnal import auth
 from . import jurnal_docs as docs
+from . import jurnal_money
 from .base import ProviderApp, Response, route
 from .jurnal_credit import credit_memo
 from .jurnal_fields import DOCUMENTED
@@ -45,6 +46,8 @@ RESOURCES = {
     "purchase_returns": ("purchase_return", "purchase_return", 200, None, ("id", "custom_id")),
     # a sales return without invoice (see .jurnal_credit); the Swagger's GET /{id} takes the id only
     "credit_memos": ("credit_memo", "credit_memo", 200, None, ("id",)),
+    "customer_credit_memo_refund": ("customer_credit_memo_refund", "customer_refund", 200, None,
+                                    ("id", "custom_id")),
 }
 RES = "(?P<res>%s)" % "|".join(RESOURCES)
 BUILDERS = {
@@ -52,6 +55,7 @@ BUILDERS = {
     "sales_returns": docs.sales_return, "warehouse_transfers": docs.warehouse_transfer,
     "stock_adjustments": docs.stock_adjustment, "bank_transfers": docs.bank_transfer,
     "journal_entries": docs.journal_entry, "credit_memos": credit_memo,
+    "customer_credit_memo_refund": jurnal_money.customer_credit_memo_refund,
 }
 
 
@@ -204,6 +208,14 @@ class JurnalApp(ProviderApp):
                 self.store.restore(snap)
                 out.append({singular: {"status": exc.status, "content": exc.body}})
         return Response(status, {res: out})
+
+    @route("DELETE", BASE + r"receive_payments/(?P<ident>[^/]+?)" + EXT)
+    def delete_payment(self, request, ident):
+        rec = self.store.get("receive_payments", unquote(ident), by=("id", "custom_id"))
+        if not rec:
+            return Response(422, {"errors": "Unprocessable Entity"})
+        jurnal_money.delete_receive_payment(self.store, rec)
+        return Response(204, "")
 
     @route("PATCH", BASE + r"(?P<res>customers|products)/(?P<ident>[^/]+?)" + EXT)
     def update(self, request, res, ident):
@@ -380,5 +392,7 @@ class JurnalApp(ProviderApp):
         out["stock"] = stock
         accounts = store.tables["accounts"]
         out["balance"] = {accounts[aid]["name"]: money(v) for aid, v in store.balances.items()}
+        out["customer_balance"] = jurnal_money.customer_balances(store)
+        out["account_money"] = jurnal_money.account_money(store)
         return out.get(kind, {}) if kind else out
 

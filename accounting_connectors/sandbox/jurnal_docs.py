@@ -129,7 +129,10 @@ def receive_payment(store, payload):
         if not inv:
             invalid("Transaction no %s not found" % record.get("transaction_no"), field="records_attributes")
         invoices.append((inv, dec(record.get("amount"))))
+    from .jurnal_money import check_paid_after
+
     for inv, amount in invoices:
+        check_paid_after(inv, day)
         pay(store, inv, amount, acc, rec)
         total += amount
         rec["records"].append({"transaction_id": inv["id"], "transaction_no": inv["transaction_no"],

@@ -146,6 +146,10 @@ DOCUMENTED = {
         "person_name", "person_type", "transaction_account_lines_attributes", "transaction_date",
         "transaction_no"
     }),
+    ("POST", "customer_credit_memo_refund"): frozenset({
+        "credit_memo_id", "credit_memo_refund_lines_attributes", "customer_credit_memo_refund",
+        "description", "person_id", "refund_amount", "refund_from_id", "transaction_date"
+    }),
     ("PATCH", "customers/{id}"): frozenset({
         "address", "associate_company", "billing_address", "custom_id", "customer",
         "default_ap_account_name", "default_ar_account_name", "disable_max_credit_limit", "display_name",

@@ -89,7 +89,7 @@ class JurnalStore:
             "accounts", "warehouses", "customers", "vendors", "products", "sales_invoices",
             "receive_payments", "sales_returns", "warehouse_transfers", "stock_adjustments",
             "bank_transfers", "journal_entries", "purchase_invoices", "purchase_returns",
-            "payment_methods", "credit_memos", "taxes")}
+            "payment_methods", "credit_memos", "taxes", "customer_credit_memo_refund")}
         self.stock = {}  # (product id, warehouse id) -> Decimal
         self.balances = {}  # account id -> Decimal
         self.numbers = itertools.count(10001)
