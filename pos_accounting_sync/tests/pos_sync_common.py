@@ -3,6 +3,8 @@ orders as the POS UI sends them, closing) plus a connection to the sandbox."""
 
 from decimal import Decimal
 
+from accounting_connectors.jurnal.returns import reference_of
+
 from odoo.addons.point_of_sale.tests.common import TestPoSCommon
 
 from .common import AccountingSyncCase
