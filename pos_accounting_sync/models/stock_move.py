@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .accounting_sync_job import STATE_SEVERITY, STATES
+
 #: context key set by the inbound purchase flow (branch h9in) while it
 #: validates pickings made from the accounting system: their moves are
 #: already there, so they are not posted back
@@ -8,6 +10,20 @@ INBOUND_CONTEXT = "accounting_sync_inbound"
 
 class StockMove(models.Model):
     _inherit = "stock.move"
+
+    accounting_sync_state = fields.Selection(
+        STATES, compute="_compute_accounting_sync_state", compute_sudo=True, string="Accounting Sync",
+        help="The worst state of the documents that carry this move to the accounting system.")
+
+    def _accounting_documents(self):
+        return self.env["accounting.stock.document"].sudo().search([("move_ids", "in", self.ids)])
+
+    def _compute_accounting_sync_state(self):
+        rank = {state: i for i, state in enumerate(STATE_SEVERITY)}
+        docs = self._accounting_documents() if self.ids else self.env["accounting.stock.document"]
+        for move in self:
+            states = docs.filtered(lambda d, m=move: m in d.move_ids).job_id.mapped("state")
+            move.accounting_sync_state = min(states, key=rank.get) if states else False
 
     def _action_done(self, cancel_backorder=False):
         moves = super()._action_done(cancel_backorder=cancel_backorder)
@@ -80,3 +96,18 @@ class StockMove(models.Model):
 
         self.ensure_one()
         return local_date(self.company_id, self.date or fields.Datetime.now())
+
+
+class StockMoveLine(models.Model):
+    """The moves history (where applied counts and scrap show): each line
+    with its move's sync status and a link to the documents."""
+
+    _inherit = "stock.move.line"
+
+    accounting_sync_state = fields.Selection(related="move_id.accounting_sync_state")
+
+    def action_view_accounting_sync_jobs(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("pos_accounting_sync.action_accounting_sync_job")
+        jobs = self.move_id._accounting_documents().job_id
+        action.update(domain=[("id", "in", jobs.ids)], context={"create": False})
+        return action

@@ -42,6 +42,11 @@ class TestStockAdjustmentsAccurate(StockSyncCase):
         self.run_worker_as_cron()
         self.assertAllDone(self.jobs_of(scrap))
         self.assertEqual(scrap.accounting_sync_state, "done")
+        # the moves history shows it per line, with the documents one click away
+        history = kopi_out.move_line_ids
+        self.assertEqual(history.accounting_sync_state, "done")
+        self.assertEqual(self.env["accounting.sync.job"].search(
+            history.action_view_accounting_sync_jobs()["domain"]), self.jobs_of(kopi_out))
         self.assertStockMatches()
         remote = self._remote_adjustments()
         docs = self.env["accounting.stock.document"].search([("connection_id", "=", self.connection.id)])

@@ -88,6 +88,16 @@ class TestStockParityAccurate(StockSyncCase):
         self.assertEqual(len(jobs), 6)  # 6 remote documents for 4 validated transfers
         self.assertStockMatches()
 
+    def test_switching_back_to_real_time_sends_what_waited(self):
+        self.connection.write({"transfer_sync_mode": "scheduled", "transfer_sync_hours": "22:00"})
+        moves = self.count(self.wh_a, self.kopi, 4) | self.count(self.wh_b, self.roti, 2)
+        self.assertFalse(self.jobs_of(moves))
+        self.connection.transfer_sync_mode = "realtime"
+        self.assertEqual(len(self.jobs_of(moves)), 2)  # one adjustment per warehouse
+        self.run_worker_as_cron()
+        self.assertAllDone(self.jobs_of(moves))
+        self.assertStockMatches()
+
 
 @tagged("post_install", "-at_install")
 class TestStockParityJurnal(TestStockParityAccurate):

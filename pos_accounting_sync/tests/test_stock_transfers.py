@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from odoo.tests import tagged
 
+from .pos_sync_common import PosSyncCase
 from .stock_sync_common import StockSyncCase
 
 
@@ -149,3 +150,20 @@ class TestStockTransfersAccurate(StockSyncCase):
 @tagged("post_install", "-at_install")
 class TestStockTransfersJurnal(TestStockTransfersAccurate):
     provider = "jurnal"
+
+
+@tagged("post_install", "-at_install")
+class TestStockPosNotPostedAsInventory(PosSyncCase):
+    """A shift in a mapped warehouse: its sales and refund move Odoo's stock,
+    but only the shift's sales documents carry that remotely."""
+
+    def test_pos_moves_make_no_stock_document(self):
+        warehouse = self.config.picking_type_id.warehouse_id
+        self.connection.write({"adjustment_account": self.codes["adjustment"], "warehouse_map_ids": [
+            (0, 0, {"warehouse_id": warehouse.id, "remote_warehouse": self.codes["warehouse"]})]})
+        session = self.standard_shift()
+        self.close_from_ui(session)
+        pickings = self.env["stock.picking"].search([("pos_session_id", "=", session.id)])
+        self.assertTrue(pickings.move_ids.filtered(lambda m: m.state == "done"))
+        self.assertFalse(self.env["accounting.stock.document"].search(
+            [("move_ids", "in", pickings.move_ids.ids)]))
