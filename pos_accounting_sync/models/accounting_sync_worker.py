@@ -298,5 +298,7 @@ class AccountingSyncJobWorker(models.Model):
             job.flush_recordset()
             if commit:
                 cr.commit()  # the lease is taken and the log shows it running
+                # the outcome is written over lease renewals committed meanwhile
+                cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
             return job
         return self.browse()
