@@ -5,9 +5,11 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass, field
 
+from .checks import check_timeout, check_url
 from .errors import ConfigurationError
 from .http import Redactor, Transport
-from .ratelimit import limiter_for_config
+from .ratelimit import Limiter, check_windows, default_windows, limiter_for_config
+from .shapes import guarded
 
 
 @dataclass
@@ -50,6 +52,22 @@ class ConnectionConfig:
     on_credentials: object = None
     extra: dict = field(default_factory=dict)
 
+    def check(self):
+        """Validate what the administrator typed (provider, host, timeout,
+        rate limits); raise ConfigurationError with a sentence to show on
+        save. Credentials are checked by ``test_connection``, not here."""
+        if self.provider not in PROVIDERS:
+            raise ConfigurationError("Unknown accounting system %r (accurate or jurnal)." % (self.provider,))
+        if self.base_url:
+            check_url(self.base_url)
+        if self.data_host:
+            check_url(self.data_host, "database host")
+        check_timeout(self.timeout)
+        default_windows(self)  # the limits, overridden or not
+        check_windows([], self.max_in_flight, self.max_wait)
+        if self.limiter is not None and not isinstance(self.limiter, Limiter):
+            raise ConfigurationError("The connection's rate limiter has no acquire/release/slot.")
+
     def secrets(self):
         return [self.api_token, self.signature_secret, self.oauth_client_secret,
                 self.access_token, self.refresh_token, self.session_id,
@@ -78,6 +96,12 @@ class WebhookEvent:
     number: str = ""
 
 
+#: the engine's calls: a parser error inside one leaves as an error of the
+#: taxonomy (see :func:`~.shapes.guarded`), never as a raw exception
+ENGINE_CALLS = ("test_connection", "post", "post_many", "find", "list_warehouses", "list_accounts",
+                "invoice_status", "list_purchases", "fetch_purchase", "parse_webhook", "renew_webhook")
+
+
 class BaseClient:
     """The interface the engine uses. Provider clients implement it."""
 
@@ -85,7 +109,15 @@ class BaseClient:
     #: document kinds this provider can post
     kinds = ()
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in ENGINE_CALLS:
+            func = cls.__dict__.get(name)
+            if callable(func) and not getattr(func, "__guarded__", False):
+                setattr(cls, name, guarded()(func))
+
     def __init__(self, config: ConnectionConfig, transport: Transport | None = None):
+        config.check()
         self.config = config
         self.redactor = Redactor(config.secrets())
         self.transport = transport or Transport(
@@ -121,8 +153,10 @@ class BaseClient:
                 out.append(exc)
         return out
 
-    def find(self, kind, reference) -> RemoteResult | None:
-        """The remote document that carries our reference, or None."""
+    def find(self, kind, reference, parent=None) -> RemoteResult | None:
+        """The remote document that carries our reference, or None.
+        ``parent``: the reference of the document it belongs to (a sales
+        return's invoice), where the provider finds it only through that."""
         raise NotImplementedError
 
     def list_warehouses(self) -> list[dict]:
@@ -158,6 +192,9 @@ PROVIDERS = {
 
 
 def make_client(config: ConnectionConfig, **kwargs) -> BaseClient:
+    """The provider's client for ``config``; ConfigurationError when the
+    settings are malformed (see :meth:`ConnectionConfig.check`)."""
+    config.check()
     try:
         module, name = PROVIDERS[config.provider].split(":")
     except KeyError:

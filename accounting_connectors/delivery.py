@@ -15,7 +15,7 @@ def resolve(client, document, error):
     """After ``error`` on a create: the remote copy if the provider already
     holds our reference, else None (it is then safe to send again)."""
     if isinstance(error, (AmbiguousError, DuplicateError)):
-        return client.find(document.kind, document.reference)
+        return client.find(document.kind, document.reference, parent=getattr(document, "invoice_ref", None))
     return None
 
 

@@ -12,12 +12,18 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
+from urllib3.exceptions import LocationValueError
 
-from .errors import AmbiguousError, ConnectorError, TransientError
+from .checks import check_timeout
+from .errors import AmbiguousError, ConfigurationError, ConnectorError, TransientError
 
 _logger = logging.getLogger(__name__)
 
 #: headers whose values never leave this module unmasked
+#: what requests/urllib3 raise for an address that cannot be used at all
+BAD_ADDRESS = (requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema,
+               requests.exceptions.MissingSchema, requests.exceptions.InvalidHeader,
+               LocationValueError, UnicodeError)
 SECRET_HEADERS = {"authorization", "x-api-signature", "x-session-id", "apikey", "cookie"}
 MASK = "***"
 DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, read
@@ -44,7 +50,10 @@ class Redactor:
         }
 
     def url(self, url):
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # not a URL at all: masked as text
+            return self.text(url)
         query = [(k, MASK if k.lower() in SECRET_HEADERS | {"session", "access_token"} else v)
                  for k, v in parse_qsl(parts.query, keep_blank_values=True)]
         return self.text(urlunsplit(parts._replace(query=urlencode(query, safe=",[]"))))
@@ -90,16 +99,22 @@ class Transport:
     def __init__(self, limiter=None, redactor=None, timeout=DEFAULT_TIMEOUT, session=None):
         self.limiter = limiter
         self.redactor = redactor or Redactor()
-        self.timeout = timeout
+        self.timeout = check_timeout(timeout)
         self.session = session or requests.Session()
+        #: writes handed to the network so far (a caller tells whether one
+        #: left during a call that then failed: see BaseClient's guard)
+        self.writes = 0
 
     def request(self, method, url, *, params=None, json_body=None, data=None,
                 headers=None, sign=None, timeout=None):
         method = method.upper()
         headers = dict(headers or {})
         headers.setdefault("Accept", "application/json")
-        prepared = self.session.prepare_request(requests.Request(
-            method, url, params=params, json=json_body, data=data, headers=headers))
+        try:
+            prepared = self.session.prepare_request(requests.Request(
+                method, url, params=params, json=json_body, data=data, headers=headers))
+        except (*BAD_ADDRESS, ValueError) as exc:  # ValueError: urllib's "Invalid IPv6 URL"...
+            raise self._bad_address(url, exc) from None
         if sign:
             parts = urlsplit(prepared.url)
             path = parts.path + ("?" + parts.query if parts.query else "")
@@ -110,8 +125,12 @@ class Transport:
         slot = self.limiter.slot() if self.limiter else _null_slot()
         with slot:
             try:
-                resp = self.session.send(prepared, timeout=timeout or self.timeout,
+                self.writes += write
+                resp = self.session.send(prepared, timeout=check_timeout(timeout or self.timeout),
                                          allow_redirects=False)
+            except BAD_ADDRESS as exc:
+                self.writes -= write  # refused before anything left
+                raise self._bad_address(url, exc) from None
             except requests.exceptions.ConnectTimeout as exc:
                 raise self._error(TransientError, "Could not reach %s in time (connection timed out)."
                                   % _host(url), exc, req_copy) from None
@@ -152,6 +171,11 @@ class Transport:
             "body": self.redactor.text((body or "")[:MAX_COPY]),
         }
 
+    def _bad_address(self, url, exc):
+        _logger.info("unusable address %s (%s)", self.redactor.url(url), type(exc).__name__)
+        return ConfigurationError("%s is not a usable web address (%s); check the host of the connection."
+                                  % (self.redactor.text(_host(url) or url), self.redactor.text(_reason(exc))))
+
     def _error(self, cls, message, exc, req_copy):
         _logger.info("%s (%s)", self.redactor.text(message), type(exc).__name__)
         return cls(message, request=req_copy)
@@ -166,7 +190,10 @@ class _null_slot:
 
 
 def _host(url):
-    return urlsplit(url).netloc or url
+    try:
+        return urlsplit(url).netloc or url
+    except ValueError:
+        return url
 
 
 def _reason(exc):

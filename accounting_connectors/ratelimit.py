@@ -198,8 +198,6 @@ def limiter_for_config(config):
     when the caller shares one across processes, else this process's own
     for the credential (:func:`limiter_key`, :func:`default_windows`)."""
     if config.limiter is not None:
-        if not isinstance(config.limiter, Limiter):
-            raise ConfigurationError("The connection's rate limiter has no acquire/release/slot.")
-        return config.limiter
+        return config.limiter  # checked by ConnectionConfig.check
     limits = default_windows(config)
     return limiter_for(limiter_key(config), limits.windows, limits.max_in_flight, config.max_wait)

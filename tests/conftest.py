@@ -16,6 +16,7 @@ def _clean(server):
     server.clock_offset = 0.0
     server.rate_limits = False
     server.webhook_url = None
+    server.accept_duplicates = False
 
 
 @pytest.fixture

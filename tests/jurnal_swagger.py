@@ -54,3 +54,78 @@ def sent_bodies(client):
 
     client.transport.request = recording
     return bodies
+
+
+_NAME = re.compile(r"(?<![A-Za-z0-9_])[a-z_][a-z0-9_]*(?![A-Za-z0-9_])")
+
+
+def documented_fields(swagger, method, path):
+    """Every field name the published contract documents for the body of
+    ``method path``: the body schema's properties at any depth, the keys of
+    its example, and the names the operation's description quotes
+    (```name``` or ``<code>name</code>``). None when the Swagger has no
+    body schema for it."""
+    schema, template = body_schema(swagger, method, path)
+    if schema is None:
+        return None
+    op = swagger["paths"][template][method.lower()]
+    names = set()
+
+    def walk(node, seen=()):
+        if isinstance(node, dict):
+            if "$ref" in node:
+                ref = node["$ref"].rsplit("/", 1)[-1]
+                if ref not in seen:
+                    walk(swagger.get("definitions", {}).get(ref, {}), seen + (ref,))
+            names.update(k for k in node.get("properties") or {} if re.fullmatch(r"[a-z_][a-z0-9_]*", k))
+            for value in node.values():
+                walk(value, seen)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value, seen)
+
+    walk({k: v for k, v in schema.items() if k not in ("definitions", "example")})
+    example = json.dumps(schema.get("example", ""))
+    names.update(re.findall(r'\\?"([a-z_][a-z0-9_]*)\\?"\s*:', example))
+    text = op.get("description") or ""
+    for quoted in re.findall(r"`([^`]+)`|<code>(.*?)</code>", text, re.S):
+        names.update(_NAME.findall("".join(quoted)))
+    return names
+
+
+SANDBOX_FIELDS = Path(__file__).resolve().parents[1] / "accounting_connectors/sandbox/jurnal_fields.py"
+
+
+def sandbox_routes():
+    """(method, route) of every request body the Jurnal sandbox takes."""
+    from accounting_connectors.sandbox.jurnal import RESOURCES
+
+    routes = []
+    for resource, (_singular, _kind, _create, batch, _by) in RESOURCES.items():
+        routes.append(("POST", resource))
+        if batch is not None:
+            routes.append(("POST", resource + "/batch_create"))
+    return routes + [("PATCH", "customers/{id}"), ("PATCH", "products/{id}")]
+
+
+def documented_table(swagger):
+    base = "/public/jurnal/api/v1/"
+    return {(m, r): frozenset(documented_fields(swagger, m, base + r.replace("{id}", "1")) or ())
+            for m, r in sandbox_routes()}
+
+
+def render_fields_module(swagger):
+    import textwrap
+
+    doc = SANDBOX_FIELDS.read_text(encoding="utf-8").split('"""')[1] if SANDBOX_FIELDS.exists() else ""
+    lines = ['"""%s"""' % doc, "", "DOCUMENTED = {"]
+    for (method, route), names in documented_table(swagger).items():
+        lines.append('    ("%s", "%s"): frozenset({' % (method, route))
+        lines += ["        " + w for w in textwrap.wrap(", ".join('"%s"' % n for n in sorted(names)), 100)]
+        lines.append("    }),")
+    return "\n".join(lines + ["}"]) + "\n"
+
+
+if __name__ == "__main__":  # regenerate the sandbox's table from the Swagger file
+    SANDBOX_FIELDS.write_text(render_fields_module(json.loads(swagger_file().read_text(encoding="utf-8"))),
+                              encoding="utf-8")

@@ -11,6 +11,7 @@ processing it (401 for an expired session/token, 308 host move) is re-sent.
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
+from .. import shapes
 from ..client import BaseClient, RemoteResult
 from ..documents import ZERO
 from ..errors import (
@@ -146,20 +147,34 @@ class AccurateClient(BaseClient):
                                      % provider_text(result), **ctx)
         if status != 200:
             raise ConnectorError("Accurate answered HTTP %s: %s" % (status, provider_text(result)), **ctx)
-        body = decode(result)
-        if not isinstance(body, dict):
-            raise ConnectorError("Accurate answered with unexpected data: %s" % result.text[:200], **ctx)
+        try:
+            body = decode(result)
+        except ConnectorError as exc:  # a 200 page that is not data: after a write, it may be saved
+            if not write:
+                raise
+            raise shapes.unexpected("Accurate", "the saved document", write=True, result=result,
+                                    detail=exc.message) from None
+        body = shapes.obj(body, "Accurate", "the answer", write, result)
         if check and body.get("s") is False:
             raise refusal(body.get("d"), **ctx)
         return body
 
     def _discover(self):
-        body, _result = self._call("POST", "account", "/api/api-token.do")
-        d = body.get("d") or {}
-        db = d.get("data usaha") or d.get("database") or {}
-        if not db.get("host"):
-            raise ConnectorError("Accurate did not say which server holds this database.")
-        self._remember(data_host=str(db["host"]).rstrip("/"), database_id=str(db.get("id") or ""))
+        """The token's database: its host is remembered; a database other
+        than the connection's (``database_id`` when set) is refused."""
+        body, result = self._call("POST", "account", "/api/api-token.do")
+        d = shapes.obj(body.get("d"), "Accurate", "the API token's details", result=result)
+        db = shapes.obj(d.get("data usaha") or d.get("database"), "Accurate", "the token's database",
+                        result=result)
+        if not db.get("host") or not isinstance(db["host"], str) or db.get("id") in (None, ""):
+            raise ConnectorError("Accurate did not say which database and server this API token opens.",
+                                 request=result.request, response=result.response)
+        if self.config.database_id and str(db["id"]) != str(self.config.database_id):
+            raise ConfigurationError(
+                "This API token opens the Accurate database %s (id %s), not the database this connection "
+                "posts to (id %s). Use the token of that database, or clear the database of the connection."
+                % (db.get("alias") or "?", db["id"], self.config.database_id))
+        self._remember(data_host=db["host"].rstrip("/"), database_id=str(db["id"]))
         return d
 
     def _refresh(self):
@@ -171,8 +186,12 @@ class AccurateClient(BaseClient):
                                                   self.config.oauth_client_secret)})
         if result.status != 200:
             raise auth_error(result.status, provider_text(result), result.request, result.response)
-        token = decode(result) or {}
-        if not token.get("access_token"):
+        try:
+            token = decode(result)
+        except ConnectorError:
+            token = None
+        token = token if isinstance(token, dict) else {}
+        if not token.get("access_token") or not isinstance(token["access_token"], str):
             raise AuthError("Accurate did not return a new access token; reconnect to Accurate.")
         self._remember(access_token=token["access_token"],
                        refresh_token=token.get("refresh_token") or self.config.refresh_token)
@@ -182,10 +201,10 @@ class AccurateClient(BaseClient):
             self._refresh()
         body, _result = self._call("GET", "account", "/api/open-db.do",
                                    params=[("id", self.config.database_id)], retried=False)
-        if not body.get("session") or not body.get("host"):
+        if not isinstance(body.get("session"), str) or not body["session"] or not isinstance(body.get("host"), str):
             raise ConnectorError("Accurate did not open the database session: %s"
-                                 % join_messages(body.get("d")))
-        self._remember(session_id=body["session"], data_host=str(body["host"]).rstrip("/"))
+                                 % (join_messages(body.get("d")) or "no session or host in its answer"))
+        self._remember(session_id=body["session"], data_host=body["host"].rstrip("/"))
         return body
 
     def _list(self, module, fields, filters=(), page_size=PAGE_SIZE):
@@ -194,17 +213,23 @@ class AccurateClient(BaseClient):
         while True:
             params = [("fields", ",".join(fields)), ("sp.page", page), ("sp.pageSize", page_size)]
             params += filters_params(filters)
-            body, _result = self._call("GET", "data", self._data_url(module, "list"), params)
-            rows = body.get("d") or []
+            body, result = self._call("GET", "data", self._data_url(module, "list"), params)
+            if "d" not in body:
+                raise shapes.unexpected("Accurate", "the %s list" % module, result=result, detail="no rows")
+            rows = shapes.rows(body["d"], "Accurate", "the %s list" % module, result)
+            if not all(shapes.has_id(r) for r in rows):
+                raise shapes.unexpected("Accurate", "the %s list" % module, result=result,
+                                        detail="a row without id")
             yield from rows
-            page_count = int((body.get("sp") or {}).get("pageCount") or 1)
+            sp = body.get("sp") if isinstance(body.get("sp"), dict) else {}
+            page_count = shapes.integer(sp.get("pageCount"), "Accurate", "the page count", 1, result)
             if page >= page_count or not rows:
                 return
             page += 1
 
     def _detail(self, module, **key):
         body, result = self._call("GET", "data", self._data_url(module, "detail"), list(key.items()))
-        return body.get("d") or {}, result
+        return shapes.obj(body.get("d"), "Accurate", "the %s" % module.replace("-", " "), result=result), result
 
     def _result(self, record, result):
         record = record if isinstance(record, dict) else {}
@@ -222,17 +247,17 @@ class AccurateClient(BaseClient):
                         "user": (d.get("user") or {}).get("fullName", ""),
                         "application": (d.get("application") or {}).get("name", "")}
             else:
-                body, _r = self._call("GET", "account", "/api/db-list.do")
+                body, result = self._call("GET", "account", "/api/db-list.do")
                 wanted = str(self.config.database_id)
-                db = next((x for x in body.get("d") or [] if str(x.get("id")) == wanted), None)
+                dbs = shapes.rows(body.get("d"), "Accurate", "the list of databases", result)
+                db = next((x for x in dbs if str(x.get("id")) == wanted), None)
                 if db is None:
                     raise AuthError("This Accurate login has no access to database %s."
                                     % self.config.database_id)
                 self._open_db()
                 info = {"database": db.get("alias", ""), "database_id": str(db.get("id"))}
-            # prove the data layer answers too (a one-row read)
-            self._call("GET", "data", self._data_url("glaccount", "list"),
-                       [("fields", "id"), ("sp.pageSize", 1)])
+            # prove the data layer answers too, as Accurate lists (a one-row read)
+            next(self._list("glaccount", ["id"], page_size=1), None)
         except TransientError as exc:
             if isinstance(exc, RateLimitedError):
                 raise
@@ -244,7 +269,10 @@ class AccurateClient(BaseClient):
     def post(self, document):
         module, payload = mapping.payload_for(document)
         body, result = self._call("POST", "data", self._data_url(module, "save"), body=payload, write=True)
-        return self._result(body.get("r"), result)
+        if body.get("s") is not True:  # neither a refusal (s false, handled above) nor a success
+            raise shapes.unexpected("Accurate", "the saved document", write=True, result=result,
+                                    detail="no success flag")
+        return self._result(shapes.document(body.get("r"), "Accurate", "the saved document", result), result)
 
     def post_many(self, documents):
         documents = list(documents)
@@ -283,14 +311,20 @@ class AccurateClient(BaseClient):
         if not (per_record and len(rows) == len(chunk)):
             if body.get("s") is False:
                 error = refusal(rows, **ctx)
-            else:
-                error = ConnectorError("Accurate's bulk answer did not list one result per record.", **ctx)
+            else:  # some may be saved: each is looked up before any retry
+                error = shapes.unexpected("Accurate", "one result per record", write=True, result=result)
             for index in chunk:
                 out[index] = error
             return
         for index, row in zip(chunk, rows, strict=True):
-            out[index] = (self._result(row.get("r"), result) if row.get("s")
-                          else refusal(row.get("d"), **ctx))
+            if row.get("s") is False:
+                out[index] = refusal(row.get("d"), **ctx)
+                continue
+            try:  # a row without its saved record is ambiguous: looked up later
+                out[index] = self._result(shapes.document(row.get("r"), "Accurate", "the saved record",
+                                                          result), result)
+            except ConnectorError as exc:
+                out[index] = exc
 
     @staticmethod
     def _safe(func, *args):
@@ -299,7 +333,7 @@ class AccurateClient(BaseClient):
         except ConnectorError as exc:
             return exc
 
-    def find(self, kind, reference):
+    def find(self, kind, reference, parent=None):  # Accurate finds every document by its number
         if not reference:
             return None
         if kind in LOOKUP:
@@ -315,6 +349,9 @@ class AccurateClient(BaseClient):
         if not rows:
             return None
         record, result = self._detail(module, id=rows[0]["id"])
+        if str(record.get("id")) != str(rows[0]["id"]):  # not the record asked for
+            raise shapes.unexpected("Accurate", "the %s found" % module, result=result,
+                                    detail="a record without the id that was asked")
         return self._result(record, result)
 
     def list_warehouses(self):

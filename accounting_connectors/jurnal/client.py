@@ -10,36 +10,23 @@ client resolves them, with per-client caches, before handing documents to
 from datetime import date, datetime
 from urllib.parse import quote
 
+from .. import shapes
 from ..client import BaseClient, RemoteResult
 from ..errors import (
+    AuthError,
     ConfigurationError,
     ConnectorError,
     DuplicateError,
     ValidationError,
 )
-from . import auth, mapping, returns
+from . import auth, lookup, mapping, returns
 from .errors import error_for, provider_message
+from .lookup import RESOURCES
 
 DEFAULT_BASE = {"hmac": "https://api.mekari.com", "apikey": "https://api.jurnal.id"}
 API_PATH = {"hmac": "/public/jurnal/api/v1", "apikey": "/core/api/v1"}
 BATCH_SIZE = 100  # Jurnal's ceiling per batch_create
 PAGE_SIZE = 100
-#: kind -> (resource, response key, how GET /{x} finds our reference)
-RESOURCES = {
-    "customer": ("customers", "customer", None),
-    "item": ("products", "product", "custom_id"),
-    "sales_invoice": ("sales_invoices", "sales_invoice", None),
-    "sales_receipt": ("receive_payments", "receive_payment", "custom_id"),
-    "sales_return": ("sales_returns", "sales_return", "custom_id"),
-    "item_transfer": ("warehouse_transfers", "warehouse_transfer", "transaction_no"),
-    "item_adjustment": ("stock_adjustments", "stock_adjustment", "transaction_no"),
-    "bank_transfer": ("bank_transfers", "bank_transfer", "custom_id"),
-    "journal_entry": ("journal_entries", "journal_entry", "custom_id"),
-    # a sales return not tied to its invoice (see .returns); GET /{id} takes only Jurnal's id
-    "credit_memo": ("credit_memos", "credit_memo", None),
-}
-
-
 class JurnalClient(BaseClient):
     provider = "jurnal"
     kinds = ("customer", "item", "sales_invoice", "sales_receipt", "sales_return", "item_transfer",
@@ -66,22 +53,31 @@ class JurnalClient(BaseClient):
         return auth.hmac_signer(self.config.client_id, self.config.client_secret)
 
     def _call(self, method, path, params=None, body=None):
-        """One request; returns (decoded JSON, HttpResult) or raises the
-        error class the engine acts on."""
+        """One request; returns (the answer's JSON object, HttpResult) or
+        raises the error class the engine acts on. A 2xx that is not a JSON
+        object is ambiguous after a write, an error after a read."""
         sign = self._signer()
         result = self.transport.request(method, self.base + path, params=params, json_body=body,
                                         headers={"Content-Type": "application/json"}, sign=sign)
-        if 200 <= result.status < 300:
-            return result.json(), result
-        raise error_for(method, result)
+        if not 200 <= result.status < 300:
+            raise error_for(method, result)
+        write = method != "GET"
+        what = "the answer to %s %s" % (method, path.split("?")[0])
+        try:
+            data = result.json()
+        except ConnectorError as exc:  # a 2xx page that is not data: after a write, it may be saved
+            if not write:
+                raise
+            raise shapes.unexpected("Jurnal", what, write=True, result=result, detail=exc.message) from None
+        return shapes.obj(data, "Jurnal", what, write, result), result
 
     def _pages(self, resource, key=None, params=None, page_size=PAGE_SIZE, max_pages=None):
         page = 1
         while True:
-            data, _res = self._call("GET", "/" + resource, dict(params or {}, page=page, page_size=page_size))
-            rows = (data or {}).get(key or resource) or []
+            data, res = self._call("GET", "/" + resource, dict(params or {}, page=page, page_size=page_size))
+            rows = shapes.rows(data.get(key or resource), "Jurnal", "the list of %s" % resource, res)
             yield from rows
-            total = (data or {}).get("total_pages") or 1
+            total = shapes.integer(data.get("total_pages"), "Jurnal", "the page count", 1, res)
             if page >= total or not rows or (max_pages and page >= max_pages):
                 return
             page += 1
@@ -94,15 +90,49 @@ class JurnalClient(BaseClient):
                             request=res.request, response=res.response, duration=res.duration)
 
     def _send(self, method, path, body, key):
+        """The saved document; a 2xx without it (or without its id) is ambiguous."""
         data, res = self._call(method, path, body=body)
-        return self._result((data or {}).get(key) or {}, res)
+        return self._result(shapes.document(data.get(key), "Jurnal", "the saved %s" % key.replace("_", " "),
+                                            res), res)
 
     # --- engine calls --------------------------------------------------------------
     def test_connection(self):
-        data, _res = self._call("GET", "/accounts", {"page": 1, "page_size": 1})
-        count = (data or {}).get("total_count", len((data or {}).get("accounts") or []))
-        return {"ok": True, "message": "Connected to Jurnal; %s accounts in the chart of accounts." % count,
-                "accounts": count}
+        """Proves the answers are Jurnal's: the chart of accounts must come
+        back as Jurnal lists it, the active company (when the credential may
+        read it) as an object with an id and a name, and that company must
+        be the connection's ``company_id`` option when one is set."""
+        data, res = self._call("GET", "/accounts", {"page": 1, "page_size": 1})
+        if "accounts" not in data:
+            raise shapes.unexpected("Jurnal", "the chart of accounts", result=res, detail="no accounts list")
+        rows = shapes.rows(data["accounts"], "Jurnal", "the chart of accounts", res)
+        count = shapes.integer(data.get("total_count"), "Jurnal", "the number of accounts", len(rows), res)
+        if count < len(rows) or not all(shapes.has_id(r) and isinstance(r.get("name"), str) for r in rows):
+            raise shapes.unexpected("Jurnal", "the chart of accounts", result=res,
+                                    detail="accounts without id or name")
+        facts = {"ok": True, "accounts": count}
+        company = self._active_company()
+        if company:
+            facts.update(company=company["name"], company_id=str(company["id"]))
+        wanted = str(self.options.get("company_id") or "")
+        if wanted and facts.get("company_id") != wanted:
+            raise ConfigurationError("These credentials open the Jurnal company %s (id %s), not the company "
+                                     "this connection posts to (id %s)." % (
+                                         facts.get("company", "?"), facts.get("company_id", "?"), wanted))
+        facts["message"] = "Connected to Jurnal%s; %s accounts in the chart of accounts." % (
+            " company %s" % company["name"] if company else "", count)
+        return facts
+
+    def _active_company(self):
+        """``{"id", "name"}`` of the credential's company, or None when the
+        credential may not read it (the accounts already proved the access)."""
+        try:
+            data, res = self._call("GET", "/companies/active")
+        except (AuthError, ValidationError):
+            return None
+        company = shapes.obj(data.get("company"), "Jurnal", "the active company", result=res)
+        if not shapes.has_id(company) or not isinstance(company.get("name"), str):
+            raise shapes.unexpected("Jurnal", "the active company", result=res, detail="no id or name")
+        return company
 
     def post(self, doc):
         kind = doc.kind
@@ -186,63 +216,44 @@ class JurnalClient(BaseClient):
                 for _doc, i in chunk:
                     out[i] = exc
                 continue
-            rows = (data or {}).get(resource) or []
+            rows = data.get(resource)
+            rows = rows if isinstance(rows, list) else []
             for n, (doc, i) in enumerate(chunk):
-                entry = (rows[n] if n < len(rows) else {}).get(key) or {}
-                content = entry.get("content") or {}
-                if entry.get("status") in (200, 201):
-                    out[i] = self._result(content, res)
-                    if kind == "customer":
-                        self._people[doc.reference] = content.get("display_name")
-                else:
-                    words = provider_message(content) or "no answer for this row"
+                row = rows[n] if n < len(rows) else None
+                entry = row.get(key) if isinstance(row, dict) else None
+                entry = entry if isinstance(entry, dict) else {}
+                status, content = entry.get("status"), entry.get("content")
+                if isinstance(status, int) and not 200 <= status < 300:
+                    words = provider_message(content) or "HTTP %s" % status
                     out[i] = ValidationError("Jurnal refused it: %s" % words, provider_message=words,
-                                             status=entry.get("status"), request=res.request,
-                                             response=res.response)
+                                             status=status, request=res.request, response=res.response)
+                    continue
+                try:  # a row answered without its saved record is ambiguous: looked up later
+                    rec = shapes.document(content, "Jurnal", "the saved %s" % key, res)
+                except ConnectorError as exc:
+                    out[i] = exc
+                    continue
+                out[i] = self._result(rec, res)
+                if kind == "customer":
+                    self._people[doc.reference] = rec.get("display_name")
 
-    def find(self, kind, reference):
-        if kind not in RESOURCES:
-            raise ValidationError("Jurnal has no %s documents." % kind)
-        if kind == "bank_transfer":  # a payout with a fee was booked as a journal entry
-            return self._find_one("bank_transfer", reference) or self._find_one("journal_entry", reference)
-        if kind == "sales_return":  # one not tied to its invoice was booked as a credit memo
-            return self._find_one("sales_return", reference) or returns.find_credit_memo(self, reference)
-        return self._find_one(kind, reference)
+    def find(self, kind, reference, parent=None):
+        """See :func:`.lookup.find` (``parent``: a sales return's invoice reference)."""
+        return lookup.find(self, kind, reference, parent)
 
     def _find_one(self, kind, reference):
-        resource, key, by = RESOURCES[kind]
-        if by is None:  # GET /{id} takes only Jurnal's id here: search the newest first
-            max_pages = int(self.options.get("find_max_pages", 20))
-            newest = ({"sort_key": "created_at", "sort_order": "desc"}
-                      if kind in ("sales_invoice", "credit_memo") else None)
-            for rec in self._pages(resource, params=newest, max_pages=max_pages):
-                if rec.get("custom_id") == reference:
-                    return RemoteResult(remote_id=str(rec["id"]), data=rec, number=str(
-                        rec.get("transaction_no") or rec.get("display_name") or ""))
-            return None
-        params = {"search_by": "transaction_no", "transaction_type": "adjustment"} \
-            if kind == "item_adjustment" else None
-        try:
-            data, res = self._call("GET", "/%s/%s" % (resource, quote(reference, safe="")), params)
-        except ValidationError as exc:
-            if exc.status in (404, 422):
-                return None
-            raise
-        rec = (data or {}).get(key) or {}
-        if reference not in (rec.get("custom_id"), rec.get(by)):  # an id that happens to equal it
-            return None
-        return self._result(rec, res)
+        return lookup.find_one(self, kind, reference)
 
     def list_warehouses(self):
         return [{"id": str(w["id"]), "name": w.get("name"), "code": w.get("code")}
-                for w in self._pages("warehouses")]
+                for w in self._pages("warehouses") if _named(w, "warehouses")]
 
     def list_accounts(self):
         if self._accounts is None:
-            self._accounts = [{"id": str(a["id"]), "number": a.get("number") or "", "name": a.get("name"),
+            self._accounts = [{"id": str(a["id"]), "number": str(a.get("number") or ""), "name": a["name"],
                                "type": a.get("category") if isinstance(a.get("category"), str)
-                               else (a.get("category") or {}).get("name")}
-                              for a in self._pages("accounts", page_size=200)]
+                               else _dict(a.get("category")).get("name")}
+                              for a in self._pages("accounts", page_size=200) if _named(a, "accounts")]
         return self._accounts
 
     def invoice_status(self, reference):
@@ -250,7 +261,7 @@ class JurnalClient(BaseClient):
         if not found:
             raise ValidationError("Jurnal has no sales invoice with reference %s." % reference)
         remaining = mapping.dec(found.data.get("remaining"))
-        status = (found.data.get("transaction_status") or {}).get("name")
+        status = _dict(found.data.get("transaction_status")).get("name")
         return {"paid": status == "Paid" or remaining == 0, "outstanding": remaining, "status": status}
 
     def list_purchases(self, since, until=None):
@@ -266,8 +277,8 @@ class JurnalClient(BaseClient):
     def fetch_purchase(self, doc_type, remote_id):
         resource, key = (("purchase_returns", "purchase_return") if doc_type == "return"
                          else ("purchase_invoices", "purchase_invoice"))
-        data, _res = self._call("GET", "/%s/%s" % (resource, quote(str(remote_id), safe="")))
-        rec = (data or {}).get(key) or {}
+        data, res = self._call("GET", "/%s/%s" % (resource, quote(str(remote_id), safe="")))
+        rec = shapes.obj(data.get(key), "Jurnal", "the %s" % key.replace("_", " "), result=res)
         if doc_type == "return":
             return mapping.purchase_return(rec, self._purchase_invoice_of(rec, {}))
         return mapping.purchase_invoice(rec)
@@ -276,8 +287,8 @@ class JurnalClient(BaseClient):
         if ret.get("invoice_no") in by_no:
             return by_no[ret["invoice_no"]]
         if ret.get("invoice_id"):
-            data, _res = self._call("GET", "/purchase_invoices/%s" % ret["invoice_id"])
-            return (data or {}).get("purchase_invoice")
+            data, res = self._call("GET", "/purchase_invoices/%s" % quote(str(ret["invoice_id"]), safe=""))
+            return shapes.obj(data.get("purchase_invoice"), "Jurnal", "the purchase invoice", result=res)
         return None  # lines then carry the product name
 
     # --- name resolution -----------------------------------------------------------
@@ -334,11 +345,22 @@ class JurnalClient(BaseClient):
                 out = self.find("item_transfer", doc.out_ref)
                 if not out:
                     raise ValidationError("The outgoing transfer %s is not in Jurnal yet." % doc.out_ref)
-                src = (out.data.get("to_warehouse") or {}).get("name")
+                src = _dict(out.data.get("to_warehouse")).get("name")
             dst = doc.warehouse
         if not src or not dst:
             raise ValidationError("The transfer %s needs both warehouses." % doc.reference)
         return mapping.warehouse_transfer(doc, src, dst, self._product_names(doc.lines))
+
+
+def _dict(value):
+    return value if isinstance(value, dict) else {}
+
+
+def _named(rec, what):
+    """A listed record must have an id and a name: Jurnal's lists always do."""
+    if not shapes.has_id(rec) or not isinstance(rec.get("name"), str):
+        raise shapes.unexpected("Jurnal", "the list of %s" % what, detail="a row without id or name")
+    return True
 
 
 def _day(value):

@@ -13,6 +13,12 @@ booked the way Jurnal books a return without invoice:
 - a **stock adjustment in** (``custom_id``/``transaction_no`` = reference +
   ``/STOCK``) for the tracked products, because a credit memo moves no stock.
 
+A return against its invoice carries our reference in ``memo`` as
+``[reference]``: the Swagger documents no ``custom_id`` or
+``transaction_no`` on a sales return's create body (both are still sent, and
+used when Jurnal keeps them), so :func:`find` searches the invoice's returns
+(or, without the invoice, the returns list) for that memo before any retry.
+
 The adjustment goes first and is looked up before it is sent, so a retry
 after a lost answer never books the stock twice; the credit memo goes last,
 so finding it (``find("sales_return", reference)``) means the whole return
@@ -24,7 +30,7 @@ from decimal import Decimal
 
 from ..documents import ZERO, AdjustmentLine, ItemAdjustment
 from ..errors import ValidationError
-from . import mapping
+from . import lookup, mapping
 
 STOCK_SUFFIX = "/STOCK"
 CENT = Decimal("0.01")
@@ -43,6 +49,7 @@ def post(client, doc):
     keys = invoice_lines(invoice.data, doc.lines) if invoice else None
     if keys is not None:
         body = mapping.sales_return(doc, keys, client.options)
+        body["sales_return"]["memo"] = tagged_memo(doc.description, doc.reference)
         return client._send("POST", "/sales_returns", body, "sales_return")
     body = credit_memo_body(client, doc)  # resolves everything before the first write
     restock(client, doc)
@@ -123,8 +130,51 @@ def restock(client, doc):
                                       description="Stock back from return %s" % doc.reference))
 
 
+def tagged_memo(memo, reference):
+    """The memo with our reference in it, where :func:`carries` finds it."""
+    return "%s [%s]" % (memo or "Return", reference)
+
+
+def carries(rec, reference):
+    """Whether a sales return Jurnal holds is ours: by ``custom_id`` where
+    Jurnal kept it, else by the reference tag in its memo."""
+    memo = rec.get("memo")
+    return rec.get("custom_id") == reference or (isinstance(memo, str) and "[%s]" % reference in memo)
+
+
+def find(client, reference, parent=None):
+    """The return (or the credit memo of a return without invoice) carrying
+    ``reference``, or None. With ``parent`` (its invoice reference) the
+    invoice's own returns are read; without it, the returns list (at most
+    ``find_max_pages`` pages)."""
+    rec, res = lookup.get(client, "sales_returns", "sales_return", reference)  # by custom_id, if kept
+    if rec is not None and carries(rec, reference):
+        return lookup.found(rec, res)
+    listed = through_invoice(client, reference, parent) if parent else False
+    if listed is False:  # no invoice named, or it does not list its returns: search them all
+        listed = next((lookup.found(r) for r in client._pages("sales_returns", max_pages=lookup.max_pages(client))
+                       if carries(r, reference)), None)
+    return listed or find_credit_memo(client, reference)
+
+
+def through_invoice(client, reference, parent):
+    """Our return among the returns of invoice ``parent`` (each read by its
+    id); None when it is not there, False when the invoice cannot tell."""
+    invoice = client.find("sales_invoice", parent)
+    if invoice is None or not isinstance(invoice.data.get("sales_returns"), list):
+        return False
+    for entry in invoice.data["sales_returns"]:
+        ident = entry.get("id") if isinstance(entry, dict) else None
+        if ident in (None, ""):
+            continue
+        rec, res = lookup.get(client, "sales_returns", "sales_return", ident)
+        if rec is not None and carries(rec, reference):
+            return lookup.found(rec, res)
+    return None
+
+
 def find_credit_memo(client, reference):
-    return client._find_one("credit_memo", reference)
+    return lookup.find_one(client, "credit_memo", reference)
 
 
 def _tracked(product):

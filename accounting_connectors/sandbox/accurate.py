@@ -47,7 +47,7 @@ class AccurateApp(ProviderApp):
               "fee": "6101", "adjustment": "5101", "walkin": "C.00001", "warehouse": "Utama"}
 
     def reset(self):
-        self.store = AccurateStore(self.server.now)
+        self.store = AccurateStore(self.server.now, lambda: self.server.accept_duplicates)
         if not hasattr(self, "access_token"):  # credentials survive a reset
             self.access_token = "sandbox-access-" + uuid.uuid4().hex
             self.refresh_token = "sandbox-refresh-" + uuid.uuid4().hex

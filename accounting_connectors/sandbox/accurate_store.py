@@ -28,8 +28,9 @@ TRANSIT_WAREHOUSE = "Transit (AOL System)"
 
 
 class AccurateStore:
-    def __init__(self, clock):
+    def __init__(self, clock, accept_duplicates=lambda: False):
         self.clock = clock
+        self.accept_duplicates = accept_duplicates  # the server's mode, read at each save
         self.reset()
 
     # --- state -------------------------------------------------------------
@@ -111,7 +112,7 @@ class AccurateStore:
             return self._update(module, payload)
         number_key = MODULES[module][2]
         number = payload.get(number_key) or (payload.get("number") if module in MASTERS else None)
-        if number and self.by_number(module, str(number)):
+        if number and self.by_number(module, str(number)) and not self.accept_duplicates():
             raise Refused("duplicate", module, str(number))
         builder = getattr(self, "_build_" + module.replace("-", "_"))
         record, effects = builder(payload)

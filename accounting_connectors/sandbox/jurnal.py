@@ -15,11 +15,14 @@ from ..jurnal import auth
 from . import jurnal_docs as docs
 from .base import ProviderApp, Response, route
 from .jurnal_credit import credit_memo
+from .jurnal_fields import DOCUMENTED
 from .jurnal_store import JurnalError, JurnalStore, invalid, money
 
 CLIENT_ID = "sandbox-jurnal-client"
 CLIENT_SECRET = "sandbox-jurnal-secret-5f2c9a"
 API_KEY = "sandbox-jurnal-apikey-77d1e0"
+COMPANY = {"id": 20714, "name": "Toko Sandbox Jurnal", "company_email": "sandbox@example.com",
+           "language": {"id": 1, "name": "Bahasa Indonesia"}}
 BASE = r"/(?:public/jurnal|core)/api/v1/"
 EXT = r"(?:\.json)?"
 
@@ -57,6 +60,15 @@ def public(value):
         return {k: public(v) for k, v in value.items() if not k.startswith("_")}
     if isinstance(value, list):
         return [public(v) for v in value]
+    return value
+
+
+def documented(value, names):
+    """``value`` without the keys (at any depth) that are not in ``names``."""
+    if isinstance(value, dict):
+        return {k: documented(v, names) for k, v in value.items() if k in names}
+    if isinstance(value, list):
+        return [documented(v, names) for v in value]
     return value
 
 
@@ -136,6 +148,11 @@ class JurnalApp(ProviderApp):
         return Response(404, {"errors": "Not Found"})
 
     # --- routes ----------------------------------------------------------------
+    @route("GET", BASE + r"companies/active" + EXT)
+    def active_company(self, request):
+        """The credential's company (each Mekari credential covers one)."""
+        return Response(200, {"company": dict(COMPANY), "feature": {"warehouse": True}})
+
     @route("GET", BASE + RES + EXT)
     def list_records(self, request, res):
         return Response(200, self.store.listing(res, request.args))
@@ -154,14 +171,16 @@ class JurnalApp(ProviderApp):
     @route("POST", BASE + RES + EXT)
     def create(self, request, res):
         singular, _kind, status, _b, _by = RESOURCES[res]
-        payload = self._payload(request, singular)
-        self.store.check_unique(res, payload)
+        payload = self._payload(request, singular, ("POST", res))
+        if not self.server.accept_duplicates:
+            self.store.check_unique(res, payload)
         return Response(status, {singular: self._build(res, payload)})
 
     @route("POST", BASE + RES + r"/batch_create" + EXT)
     def batch_create(self, request, res):
         singular, _kind, _s, status, _by = RESOURCES[res]
-        rows = (request.json() or {}).get(res)
+        body = request.json()
+        rows = body.get(res) if isinstance(body, dict) else None
         if status is None or not isinstance(rows, list) or not rows:
             invalid("%s can't be blank" % res)
         if len(rows) > 100:
@@ -170,7 +189,8 @@ class JurnalApp(ProviderApp):
         for row in rows:  # custom_id is NOT checked here, as on the real service
             snap = self.store.snapshot()
             try:
-                rec = self._build(res, (row or {}).get(singular) or {})
+                row = row.get(singular) if isinstance(row, dict) else None
+                rec = self._build(res, documented(row or {}, DOCUMENTED[("POST", res + "/batch_create")]))
                 out.append({singular: {"status": 201, "content": rec}})
             except JurnalError as exc:
                 self.store.restore(snap)
@@ -183,7 +203,7 @@ class JurnalApp(ProviderApp):
         rec = self.store.get(res, unquote(ident), by=RESOURCES[res][4])
         if not rec:
             return Response(422, {"errors": "Unprocessable Entity"})
-        payload = self._payload(request, singular)
+        payload = self._payload(request, singular, ("PATCH", res + "/{id}"))
         fresh = self._master(res, dict(payload, custom_id=payload.get("custom_id", rec.get("custom_id"))),
                              existing=rec)
         rec.update({k: v for k, v in fresh.items() if k not in ("id", "created_at")})
@@ -191,12 +211,14 @@ class JurnalApp(ProviderApp):
         return Response(200, {singular: rec})
 
     # --- building records -------------------------------------------------------
-    def _payload(self, request, singular):
+    def _payload(self, request, singular, route):
+        """The body's document, without the fields the Swagger does not
+        document for ``route`` (see :mod:`.jurnal_fields`)."""
         body = request.json()
         payload = body.get(singular) if isinstance(body, dict) else None
         if not isinstance(payload, dict):
             invalid("param is missing or the value is empty: %s" % singular, status=400)
-        return payload
+        return documented(payload, DOCUMENTED[route])
 
     def _build(self, res, payload):
         if res in BUILDERS:

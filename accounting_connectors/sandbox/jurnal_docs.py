@@ -77,7 +77,8 @@ def sales_invoice(store, payload, table="sales_invoices", people="customers"):
            "tax_amount": money(tax), "witholding_amount": money(withholding),
            "original_amount": money(total), "remaining": money(total), "amount_receive": "0.0",
            "transaction_status": status(1), "transaction_lines_attributes": lines, "payments": [],
-           "source": "apikey", "currency_code": "IDR"}
+           "source": "apikey", "currency_code": "IDR",
+           "sales_returns": []}  # filled by each return, as in the Swagger's example answer
     if payload.get("deposit_to_name") and dec(payload.get("deposit")):
         acc = store.account(payload["deposit_to_name"], field="deposit_to_name", cash=True)
         rec["deposit_to"] = _ref(acc, "number")
@@ -176,7 +177,11 @@ def sales_return(store, payload, table="sales_returns", invoices="sales_invoices
     inv["remaining"] = money(max(ZERO, dec(inv["remaining"]) - total))
     if dec(inv["remaining"]) == 0:
         inv["transaction_status"] = status(3 if dec(inv["amount_receive"]) else 2)
-    return {"transaction_no": store.number(table, payload), "custom_id": payload.get("custom_id"),
+    rec_id, number = store.next_id(), store.number(table, payload)
+    if table == "sales_returns":
+        inv.setdefault("sales_returns", []).append(
+            {"id": rec_id, "transaction_no": number, "transaction_date": dmy(day)})
+    return {"id": rec_id, "transaction_no": number, "custom_id": payload.get("custom_id"),
             "transaction_date": dmy(day), "invoice_id": inv["id"], "invoice_no": inv["transaction_no"],
             "person": inv["person"], "warehouse": _ref(warehouse), "memo": payload.get("memo"),
             "return_amount": money(total), "transaction_return_lines_attributes": out}

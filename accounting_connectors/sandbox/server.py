@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import requests
 
+from . import admin
 from .base import Request, Response
 from .faults import QUOTA_MESSAGE, FaultQueue
 
@@ -61,6 +62,9 @@ class SandboxServer:
         self.webhook_url = webhook_url
         self.rate_limits = rate_limits
         self.clock_offset = 0.0  # seconds added to the server's clock
+        #: accept a repeated reference (as Jurnal's batch_create does): a
+        #: client that re-sends blindly then makes a second document
+        self.accept_duplicates = False
         self.faults = FaultQueue()
         self.lock = threading.RLock()
         self.request_count = collections.Counter()
@@ -166,32 +170,11 @@ class SandboxServer:
             return app.dispatch(request)
 
     def _admin(self, request):
-        path = request.path[len("/_sandbox"):]
-        body = request.json() or {}
-        if path == "/reset" and request.method == "POST":
-            self.reset()
-            return Response(200, {"ok": True})
-        if path == "/faults" and request.method == "POST":
-            try:
-                self.add_fault(**body)
-            except (TypeError, ValueError) as exc:
-                return Response(400, {"error": str(exc)})
-            return Response(200, {"ok": True, "pending": self.faults.pending()})
-        if path == "/config" and request.method == "POST":
-            for key in ("webhook_url", "rate_limits", "clock_offset"):
-                if key in body:
-                    setattr(self, key, body[key])
-            return Response(200, {"ok": True})
-        if path.startswith("/state/") and request.method == "GET":
-            provider, _sep, kind = path[len("/state/"):].partition("/")
-            with self.lock:
-                return Response(200, self.app(provider).dump(kind or None))
-        if path.startswith("/purchases/") and request.method == "POST":
-            with self.lock:
-                return Response(200, self.app(path[len("/purchases/"):]).create_purchase(body))
-        if path == "/stats":
-            return Response(200, {"requests": dict(self.request_count), "webhooks": self.webhook_log})
-        return Response(404, {"error": "unknown admin endpoint"})
+        """The admin endpoints; bad input is a 4xx with ``{"error": sentence}``."""
+        try:
+            return admin.handle(self, request)
+        except admin.BadInput as exc:
+            return Response(exc.status, {"error": str(exc)})
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -210,7 +193,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self):
         parts = urlsplit(self.path)
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+            if length < 0:
+                raise ValueError
+        except ValueError:
+            self.close_connection = True
+            return self._send(Response(400, {"error": "Content-Length must be a number of bytes"}))
         body = self.rfile.read(length) if length else b""
         request = Request(self.command, parts.path, parts.query,
                           {k.lower(): v for k, v in self.headers.items()}, body)

@@ -1,0 +1,85 @@
+"""Finding what Jurnal holds under our reference, before any retry.
+
+``GET /{resource}/{id}`` takes "ID or Custom ID" for most resources (the
+Swagger's path parameter); where it takes Jurnal's id only, the list is
+searched, newest first where Jurnal can sort it. Sales returns are found
+through their invoice (see :mod:`.returns`): the Swagger documents no
+``custom_id`` on their create body.
+"""
+
+from urllib.parse import quote
+
+from .. import shapes
+from ..client import RemoteResult
+from ..errors import ValidationError
+
+#: kind -> (resource, response key, how GET /{x} finds our reference; None = by Jurnal's id only)
+RESOURCES = {
+    "customer": ("customers", "customer", None),
+    "item": ("products", "product", "custom_id"),
+    "sales_invoice": ("sales_invoices", "sales_invoice", None),
+    "sales_receipt": ("receive_payments", "receive_payment", "custom_id"),
+    "sales_return": ("sales_returns", "sales_return", "custom_id"),
+    "item_transfer": ("warehouse_transfers", "warehouse_transfer", "transaction_no"),
+    "item_adjustment": ("stock_adjustments", "stock_adjustment", "transaction_no"),
+    "bank_transfer": ("bank_transfers", "bank_transfer", "custom_id"),
+    "journal_entry": ("journal_entries", "journal_entry", "custom_id"),
+    # a sales return not tied to its invoice (see .returns); GET /{id} takes only Jurnal's id
+    "credit_memo": ("credit_memos", "credit_memo", None),
+}
+#: resources whose list Jurnal sorts by creation (newest first finds recent documents fast)
+SORTABLE = ("sales_invoice", "credit_memo")
+
+
+def find(client, kind, reference, parent=None):
+    """The RemoteResult of the document carrying ``reference``, or None.
+    ``parent``: the invoice reference of a sales return (searched first)."""
+    if kind not in RESOURCES:
+        raise ValidationError("Jurnal has no %s documents." % kind)
+    if kind == "bank_transfer":  # a payout with a fee was booked as a journal entry
+        return find_one(client, "bank_transfer", reference) or find_one(client, "journal_entry", reference)
+    if kind == "sales_return":
+        from . import returns  # returns posts through the client, which imports this module
+
+        return returns.find(client, reference, parent)
+    return find_one(client, kind, reference)
+
+
+def find_one(client, kind, reference):
+    resource, key, by = RESOURCES[kind]
+    if by is None:
+        newest = {"sort_key": "created_at", "sort_order": "desc"} if kind in SORTABLE else None
+        for rec in client._pages(resource, params=newest, max_pages=max_pages(client)):
+            if rec.get("custom_id") == reference:
+                return found(rec)
+        return None
+    params = {"search_by": "transaction_no", "transaction_type": "adjustment"} \
+        if kind == "item_adjustment" else None
+    rec, res = get(client, resource, key, reference, params)
+    if rec is None or reference not in (rec.get("custom_id"), rec.get(by)):  # an id that happens to equal it
+        return None
+    return found(rec, res)
+
+
+def get(client, resource, key, ident, params=None):
+    """(record, HttpResult) of ``GET /{resource}/{ident}``, (None, None) when
+    Jurnal does not know it (404/422)."""
+    try:
+        data, res = client._call("GET", "/%s/%s" % (resource, quote(str(ident), safe="")), params)
+    except ValidationError as exc:
+        if exc.status in (404, 422):
+            return None, None
+        raise
+    return shapes.obj(data.get(key), "Jurnal", "the %s" % key.replace("_", " "), result=res), res
+
+
+def found(rec, res=None):
+    """A record read back: it must carry Jurnal's id."""
+    shapes.document(rec, "Jurnal", "the document found", res, write=False)
+    number = rec.get("transaction_no") or rec.get("product_code") or rec.get("display_name") or ""
+    kwargs = {"request": res.request, "response": res.response, "duration": res.duration} if res else {}
+    return RemoteResult(remote_id=str(rec["id"]), data=rec, number=str(number), **kwargs)
+
+
+def max_pages(client):
+    return int(client.options.get("find_max_pages", 20))

@@ -1,0 +1,124 @@
+"""The sandbox's admin endpoints under ``/_sandbox``, with their input
+checked: anything malformed is answered 400 (404 for an unknown provider,
+kind or endpoint, 405 for a wrong method) with ``{"error": "<sentence>"}``,
+never a 500 or a dropped connection.
+
+- ``POST /_sandbox/reset``
+- ``POST /_sandbox/faults`` a fault spec (see :mod:`.faults`)
+- ``POST /_sandbox/config`` any of ``webhook_url`` (text or null),
+  ``rate_limits`` (true/false), ``clock_offset`` (seconds, a number),
+  ``accept_duplicates`` (true/false)
+- ``GET /_sandbox/state/<provider>[/<kind>]``
+- ``POST /_sandbox/purchases/<provider>`` a purchase entered by a person
+  (422 with the provider's refusal when it does not validate)
+- ``GET /_sandbox/stats``
+"""
+
+import json
+import math
+from decimal import Decimal, InvalidOperation
+
+from .base import Response
+
+
+class BadInput(Exception):
+    def __init__(self, message, status=400):
+        super().__init__(message)
+        self.status = status
+
+
+def _number(value):
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+CONFIG = {  # key -> (check, what it must be)
+    "webhook_url": (lambda v: v is None or (isinstance(v, str) and v.startswith(("http://", "https://"))),
+                    "an http(s) address or null"),
+    "rate_limits": (lambda v: isinstance(v, bool), "true or false"),
+    "accept_duplicates": (lambda v: isinstance(v, bool), "true or false"),
+    "clock_offset": (lambda v: _number(v) and abs(v) < 10 ** 9, "a number of seconds"),
+}
+
+
+def body_of(request, required=True):
+    """The request's JSON object; BadInput for anything else."""
+    if not request.body:
+        if required:
+            raise BadInput("the body must be a JSON object")
+        return {}
+    try:
+        body = json.loads(request.body.decode("utf-8"), parse_float=Decimal)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadInput("the body is not valid JSON: %s" % exc) from None
+    if not isinstance(body, dict):
+        raise BadInput("the body must be a JSON object, not %s" % type(body).__name__)
+    return body
+
+
+def app_of(server, name):
+    app = next((a for a in server.apps if a.name == name), None)
+    if app is None:
+        raise BadInput("unknown provider %r; one of %s" % (name, ", ".join(a.name for a in server.apps)),
+                       status=404)
+    return app
+
+
+def handle(server, request):
+    path, method = request.path[len("/_sandbox"):], request.method
+    routes = {"/reset": "POST", "/faults": "POST", "/config": "POST", "/stats": "GET"}
+    if path in routes and method != routes[path]:
+        raise BadInput("%s only takes %s" % (request.path, routes[path]), status=405)
+    if path == "/reset":
+        server.reset()
+        return Response(200, {"ok": True})
+    if path == "/faults":
+        spec = body_of(request)
+        spec = {k: float(v) if isinstance(v, Decimal) else v for k, v in spec.items()}
+        if "kind" not in spec:
+            raise BadInput("a fault needs its kind")
+        try:
+            server.add_fault(**spec)
+        except TypeError:
+            raise BadInput("unknown fault field(s): %s" % ", ".join(
+                sorted(set(spec) - {"kind", "count", "provider", "method", "path_contains", "seconds",
+                                    "status", "body"}))) from None
+        except ValueError as exc:
+            raise BadInput(str(exc)) from None
+        return Response(200, {"ok": True, "pending": server.faults.pending()})
+    if path == "/config":
+        return _config(server, body_of(request))
+    if path.startswith("/state/") and method == "GET":
+        provider, _sep, kind = path[len("/state/"):].partition("/")
+        app = app_of(server, provider)
+        with server.lock:
+            state = app.dump(None)
+            if kind and kind not in state:
+                raise BadInput("unknown kind %r; one of %s" % (kind, ", ".join(sorted(state))), status=404)
+            return Response(200, state[kind] if kind else state)
+    if path.startswith("/purchases/") and method == "POST":
+        app = app_of(server, path[len("/purchases/"):])
+        payload = body_of(request)
+        with server.lock:
+            try:
+                result = app.create_purchase(payload)
+            except (AttributeError, TypeError, KeyError, IndexError, ValueError, InvalidOperation) as exc:
+                raise BadInput("the purchase is malformed (%s: %s)" % (type(exc).__name__, exc)) from None
+        if result.get("s") is False or "error" in result:  # refused in the provider's words
+            return Response(422, result)
+        return Response(200, result)
+    if path == "/stats":
+        return Response(200, {"requests": dict(server.request_count), "webhooks": server.webhook_log})
+    raise BadInput("unknown admin endpoint %s %s" % (method, request.path), status=404)
+
+
+def _config(server, body):
+    unknown = sorted(set(body) - set(CONFIG))
+    if unknown:
+        raise BadInput("unknown setting(s) %s; one of %s" % (", ".join(unknown), ", ".join(CONFIG)))
+    for key, value in body.items():
+        check, what = CONFIG[key]
+        if not check(value):
+            raise BadInput("%s must be %s, not %s" % (key, what, json.dumps(value, default=str)))
+    for key, value in body.items():  # all or nothing
+        setattr(server, key, float(value) if key == "clock_offset" else value)
+    return Response(200, {"ok": True})
