@@ -17,6 +17,7 @@
         "data/mail_activity_type.xml",
         "views/accounting_connection_views.xml",
         "views/accounting_sync_job_views.xml",
+        "views/accounting_sync_engine_views.xml",
         "views/accounting_webhook_event_views.xml",
         "views/menus.xml",
         "views/pos_session_views.xml",

@@ -89,8 +89,8 @@ class AccountingConnection(models.Model):
     rate_limit_per_minute = fields.Integer(
         string="Requests per Minute",
         help="0 = the provider's published limit (Accurate 8/s, Jurnal 40/min). Raise it only "
-             "for a plan with a higher limit, or a sandbox. Each Odoo worker process keeps its own "
-             "count: with several processes running the sync, divide the limit among them.")
+             "for a plan with a higher limit, or a sandbox. The count is shared by every Odoo "
+             "worker and server using the same credentials.")
     request_timeout = fields.Integer(
         default=30, help="Seconds to wait for an answer before the outcome counts as unknown "
                          "(the document is then looked up before any new attempt).")

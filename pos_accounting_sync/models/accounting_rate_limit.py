@@ -82,6 +82,9 @@ class SharedRateLimiter:
         transaction that commits when the block ends."""
         try:
             with self._connect() as cr:
+                # READ COMMITTED: the row lock queues the callers, each then
+                # reads the latest stamps (REPEATABLE READ would refuse them)
+                cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
                 cr.execute("SET LOCAL lock_timeout = '5s'")
                 for _i in range(2):
                     cr.execute("""SELECT stamps, extract(epoch FROM clock_timestamp())
