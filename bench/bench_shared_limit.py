@@ -30,6 +30,8 @@ def main():
     parser.add_argument("--addons-path", required=True)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--per-process", action="store_true",
+                        help="each worker keeps its own limiter (as before #14), to see what sharing prevents")
     args = parser.parse_args()
 
     import odoo
@@ -50,6 +52,14 @@ def main():
         return api.Environment(cr, SUPERUSER_ID, {"accounting_sync_commit": True})
 
     Tag = registry["res.partner.category"]
+    Connection = registry["accounting.connection"]
+    from accounting_connectors.ratelimit import RateLimiter, default_windows
+
+    # each worker's client its own in-memory limiter, as separate processes had
+    own = patch.object(Connection, "_shared_limiter",
+                       lambda self, config, before_request=None: RateLimiter(*default_windows(config)))
+    if args.per_process:
+        own.start()
     with SandboxServer("127.0.0.1", 0, rate_limits=True) as sandbox, patch.object(
             Tag, "_accounting_sync_document",
             lambda rec, job: Customer(reference=job.reference, name=job.reference), create=True):
@@ -68,8 +78,8 @@ def main():
             env.cr.execute("""SELECT state, count(*) FROM accounting_sync_job
                                WHERE connection_id = %s GROUP BY state""", [conn.id])
             states = dict(env.cr.fetchall())
-            print("%d workers, one Accurate credential, sandbox enforcing %d requests/%.0f s:"
-                  % (args.workers, LIMIT, WINDOW))
+            print("%d workers, one Accurate credential, sandbox enforcing %d requests/%.0f s, %s limiter:"
+                  % (args.workers, LIMIT, WINDOW, "per-process" if args.per_process else "shared"))
             print("  documents posted per worker: %s (total %d of %d queued; jobs by state: %s)"
                   % (per_worker, sum(per_worker), jobs, states))
             print("  sustained rate %.2f requests/s -> ratio %.2f of the limit (goal >= 0.90)" % (rate, rate / LIMIT))
@@ -165,8 +175,10 @@ def _cleanup(env, conn, tag, archived):
     env.cr.rollback()
     env["accounting.sync.job"].search([("connection_id", "=", conn.id)]).unlink()
     conn.activity_ids.unlink()
-    key = conn._shared_limiter(conn._connection_config(**{
-        name: conn.sudo()[name] or "" for name in ("api_token", "database_id")})).key
+    from accounting_connectors.ratelimit import limiter_key
+
+    key = limiter_key(conn._connection_config(api_token=conn.sudo().api_token or "",
+                                              database_id=conn.database_id or ""))
     env.cr.execute("DELETE FROM accounting_rate_limit WHERE key = %s", [key])
     conn.unlink()
     tag.unlink()
