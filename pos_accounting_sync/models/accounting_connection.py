@@ -2,7 +2,6 @@
 the feature code reads. Client, schedule and problems live in the
 ``accounting_connection_*`` files of the same model."""
 
-import logging
 import secrets
 from datetime import datetime
 
@@ -10,8 +9,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from .accounting_mapping import copy_chosen_code, remote_choice
-
-_logger = logging.getLogger(__name__)
 
 MANAGER = "pos_accounting_sync.group_accounting_sync_manager"
 
