@@ -19,11 +19,11 @@ from .errors import AmbiguousError, ConfigurationError, ConnectorError, Transien
 
 _logger = logging.getLogger(__name__)
 
-#: headers whose values never leave this module unmasked
 #: what requests/urllib3 raise for an address that cannot be used at all
 BAD_ADDRESS = (requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema,
                requests.exceptions.MissingSchema, requests.exceptions.InvalidHeader,
                LocationValueError, UnicodeError)
+#: headers whose values never leave this module unmasked
 SECRET_HEADERS = {"authorization", "x-api-signature", "x-session-id", "apikey", "cookie"}
 MASK = "***"
 DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, read

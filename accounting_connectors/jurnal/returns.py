@@ -26,6 +26,7 @@ is in Jurnal. Its body is built before anything is sent, so a return Jurnal
 cannot take (unknown product or account) leaves nothing behind.
 """
 
+import re
 from decimal import Decimal
 
 from ..documents import ZERO, AdjustmentLine, ItemAdjustment
@@ -133,6 +134,15 @@ def restock(client, doc):
 def tagged_memo(memo, reference):
     """The memo with our reference in it, where :func:`carries` finds it."""
     return "%s [%s]" % (memo or "Return", reference)
+
+
+def reference_of(rec):
+    """Our reference of a sales return Jurnal holds (its ``custom_id``, else
+    the tag :func:`tagged_memo` put in its memo), or None."""
+    if rec.get("custom_id"):
+        return rec["custom_id"]
+    found = re.search(r"\[([^\[\]]+)\]\s*$", rec.get("memo") or "") if isinstance(rec.get("memo"), str) else None
+    return found.group(1) if found else None
 
 
 def carries(rec, reference):
