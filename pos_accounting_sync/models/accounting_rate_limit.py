@@ -25,6 +25,7 @@ from odoo import fields, models
 from odoo.sql_db import db_connect
 
 from accounting_connectors.errors import RateLimitedError, TransientError
+from accounting_connectors.ratelimit import RateLimiter
 
 _logger = logging.getLogger(__name__)
 
@@ -149,10 +150,5 @@ class SharedRateLimiter:
         except TransientError as exc:  # the window ages the stamp out anyway
             _logger.info("accounting sync: %s", exc)
 
-    @contextmanager
-    def slot(self):
-        stamp = self.acquire()
-        try:
-            yield
-        finally:
-            self.release(stamp)
+    #: acquire, then release whatever happens (the in-process limiter's own)
+    slot = RateLimiter.slot
