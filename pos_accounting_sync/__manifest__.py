@@ -18,6 +18,7 @@
         "views/accounting_connection_views.xml",
         "views/accounting_connection_tax_views.xml",
         "views/accounting_sync_job_views.xml",
+        "views/accounting_sync_engine_views.xml",
         "views/accounting_webhook_event_views.xml",
         "views/menus.xml",
         "views/pos_session_views.xml",

@@ -2,7 +2,6 @@
 the feature code reads. Client, schedule and problems live in the
 ``accounting_connection_*`` files of the same model."""
 
-import logging
 import secrets
 from datetime import datetime
 
@@ -10,8 +9,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from .accounting_mapping import copy_chosen_code, remote_choice
-
-_logger = logging.getLogger(__name__)
 
 MANAGER = "pos_accounting_sync.group_accounting_sync_manager"
 
@@ -89,8 +86,8 @@ class AccountingConnection(models.Model):
     rate_limit_per_minute = fields.Integer(
         string="Requests per Minute",
         help="0 = the provider's published limit (Accurate 8/s, Jurnal 40/min). Raise it only "
-             "for a plan with a higher limit, or a sandbox. Each Odoo worker process keeps its own "
-             "count: with several processes running the sync, divide the limit among them.")
+             "for a plan with a higher limit, or a sandbox. The count is shared by every Odoo "
+             "worker and server using the same credentials.")
     request_timeout = fields.Integer(
         default=30, help="Seconds to wait for an answer before the outcome counts as unknown "
                          "(the document is then looked up before any new attempt).")

@@ -91,9 +91,7 @@ class AccountingConnectionClient(models.Model):
         its words, instead of failing later inside a cron run."""
         for rec in self:
             try:
-                check = getattr(rec._connection_config(), "check", None)  # TODO h14c
-                if check:
-                    check()
+                rec._connection_config().check()
             except ConnectorError as exc:
                 raise ValidationError(_("%(conn)s: %(msg)s", conn=rec.display_name, msg=exc.message)) from None
 

@@ -25,6 +25,7 @@ from odoo import fields, models
 from odoo.sql_db import db_connect
 
 from accounting_connectors.errors import RateLimitedError, TransientError
+from accounting_connectors.ratelimit import RateLimiter
 
 _logger = logging.getLogger(__name__)
 
@@ -82,6 +83,9 @@ class SharedRateLimiter:
         transaction that commits when the block ends."""
         try:
             with self._connect() as cr:
+                # READ COMMITTED: the row lock queues the callers, each then
+                # reads the latest stamps (REPEATABLE READ would refuse them)
+                cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
                 cr.execute("SET LOCAL lock_timeout = '5s'")
                 for _i in range(2):
                     cr.execute("""SELECT stamps, extract(epoch FROM clock_timestamp())
@@ -146,10 +150,5 @@ class SharedRateLimiter:
         except TransientError as exc:  # the window ages the stamp out anyway
             _logger.info("accounting sync: %s", exc)
 
-    @contextmanager
-    def slot(self):
-        stamp = self.acquire()
-        try:
-            yield
-        finally:
-            self.release(stamp)
+    #: acquire, then release whatever happens (the in-process limiter's own)
+    slot = RateLimiter.slot

@@ -158,26 +158,19 @@ class AccountingSyncJobOutcome(models.Model):
             # a kind this module does not know yet must not kill the run
             _logger.error("accounting sync: unknown error kind %r on job %s", kind, self.id)
             kind = "permanent"
-        if kind == "quota":
-            # the plan's allowance, not the document: wait for the next month
+        if kind in ("quota", "auth", "rate_limited"):
+            # not the document's fault: give the attempt back and leave the
+            # connection alone for the rest of the run
             run.skip_connections.add(self.connection_id.id)
-            self.write(dict(bodies, state="pending", attempts=max(self.attempts - 1, 0),
-                            error_kind="quota", error_message=exc.message))
-            self.connection_id._pause_for_quota(exc.message)
-            return False
-        if kind == "auth":
-            # not the document's fault: give the attempt back and stop the connection
-            run.skip_connections.add(self.connection_id.id)
-            self.write(dict(bodies, state="pending", attempts=max(self.attempts - 1, 0),
-                            error_kind="auth", error_message=exc.message))
-            self.connection_id._pause(exc.message)
-            return False
-        if kind == "rate_limited":
-            run.skip_connections.add(self.connection_id.id)
-            wait = timedelta(seconds=max(float(exc.retry_after or 60), 1.0))
-            self.write(dict(bodies, state="pending", attempts=max(self.attempts - 1, 0),
-                            next_attempt_at=now + wait, error_kind="rate_limited",
-                            error_message=exc.message))
+            vals = dict(bodies, state="pending", attempts=max(self.attempts - 1, 0),
+                        error_kind=kind, error_message=exc.message)
+            if kind == "rate_limited":
+                vals["next_attempt_at"] = now + timedelta(seconds=max(float(exc.retry_after or 60), 1.0))
+            self.write(vals)
+            if kind == "quota":  # the plan's allowance: wait for the next month
+                self.connection_id._pause_for_quota(exc.message)
+            elif kind == "auth":  # credentials: wait for an administrator
+                self.connection_id._pause(exc.message)
             return False
         if exc.retryable or kind == "ambiguous":
             if self.attempts >= self.max_attempts:

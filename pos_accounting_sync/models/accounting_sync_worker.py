@@ -226,12 +226,17 @@ class AccountingSyncJobWorker(models.Model):
         # own short transaction: the worker's transaction stays as it is
         try:
             with db_connect(self.env.cr.dbname).cursor() as cr:
+                cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
                 cr.execute("SET LOCAL lock_timeout = '2s'")
                 cr.execute(query, params, log_exceptions=False)
                 renewed = cr.rowcount
         except psycopg2.errors.LockNotAvailable:
             # our own open transaction has written the row: nobody can
             # recover it before that commits (recovery skips locked rows)
+            return
+        except psycopg2.OperationalError as exc:
+            # not renewed this time; the lease still covers this request
+            _logger.info("accounting sync: could not renew the lease of job %s: %s", self.id, exc)
             return
         if not renewed:
             raise LeaseLost(self.id)
@@ -298,5 +303,7 @@ class AccountingSyncJobWorker(models.Model):
             job.flush_recordset()
             if commit:
                 cr.commit()  # the lease is taken and the log shows it running
+                # the outcome is written over lease renewals committed meanwhile
+                cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
             return job
         return self.browse()

@@ -24,12 +24,14 @@ class AccountingUniqueMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self.browse().check_access("create")  # who may not create learns that first
         self._check_accounting_unique([(self.browse(), vals) for vals in vals_list])
         return super().create(vals_list)
 
     def write(self, vals):
         names = {f for key in self._accounting_unique_keys for f in key} | {"active"}
         if names & set(vals):
+            self.check_access("write")
             self._check_accounting_unique([(rec, vals) for rec in self])
         return super().write(vals)
 

@@ -17,3 +17,5 @@ from . import test_stock_parity
 from . import test_inbound_accurate
 from . import test_inbound_door
 from . import test_inbound_jurnal
+from . import test_engine_field_faults
+from . import test_engine_pooled

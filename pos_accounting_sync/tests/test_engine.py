@@ -461,7 +461,7 @@ class TestTwoWorkers(TransactionCase):
         registry = self.env.registry
 
         def work(n):
-            with db_connect(dbname).cursor() as cr:
+            with self._worker_cursor(dbname) as cr:
                 # hand the registry over: looking it up by name waits for the
                 # lock the test runner holds
                 cr.transaction = Transaction(registry)
@@ -489,6 +489,9 @@ class TestTwoWorkers(TransactionCase):
         for t in threads:
             t.join()
         return counts
+
+    def _worker_cursor(self, dbname):
+        return db_connect(dbname).cursor()
 
     def _cleanup(self, dbname, ids):
         with db_connect(dbname).cursor() as cr:
