@@ -174,23 +174,22 @@ class TestPosTaxShapes(PosSyncCase):
             "loss_account_id": self.company["default_cash_difference_expense_account_id"].id,
         })
 
-    def test_cash_rounding_up(self):
-        self.set_cash_rounding("HALF-UP")
+    def sell_rounded(self, method, paid):
+        """One Roti (16,650) paid ``paid`` in cash under ``method`` to Rp 100."""
+        self.set_cash_rounding(method)
         session = self.open_shift()
-        self.sell([(self.roti, 1)], payments=[(self.cash_pm1, 16700)])  # 16,650 -> 16,700
+        self.sell([(self.roti, 1)], payments=[(self.cash_pm1, paid)])
         invoice = self.close_and_post(session)
-        self.assertEqual(self.remote_total("sales_invoice", invoice), D("16700"))
+        self.assertEqual(self.remote_total("sales_invoice", invoice), D(paid))
         self.assertEqual(self.remote_tax(invoice), D("1650"))
-        self.assert_receipts(session, invoice, {self.cash_pm1: 16700})
+        self.assert_receipts(session, invoice, {self.cash_pm1: paid})
+        return session
+
+    def test_cash_rounding_up(self):
+        self.sell_rounded("HALF-UP", 16700)
 
     def test_cash_rounding_down_by_name_on_jurnal(self):
-        self.set_cash_rounding("DOWN")
-        session = self.open_shift()
-        self.sell([(self.roti, 1)], payments=[(self.cash_pm1, 16600)])  # 16,650 -> 16,600
-        invoice = self.close_and_post(session)
-        self.assertEqual(self.remote_total("sales_invoice", invoice), D("16600"))
-        self.assertEqual(self.remote_tax(invoice), D("1650"))
-        self.assert_receipts(session, invoice, {self.cash_pm1: 16600})
+        session = self.sell_rounded("DOWN", 16600)
         if self.provider == "jurnal":
             request = json.loads(self.jobs_of(session).filtered(lambda j: j.kind == "sales_invoice").request_body)
             body = json.loads(request["body"])["sales_invoice"]
