@@ -153,6 +153,22 @@ class TestPosTaxShapes(PosSyncCase):
         self.assert_receipts(session, invoice, {self.cash_pm1: 47180})
         self.assert_account_item(accounts["sales"])
 
+    def test_refund_of_a_discounted_order(self):
+        """The refund of 2 x Kopi with the member discount gives back the
+        discount too: the return totals 38,850 like the sale, no line negative."""
+        session = self.open_shift()
+        self.sell([(self.kopi, 2), (self.discount, 1)], payments=[(self.cash_pm1, 38850)])
+        self.sell([(self.kopi, -2), (self.discount, -1)], payments=[(self.cash_pm1, -38850)])
+        self.close_from_ui(session)
+        self.run_worker()
+        jobs = self.jobs_of(session)
+        self.assertEqual(set(jobs.mapped("state")), {"done"}, jobs.mapped("error_message"))
+        invoice = self.remote("sales_invoice")["POS/%s/INV" % session.name]
+        ret = self.remote("sales_return")["POS/%s/RET" % session.name]
+        self.assertEqual(self.remote_total("sales_invoice", invoice), D("38850"))
+        self.assertEqual(self.remote_total("sales_return", ret), D("38850"))
+        self.assertEqual(self.remote_tax(invoice), D("3850"))
+
     def assert_account_item(self, account):
         """The account item sells to its account (how each provider carries an account line)."""
         code = "ACC-%s" % account
