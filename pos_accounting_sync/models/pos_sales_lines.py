@@ -199,7 +199,7 @@ def group_lines(lines, connection, warehouse="", sign=1):
         else:
             unit_price = dec(price_unit, price_digits)
         role, account_field = line_role(first, connection, gift_cards)
-        account = connection[account_field] if role == "account" else ""
+        account = connection._line_account(account_field, first) if role == "account" else ""
         description = (first.full_product_name
                        or first.product_id.with_context(display_default_code=False).display_name)
         if discount:

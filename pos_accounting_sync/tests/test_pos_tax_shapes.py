@@ -153,6 +153,18 @@ class TestPosTaxShapes(PosSyncCase):
         self.assert_receipts(session, invoice, {self.cash_pm1: 47180})
         self.assert_account_item(accounts["sales"])
 
+    def test_tip_without_its_account_goes_to_sales_gift_card_never(self):
+        """An unmapped tips account falls back to the sales account (income
+        either way) and holds nothing; no fallback is taken for a liability."""
+        accounts = self.sandbox.app(self.provider).seeded
+        self.connection.write({"tip_account": False, "sales_account": accounts["sales"]})
+        session = self.open_shift()
+        self.sell([(self.kopi, 1), (self.tip, 1)], payments=[(self.cash_pm1, 27200)])
+        invoice = self.close_and_post(session)
+        self.assertIn(("ACC-%s" % accounts["sales"], "", D("5000")), self.remote_lines(invoice))
+        with self.assertRaisesRegex(Exception, "Gift Card Account"):
+            self.connection._line_account("gift_card_account", session.order_ids.lines[:1])
+
     def test_refund_of_a_discounted_order(self):
         """The refund of 2 x Kopi with the member discount gives back the
         discount too: the return totals 38,850 like the sale, no line negative."""
