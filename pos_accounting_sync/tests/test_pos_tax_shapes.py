@@ -171,11 +171,7 @@ class TestPosTaxShapes(PosSyncCase):
         session = self.open_shift()
         self.sell([(self.kopi, 2), (self.discount, 1)], payments=[(self.cash_pm1, 38850)])
         self.sell([(self.kopi, -2), (self.discount, -1)], payments=[(self.cash_pm1, -38850)])
-        self.close_from_ui(session)
-        self.run_worker()
-        jobs = self.jobs_of(session)
-        self.assertEqual(set(jobs.mapped("state")), {"done"}, jobs.mapped("error_message"))
-        invoice = self.remote("sales_invoice")["POS/%s/INV" % session.name]
+        invoice = self.close_and_post(session)
         ret = self.remote("sales_return")["POS/%s/RET" % session.name]
         self.assertEqual(self.remote_total("sales_invoice", invoice), D("38850"))
         self.assertEqual(self.remote_total("sales_return", ret), D("38850"))
@@ -231,11 +227,7 @@ class TestPosTaxShapes(PosSyncCase):
         session = self.open_shift()
         self.sell([(self.roti, 1), (self.permen, 1)], payments=[(self.cash_pm1, 17800)])  # 17,760
         self.sell([(self.permen, -1)], payments=[(self.cash_pm1, -1100)])
-        self.close_from_ui(session)
-        self.run_worker()
-        jobs = self.jobs_of(session)
-        self.assertEqual(set(jobs.mapped("state")), {"done"}, jobs.mapped("error_message"))
-        invoice = self.remote("sales_invoice")["POS/%s/INV" % session.name]
+        invoice = self.close_and_post(session)
         ret = self.remote("sales_return")["POS/%s/RET" % session.name]
         net = self.remote_total("sales_invoice", invoice) - self.remote_total("sales_return", ret)
         self.assertEqual(net, D("16700"))
