@@ -99,3 +99,31 @@ def test_jurnal_refuses_an_account_number_where_it_takes_a_name(sandbox):
     body["sales_invoice"]["witholding_account_name"] = "Pendapatan Lain - Pembulatan"
     data, _res = client._call("POST", "/sales_invoices", body=body)
     assert data["sales_invoice"]["original_amount"] == "19950.0"
+
+
+def test_gift_card_spent_lowers_what_is_owed_on_its_account(client, sandbox, provider):
+    """A gift card paid 10,000 of a 22,200 sale: the invoice stays 22,200 of
+    sales and tax, the customer owes 12,200; Jurnal gets the account's name."""
+    ppn11 = TAXES[provider][0]
+    account = "2105" if provider == "accurate" else "2-20500"  # a liability of the seeded chart
+    client.post(invoice([InvoiceLine("KOPI", D(1), D("20000"), tax_rate=D(11), tax_code=ppn11)],
+                        prepaid_amount=D("10000"), prepaid_account=account))
+    total, tax = totals(sandbox, provider)
+    assert tax == D("2200")
+    assert client.invoice_status("INV-1")["outstanding"] == D("12200")
+    if provider == "jurnal":
+        [row] = sandbox.app("jurnal").dump("sales_invoice")
+        assert total == D("12200") and row["witholding_amount"] == "10000.0"
+    else:
+        assert total == D("12200")
+
+
+def test_jurnal_refuses_two_withholdings_before_sending(sandbox):
+    client = make_client(sandbox.jurnal_config(rate_limits=[(10000, 60.0)]))
+    client.post(Item("KOPI", name="Kopi", sale_price=D("20000")))
+    with pytest.raises(ConnectorError, match="one withholding per invoice"):
+        client.post(SalesInvoice("INV-2", customer_ref="WALKIN", date=DAY,
+                                 lines=[InvoiceLine("KOPI", D(1), D("20000"))],
+                                 rounding_amount=D("-50"), rounding_account="7-70099",
+                                 prepaid_amount=D("5000"), prepaid_account="2-20500"))
+    assert not sandbox.app("jurnal").dump("sales_invoice")

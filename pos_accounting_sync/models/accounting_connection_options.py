@@ -22,6 +22,7 @@ JURNAL_ACCOUNT_OPTIONS = {
 }
 #: the roles of POS lines that are not goods: booked to these accounts
 LINE_ACCOUNT_FIELDS = ("tip_account", "service_account", "gift_card_account")
+INCOME_LINE_ACCOUNT_FIELDS = ("tip_account", "service_account")
 OPTION_ACCOUNT_FIELDS = ("receivable_account", "payable_account", "purchase_account", "inventory_account",
                          "sales_return_account", "output_tax_account") + LINE_ACCOUNT_FIELDS
 
@@ -81,9 +82,14 @@ class AccountingConnectionOptions(models.Model):
         return {k: v for k, v in options.items() if v}
 
     def _line_account(self, fname, line):
-        """The remote account for a POS line that is not goods, else a plain
-        error naming the line and the field to set."""
+        """The remote account for a POS line that is not goods: its own
+        account, else (tips, service charges: income either way) the sales
+        account, so an unmapped tip never holds the shift; else a plain error
+        naming the line and the field to set (a gift card is a liability:
+        never booked as a sale)."""
         self.ensure_one()
+        if not self[fname] and fname in INCOME_LINE_ACCOUNT_FIELDS and self.sales_account:
+            return self.sales_account
         if not self[fname]:
             raise UserError(_(
                 "“%(product)s” is booked to the %(account)s, which %(conn)s does not map. Pick it under "

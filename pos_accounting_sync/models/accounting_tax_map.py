@@ -5,6 +5,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
+from accounting_connectors.errors import ConnectorError
+
 from .accounting_mapping import copy_chosen_code, remote_choice
 
 
@@ -78,8 +80,8 @@ class AccountingConnectionTaxes(models.Model):
         client = self._get_client()
         try:
             taxes = client.list_taxes()
-        except Exception as exc:  # noqa: BLE001 - ConnectorError; the other lists are in already
-            raise UserError(_("Could not read the taxes: %s", getattr(exc, "message", exc))) from None
+        except ConnectorError as exc:
+            raise UserError(_("Could not read the taxes: %(error)s", error=exc.message)) from None
         self.env["accounting.remote.option"]._sync_options(self, "tax", [
             {"code": t["name"], "name": t["name"], "remote_id": t.get("id") or "", "rate": float(t["rate"])}
             for t in taxes if t.get("name")])

@@ -173,8 +173,9 @@ class SalesDocuments:
             # that invoice minus return equals what Odoo booked
             ret_lines, ret_included, ret_total, ret_prepaid = self._priced(orders, -1)
             if ret_prepaid:
-                raise UserError(_("A gift card or eWallet paid back on a refund of %s cannot be posted yet; "
-                                  "post it by hand in the accounting system.", self.source.display_name))
+                raise UserError(_("A gift card or eWallet paid back on a refund of %(source)s cannot be posted "
+                                  "yet; post it by hand in the accounting system.",
+                                  source=self.source.display_name))
             gap -= rounding_gap(ret_lines, ret_included, ret_total)
         return SalesInvoice(reference=reference, customer_ref=customer_ref,
                             lines=lines, tax_included=included, rounding_amount=gap,

@@ -199,7 +199,7 @@ def group_lines(lines, connection, warehouse="", sign=1):
         else:
             unit_price = dec(price_unit, price_digits)
         role, account_field = line_role(first, connection, gift_cards)
-        account = connection[account_field] if role == "account" else ""
+        account = connection._line_account(account_field, first) if role == "account" else ""
         description = (first.full_product_name
                        or first.product_id.with_context(display_default_code=False).display_name)
         if discount:
@@ -221,13 +221,17 @@ def group_lines(lines, connection, warehouse="", sign=1):
 
 
 def _spread_discounts(out, discounts, currency):
-    """Each reward/discount line lowers the lines with its tax, in
-    proportion to their money (to the cent; the last takes the rest), so the
-    remote document is never given a negative-price item."""
+    """Each reward/discount line lowers the goods with its tax (all lines
+    with its tax when the goods hold too little), in proportion to their
+    money (to the cent; the last takes the rest), so the remote document is
+    never given a negative-price item."""
     cent = Decimal(1).scaleb(-currency.decimal_places)
     for line, tax_key, amount in discounts:
         targets = [l for l in out if (l.tax_rate, l.tax_code) == tax_key
                    and l.quantity * l.unit_price - l.discount_amount > 0]
+        goods = [l for l in targets if not l.account]
+        if sum((l.quantity * l.unit_price - l.discount_amount for l in goods), ZERO) >= amount:
+            targets = goods  # a discount lowers the goods first, not the tip or service charge
         base = sum((l.quantity * l.unit_price - l.discount_amount for l in targets), ZERO)
         if amount > base:
             raise UserError(_(

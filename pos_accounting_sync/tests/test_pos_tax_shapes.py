@@ -3,6 +3,7 @@ with tax included and excluded in one shift, rewards and discounts, tips and
 service charges, cash rounding up and down. Each remote document must total,
 and tax, exactly what Odoo booked."""
 
+import json
 from decimal import Decimal
 
 from odoo.tests import tagged
@@ -152,6 +153,30 @@ class TestPosTaxShapes(PosSyncCase):
         self.assert_receipts(session, invoice, {self.cash_pm1: 47180})
         self.assert_account_item(accounts["sales"])
 
+    def test_tip_without_its_account_goes_to_sales_gift_card_never(self):
+        """An unmapped tips account falls back to the sales account (income
+        either way) and holds nothing; no fallback is taken for a liability."""
+        accounts = self.sandbox.app(self.provider).seeded
+        self.connection.write({"tip_account": False, "sales_account": accounts["sales"]})
+        session = self.open_shift()
+        self.sell([(self.kopi, 1), (self.tip, 1)], payments=[(self.cash_pm1, 27200)])
+        invoice = self.close_and_post(session)
+        self.assertIn(("ACC-%s" % accounts["sales"], "", D("5000")), self.remote_lines(invoice))
+        with self.assertRaisesRegex(Exception, "Gift Card Account"):
+            self.connection._line_account("gift_card_account", session.order_ids.lines[:1])
+
+    def test_refund_of_a_discounted_order(self):
+        """The refund of 2 x Kopi with the member discount gives back the
+        discount too: the return totals 38,850 like the sale, no line negative."""
+        session = self.open_shift()
+        self.sell([(self.kopi, 2), (self.discount, 1)], payments=[(self.cash_pm1, 38850)])
+        self.sell([(self.kopi, -2), (self.discount, -1)], payments=[(self.cash_pm1, -38850)])
+        invoice = self.close_and_post(session)
+        ret = self.remote("sales_return")["POS/%s/RET" % session.name]
+        self.assertEqual(self.remote_total("sales_invoice", invoice), D("38850"))
+        self.assertEqual(self.remote_total("sales_return", ret), D("38850"))
+        self.assertEqual(self.remote_tax(invoice), D("3850"))
+
     def assert_account_item(self, account):
         """The account item sells to its account (how each provider carries an account line)."""
         code = "ACC-%s" % account
@@ -173,26 +198,27 @@ class TestPosTaxShapes(PosSyncCase):
             "loss_account_id": self.company["default_cash_difference_expense_account_id"].id,
         })
 
-    def test_cash_rounding_up(self):
-        self.set_cash_rounding("HALF-UP")
+    def sell_rounded(self, method, paid):
+        """One Roti (16,650) paid ``paid`` in cash under ``method`` to Rp 100."""
+        self.set_cash_rounding(method)
         session = self.open_shift()
-        self.sell([(self.roti, 1)], payments=[(self.cash_pm1, 16700)])  # 16,650 -> 16,700
+        self.sell([(self.roti, 1)], payments=[(self.cash_pm1, paid)])
         invoice = self.close_and_post(session)
-        self.assertEqual(self.remote_total("sales_invoice", invoice), D("16700"))
+        self.assertEqual(self.remote_total("sales_invoice", invoice), D(paid))
         self.assertEqual(self.remote_tax(invoice), D("1650"))
-        self.assert_receipts(session, invoice, {self.cash_pm1: 16700})
+        self.assert_receipts(session, invoice, {self.cash_pm1: paid})
+        return session
+
+    def test_cash_rounding_up(self):
+        self.sell_rounded("HALF-UP", 16700)
 
     def test_cash_rounding_down_by_name_on_jurnal(self):
-        self.set_cash_rounding("DOWN")
-        session = self.open_shift()
-        self.sell([(self.roti, 1)], payments=[(self.cash_pm1, 16600)])  # 16,650 -> 16,600
-        invoice = self.close_and_post(session)
-        self.assertEqual(self.remote_total("sales_invoice", invoice), D("16600"))
-        self.assertEqual(self.remote_tax(invoice), D("1650"))
-        self.assert_receipts(session, invoice, {self.cash_pm1: 16600})
+        session = self.sell_rounded("DOWN", 16600)
         if self.provider == "jurnal":
-            request = self.jobs_of(session).filtered(lambda j: j.kind == "sales_invoice").request_body
-            self.assertIn('"witholding_account_name": "Pendapatan Lain - Pembulatan"', request)
+            request = json.loads(self.jobs_of(session).filtered(lambda j: j.kind == "sales_invoice").request_body)
+            body = json.loads(request["body"])["sales_invoice"]
+            self.assertEqual((body["witholding_account_name"], body["witholding_value"]),
+                             ("Pendapatan Lain - Pembulatan", 50), "the account's name, not its number")
 
     def test_rounding_on_sale_and_refund_in_one_shift(self):
         """Roti + Permen 17,760 paid 17,800 and a refund of Permen 1,110 paid
@@ -201,11 +227,7 @@ class TestPosTaxShapes(PosSyncCase):
         session = self.open_shift()
         self.sell([(self.roti, 1), (self.permen, 1)], payments=[(self.cash_pm1, 17800)])  # 17,760
         self.sell([(self.permen, -1)], payments=[(self.cash_pm1, -1100)])
-        self.close_from_ui(session)
-        self.run_worker()
-        jobs = self.jobs_of(session)
-        self.assertEqual(set(jobs.mapped("state")), {"done"}, jobs.mapped("error_message"))
-        invoice = self.remote("sales_invoice")["POS/%s/INV" % session.name]
+        invoice = self.close_and_post(session)
         ret = self.remote("sales_return")["POS/%s/RET" % session.name]
         net = self.remote_total("sales_invoice", invoice) - self.remote_total("sales_return", ret)
         self.assertEqual(net, D("16700"))
