@@ -11,3 +11,5 @@ from . import pos_order
 from . import res_partner
 from . import product
 from . import account_partial_reconcile
+from . import accounting_connection_cash
+from . import accounting_sync_job_money
