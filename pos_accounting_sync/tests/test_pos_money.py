@@ -157,6 +157,24 @@ class TestPosMoney(PosSyncCase):
         self.assertEqual(self.remote_balance(self.other_customer), self.odoo_receivable(self.other_customer))
         self.assert_money(session)
 
+    def test_invoiced_order_on_account_is_settled_on_its_own_invoice(self):
+        session = self.open_shift()
+        data = self.create_ui_order_data([(self.roti, 2)], customer=self.other_customer, is_invoiced=True,
+                                         payments=[(self.bank_pm1, 10000), (self.pay_later_pm, 23300)])
+        order = self.env["pos.order"].browse(self.env["pos.order"].sync_from_ui([data])["pos.order"][0]["id"])
+        self.close(session)
+        own = "POS/%s/INV/%s" % (session.name, order.id)
+        self.assertEqual(D(str(self.client.invoice_status(own)["outstanding"])), D("23300"))
+        self.assertEqual(self.remote_balance(self.other_customer), D("23300"))
+        self.assertEqual(self.odoo_receivable(self.other_customer), D("23300"))
+        self.pay_invoice(order.account_move, 23300)
+        self.run_worker()
+        receipts = [r for r in self.sandbox_dump("sales_receipt")
+                    if self.receipt_lines(r) == [(own, D("23300"))]]
+        self.assertEqual(len(receipts), 1)
+        self.assertTrue(self.client.invoice_status(own)["paid"])
+        self.assertEqual(self.remote_balance(self.other_customer), self.odoo_receivable(self.other_customer))
+
     # --- 7: cash counted over or short ----------------------------------------------------------
     def test_cash_counted_short_is_booked_so_the_cash_account_equals_the_drawer(self):
         session = self.open_shift()
