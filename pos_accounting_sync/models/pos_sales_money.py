@@ -47,8 +47,8 @@ class SalesMoney:
         out = self.money_out(orders)
         if not out:
             return False
-        if not self._lines(orders, 1):
-            return True
+        if not self._lines(orders, 1) or self._return_target(orders, True) is not True:
+            return True  # nothing sold here to net with, or what comes back was sold elsewhere
         taken = self.money_in(orders)
         return any(amount > taken.get(method, ZERO) for method, amount in out.items())
 
@@ -104,11 +104,17 @@ class SalesMoney:
         return self.source.payment_method_ids.filtered("is_cash_count")[:1]
 
     def cash_difference(self):
-        """Counted minus expected cash of a closed session (Decimal)."""
+        """Counted minus expected cash of a closed session (Decimal), as Odoo
+        booked it: its statement lines on the cash journal's profit/loss
+        accounts (none when nobody counted, or the count matched)."""
         session = self.source
         if session._name != "pos.session" or not self._cash_method():
             return ZERO
-        return money(self.currency, session.cash_register_difference)
+        journal = session.sudo().cash_journal_id
+        accounts = journal.loss_account_id | journal.profit_account_id
+        lines = session.sudo().statement_line_ids.filtered(
+            lambda st: accounts and st.move_id.line_ids.filtered(lambda l: l.account_id in accounts))
+        return money(self.currency, sum(lines.mapped("amount")))
 
     def cash_difference_entry(self):
         difference = self.cash_difference()

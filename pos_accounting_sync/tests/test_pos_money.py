@@ -111,6 +111,27 @@ class TestPosMoney(PosSyncCase):
         self.assertEqual(self.remote_money(self.codes["cash"]), D("22200"))
         self.assertEqual(self.remote_balance(), D("0"))
 
+    def test_refund_of_an_earlier_sale_in_a_shift_with_cash_sales(self):
+        """Cash still covers the refund, but this shift's invoice never sold
+        the product: the return goes against the sale's own invoice and its
+        cash goes out by a refund, so no invoice is left half paid."""
+        first = self.open_shift()
+        sale = self.sell([(self.kopi, 2)], payments=[(self.cash_pm1, 44400)])
+        self.close(first)
+        second = self.open_shift()
+        self.sell([(self.roti, 2)], payments=[(self.cash_pm1, 33300)])
+        self.refund(sale, [(self.kopi, -1)], payments=[(self.cash_pm1, -22200)])
+        self.close(second)
+        self.assert_money(first | second)
+        self.assertEqual(self.remote_money(self.codes["cash"]), D("55500"))
+        self.assertEqual(self.remote_balance(), D("0"))
+        for session in (first, second):
+            self.assertTrue(self.client.invoice_status("POS/%s/INV" % session.name)["paid"], session.name)
+        if self.provider == "accurate":
+            ret = self.row("sales_return", "POS/%s/RET" % second.name)
+            self.assertEqual(ret["invoice"]["number"], "POS/%s/INV" % first.name)
+        self.row("customer_refund", "POS/%s/RET/REF/%s" % (second.name, self.cash_pm1.id))
+
     # --- 5a: a refund paid back onto the customer's account ----------------------------------
     def test_refund_onto_the_account_returns_against_that_customers_invoice(self):
         first = self.open_shift()
