@@ -25,6 +25,7 @@
         "views/pos_order_views.xml",
         "views/res_partner_views.xml",
         "views/product_views.xml",
+        "views/accounting_connection_cash_views.xml",
         "wizards/product_validation_views.xml",
         "security/stock_sync_security.xml",
         "data/stock_sync_cron.xml",

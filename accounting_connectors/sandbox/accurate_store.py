@@ -52,6 +52,7 @@ class AccurateStore(AccurateMoneyMixin):
             ("4101", "Penjualan", "REVENUE"), ("4102", "Potongan Penjualan", "REVENUE"),
             ("5101", "Penyesuaian Persediaan", "COGS"), ("6101", "Biaya MDR", "EXPENSE"),
             ("7101", "Pendapatan Lain-lain (Pembulatan)", "OTHER_INCOME"),
+            ("7102", "Selisih Kas", "OTHER_EXPENSE"),
         ):
             self.insert("glaccount", {"no": no, "name": name, "accountType": kind})
         self.insert("glaccount", {"no": "2105", "name": "PPN Keluaran", "accountType": "OTHER_CURRENT_LIABILITY"})
@@ -69,8 +70,12 @@ class AccurateStore(AccurateMoneyMixin):
         record = dict(record, id=self._next_id, lastUpdate=self.now_text())
         key = MODULES[module][2]
         if not record.get(key):
-            self._seq[module] += 1
-            record[key] = "%s.%05d" % (MODULES[module][3], self._seq[module])
+            # auto-numbering skips numbers already taken (the seeded walk-in customer is C.00001)
+            number = None
+            while number is None or self.by_number(module, number):
+                self._seq[module] += 1
+                number = "%s.%05d" % (MODULES[module][3], self._seq[module])
+            record[key] = number
         record.setdefault("suspended", False)
         self.records[module][record["id"]] = record
         return record

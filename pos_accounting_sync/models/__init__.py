@@ -33,3 +33,5 @@ from . import accounting_webhook_refusal
 from . import accounting_connection_inbound
 from . import stock_picking_inbound
 from . import res_partner_vendor
+from . import accounting_connection_cash
+from . import accounting_sync_job_money

@@ -56,7 +56,7 @@ class AccountingConnectionSandbox(models.Model):
             connection.action_fetch_remote_lists()
             Option = self.env["accounting.remote.option"]
             vals = {"default_customer_ref": codes["walkin"]}
-            for role in ("sales", "discount", "rounding", "fee", "adjustment"):
+            for role in ("sales", "discount", "rounding", "fee", "adjustment", "receivable", "cash_difference"):
                 vals[role + "_account_option_id"] = Option.search([
                     ("connection_id", "=", connection.id), ("option_type", "=", "account"),
                     ("code", "=", codes[role])], limit=1).id

@@ -54,3 +54,34 @@ class PosOrder(models.Model):
              ("res_id", "in", orders.ids), ("kind", "in", ("sales_invoice", "sales_return"))],
             ["res_id"])
         return self.browse({row["res_id"] for row in rows})
+
+    # --- where an order went remotely -----------------------------------------------
+    def _accounting_carrying_documents(self, connection):
+        """The SalesDocuments that posted this order for ``connection`` (its
+        own in real-time mode, else its closed session's), or None."""
+        self.ensure_one()
+        if self in self._accounting_posted_alone(connection, self):
+            return self._accounting_documents(connection)
+        session = self.session_id
+        if session.state != "closed" or not session.move_id:
+            return None
+        return session._accounting_documents(connection)
+
+    def _accounting_invoice_ref(self, connection):
+        """Our reference of the remote invoice that carries this sale, or ""
+        when none was queued for ``connection`` (not mapped, before go-live)."""
+        self.ensure_one()
+        documents = self._accounting_carrying_documents(connection)
+        if documents is None or self not in documents.orders:
+            return ""
+        if self in documents.invoiced:
+            reference = documents.ref_order_invoice(self)
+        elif self in documents.walkin:
+            reference = documents.ref_invoice()
+        else:
+            partner = next((p for p, orders in documents.by_customer.items() if self in orders), None)
+            reference = partner and documents.ref_ar_invoice(partner) or ""
+        queued = reference and self.env["accounting.sync.job"].sudo().search_count([
+            ("connection_id", "=", connection.id), ("reference", "=", reference),
+            ("state", "!=", "cancelled")], limit=1)
+        return reference if queued else ""

@@ -1,7 +1,7 @@
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
-from accounting_connectors.documents import ZERO, ReceiptLine, SalesReceipt
+from accounting_connectors.documents import ZERO, ReceiptLine, ReceiptVoid, SalesReceipt
 
 from .pos_sales_documents import SEQ_SETTLEMENT, SalesDocuments
 from .pos_sales_lines import money
@@ -59,6 +59,8 @@ class PosSession(models.Model):
         kind, _sep, arg = (job.doc_key or "").partition(":")
         if kind == "settle":
             return self._accounting_settlement_document(job, int(arg))
+        if kind == "void":
+            return self._accounting_void_document(job)
         return self._accounting_documents(job.connection_id).build(job.doc_key)
 
     # --- customer-account settlements -------------------------------------------
@@ -71,9 +73,20 @@ class PosSession(models.Model):
             lambda l: l.partner_id == partner and l.name in names and l.debit > 0
             and l.account_id.account_type == "asset_receivable")
 
+    def _accounting_invoiced_later_lines(self, partner):
+        """Receivable lines of the invoices of this session's orders that were
+        invoiced after the close: they replaced the orders' session lines, and
+        the shift's customer invoice still carries those orders remotely."""
+        self.ensure_one()
+        reversed_orders = self.env["account.move"].sudo().search(
+            [("reversed_pos_order_id", "in", self.order_ids.ids)]).reversed_pos_order_id
+        moves = reversed_orders.filtered(
+            lambda o: self.env["res.partner"]._find_accounting_partner(o.partner_id) == partner).account_move
+        return moves.line_ids.filtered(lambda l: l.account_id.account_type == "asset_receivable" and l.debit > 0)
+
     def _accounting_open_invoices(self, connection, partner):
-        """``[(reference, amount due on account)]`` of ``partner``'s remote
-        invoices from this session, oldest first: orders posted alone in
+        """``[(reference, amount due on account, invoice date)]`` of ``partner``'s
+        remote invoices from this session, oldest first: orders posted alone in
         real-time mode, then the shift's customer invoice."""
         self.ensure_one()
         orders = self._get_closed_orders()
@@ -81,54 +94,75 @@ class PosSession(models.Model):
         result = []
         for order in alone.sorted("id"):
             documents = order._accounting_documents(connection)
-            if partner in documents.by_customer:
-                result.append((documents.ref_ar_invoice(partner), documents.pay_later_due(partner)))
+            if partner in documents.by_customer and documents._lines(documents.by_customer[partner], 1):
+                result.append((documents.ref_ar_invoice(partner), documents.pay_later_due(partner), documents.date))
         documents = self._accounting_documents(connection)
-        if partner in documents.by_customer:
-            result.append((documents.ref_ar_invoice(partner), documents.pay_later_due(partner)))
+        if partner in documents.by_customer and documents._lines(documents.by_customer[partner], 1):
+            result.append((documents.ref_ar_invoice(partner), documents.pay_later_due(partner), documents.date))
         return result
 
     def _accounting_enqueue_settlement(self, partial, line):
-        """A payment reconciled against a customer-account line of this
-        session: one receipt per reconciliation (partial ones included)."""
+        """Money reconciled with a customer-account line of this session (or
+        with the invoice of one of its orders): one receipt per reconciliation
+        (partial ones included) against the remote invoice carrying the sale."""
         self.ensure_one()
-        partner = line.partner_id
         Job = self.env["accounting.sync.job"]
         jobs = Job
         for connection in self.env["accounting.connection"]._for_company(self.company_id):
-            invoices = self._accounting_open_invoices(connection, partner)
+            invoices, _lines, prefix = self._accounting_settlement_group(connection, line)
             invoice_jobs = Job.sudo().search([("connection_id", "=", connection.id),
-                                              ("reference", "in", [ref for ref, _due in invoices])])
+                                              ("reference", "in", [ref for ref, _due, _day in invoices])])
             if not invoice_jobs:
                 continue  # the sale itself was never posted here (not mapped, before go-live)
             jobs |= Job._enqueue(
-                connection, "sales_receipt", self,
-                "%s/AR/%s/PAY/%s" % (self._accounting_chain(), partner.id, partial.id),
+                connection, "sales_receipt", self, "%s/PAY/%s" % (prefix, partial.id),
                 doc_key="settle:%s" % partial.id, chain=self._accounting_chain(),
                 depends_on=invoice_jobs.sorted("id")[-1:], pos_config=self.config_id, sequence=SEQ_SETTLEMENT)
         return jobs
+
+    def _accounting_settlement_group(self, connection, line):
+        """``(remote invoices [(ref, due, date)], Odoo receivable lines they
+        stand for, reference prefix)`` of a settled receivable line: an order
+        invoiced from the POS has its own invoice, anything else the
+        customer's invoices of this session."""
+        order = line.move_id.sudo().pos_order_ids[:1]
+        if order:
+            documents = order._accounting_carrying_documents(connection)
+            if documents is not None and order in documents.invoiced:
+                due = money(self.currency_id, sum(order.payment_ids.filtered(
+                    lambda p: p.payment_method_id.type == "pay_later").mapped("amount")))
+                reference = documents.ref_order_invoice(order)
+                lines = line.move_id.line_ids.filtered(
+                    lambda l: l.account_id.account_type == "asset_receivable" and l.debit > 0)
+                return [(reference, due, documents.date)], lines, reference
+        partner = line.partner_id
+        lines = self._accounting_pay_later_lines(partner) | self._accounting_invoiced_later_lines(partner)
+        return (self._accounting_open_invoices(connection, partner), lines,
+                "%s/AR/%s" % (self._accounting_chain(), partner.id))
 
     def _accounting_settlement_document(self, job, partial_id):
         partial = self.env["account.partial.reconcile"].browse(partial_id).exists()
         if not partial:
             raise UserError(_("The settlement behind %s was undone in Odoo; cancel this document.",
                               job.reference))
-        line = (partial.debit_move_id | partial.credit_move_id).filtered(lambda l: l.move_id == self.move_id)[:1]
+        Partial = self.env["account.partial.reconcile"]
+        line = Partial._accounting_anchor(partial)
         partner = line.partner_id
         connection = job.connection_id
         currency = self.currency_id
-        # what earlier settlements of this customer's lines already paid
-        lines = self._accounting_pay_later_lines(partner)
-        earlier = (lines.matched_credit_ids | lines.matched_debit_ids).filtered(lambda p: p.id < partial.id)
+        invoices, lines, _prefix = self._accounting_settlement_group(connection, line)
+        # what earlier settlements (money, not Odoo's own reversals) already paid
+        earlier = (lines.matched_credit_ids | lines.matched_debit_ids).filtered(
+            lambda p: p.id < partial.id and not Partial._accounting_is_internal(p))
         # Decimal from here on: the amounts go into the remote document as they are
         offset = money(currency, sum(earlier.mapped("amount")))
         left = money(currency, partial.amount)
         receipt_lines = []
-        for reference, due in self._accounting_open_invoices(connection, partner):
+        for reference, due, day in invoices:
             take = min(max(due - offset, ZERO), left)
             offset = max(offset - due, ZERO)
             if take > ZERO:
-                receipt_lines.append(ReceiptLine(invoice_ref=reference, amount=take))
+                receipt_lines.append(ReceiptLine(invoice_ref=reference, amount=take, invoice_date=day))
                 left -= take
         if not receipt_lines:
             raise UserError(_("%(partner)s owes nothing more on the invoices of %(session)s.",
@@ -141,6 +175,15 @@ class PosSession(models.Model):
             lines=receipt_lines, branch=connection._outlet_map(self.config_id).remote_branch or "",
             description=_("Settlement of %(partner)s (%(entry)s)", partner=partner.display_name,
                           entry=counterpart.move_id.name))
+
+    def _accounting_void_document(self, job):
+        """A settlement undone in Odoo after its receipt went out: the receipt
+        is deleted remotely (its invoice owes the amount again)."""
+        receipt = self.env["accounting.sync.job"].browse(int(job.doc_key.partition(":")[2])).exists()
+        if not receipt:
+            raise UserError(_("The receipt to undo for %s is no longer in the sync log.", job.reference))
+        return ReceiptVoid(reference=job.reference, receipt_ref=receipt.reference,
+                           description=_("Settlement undone in Odoo"))
 
     def _accounting_settlement_account(self, connection, journal):
         """The cash/bank account money came into: that of the mapped POS

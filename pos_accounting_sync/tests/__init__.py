@@ -19,3 +19,4 @@ from . import test_inbound_door
 from . import test_inbound_jurnal
 from . import test_engine_field_faults
 from . import test_engine_pooled
+from . import test_pos_money

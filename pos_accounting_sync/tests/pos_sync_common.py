@@ -35,6 +35,8 @@ class PosSyncCase(AccountingSyncCase, TestPoSCommon):
             "sales_sync_mode": "session_close",
             "default_customer_ref": cls.codes["walkin"],
             "rounding_account": cls.codes["rounding"],
+            "receivable_account": cls.codes["receivable"],
+            "cash_difference_account": cls.codes["cash_difference"],
             "outlet_map_ids": [(0, 0, {"pos_config_id": cls.config.id})],
             "payment_map_ids": [
                 (0, 0, {"payment_method_id": cls.cash_pm1.id, "remote_account": cls.codes["cash"]}),
