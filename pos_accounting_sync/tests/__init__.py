@@ -11,3 +11,4 @@ from . import test_pos_refunds
 from . import test_inbound_accurate
 from . import test_inbound_door
 from . import test_inbound_jurnal
+from . import test_inbound_concurrency
