@@ -35,7 +35,7 @@ def _webhook_url(db, port):
         cr.execute("""SELECT id, webhook_token FROM accounting_connection
                       WHERE provider = 'accurate' AND active ORDER BY id LIMIT 1""")
         row = cr.fetchone()
-    return row and "http://127.0.0.1:%s/%s/webhook/%s/%s" % (port, MODULE, row[0], row[1])
+    return row and "http://127.0.0.1:%s/%s/webhook/%s/%s/%s" % (port, MODULE, db, row[0], row[1])
 
 
 def sandbox_only(args, reason):

@@ -12,6 +12,8 @@ them. Nothing here creates stock.
 import json
 import logging
 
+from werkzeug.wsgi import get_input_stream
+
 from odoo import _, http
 from odoo.http import request
 from odoo.tools import consteq
@@ -63,7 +65,9 @@ class AccountingWebhookController(http.Controller):
                        size=declared, limit=limit)
             Delivery._store_refusal(connection, reason, body_size=declared, **meta)
             return _answer(413, error="body over %s bytes" % limit)
-        raw = httpreq.stream.read(limit + 1)  # never more than the limit, whatever the sender says
+        # never more than the limit, whatever the sender says (Content-Length or chunked);
+        # the full WSGI environ, as Odoo's own bus does, to reach the input stream
+        raw = get_input_stream(httpreq._HTTPRequest__environ).read(limit + 1)
         if len(raw) > limit:
             reason = _("The body is over the limit of %(limit)s bytes; it was not read further.", limit=limit)
             Delivery._store_refusal(connection, reason, body_size=len(raw), **meta)

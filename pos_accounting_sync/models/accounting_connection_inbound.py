@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import requests
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, modules
 from odoo.service import db as db_service
 from odoo.tools import config
 
@@ -93,9 +93,13 @@ class AccountingConnectionInbound(models.Model):
         """Call our own webhook URL as Accurate would (a GET, which only
         answers) and say whether it answered."""
         self.ensure_one()
+        if modules.module.current_test and not self.env.registry.in_test_mode():
+            # a test without Odoo's HTTP server in test mode: our own server would
+            # wait for the test runner's registry lock and never answer
+            return None
         url = self.sudo().webhook_url
         try:
-            answer = requests.get(url, timeout=10)
+            answer = requests.get(url, timeout=5)
             ok = answer.status_code == 200 and answer.json().get("ok")
         except (requests.RequestException, ValueError) as exc:
             ok, answer = False, exc

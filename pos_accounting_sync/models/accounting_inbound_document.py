@@ -64,7 +64,9 @@ class AccountingInboundDocument(models.Model):
                       WHERE connection_id = %s AND doc_type = %s AND remote_id = %s
                       FOR NO KEY UPDATE""", (connection.id, doc_type, str(remote_id)))
         document = self.browse(cr.fetchone()[0])
-        document.invalidate_recordset()
+        # what another worker committed while we waited for the lock (pickings
+        # and moves included) must be read again, not taken from our cache
+        self.env.invalidate_all()
         return document
 
     # --- what the remote document asks for ------------------------------------

@@ -110,6 +110,11 @@ class AccountingInboundEvent(models.Model):
         commit = self.env["accounting.sync.job"]._can_commit() if commit is None else commit
         count, seen = 0, set()
         while count < limit:
+            if commit:
+                # each event in its own READ COMMITTED transaction: a worker that
+                # waited for a document's lock then sees what the other one made
+                self.env.cr.commit()
+                self.env.cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
             event = self._claim_next(seen)
             if not event:
                 break

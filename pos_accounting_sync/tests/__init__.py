@@ -20,3 +20,4 @@ from . import test_inbound_jurnal
 from . import test_engine_field_faults
 from . import test_engine_pooled
 from . import test_pos_money
+from . import test_inbound_concurrency

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .inbound_common import InboundCase
@@ -90,3 +91,17 @@ class TestInboundJurnal(InboundCase):
         self.assertEqual(events.mapped("state"), ["ignored", "done"])
         self.assertIn("go-live", events[0].reason)
         self.assertEqual(self.on_hand(self.kopi, self.wh_main), 0)
+
+    def test_sync_user_reads_the_log_without_stock_rights(self):
+        self.jurnal_invoice([("AD23", 2)])
+        self.poll()
+        user = self.env["res.users"].create({
+            "name": "Akuntan", "login": "akuntan-inbound",
+            "groups_id": [(6, 0, [self.env.ref("pos_accounting_sync.group_accounting_sync_user").id])]})
+        self.assertFalse(user.has_group("stock.group_stock_user"))
+        events = self.env["accounting.inbound.event"].with_user(user).search([])
+        self.assertEqual(events.picking_count, 1)
+        delivery = self.env["accounting.webhook.event"].with_user(user).search([])
+        self.assertEqual(delivery.read(["state", "picking_count"])[0]["state"], "done")
+        with self.assertRaises(AccessError):
+            events.write({"state": "received"})
