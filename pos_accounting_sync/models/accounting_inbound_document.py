@@ -217,6 +217,7 @@ class AccountingInboundDocument(models.Model):
             "origin": (purchase.reference if purchase else self.remote_number) or origin.strip(),
             "company_id": self.connection_id.company_id.id,
             "accounting_inbound_document_id": self.id,
+            "accounting_from_remote": True,  # the stock-out flow leaves it alone
             "accounting_inbound_event_id": event.id,
             "accounting_inbound_ref": "%s:%s:%s" % (self.connection_id.provider, self.doc_type, self.remote_id),
             "move_ids": [(0, 0, {

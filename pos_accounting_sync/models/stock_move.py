@@ -5,7 +5,8 @@ from .accounting_sync_job import STATE_SEVERITY, STATES
 #: context key set by the inbound purchase flow (branch h9in) while it
 #: validates pickings made from the accounting system: their moves are
 #: already there, so they are not posted back
-INBOUND_CONTEXT = "accounting_sync_inbound"
+#: the context the inbound purchase flow validates its pickings with
+INBOUND_CONTEXT = "accounting_inbound"
 
 
 class StockMove(models.Model):

@@ -30,6 +30,9 @@ class TestInboundAccurate(WebhookMixin, InboundCase, HttpCase):
         self.assertEqual((vendor.name, vendor.accounting_vendor_no), ("PT Pemasok Sandbox", "V.00001"))
         self.assertEqual(set(pickings.mapped("accounting_inbound_ref")), {"accurate:invoice:%s" % invoice["id"]})
         self.assertEqual(set(pickings.mapped("origin")), {invoice["number"]})
+        # the stock-out flow leaves them alone: their stock is already in the accounting system
+        self.assertEqual(set(pickings.mapped("accounting_from_remote")), {True})
+        self.assertFalse(self.env["accounting.stock.document"].search([("move_ids", "in", pickings.move_ids.ids)]))
         self.assertEqual(delivery.state, "done")
         event = delivery.inbound_event_ids
         self.assertEqual((event.state, event.picking_ids), ("done", pickings))
