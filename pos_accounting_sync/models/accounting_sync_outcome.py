@@ -30,6 +30,7 @@ ERROR_HANDLING = {
     "permanent": "fail with the provider's message",
     "duplicate": "look the document up and link it; fail if it cannot be found",
     "ambiguous": "look the document up before any retry",
+    "not_found": "fail with the provider's message (a document it no longer has)",
 }
 
 

@@ -216,7 +216,8 @@ class TestFieldFaultsJurnal(FieldFaultScenario, AccountingSyncCase):
         classes = {cls.kind: cls for cls in _subclasses(cerr.ConnectorError)}
         self.assertEqual(set(classes), set(cerr.ERROR_KINDS), "ERROR_KINDS lists every error class")
         expected = {"transient": "pending", "rate_limited": "pending", "auth": "pending", "quota": "pending",
-                    "ambiguous": "pending", "permanent": "failed", "duplicate": "failed"}
+                    "ambiguous": "pending", "permanent": "failed", "duplicate": "failed",
+                    "not_found": "failed"}
         for kind in cerr.ERROR_KINDS:
             with self.subTest(kind=kind):
                 job = self.enqueue(Customer(reference="C-KIND-" + kind, name=kind))
