@@ -104,7 +104,10 @@ class AccountingConnectionClient(models.Model):
             return self._notify(_("Connection failed"), exc.message, "danger")
         details = facts.get("message") or ", ".join(
             "%s: %s" % (k.replace("_", " "), v) for k, v in facts.items() if v and k != "ok")
-        self.write({"state": "connected", "state_message": details or False})
+        vals = {"state": "connected", "state_message": details or False}
+        if self.provider == "jurnal" and facts.get("company_id") and not self.jurnal_company_id:
+            vals["jurnal_company_id"] = facts["company_id"]  # later tests refuse another company
+        self.write(vals)
         self.activity_ids.filtered(lambda a: a.summary == self._problem_summary("auth")).action_feedback(
             _("The connection works again."))
         self.env["accounting.sync.job"]._trigger_worker()

@@ -62,6 +62,10 @@ class AccountingConnectionOptions(models.Model):
     jurnal_payment_method = fields.Char(
         string="Jurnal Payment Method", default="Cash",
         help="Payment method named on Jurnal receive payments (created by Jurnal when new).")
+    jurnal_company_id = fields.Char(
+        string="Jurnal Company ID", copy=False,
+        help="The Jurnal company this connection posts to, learnt at the first successful Test connection. "
+             "Credentials that open another company are then refused. Empty it to accept a new company.")
     accurate_signature_encoding = fields.Selection(
         [("base64", "Base64"), ("hex", "Hex")], default="base64", required=True,
         help="How Accurate expects the API-token signature (Base64 unless Accurate says otherwise).")
@@ -79,6 +83,7 @@ class AccountingConnectionOptions(models.Model):
             return {"signature_encoding": self.accurate_signature_encoding or "base64"}
         options = {option: self[fname] or "" for fname, option in JURNAL_ACCOUNT_OPTIONS.items()}
         options["payment_method_name"] = self.jurnal_payment_method or "Cash"
+        options["company_id"] = self.jurnal_company_id or ""
         return {k: v for k, v in options.items() if v}
 
     def _line_account(self, fname, line):

@@ -55,6 +55,18 @@ class TestConnectorOptions(AccountingSyncCase):
             client = connection._get_client()
             self.assertEqual(client.config.extra, options, "the client gets what the connection sets")
 
+    def test_jurnal_company_is_learnt_then_enforced(self):
+        connection = self.connections["jurnal"]
+        connection.jurnal_company_id = False
+        connection.action_test_connection()
+        self.assertEqual(connection.state, "connected")
+        learnt = connection.jurnal_company_id
+        self.assertTrue(learnt, "the first Test connection stores the company it reached")
+        connection.jurnal_company_id = "%s0" % learnt  # as if the credentials were another company's
+        connection.action_test_connection()
+        self.assertEqual(connection.state, "error")
+        self.assertIn("(id %s)" % learnt, connection.state_message)
+
     def test_scan_sees_a_new_option(self):
         """The scan is what makes the test above fail: it finds reads in each form used."""
         found = {a or b for a, b in READ.findall(
