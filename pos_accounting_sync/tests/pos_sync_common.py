@@ -43,6 +43,7 @@ class PosSyncCase(AccountingSyncCase, TestPoSCommon):
                 (0, 0, {"payment_method_id": cls.bank_pm1.id, "remote_account": cls.codes["bank"]}),
             ],
         })
+        cls.connection.tax_map_ids = [(0, 0, {"tax_id": cls.tax11.id, "remote_tax": cls.codes["tax11"]})]
         # only the connection under test is live for this company
         (cls.env["accounting.connection"].search([("company_id", "=", cls.env.company.id)])
          - cls.connection).action_archive()
