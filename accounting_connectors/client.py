@@ -99,7 +99,7 @@ class WebhookEvent:
 #: the engine's calls: a parser error inside one leaves as an error of the
 #: taxonomy (see :func:`~.shapes.guarded`), never as a raw exception
 ENGINE_CALLS = ("test_connection", "post", "post_many", "find", "list_warehouses", "list_accounts",
-                "invoice_status", "list_purchases", "fetch_purchase", "parse_webhook", "renew_webhook")
+                "invoice_status", "list_purchases", "fetch_purchase", "renew_webhook")
 
 
 class BaseClient:
@@ -191,6 +191,9 @@ class BaseClient:
         raise NotImplementedError
 
     def parse_webhook(self, body) -> list[WebhookEvent]:
+        """The events of a webhook body (text) sent to us. Not guarded as an
+        engine call: a malformed body raises ValueError with the reason in
+        plain words, which the webhook controller answers with a 400."""
         raise NotImplementedError(
             "%s sends no webhooks for purchases; they are polled." % self.provider)
 
