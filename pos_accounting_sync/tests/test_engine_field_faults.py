@@ -3,6 +3,7 @@ place, the monthly quota pauses one connection, a 2xx without the document
 is never "done", the run fits Odoo's cron limits, outlets and warehouses
 post to one connection, and the admin's settings are checked on save."""
 
+import uuid
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -11,9 +12,11 @@ from unittest.mock import patch
 from accounting_connectors import errors as cerr
 from accounting_connectors.client import RemoteResult
 from accounting_connectors.documents import Customer, InvoiceLine, Item, SalesInvoice
+from accounting_connectors.ratelimit import limiter_key
 
 from odoo import fields
 from odoo.exceptions import ValidationError
+from odoo.sql_db import db_connect
 from odoo.tests import tagged
 from odoo.tools import config
 
@@ -194,6 +197,31 @@ class TestFieldFaultsAccurate(FieldFaultScenario, AccountingSyncCase):
         self.assertEqual(set(jobs.mapped("state")), {"done"})
         self.assertEqual(self.sandbox_references("customer", prefix="C-BUDGET"),
                          ["C-BUDGET-%02d" % i for i in range(12)])
+
+    # --- 7. one rate limit per credential, shared through PostgreSQL ------------------
+    def test_rate_limit_is_shared_by_every_worker_of_a_credential(self):
+        conn = self.connection
+        config = conn._connection_config(api_token=conn.sudo().api_token, database_id=conn.database_id)
+        config.rate_limits = [(3, 60.0)]
+        # two workers' limiters (two processes): nothing shared in memory
+        first, second = conn._shared_limiter(config), conn._shared_limiter(config)
+        self.assertEqual(first.key, limiter_key(config))
+        self.assertNotIn(conn.sudo().api_token, first.key, "the table holds a hash, never the secret")
+        first.key = second.key = "test:%s" % uuid.uuid4().hex  # a window of its own for this test
+        self.addCleanup(self._drop_limit_row, first.key)
+        first.max_wait = second.max_wait = 0.0
+        stamps = [first.acquire(), second.acquire(), first.acquire()]
+        with self.assertRaises(cerr.RateLimitedError) as caught:
+            second.acquire()
+        self.assertGreater(caught.exception.retry_after, 50, "the window is a minute")
+        for stamp in stamps:
+            first.release(stamp)  # answered: counted at the answer, still in the window
+        with self.assertRaises(cerr.RateLimitedError):
+            second.acquire()
+
+    def _drop_limit_row(self, key):
+        with db_connect(self.env.cr.dbname).cursor() as cr:
+            cr.execute("DELETE FROM accounting_rate_limit WHERE key = %s", [key])
 
     # --- 3. the admin's settings are checked on save ---------------------------------
     def test_connection_settings_are_checked_on_save(self):
