@@ -292,6 +292,24 @@ class TestPosMoney(PosSyncCase):
             self.assertIn(payment.date.strftime("%d/%m/%Y"), receipt["memo"])
         self.assertEqual(self.remote_balance(self.customer), D("0"))
 
+    def test_realtime_invoiced_order_and_cash_refund(self):
+        """Real-time mode: each order posts alone, with the same rules."""
+        self.connection.sales_sync_mode = "realtime"
+        session = self.open_shift()
+        data = self.create_ui_order_data([(self.roti, 1)], customer=self.other_customer, is_invoiced=True,
+                                         payments=[(self.bank_pm1, 16650)])
+        order = self.env["pos.order"].browse(self.env["pos.order"].sync_from_ui([data])["pos.order"][0]["id"])
+        refund = self.sell([(self.kopi, -1)], payments=[(self.cash_pm1, -22200)])
+        self.close(session)
+        own = "POS/%s/INV/%s" % (order.name, order.id)
+        self.assertTrue(self.client.invoice_status(own)["paid"])
+        self.row("customer_refund", "POS/%s/RET/REF/%s" % (refund.name, self.cash_pm1.id))
+        self.assert_money(session)
+        self.assertEqual(self.remote_balance(self.other_customer), self.odoo_receivable(self.other_customer))
+        self.assertEqual(self.remote_balance(), D("0"))
+        self.assertFalse([j for j in self.env["accounting.sync.job"].search([]) if j.res_model == "pos.session"
+                          and j.kind in ("sales_invoice", "sales_return")], "the shift posts nothing twice")
+
     # --- a mixed shift ------------------------------------------------------------------------
     def test_mixed_shift(self):
         """Walk-in sales by QRIS, an invoiced order, a pay-later sale, a
