@@ -25,6 +25,12 @@ class Document:
     #: the kind name the engine stores on a sync job (``sales_invoice``...)
     kind = "document"
 
+    def parent_ref(self):
+        """Our reference of the document this one hangs under (a return's
+        invoice, a refund's return), or "": where the provider documents no
+        field for our reference, the look-up searches through that parent."""
+        return ""
+
     def to_dict(self):
         """Plain JSON-able dict (Decimals and dates as strings), for logs."""
         return _plain(dataclasses.asdict(self))
@@ -151,6 +157,9 @@ class SalesReturn(Document):
     branch: str = ""
     description: str = ""
     tax_included: bool = False
+    def parent_ref(self):
+        return self.invoice_ref
+
     #: where the refund money left from (cash/bank account), if refunded
     refund_account: str = ""
     #: the money goes back to the customer (CustomerRefund documents follow):
@@ -237,6 +246,9 @@ class CustomerRefund(Document):
     receivable_account: str = ""
     branch: str = ""
     description: str = ""
+
+    def parent_ref(self):
+        return self.return_ref
 
 
 @dataclass

@@ -75,6 +75,8 @@ class JurnalClient(BaseClient):
         if not 200 <= result.status < 300:
             raise error_for(method, result)
         write = method != "GET"
+        if method == "DELETE" and result.status == 204:
+            return {}, result  # Jurnal's documented answer to a delete: no content
         what = "the answer to %s %s" % (method, path.split("?")[0])
         try:
             data = result.json()
@@ -262,6 +264,8 @@ class JurnalClient(BaseClient):
         """See :func:`.lookup.find` (``parent``: a sales return's invoice reference)."""
         if kind == "receipt_void":
             return money_out.find_void(self, reference)
+        if kind == "customer_refund":
+            return money_out.find_refund(self, reference, parent)
         return lookup.find(self, kind, reference, parent)
 
     def _find_one(self, kind, reference):

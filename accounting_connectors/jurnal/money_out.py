@@ -22,7 +22,7 @@ from urllib.parse import quote
 from ..client import RemoteResult
 from ..documents import VOID_SUFFIX
 from ..errors import ValidationError
-from . import mapping, returns
+from . import lookup, mapping, returns
 
 
 def customer_refund(client, doc):
@@ -44,9 +44,28 @@ def customer_refund(client, doc):
         "memo": doc.description,
         "credit_memo_refund_lines_attributes": [{
             "credit_memo_id": int(memo.remote_id), "refund_amount": mapping.num(doc.amount),
-            "description": doc.description or doc.reference}],
+            # the Swagger documents no custom_id here: our reference travels in the line
+            "description": returns.tagged_memo(doc.description or "Refund", doc.reference)}],
     })}
     return client._send("POST", "/customer_credit_memo_refund", body, "customer_credit_memo_refund")
+
+
+def find_refund(client, reference, parent=None):
+    """The customer refund carrying ``reference``, or None: by ``custom_id``
+    where Jurnal kept it, else through its credit memo (``parent``: our
+    reference of the return it refunds), whose refunds name ours in their
+    line description. Reading a credit memo's refunds is the sandbox's
+    reading of Jurnal; unconfirmed against the real service."""
+    found = lookup.find_one(client, "customer_refund", reference)
+    if found is not None or not parent:
+        return found
+    memo = returns.find_credit_memo(client, parent)
+    tag = "[%s]" % reference
+    for refund in (memo.data.get("credit_memo_refunds") or []) if memo else []:
+        if isinstance(refund, dict) and tag in str(refund.get("description") or ""):
+            return RemoteResult(remote_id=str(refund.get("id") or ""), number=str(refund.get("transaction_no") or ""),
+                                data=refund)
+    return None
 
 
 def journal_entry(client, doc):

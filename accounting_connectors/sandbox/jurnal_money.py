@@ -54,12 +54,16 @@ def customer_credit_memo_refund(store, payload):
         total += amount
         out.append({"id": store.next_id(), "credit_memo_id": memo["id"],
                     "description": line.get("description") or "", "refund_amount": money(amount)})
-    for memo, amount in memos:
+    refund_id, number = store.next_id(), store.number("customer_credit_memo_refund", payload)
+    for (memo, amount), line in zip(memos, out, strict=True):
+        memo.setdefault("credit_memo_refunds", []).append(
+            {"id": refund_id, "transaction_no": number, "description": line["description"],
+             "refund_amount": money(amount)})
         remaining = dec(memo["remaining"]) - amount
         memo["remaining"] = money(remaining)
         memo["transaction_status"] = status(3 if remaining == 0 else 4)
     store.book(acc, -total)
-    return {"transaction_no": store.number("customer_credit_memo_refund", payload),
+    return {"id": refund_id, "transaction_no": number,
             "custom_id": payload.get("custom_id"), "memo": payload.get("memo"),
             "transaction_date": dmy(day), "original_amount": money(total), "remaining": 0,
             "transaction_type": {"id": 14, "name": "Credit Memo Refund"}, "transaction_status": status(2),

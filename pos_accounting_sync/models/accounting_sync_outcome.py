@@ -51,7 +51,7 @@ class AccountingSyncJobOutcome(models.Model):
         try:
             result = None
             if self.needs_lookup:
-                result = self._usable(client.find(self.kind, self.reference))
+                result = self._usable(client.find(self.kind, self.reference, document.parent_ref() or None))
             if result is None:
                 result = client.post(document)
                 if not (result and result.remote_id):
@@ -60,7 +60,7 @@ class AccountingSyncJobOutcome(models.Model):
                         "The accounting system answered without the saved document; it is looked "
                         "up before anything is sent again."), response=getattr(result, "response", None))
         except (cerr.DuplicateError, cerr.AmbiguousError) as exc:
-            result = self._lookup_after(client, exc, started, run)
+            result = self._lookup_after(client, exc, started, run, document.parent_ref() or None)
             if result is None:
                 return False
         except cerr.ConnectorError as exc:
@@ -101,12 +101,14 @@ class AccountingSyncJobOutcome(models.Model):
             self._fail("data", _("%s has nothing to send.", self.res_name or self.reference))
         return document
 
-    def _lookup_after(self, client, exc, started, run):
+    def _lookup_after(self, client, exc, started, run, parent=None):
         """The post may have been applied (ambiguous) or the remote says it
-        has our reference (duplicate): adopt what is there, never post again."""
+        has our reference (duplicate): adopt what is there, never post again.
+        ``parent``: our reference of the document it hangs under (searched
+        through where the provider keeps no field for ours)."""
         duplicate = exc.kind == "duplicate"
         try:
-            found = self._usable(client.find(self.kind, self.reference))
+            found = self._usable(client.find(self.kind, self.reference, parent))
         except cerr.ConnectorError as lookup_exc:
             _logger.info("accounting sync: look-up of %s failed: %s", self.reference, lookup_exc.message)
             found = None
