@@ -101,7 +101,7 @@ class AccountingInboundDocument(models.Model):
             problems.append(_("No product with SKU %(skus)s (set it as the product's Internal Reference, "
                               "then press Retry).", skus=", ".join(sorted(set(missing)))))
         if unmapped:
-            problems.append(_("The remote warehouse %(names)s is not mapped to an Odoo warehouse "
+            problems.append(_("The remote warehouse %(names)s is not mapped to an Odoo warehouse: map it "
                               "(Connections > Warehouses), then press Retry.",
                               names=", ".join("“%s”" % n for n in sorted(set(unmapped)))))
         if problems:

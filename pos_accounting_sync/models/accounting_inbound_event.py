@@ -189,7 +189,7 @@ class AccountingInboundEvent(models.Model):
         pickings = document._apply(purchase, self)
         document.version = (purchase.version if purchase else document.version) or document.version
         if pickings:
-            return "done", _("Made %(names)s.", names=", ".join(pickings.mapped("name")))
+            return "done", _("Transfers made: %(names)s.", names=", ".join(pickings.mapped("name")))
         if purchase is None:
             return "done", _("Deleted in %(system)s: nothing had been received, nothing to reverse.",
                              system=connection._get_provider_label())

@@ -290,8 +290,8 @@ class SalesDocuments(SalesMoney):
     def _customer_orders(self, partner):
         orders = self.by_customer.get(partner)
         if not orders:
-            raise UserError(_("%s has no customer-account sale in %s any more.",
-                              partner.display_name, self.source.display_name))
+            raise UserError(_("%(customer)s has no customer-account sale in %(source)s any more.",
+                              customer=partner.display_name, source=self.source.display_name))
         return orders
 
     def ar_invoice(self, partner):
@@ -304,7 +304,8 @@ class SalesDocuments(SalesMoney):
     def order_invoice(self, order):
         """An order invoiced from the POS: its own invoice to its customer."""
         if order not in self.invoiced:
-            raise UserError(_("%s is not an invoiced order of %s.", order.name, self.source.display_name))
+            raise UserError(_("%(order)s is not an invoiced order of %(source)s.", order=order.name,
+                                  source=self.source.display_name))
         header = self._header()
         header["description"] = "%s - %s %s" % (header["description"], order.name, order.account_move.name or "")
         partner = self.env["res.partner"]._find_accounting_partner(order.partner_id)

@@ -62,7 +62,8 @@ class SalesMoney:
         if kind == "order":
             order = self.env["pos.order"].browse(int(ident))
             if order not in self.invoiced:
-                raise UserError(_("%s is not an invoiced order of %s.", order.name, self.source.display_name))
+                raise UserError(_("%(order)s is not an invoiced order of %(source)s.", order=order.name,
+                                  source=self.source.display_name))
             partner = self.env["res.partner"]._find_accounting_partner(order.partner_id)
             invoice_ref = self.ref_order_invoice(order)
             return (order, partner._accounting_customer_ref(self.conn), invoice_ref,
@@ -130,8 +131,9 @@ class SalesMoney:
         lines = ([JournalLine(cash, debit=difference), JournalLine(account, credit=difference)] if difference > 0
                  else [JournalLine(account, debit=-difference), JournalLine(cash, credit=-difference)])
         header = self._header()
-        header["description"] = _("Cash %(kind)s counted at the close of %(session)s",
-                                  kind=_("over") if difference > 0 else _("short"),
-                                  session=self.source.display_name)
+        header["description"] = (
+            _("Cash over counted at the close of %(session)s", session=self.source.display_name)
+            if difference > 0 else
+            _("Cash short counted at the close of %(session)s", session=self.source.display_name))
         header.pop("date", None)
         return JournalEntry(reference=self.ref_cash_difference(), lines=lines, date=self.date, **header)
