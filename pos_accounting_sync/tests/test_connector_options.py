@@ -40,6 +40,7 @@ class TestConnectorOptions(AccountingSyncCase):
                 connection[name] = Option.create({"connection_id": connection.id, "option_type": "account",
                                                   "code": code, "name": code})
         connection.jurnal_payment_method = "Tunai"
+        connection.jurnal_company_id = "1"
         connection.accurate_signature_encoding = "hex"
 
     def test_every_option_read_is_set_from_odoo(self):
