@@ -179,7 +179,9 @@ class SalesDocuments(SalesMoney):
         if self._lines(orders, -1):
             seq = base + (SEQ_AFTER_RECEIPTS + SEQ_RECEIPT - SEQ_INVOICE if refunded else SEQ_AR_RETURN)
             out.append(("sales_return", "return:%s" % group if group else "return", return_ref, seq))
-        for method, amount in self.money_in(orders).items():
+        # as receipt() builds them: gross money in when refunds are paid out by
+        # documents of their own, else netted with the refunds (nothing when they cancel out)
+        for method, amount in (self.money_in(orders) if refunded else self._paid_by_method(orders)).items():
             if amount > 0 and has_sales:
                 key = "%s:%s" % (group, method.id) if group else str(method.id)
                 out.append(("sales_receipt", "receipt:%s" % key, receipt_ref(method),
