@@ -6,40 +6,36 @@ from the account layer, cached in ``config.data_host`` and reported through
 ``config.on_credentials`` so the caller can persist it.
 A create is never retried here: only a request the server refused before
 processing it (401 for an expired session/token, 308 host move) is re-sent.
+
+This module holds the plumbing (sign-in, the data host, one exchange and its
+envelope, paged lists) and the connection test; posting and finding are in
+:mod:`.posting`, the reads (lists, stock, taxes, purchases) in :mod:`.reads`.
 """
 
-from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
 from .. import shapes
 from ..client import BaseClient, RemoteResult
-from ..documents import VOID_SUFFIX, ZERO, Item, account_item_ref
 from ..errors import (
     AmbiguousError,
     AuthError,
     ConfigurationError,
     ConnectorError,
-    NotFoundError,
     RateLimitedError,
     TransientError,
-    ValidationError,
 )
 from . import mapping, webhook
 from .auth import ApiTokenAuth, OAuthAuth, auth_error, basic_auth
 from .errors import decode, join_messages, provider_text, refusal
-from .params import as_float, filters_params, query_text, wib
+from .params import as_float, filters_params, query_text
+from .posting import AccuratePosting
+from .reads import PAGE_SIZE, AccurateReads
 
 PRODUCTION_URL = "https://account.accurate.id"
-BULK_MAX = 100
-PAGE_SIZE = 100
 MAX_REDIRECTS = 3
-#: master kinds -> (module, list.do filter field) for look-ups by reference;
-#: documents are looked up by ``number``
-LOOKUP = {"customer": ("customer", "no"), "item": ("item", "no")}
-PURCHASE_MODULES = {"invoice": "purchase-invoice", "return": "purchase-return", "receipt": "receive-item"}
 
 
-class AccurateClient(BaseClient):
+class AccurateClient(AccuratePosting, AccurateReads, BaseClient):
     provider = "accurate"
     kinds = tuple(mapping.BUILDERS) + ("receipt_void",)
     #: where Accurate keeps goods sent but not yet received (a system
@@ -270,205 +266,6 @@ class AccurateClient(BaseClient):
                             % (self.base_url, exc.message), request=exc.request) from None
         info.update(host=self.config.data_host, auth_method=self.auth.kind)
         return info
-
-    def post(self, document):
-        if document.kind == "receipt_void":
-            return self._void_receipt(document)
-        if document.kind in ("sales_invoice", "sales_return"):
-            self._ensure_account_items(document.lines)
-        module, payload = mapping.payload_for(document)
-        body, result = self._call("POST", "data", self._data_url(module, "save"), body=payload, write=True)
-        if body.get("s") is not True:  # neither a refusal (s false, handled above) nor a success
-            raise shapes.unexpected("Accurate", "the saved document", write=True, result=result,
-                                    detail="no success flag")
-        return self._result(shapes.document(body.get("r"), "Accurate", "the saved document", result), result)
-
-    def post_many(self, documents):
-        documents = list(documents)
-        out = [None] * len(documents)
-        groups = {}
-        for index, doc in enumerate(documents):
-            if doc.kind in LOOKUP:
-                groups.setdefault(doc.kind, []).append(index)
-            else:
-                out[index] = self._safe(self.post, doc)
-        for kind, indexes in groups.items():
-            module = mapping.BUILDERS[kind][0]
-            for start in range(0, len(indexes), BULK_MAX):
-                chunk, payloads = [], []
-                for index in indexes[start:start + BULK_MAX]:
-                    try:
-                        payloads.append(mapping.payload_for(documents[index])[1])
-                        chunk.append(index)
-                    except ConnectorError as exc:
-                        out[index] = exc
-                if chunk:
-                    self._bulk(module, chunk, payloads, out)
-        return out
-
-    def _bulk(self, module, chunk, payloads, out):
-        try:
-            body, result = self._call("POST", "data", self._data_url(module, "bulk-save"),
-                                      body={"data": payloads}, write=True, check=False)
-        except ConnectorError as exc:
-            for index in chunk:
-                out[index] = exc
-            return
-        rows = body.get("d")
-        ctx = {"request": result.request, "response": result.response}
-        per_record = isinstance(rows, list) and all(isinstance(r, dict) for r in rows)
-        if not (per_record and len(rows) == len(chunk)):
-            if body.get("s") is False:
-                error = refusal(rows, **ctx)
-            else:  # some may be saved: each is looked up before any retry
-                error = shapes.unexpected("Accurate", "one result per record", write=True, result=result)
-            for index in chunk:
-                out[index] = error
-            return
-        for index, row in zip(chunk, rows, strict=True):
-            if row.get("s") is False:
-                out[index] = refusal(row.get("d"), **ctx)
-                continue
-            try:  # a row without its saved record is ambiguous: looked up later
-                out[index] = self._result(shapes.document(row.get("r"), "Accurate", "the saved record",
-                                                          result), result)
-            except ConnectorError as exc:
-                out[index] = exc
-
-    @staticmethod
-    def _safe(func, *args):
-        try:
-            return func(*args)
-        except ConnectorError as exc:
-            return exc
-
-    def _void_receipt(self, doc):
-        """Delete the sales receipt ``doc.receipt_ref`` (delete.do by id); one
-        already gone counts as voided."""
-        found = self.find("sales_receipt", doc.receipt_ref)
-        if found is None:
-            return RemoteResult(remote_id="", number=doc.reference, data={"deleted": doc.receipt_ref})
-        body, result = self._call("DELETE", "data", self._data_url("sales-receipt", "delete"),
-                                  [("id", found.remote_id)], write=True)
-        return RemoteResult(remote_id=found.remote_id, number=doc.reference,
-                            data={"deleted": doc.receipt_ref, "answer": body.get("d")},
-                            request=result.request, response=result.response, duration=result.duration)
-
-    def find(self, kind, reference, parent=None):  # Accurate finds every document by its number
-        if not reference:
-            return None
-        if kind == "receipt_void":  # done once the receipt is gone
-            target = reference[:-len(VOID_SUFFIX)] if reference.endswith(VOID_SUFFIX) else reference
-            if self.find("sales_receipt", target) is not None:
-                return None
-            return RemoteResult(remote_id="", number=reference, data={"deleted": target})
-        if kind in LOOKUP:
-            module, filter_field = LOOKUP[kind]
-        elif kind in mapping.BUILDERS:
-            module, filter_field = mapping.BUILDERS[kind][0], "number"
-        elif kind.startswith("purchase"):
-            module = PURCHASE_MODULES.get(kind.rpartition("_")[2], "purchase-invoice")
-            filter_field = "number"
-        else:
-            raise ConfigurationError("Accurate has no documents of kind %r." % kind)
-        rows = list(self._list(module, ["id"], [(filter_field, "EQUAL", [reference])], page_size=2))
-        if not rows:
-            return None
-        record, result = self._detail(module, id=rows[0]["id"])
-        if str(record.get("id")) != str(rows[0]["id"]):  # not the record asked for
-            raise shapes.unexpected("Accurate", "the %s found" % module, result=result,
-                                    detail="a record without the id that was asked")
-        return self._result(record, result)
-
-    def list_warehouses(self):
-        return [{"id": str(r.get("id")), "name": r.get("name", ""), "suspended": bool(r.get("suspended"))}
-                for r in self._list("warehouse", ["id", "name", "suspended"])]
-
-    def list_taxes(self):
-        """``[{"id", "name", "rate" (Decimal percent), "type"}]``: the PPN
-        records of ``tax/list.do`` (a sales line's tax is a PPN record,
-        ``tax1Name``; PPnBM/PPh are not sales taxes of a POS)."""
-        return [{"id": str(r.get("id")), "name": r.get("description") or r.get("name") or "",
-                 "rate": mapping.dec(r.get("rate")), "type": r.get("taxType", "")}
-                for r in self._list("tax", ["id", "description", "rate", "taxType"])
-                if (r.get("taxType") or "PPN") == "PPN"]
-
-    def _ensure_account_items(self, lines):
-        """Lines booked to an account (tip, service charge, gift card sold)
-        travel as a SERVICE item whose sales account is that account, so they
-        carry their own tax like any line; the item is made once."""
-        done = getattr(self, "_account_items", None)
-        if done is None:
-            done = self._account_items = set()
-        for line in lines:
-            account = getattr(line, "account", "")
-            if not account or account in done:
-                continue
-            code = account_item_ref(account)
-            if not self.find("item", code):
-                self.post(Item(reference=code, name=("%s (%s)" % (line.description or "POS", account))[:100],
-                               item_type="service", sales_account=account))
-            done.add(account)
-
-    def stock_levels(self, warehouses):
-        """``item/list-stock.do`` per warehouse (rows ``no``, ``quantity``), paged."""
-        out = {}
-        for name in warehouses:
-            levels = out.setdefault(name, {})
-            page = 1
-            while True:
-                params = [("warehouseName", name), ("sp.page", page), ("sp.pageSize", PAGE_SIZE)]
-                body, _res = self._call("GET", "data", self._data_url("item", "list-stock"), params)
-                for row in body.get("d") or []:
-                    if row.get("no"):
-                        levels[str(row["no"])] = levels.get(str(row["no"]), ZERO) + mapping.dec(row.get("quantity"))
-                if page >= int((body.get("sp") or {}).get("pageCount") or 1) or not body.get("d"):
-                    break
-                page += 1
-        return out
-
-    def list_accounts(self):
-        return [{"id": str(r.get("id")), "number": r.get("no", ""), "name": r.get("name", ""),
-                 "type": r.get("accountType", "")}
-                for r in self._list("glaccount", ["id", "no", "name", "accountType"])]
-
-    def invoice_status(self, reference):
-        record, _result = self._detail("sales-invoice", number=reference)
-        outstanding = mapping.dec(record.get("outstanding", record.get("primeOwing")))
-        return {"paid": outstanding <= ZERO, "outstanding": outstanding,
-                "total": mapping.dec(record.get("totalAmount"))}
-
-    def list_purchases(self, since, until=None):
-        # a datetime asks "changed since" (lastUpdate), a date "dated since"
-        if isinstance(since, datetime):
-            # Accurate's lastUpdate is Jakarta time; naive datetimes are taken as such
-            since, until = (wib(x) for x in (since, until))
-            field = "lastUpdate"
-            values = [since.strftime("%d/%m/%Y %H:%M:%S")] + ([until.strftime("%d/%m/%Y %H:%M:%S")]
-                                                              if until else [])
-        else:
-            field = "transDate"
-            values = [mapping.fmt_date(since)] + ([mapping.fmt_date(until)] if until else [])
-        flt = [(field, "BETWEEN" if until else "GREATER_EQUAL_THAN", values)]
-        out = []
-        for doc_type, module in PURCHASE_MODULES.items():
-            for row in self._list(module, ["id", "number"], flt):
-                out.append(self.fetch_purchase(doc_type, row["id"]))
-        return out
-
-    def fetch_purchase(self, doc_type, remote_id):
-        if doc_type not in PURCHASE_MODULES:
-            raise ConfigurationError("Unknown purchase document type %r (invoice, return or receipt)."
-                                     % doc_type)
-        try:
-            record, _result = self._detail(PURCHASE_MODULES[doc_type], id=remote_id)
-        except ValidationError as exc:
-            # detail.do of a deleted id: HTTP 200 {"s":false,"d":["Faktur Pembelian tidak tepat"]}
-            if "tidak tepat" in exc.provider_message or "is not valid" in exc.provider_message:
-                raise NotFoundError(exc.message, provider_message=exc.provider_message,
-                                    request=exc.request, response=exc.response) from None
-            raise
-        return mapping.purchase_from_detail(record, doc_type)
 
     def parse_webhook(self, body):
         return webhook.parse(body)

@@ -1,21 +1,24 @@
 """Imitation of Accurate Online: account layer, OAuth, data layer.
 
 Auth is checked as accurate-notes.md section 1 says; state and business
-validation live in :mod:`.accurate_store`. Test hooks: :meth:`move_host`
-(answer 308 from the old host), :meth:`expire_session`,
-:meth:`expire_access_token`, :meth:`revoke_api_token`.
+validation live in :mod:`.accurate_store`. Test hooks (:meth:`move_host`:
+answer 308 from the old host, :meth:`expire_session`,
+:meth:`expire_access_token`, :meth:`revoke_api_token`, purchases entered by
+a person) are in :mod:`.accurate_hooks`, the list filters in
+:mod:`.accurate_filters`.
 """
 
 import base64
 import hmac
 import uuid
 from datetime import datetime, timedelta
-from decimal import Decimal
 from urllib.parse import urlsplit
 
 from ..accurate import auth
 from ..accurate.mapping import dumps, loads
 from ..client import ConnectionConfig
+from .accurate_filters import _matches
+from .accurate_hooks import AccurateHooksMixin
 from .accurate_store import AccurateStore
 from .accurate_vocab import MODULES, Refused, saved_text
 from .base import ProviderApp, Response, route
@@ -40,7 +43,7 @@ def fail(messages, status=200):
     return envelope(status, False, [messages] if isinstance(messages, str) else messages)
 
 
-class AccurateApp(ProviderApp):
+class AccurateApp(AccurateHooksMixin, ProviderApp):
     name = "accurate"
     prefixes = ("/api/", "/accurate/", "/oauth/")
     seeded = {"cash": "1101", "bank": "1102", "sales": "4101", "discount": "4102", "rounding": "7101",
@@ -66,19 +69,6 @@ class AccurateApp(ProviderApp):
         values.update(kwargs)
         return ConnectionConfig(**values)
 
-    # --- test hooks -------------------------------------------------------------
-    def move_host(self, new_host):
-        self.data_host = new_host.rstrip("/")
-
-    def expire_session(self):
-        self.session = str(uuid.uuid4())
-
-    def expire_access_token(self):
-        self.access_token = "sandbox-access-" + uuid.uuid4().hex
-
-    def revoke_api_token(self, revoked=True):
-        self.api_token_revoked = revoked
-
     # --- ProviderApp --------------------------------------------------------------
     def credential_key(self, request):
         header = request.headers.get("authorization", "")
@@ -87,59 +77,6 @@ class AccurateApp(ProviderApp):
     def rate_limited_response(self):
         return Response(429, {"s": False, "d": ["Terlalu banyak request, silakan coba lagi sebentar lagi"]},
                         {"Retry-After": "1"})
-
-    def dump(self, kind=None):
-        if kind == "stock":
-            return self._stock()
-        if kind == "customer_balance":
-            return self.store.customer_balances()
-        if kind == "account_money":
-            return self.store.account_money()
-        kinds = {k.replace("-", "_"): k for k in MODULES}
-        if kind:
-            module = kinds.get(kind)
-            if module is None:
-                return {"error": "unknown kind %r; one of %s" % (kind, ", ".join(sorted(kinds)))}
-            return [self.store.view(module, r) for r in self.store.records[module].values()]
-        out = {k: self.dump(k) for k in kinds}
-        out["stock"] = self._stock()
-        out["customer_balance"] = self.store.customer_balances()
-        out["account_money"] = self.store.account_money()
-        return out
-
-    def _stock(self):
-        out = {}
-        for (item_no, warehouse), qty in sorted(self.store.stock.items()):
-            out.setdefault(item_no, {})[warehouse] = qty
-        return out
-
-    def create_purchase(self, payload):
-        """``type``: ``invoice`` (default), ``return`` or ``receipt`` (a
-        receive-item: goods received without an invoice)."""
-        module = {"return": "purchase-return", "receipt": "receive-item"}.get(
-            (payload or {}).get("type"), "purchase-invoice")
-        try:
-            record = self.store.save(module, payload or {})
-        except Refused as exc:
-            return {"s": False, "d": [exc.text()]}
-        self._notify(module, record)
-        return self.store.view(module, record)
-
-    def edit_purchase(self, remote_id, payload):
-        try:
-            module, record = self.store.edit_purchase(remote_id, payload)
-        except Refused as exc:
-            return {"s": False, "d": [exc.text()]}
-        self._notify(module, record)
-        return self.store.view(module, record)
-
-    def delete_purchase(self, remote_id):
-        try:
-            module, record = self.store.delete_purchase(remote_id)
-        except Refused as exc:
-            return {"s": False, "d": [exc.text()]}
-        self._notify(module, record, "DELETE")
-        return {"s": True, "d": ["%s deleted" % record["number"]]}
 
     def _notify(self, module, record, action="WRITE"):
         kind = module.upper().replace("-", "_")
@@ -345,78 +282,3 @@ class AccurateApp(ProviderApp):
         sp = {"page": page, "pageSize": size, "pageCount": max((count + size - 1) // size, 1),
               "rowCount": count, "start": (page - 1) * size, "limit": None}
         return envelope(200, True, data, sp=sp)
-
-
-# --- list filters (accurate-notes 2.4) ------------------------------------------------
-def _value(store, module, record, field):
-    view = store.view(module, record)
-    if field in ("no", "customerNo") and module == "customer":
-        return view.get("customerNo")
-    if field in ("no", "vendorNo") and module == "vendor":
-        return view.get("vendorNo")
-    for party in ("customer", "vendor"):
-        if field == party + "No" and isinstance(view.get(party), dict):
-            return view[party].get(field)
-    if field == "outstanding":
-        return str(view.get("outstanding", 0) > 0).lower()
-    return view.get(field)
-
-
-def _typed(field, value):
-    if value is None:
-        return None
-    if field == "transDate":
-        return datetime.strptime(value, "%d/%m/%Y")
-    if field == "lastUpdate":
-        return datetime.strptime(value, auth.TIMESTAMP_FORMAT)
-    if field == "id":
-        return int(value)
-    if isinstance(value, Decimal):
-        return value
-    return str(value).lower() if isinstance(value, bool) else str(value)
-
-
-def _matches(store, module, record, args):
-    filters = {}
-    for key, val in args.items():
-        if not key.startswith("filter."):
-            continue
-        field, _sep, rest = key[len("filter."):].partition(".")
-        spec = filters.setdefault(field, {"op": "EQUAL", "vals": []})
-        if rest == "op":
-            spec["op"] = val.upper()
-        elif rest.startswith("val") or rest == "":
-            spec["vals"].append(val)
-    for field, spec in filters.items():
-        op, vals = spec["op"], spec["vals"]
-        if field == "keywords":
-            words = " ".join(str(record.get(k, "")) for k in ("number", "no", "customerNo", "name")).lower()
-            if not all(v.lower() in words for v in vals):
-                return False
-            continue
-        try:
-            have = _typed(field, _value(store, module, record, field))
-            want = [_typed(field, v) for v in vals]
-        except ValueError:
-            raise Refused("bad_field", "filter.%s" % field) from None
-        if not _compare(op, have, want):
-            return False
-    return True
-
-
-def _compare(op, have, want):
-    if op == "EMPTY":
-        return have in (None, "")
-    if op == "NOT_EMPTY":
-        return have not in (None, "")
-    if have is None or not want:
-        return op == "NOT_EQUAL"
-    first = want[0]
-    checks = {
-        "EQUAL": lambda: have in want, "NOT_EQUAL": lambda: have not in want,
-        "GREATER_THAN": lambda: have > first, "GREATER_EQUAL_THAN": lambda: have >= first,
-        "LESS_THAN": lambda: have < first, "LESS_EQUAL_THAN": lambda: have <= first,
-        "BETWEEN": lambda: first <= have <= want[-1], "NOT_BETWEEN": lambda: not first <= have <= want[-1],
-        "CONTAIN": lambda: str(first).lower() in str(have).lower(),
-    }
-    return checks.get(op, checks["EQUAL"])()

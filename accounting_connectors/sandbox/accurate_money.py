@@ -1,5 +1,6 @@
 """Money side of the Accurate imitation: journal vouchers with a customer as
-subsidiary (refunds, cash over/short), deleting a sales receipt, and the
+subsidiary (refunds, cash over/short), bank transfers (with their bank
+charges), deleting a sales receipt, and the
 read-outs a reconciliation needs (each customer's balance, the money in each
 cash/bank account), computed from the documents the store holds."""
 
@@ -78,6 +79,23 @@ class AccurateMoneyMixin:
             invoice["_paid"] -= row["paymentAmount"]
         del self.records[module][record["id"]]
         return record
+
+    def _build_bank_transfer(self, p):
+        src = self.cash_account(p.get("fromBankNo"), "fromBankNo")
+        dst = self.cash_account(p.get("toBankNo"), "toBankNo")
+        amount = money(p, "fromBankAmount")
+        charges = []
+        for row in lines_of(p, "detailBankTransfer", required=False):
+            account = self.lookup("glaccount", row.get("accountNo"))
+            text(row, "bankChargeType")
+            charges.append({"account": {"no": account["no"], "name": account["name"]},
+                            "amount": money(row, "amount"), "bankChargeType": row["bankChargeType"],
+                            "expenseName": text(row, "expenseName")})
+        fees = sum((c["amount"] for c in charges), ZERO)
+        return {"transDate": date_field(p, "transDate"), "fromBank": {"no": src["no"]},
+                "toBank": {"no": dst["no"]}, "fromBankAmount": amount, "toBankAmount": amount - fees,
+                "detailBankTransfer": charges,
+                "description": p.get("description", "")}, []
 
     # --- read-outs ----------------------------------------------------------------
     def customer_balances(self):

@@ -1,0 +1,119 @@
+"""Reading from Jurnal: warehouses, stock levels, the chart of accounts
+(cached per client), taxes, an invoice's payment status and purchases
+(entered in Jurnal by a person) to bring into Odoo. Mixed into
+:class:`.client.JurnalClient` (uses its ``_call`` and ``_pages``).
+"""
+
+from datetime import date, datetime
+from urllib.parse import quote
+
+from .. import shapes
+from ..errors import NotFoundError, ValidationError
+from ..shapes import guarded
+from . import mapping
+
+
+class JurnalReads:
+    """Mixed into :class:`.client.JurnalClient`; the engine calls among
+    these are guarded here, as the client guards its own."""
+
+    @guarded()
+    def list_warehouses(self):
+        return [{"id": str(w["id"]), "name": w.get("name"), "code": w.get("code")}
+                for w in self._pages("warehouses") if _named(w, "warehouses")]
+
+    def stock_levels(self, warehouses):
+        """``GET warehouses/{id}``: its ``warehouse_inventory`` lists every
+        product's quantity there (by product code). One request per warehouse
+        plus the warehouse list to learn the ids."""
+        ids = {w["name"]: w["id"] for w in self.list_warehouses()}
+        out = {}
+        for name in warehouses:
+            if name not in ids:
+                raise ValidationError("Jurnal has no warehouse named %s." % name)
+            data, _res = self._call("GET", "/warehouses/%s" % quote(ids[name], safe=""))
+            levels = out.setdefault(name, {})
+            for row in ((data or {}).get("warehouse") or {}).get("warehouse_inventory") or []:
+                code = row.get("code")
+                if code:
+                    levels[code] = levels.get(code, mapping.ZERO) + mapping.dec(row.get("quantity"))
+        return out
+
+    @guarded()
+    def list_accounts(self):
+        if self._accounts is None:
+            self._accounts = [{"id": str(a["id"]), "number": str(a.get("number") or ""), "name": a["name"],
+                               "type": a.get("category") if isinstance(a.get("category"), str)
+                               else _dict(a.get("category")).get("name")}
+                              for a in self._pages("accounts", page_size=200) if _named(a, "accounts")]
+        return self._accounts
+
+    def list_taxes(self):
+        """``[{"id", "name", "rate" (Decimal percent)}]`` of ``GET /taxes``
+        (key ``company_taxes``); withholding taxes are left out: a sales
+        line's tax is never one."""
+        if self._taxes is None:
+            self._taxes = [{"id": str(t.get("id", "")), "name": t.get("name") or "",
+                            "rate": mapping.dec(t.get("rate"))}
+                           for t in self._pages("taxes", key="company_taxes")
+                           if not (t.get("use_witholding") or t.get("is_witholding"))]
+        return self._taxes
+
+    @guarded()
+    def invoice_status(self, reference):
+        found = self.find("sales_invoice", reference)
+        if not found:
+            raise ValidationError("Jurnal has no sales invoice with reference %s." % reference)
+        remaining = mapping.dec(found.data.get("remaining"))
+        status = _dict(found.data.get("transaction_status")).get("name")
+        return {"paid": status == "Paid" or remaining == 0, "outstanding": remaining, "status": status}
+
+    @guarded()
+    def list_purchases(self, since, until=None):
+        params = {"sort_key": "created_at", "sort_order": "asc", "start_date": mapping.dmy(_day(since)),
+                  "end_date": mapping.dmy(_day(until) if until else date.today())}
+        invoices = list(self._pages("purchase_invoices", params=params, page_size=50))
+        by_no = {r.get("transaction_no"): r for r in invoices}
+        out = [mapping.purchase_invoice(r) for r in invoices]
+        for ret in self._pages("purchase_returns", params=params, page_size=50):
+            out.append(mapping.purchase_return(ret, self._purchase_invoice_of(ret, by_no)))
+        return out
+
+    @guarded()
+    def fetch_purchase(self, doc_type, remote_id):
+        resource, key = (("purchase_returns", "purchase_return") if doc_type == "return"
+                         else ("purchase_invoices", "purchase_invoice"))
+        try:
+            data, res = self._call("GET", "/%s/%s" % (resource, quote(str(remote_id), safe="")))
+        except ValidationError as exc:
+            if exc.status in (404, 422):  # Jurnal's answer for an id it no longer has
+                raise NotFoundError(exc.message, status=exc.status, provider_message=exc.provider_message,
+                                    request=exc.request, response=exc.response) from None
+            raise
+        rec = shapes.obj(data.get(key), "Jurnal", "the %s" % key.replace("_", " "), result=res)
+        if doc_type == "return":
+            return mapping.purchase_return(rec, self._purchase_invoice_of(rec, {}))
+        return mapping.purchase_invoice(rec)
+
+    def _purchase_invoice_of(self, ret, by_no):
+        if ret.get("invoice_no") in by_no:
+            return by_no[ret["invoice_no"]]
+        if ret.get("invoice_id"):
+            data, res = self._call("GET", "/purchase_invoices/%s" % quote(str(ret["invoice_id"]), safe=""))
+            return shapes.obj(data.get("purchase_invoice"), "Jurnal", "the purchase invoice", result=res)
+        return None  # lines then carry the product name
+
+
+def _dict(value):
+    return value if isinstance(value, dict) else {}
+
+
+def _named(rec, what):
+    """A listed record must have an id and a name: Jurnal's lists always do."""
+    if not shapes.has_id(rec) or not isinstance(rec.get("name"), str):
+        raise shapes.unexpected("Jurnal", "the list of %s" % what, detail="a row without id or name")
+    return True
+
+
+def _day(value):
+    return value.date() if isinstance(value, datetime) else value

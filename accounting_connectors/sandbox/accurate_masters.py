@@ -1,0 +1,48 @@
+"""Masters of the Accurate imitation: how ``save.do`` builds (and checks)
+a customer, vendor, item, tax, warehouse or GL account. Mixed into
+:class:`.accurate_store.AccurateStore` (uses its ``lookup``)."""
+
+
+from .accurate_vocab import Refused, money, text
+
+
+class AccurateMastersMixin:
+    """Mixed into :class:`.accurate_store.AccurateStore`."""
+
+    def _build_customer(self, p):
+        fields = ("email", "mobilePhone", "billStreet", "billCity", "billZipCode", "billCountry", "npwpNo")
+        record = {"name": text(p, "name"), "customerNo": p.get("customerNo") or p.get("number") or ""}
+        record.update({f: str(p[f]) for f in fields if p.get(f)})
+        return record, []
+
+    def _build_vendor(self, p):
+        return {"name": text(p, "name"), "vendorNo": p.get("vendorNo") or ""}, []
+
+    def _build_item(self, p):
+        item_type = p.get("itemType") or "INVENTORY"
+        if item_type not in ("INVENTORY", "SERVICE", "NON_INVENTORY", "GROUP"):
+            raise Refused("bad_field", "itemType")
+        unit = p.get("unit1Name") or "PCS"
+        record = {"no": p.get("no") or "", "name": text(p, "name"), "itemType": item_type,
+                  "unit1Name": unit, "unit1": {"name": unit},
+                  "unitPrice": money(p, "unitPrice", required=False)}
+        record.update({f: p[f] for f in ("upcNo", "vendorPrice") if p.get(f) not in (None, "")})
+        if p.get("salesGlAccountNo"):
+            record["salesGlAccountNo"] = self.lookup("glaccount", str(p["salesGlAccountNo"]))["no"]
+        return record, []
+
+    def _build_tax(self, p):
+        tax_type = p.get("taxType") or "PPN"
+        if tax_type not in ("PPN", "PPNBM", "PPH23", "PPHPS4", "PPH21", "PPH15", "PPH22"):
+            raise Refused("bad_field", "taxType")
+        self.lookup("glaccount", text(p, "salesTaxGlAccountNo"))
+        self.lookup("glaccount", text(p, "purchaseTaxGlAccountNo"))
+        return {"description": text(p, "description"), "rate": money(p, "rate"), "taxType": tax_type,
+                "salesTaxGlAccountNo": p["salesTaxGlAccountNo"],
+                "purchaseTaxGlAccountNo": p["purchaseTaxGlAccountNo"]}, []
+
+    def _build_warehouse(self, p):
+        return {"name": text(p, "name"), "description": p.get("description", "")}, []
+
+    def _build_glaccount(self, p):
+        return {"no": text(p, "no"), "name": text(p, "name"), "accountType": text(p, "accountType")}, []

@@ -1,0 +1,137 @@
+"""Sales documents of the Accurate imitation: sales invoices, sales returns
+and sales receipts (priced lines, each line's PPN record, expenses, totals
+with tax once per tax record, payments against what an invoice still owes).
+Mixed into :class:`.accurate_store.AccurateStore`."""
+
+from decimal import Decimal
+
+from .accurate_vocab import ZERO, Refused, date_field, lines_of, money, text
+
+
+class AccurateSalesMixin:
+    """Mixed into :class:`.accurate_store.AccurateStore` (uses its
+    ``lookup``/``owing`` and the stock moves of :mod:`.accurate_stock`)."""
+
+    # --- sales -----------------------------------------------------------------------
+    def _priced_lines(self, p):
+        rows, out = lines_of(p, "detailItem"), []
+        for row in rows:
+            item = self.lookup("item", row.get("itemNo"))
+            qty, price = money(row, "quantity", required=False, default=Decimal(1)), money(row, "unitPrice")
+            disc = money(row, "itemCashDiscount", required=False)
+            out.append({"item": {"no": item["no"], "name": item["name"]}, "itemNo": item["no"],
+                        "quantity": qty, "unitPrice": price, "itemCashDiscount": disc,
+                        "useTax1": bool(row.get("useTax1")), "tax1": self._line_tax(row),
+                        "totalPrice": qty * price - disc,
+                        "warehouse": {"name": self._warehouse(row)}, "detailName": row.get("detailName", "")})
+        return rows, out
+
+    def _totals(self, p, lines, expenses):
+        """Tax once per tax record on the document (as Accurate does), each
+        rounded to the cent; ``tax1Amount`` is their sum."""
+        sub = sum((line["totalPrice"] for line in lines), ZERO)
+        bases = {}
+        for line in lines:
+            if line["tax1"]:
+                key = (line["tax1"]["description"], line["tax1"]["rate"])
+                bases[key] = bases.get(key, ZERO) + line["totalPrice"]
+        extra = sum((e["expenseAmount"] for e in expenses), ZERO)
+        tax = ZERO
+        for (_name, rate), base in bases.items():
+            if p.get("inclusiveTax"):
+                tax += (base - base * 100 / (100 + rate)).quantize(Decimal("0.01"))
+            else:
+                tax += (base * rate / 100).quantize(Decimal("0.01"))
+        total = sub + extra + (ZERO if p.get("inclusiveTax") else tax)
+        return {"subTotal": sub, "tax1Amount": tax, "totalExpense": extra, "totalAmount": total,
+                "inclusiveTax": bool(p.get("inclusiveTax")), "taxable": bool(p.get("taxable")),
+                "detailTax": [{"taxDescription": name, "rate": rate, "base": base}
+                              for (name, rate), base in bases.items()]}
+
+    def _expenses(self, p, required=False):
+        out = []
+        for row in lines_of(p, "detailExpense", required=required):
+            account = self.lookup("glaccount", row.get("accountNo"))
+            out.append({"account": {"no": account["no"], "name": account["name"]},
+                        "expenseName": row.get("expenseName", ""),
+                        "expenseAmount": money(row, "expenseAmount")})
+        return out
+
+    def _header(self, p, party="customer"):
+        key = "customerNo" if party == "customer" else "vendorNo"
+        who = self.lookup(party, text(p, key))
+        return {"transDate": date_field(p, "transDate"), party: {key: who[key], "name": who["name"]},
+                party + "Id": who["id"], "branchName": p.get("branchName", ""),
+                "description": p.get("description", "")}
+
+    def _build_sales_invoice(self, p):
+        record = self._header(p)
+        rows, lines = self._priced_lines(p)
+        expenses = self._expenses(p)
+        record.update(self._totals(p, lines, expenses), detailItem=lines, detailExpense=expenses, _paid=ZERO)
+        return record, [self._apply(self._moves(rows, -1))]
+
+    def _build_sales_return(self, p):
+        record = self._header(p)
+        return_type = text(p, "returnType")
+        if return_type not in ("INVOICE", "NO_INVOICE", "DELIVERY", "INVOICE_DP"):
+            raise Refused("bad_field", "returnType")
+        if "taxNumber" not in p:
+            raise Refused("required", "taxNumber")
+        record.update(returnType=return_type, taxDate=date_field(p, "taxDate"), taxNumber=p["taxNumber"])
+        if return_type == "INVOICE":
+            invoice = self.lookup("sales-invoice", text(p, "invoiceNumber"))
+            record["invoice"] = {"number": invoice["number"], "id": invoice["id"]}
+        if "detailExpense" not in p:  # required, even if only as []
+            raise Refused("required", "detailExpense")
+        rows, lines = self._priced_lines(p)
+        if return_type == "INVOICE":
+            self.check_return_quantities(invoice, lines)
+        expenses = self._expenses(p)
+        record.update(self._totals(p, lines, expenses), detailItem=lines, detailExpense=expenses)
+        return record, [self._apply(self._moves(rows, +1))]
+
+    def cash_account(self, number, field):
+        account = self.lookup("glaccount", text({field: number}, field))
+        if account["accountType"] != "CASH_BANK":
+            raise Refused("not_cash", number)
+        return account
+
+    def _build_sales_receipt(self, p):
+        record = self._header(p)
+        bank = self.cash_account(p.get("bankNo"), "bankNo")
+        cheque = money(p, "chequeAmount")
+        payments, total = [], ZERO
+        for row in lines_of(p, "detailInvoice"):
+            invoice = self.lookup("sales-invoice", row.get("invoiceNo") or row.get("invoiceNumber"))
+            amount = money(row, "paymentAmount")
+            if amount <= 0 or amount > self.owing(invoice):
+                raise Refused("overpaid", invoice["number"])
+            self.check_paid_after(p, invoice)
+            payments.append((invoice, amount))
+            total += amount
+        if total != cheque:
+            raise Refused("cheque")
+        record.update(bank={"no": bank["no"], "name": bank["name"]}, chequeAmount=cheque,
+                      detailInvoice=[{"invoice": {"number": inv["number"], "id": inv["id"]},
+                                      "invoiceNo": inv["number"], "paymentAmount": amt}
+                                     for inv, amt in payments])
+
+        def pay(_record):
+            for inv, amt in payments:
+                inv["_paid"] += amt
+        return record, [pay]
+
+    def _line_tax(self, row):
+        """The PPN record of a line: its ``tax1Name``, else the database's
+        default PPN; an unknown name is refused ("Pajak tidak tepat")."""
+        if not row.get("useTax1"):
+            return None
+        name = row.get("tax1Name")
+        if name:
+            tax = self.lookup("tax", str(name))
+        else:
+            tax = next(t for t in self.records["tax"].values() if t["taxType"] == "PPN")
+        if tax["taxType"] != "PPN":
+            raise Refused("bad_field", "tax1Name")
+        return {"description": tax["description"], "rate": tax["rate"]}
