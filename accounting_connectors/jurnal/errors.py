@@ -71,8 +71,9 @@ def error_for(method, result):
     if data is None:
         return ConnectorError("Jurnal answered HTTP %s with a page that is not data." % status, **ctx)
     lowered = words.lower() + " " + str(data.get("custom_id") if isinstance(data, dict) else "").lower()
-    if status == 409 or ("custom" in lowered and ("already been used" in lowered
-                                                  or "already been taken" in lowered)):
+    # a product's code is our reference too (the SKU): taken means Jurnal already has it
+    if status == 409 or "product code has already been taken" in lowered or (
+            "custom" in lowered and ("already been used" in lowered or "already been taken" in lowered)):
         return DuplicateError("Jurnal already has a document with this reference: %s" % words,
                               provider_message=words, **ctx)
     return ValidationError("Jurnal refused it: %s" % (words or "HTTP %s" % status),

@@ -43,7 +43,18 @@ def find(client, kind, reference, parent=None):
         from . import returns  # returns posts through the client, which imports this module
 
         return returns.find(client, reference, parent)
+    if kind == "item":  # made by hand in Jurnal: no custom_id, its product code is our SKU
+        return find_one(client, kind, reference) or find_product_by_code(client, reference)
     return find_one(client, kind, reference)
+
+
+def find_product_by_code(client, code):
+    """The product whose ``product_code`` is ``code``, or None: ``GET products``
+    documents no filter by code, so the list is paged (1,000 a page)."""
+    for rec in client._pages("products", page_size=1000, max_pages=max_pages(client)):
+        if rec.get("product_code") == code:
+            return found(rec)
+    return None
 
 
 def find_one(client, kind, reference):
