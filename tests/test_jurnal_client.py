@@ -115,6 +115,20 @@ def test_repeated_reference_is_a_duplicate(client):
     assert client.find("sales_invoice", "INV-1").remote_id == first.remote_id
 
 
+def test_product_made_by_hand_with_our_sku_is_adopted_not_refused(client, sandbox):
+    """A shop that already keeps its products in Jurnal: our item's SKU is
+    that product's code (no custom_id on it); the post is a duplicate and
+    the look-up finds the product by its code."""
+    made = client._call("POST", "/products", body={"product": {
+        "name": "Kopi dari Jurnal", "product_code": "SKU-HAND", "unit_name": "PCS", "is_sold": True,
+        "sell_price_per_unit": "15000"}})[0]["product"]
+    assert not made.get("custom_id")
+    with pytest.raises(DuplicateError):
+        client.post(Item("SKU-HAND", name="Kopi", sale_price=D("15000")))
+    assert client.find("item", "SKU-HAND").remote_id == str(made["id"])
+    assert client.find("item", "SKU-NONE") is None
+
+
 def test_find_by_reference(client):
     seed(client)
     client.post(invoice(ref="POS/2025/0001"))
