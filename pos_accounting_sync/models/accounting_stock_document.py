@@ -96,6 +96,8 @@ class AccountingStockDocument(models.Model):
                 doc.out_document_id._queue()
                 depends_on = doc.out_document_id.job_id
             chain = doc.out_document_id.name if doc.out_document_id else doc.name
+            # goods never sold yet are unknown remotely: their items go first, in the same chain
+            jobs |= doc.line_ids.product_id._accounting_enqueue_items(doc.connection_id, chain="STOCK/%s" % chain)
             doc.job_id = Job._enqueue(doc.connection_id, JOB_KIND[doc.doc_type], doc, doc.name,
                                       doc_key=doc.doc_type, chain="STOCK/%s" % chain, depends_on=depends_on)
             doc.state = "queued"

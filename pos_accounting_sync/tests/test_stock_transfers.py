@@ -48,6 +48,21 @@ class TestStockTransfersAccurate(StockSyncCase):
         self.assertEqual(receipt.accounting_sync_state, "done")
         self.assertEqual(len(receipt.accounting_sync_job_ids), 1)
 
+    def test_goods_never_sent_post_their_item_first(self):
+        """A product the accounting system has never seen (never sold, no item
+        sent): the count and the transfer queue its item first, once."""
+        gula = self._product("Gula Pasir", "GULA-P", 12000.0, self.kopi.categ_id)
+        counted = self.count(self.wh_a, gula, 6)
+        picking = self.validate(self.internal(self.wh_a, self.wh_b, [(gula, 4)]))
+        self.run_worker_as_cron()
+        items = self.env["accounting.sync.job"].search([
+            ("connection_id", "=", self.connection.id), ("kind", "=", "item"), ("reference", "=", "GULA-P")])
+        self.assertEqual(len(items), 1, "the item is queued once, before the first document moving it")
+        self.assertAllDone(items | self.jobs_of(counted) | self.jobs_of(picking))
+        remote = self.remote_stock()
+        self.assertEqual((remote[(self.remote_a, "GULA-P")], remote[(self.remote_b, "GULA-P")]),
+                         (Decimal(2), Decimal(4)))
+
     def test_one_step_transfer_and_its_return(self):
         self._stock_a()
         picking = self.validate(self.internal(self.wh_a, self.wh_b, [(self.kopi, 4), (self.roti, 1)]))
@@ -121,29 +136,28 @@ class TestStockTransfersAccurate(StockSyncCase):
         self.assertFalse(self.jobs_of(receipt | delivery))
 
     def test_transfer_in_waits_for_a_failed_transfer_out(self):
-        """A product without SKU fails the transfer out (named in the message);
-        the transfer in stays blocked until the out is fixed and retried."""
+        """A product without SKU fails its item and the transfer out (named in
+        the message); the count waits behind the item, the transfer in stays
+        blocked until the cause is fixed and the failed lines retried."""
         self.count(self.wh_a, self.no_sku, 5)
         self.run_worker_as_cron()
         picking = self.validate(self.internal(self.wh_a, self.wh_b, [(self.no_sku, 2)]))
         self.run_worker_as_cron()
         out, inn = self.jobs_of(picking).sorted("id")
-        self.assertEqual((out.state, inn.state), ("failed", "blocked"))
-        self.assertIn("Gula Aren", out.error_message)
-        self.no_sku.default_code = "GULA-A"
-        from accounting_connectors.documents import Item
-
-        self.connection._get_client().post(Item("GULA-A", name="Gula Aren"))
-        # the count that failed for the same reason is retried first, then the transfer
-        count_job = self.env["accounting.sync.job"].search(
-            [("connection_id", "=", self.connection.id), ("kind", "=", "item_adjustment"),
-             ("state", "=", "failed")])
-        count_job.action_retry()
-        self.run_worker_as_cron()
+        Job = self.env["accounting.sync.job"]
+        failed = Job.search([("connection_id", "=", self.connection.id), ("state", "=", "failed")])
+        # the item (queued with the count) and the transfer out each fail naming the product
+        self.assertEqual(set(failed.mapped("kind")), {"item", "item_transfer"})
+        self.assertIn(out, failed)
+        for job in failed:
+            self.assertIn("Gula Aren", job.error_message)
         self.assertEqual(inn.state, "blocked")
-        out.action_retry()
+        count_job = Job.search([("connection_id", "=", self.connection.id), ("kind", "=", "item_adjustment")])
+        self.assertNotEqual(count_job.state, "done")
+        self.no_sku.default_code = "GULA-A"
+        failed.action_retry()
         self.run_worker_as_cron()
-        self.assertAllDone(out | inn | count_job)
+        self.assertAllDone(failed | out | inn | count_job)
         self.assertEqual(self.remote_stock()[(self.remote_b, "GULA-A")], Decimal(2))
 
 
