@@ -4,8 +4,8 @@ PYTHON ?= python3
 
 .PHONY: setup test test-connectors test-odoo lint demo sandbox bench
 
-setup:            ## install the connector package and the test tools
-	$(PYTHON) -m pip install -q -e '.[test]'
+setup:            ## install the connector package, the test and the lint tools
+	$(PYTHON) -m pip install -q -e '.[test,lint]'
 
 test: test-connectors test-odoo   ## every test: connectors, then the addon in Odoo (or skipped)
 
@@ -15,8 +15,9 @@ test-connectors:
 test-odoo:
 	$(PYTHON) scripts/odoo_tests.py
 
-lint:
+lint:             ## ruff on everything, OCA's pylint-odoo checks on the addon (.pylintrc)
 	$(PYTHON) -m ruff check accounting_connectors pos_accounting_sync tests scripts bench
+	$(PYTHON) -m pylint --rcfile=.pylintrc pos_accounting_sync
 
 demo:             ## Odoo + module + sandbox on localhost (sandbox only without Odoo)
 	$(PYTHON) scripts/odoo_demo.py

@@ -153,7 +153,7 @@ class AccountingConnectionInbound(models.Model):
             except ConnectorError as exc:
                 _logger.info("accounting sync: purchase poll of connection %s failed: %s", rec.id, exc.message)
             if Event.env["accounting.sync.job"]._can_commit():
-                self.env.cr.commit()
+                self.env.cr.commit()  # pylint: disable=invalid-commit
         Event._process_queue()
 
     def _poll_purchases(self, today=None):

@@ -60,7 +60,7 @@ class AccountingConnectionOptions(models.Model):
     output_tax_account = fields.Char(compute="_compute_option_codes", store=True, readonly=False,
                                      help="Jurnal: output tax (PPN Keluaran) of returns booked as credit memos.")
     jurnal_payment_method = fields.Char(
-        string="Jurnal Payment Method", default="Cash",
+        default="Cash",
         help="Payment method named on Jurnal receive payments (created by Jurnal when new).")
     jurnal_company_id = fields.Char(
         string="Jurnal Company ID", copy=False,

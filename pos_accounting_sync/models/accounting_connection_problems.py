@@ -15,7 +15,7 @@ class AccountingConnectionProblems(models.Model):
     _inherit = "accounting.connection"
 
     paused_until = fields.Datetime(
-        string="Paused Until", readonly=True, copy=False, tracking=True,
+        readonly=True, copy=False, tracking=True,
         help="The accounting system's monthly API quota is used up: nothing is sent to it until "
              "this time (the first day of next month), or until an administrator resumes the sync.")
 

@@ -40,7 +40,7 @@ class AccountingInboundEvent(models.Model):
     _description = "Purchase Event Received from the Accounting System"
     _order = "id"
 
-    delivery_id = fields.Many2one("accounting.webhook.event", string="Delivery", ondelete="cascade",
+    delivery_id = fields.Many2one("accounting.webhook.event", ondelete="cascade",
                                   index=True, readonly=True)
     connection_id = fields.Many2one("accounting.connection", required=True, ondelete="cascade",
                                     index=True, readonly=True)
@@ -113,7 +113,7 @@ class AccountingInboundEvent(models.Model):
             if commit:
                 # each event in its own READ COMMITTED transaction: a worker that
                 # waited for a document's lock then sees what the other one made
-                self.env.cr.commit()
+                self.env.cr.commit()  # pylint: disable=invalid-commit
                 self.env.cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
             event = self._claim_next(seen)
             if not event:
@@ -122,7 +122,7 @@ class AccountingInboundEvent(models.Model):
             event._process()
             count += 1
             if commit:
-                self.env.cr.commit()
+                self.env.cr.commit()  # pylint: disable=invalid-commit
         if count:
             self._report_failures()
         return count

@@ -91,7 +91,7 @@ class AccountingOutletMap(models.Model):
     pos_config_id = fields.Many2one(
         "pos.config", string="Outlet", required=True, ondelete="cascade",
         domain="[('company_id', '=', company_id)]")
-    remote_branch = fields.Char(string="Remote Branch", help="Branch name in the accounting system.")
+    remote_branch = fields.Char(help="Branch name in the accounting system.")
     remote_warehouse_option_id = remote_choice("Remote Warehouse Choice", "warehouse")
     remote_warehouse = fields.Char(compute="_compute_remote_warehouse", store=True, readonly=False)
     active = fields.Boolean(default=True, string="Sync", help="Untick to stop syncing this outlet.")

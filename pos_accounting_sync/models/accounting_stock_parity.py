@@ -18,11 +18,11 @@ class AccountingStockParity(models.Model):
                                     readonly=True)
     company_id = fields.Many2one(related="connection_id.company_id", store=True)
     product_id = fields.Many2one("product.product", readonly=True, ondelete="cascade")
-    item_code = fields.Char(string="Item Code", readonly=True)
+    item_code = fields.Char(readonly=True)
     remote_warehouse = fields.Char(readonly=True)
     is_transit = fields.Boolean(string="Transit", readonly=True)
     odoo_quantity = fields.Float(string="Odoo On Hand", digits="Product Unit of Measure", readonly=True)
-    remote_quantity = fields.Float(string="Remote Quantity", digits="Product Unit of Measure", readonly=True)
+    remote_quantity = fields.Float(digits="Product Unit of Measure", readonly=True)
     difference = fields.Float(digits="Product Unit of Measure", readonly=True,
                               help="Remote quantity minus Odoo's.")
     job_ids = fields.Many2many("accounting.sync.job", string="Documents", readonly=True,

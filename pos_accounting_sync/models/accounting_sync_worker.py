@@ -174,7 +174,7 @@ class AccountingSyncJobWorker(models.Model):
         worker since our snapshot is re-checked instead of raising a
         serialization error."""
         if commit:
-            self.env.cr.commit()
+            self.env.cr.commit()  # pylint: disable=invalid-commit
             self.env.cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
         else:
             self.env.flush_all()  # the raw queries below must see the ORM's pending writes
@@ -197,7 +197,7 @@ class AccountingSyncJobWorker(models.Model):
             self.browse(ids)._put_back_for_lookup()
             self.flush_model()
         if commit:
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
 
     def _put_back_for_lookup(self):
         self.write({
@@ -252,7 +252,7 @@ class AccountingSyncJobWorker(models.Model):
             raise LeaseLost(self.id)
         cr.execute("""UPDATE accounting_sync_job SET lease_token = NULL, lease_until = NULL
                        WHERE id = %s AND state != 'running'""", [self.id])
-        cr.commit()
+        cr.commit()  # pylint: disable=invalid-commit
 
     # --- claiming ---------------------------------------------------------------
     @api.model
@@ -302,7 +302,7 @@ class AccountingSyncJobWorker(models.Model):
                        "lease_until": db_now + timedelta(seconds=job._lease_seconds())})
             job.flush_recordset()
             if commit:
-                cr.commit()  # the lease is taken and the log shows it running
+                cr.commit()  # pylint: disable=invalid-commit; the lease is taken and the log shows it running
                 # the outcome is written over lease renewals committed meanwhile
                 cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
             return job

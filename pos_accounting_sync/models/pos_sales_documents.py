@@ -257,9 +257,9 @@ class SalesDocuments(SalesMoney):
             # that invoice minus return equals what Odoo booked
             ret_lines, ret_included, ret_total, ret_prepaid = self._priced(orders, -1)
             if ret_prepaid:
-                raise UserError(_("A gift card or eWallet paid back on a refund of %(source)s cannot be posted "
+                raise UserError(_("A gift card or eWallet paid back on a refund of %(origin)s cannot be posted "
                                   "yet; post it by hand in the accounting system.",
-                                  source=self.source.display_name))
+                                  origin=self.source.display_name))
             gap -= rounding_gap(ret_lines, ret_included, ret_total)
         return SalesInvoice(reference=reference, customer_ref=customer_ref,
                             lines=lines, tax_included=included, rounding_amount=gap,
@@ -292,8 +292,8 @@ class SalesDocuments(SalesMoney):
     def _customer_orders(self, partner):
         orders = self.by_customer.get(partner)
         if not orders:
-            raise UserError(_("%(customer)s has no customer-account sale in %(source)s any more.",
-                              customer=partner.display_name, source=self.source.display_name))
+            raise UserError(_("%(customer)s has no customer-account sale in %(origin)s any more.",
+                              customer=partner.display_name, origin=self.source.display_name))
         return orders
 
     def ar_invoice(self, partner):
@@ -306,8 +306,8 @@ class SalesDocuments(SalesMoney):
     def order_invoice(self, order):
         """An order invoiced from the POS: its own invoice to its customer."""
         if order not in self.invoiced:
-            raise UserError(_("%(order)s is not an invoiced order of %(source)s.", order=order.name,
-                                  source=self.source.display_name))
+            raise UserError(_("%(order)s is not an invoiced order of %(origin)s.", order=order.name,
+                                  origin=self.source.display_name))
         header = self._header()
         header["description"] = "%s - %s %s" % (header["description"], order.name, order.account_move.name or "")
         partner = self.env["res.partner"]._find_accounting_partner(order.partner_id)

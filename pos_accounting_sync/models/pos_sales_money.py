@@ -62,8 +62,8 @@ class SalesMoney:
         if kind == "order":
             order = self.env["pos.order"].browse(int(ident))
             if order not in self.invoiced:
-                raise UserError(_("%(order)s is not an invoiced order of %(source)s.", order=order.name,
-                                  source=self.source.display_name))
+                raise UserError(_("%(order)s is not an invoiced order of %(origin)s.", order=order.name,
+                                  origin=self.source.display_name))
             partner = self.env["res.partner"]._find_accounting_partner(order.partner_id)
             invoice_ref = self.ref_order_invoice(order)
             return (order, partner._accounting_customer_ref(self.conn), invoice_ref,

@@ -99,7 +99,7 @@ class StockSyncCase(AccountingSyncCase):
             move.picked = True
         result = picking.button_validate()
         if isinstance(result, dict) and result.get("res_model") == "stock.backorder.confirmation":
-            wizard = Form(self.env["stock.backorder.confirmation"].with_context(result["context"])).save()
+            wizard = Form(self.env["stock.backorder.confirmation"].with_context(**result["context"])).save()
             wizard.process() if backorder else wizard.process_cancel_backorder()
         return picking
 

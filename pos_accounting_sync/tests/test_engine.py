@@ -469,7 +469,7 @@ class TestTwoWorkers(TransactionCase):
                 conn = env["accounting.connection"].browse(connection_id)
                 while time.monotonic() < stop:
                     counts[n] += env["accounting.sync.job"]._process_jobs(connection=conn)
-                    cr.commit()
+                    cr.commit()  # pylint: disable=invalid-commit
                     cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
                     # skip the backoff waits: make retried jobs due at once
                     cr.execute("""UPDATE accounting_sync_job SET next_attempt_at = now() AT TIME ZONE 'UTC'
@@ -478,7 +478,7 @@ class TestTwoWorkers(TransactionCase):
                                   WHERE connection_id = %s AND state IN ('pending', 'running')""",
                                [connection_id])
                     left = cr.fetchone()[0]
-                    cr.commit()
+                    cr.commit()  # pylint: disable=invalid-commit
                     if not left:
                         return
                     time.sleep(0.05)

@@ -85,7 +85,7 @@ class TestInboundTwoWorkers(TransactionCase):
                            for _i in range(COPIES)]
                 remote[answer["id"]] = 3 + n
             self._deliver(env, conn, bodies)
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
             return {"connection": conn.id, "product": product.id, "archived": archived.ids, "remote": remote,
                     "bodies": bodies}
 
@@ -111,7 +111,7 @@ class TestInboundTwoWorkers(TransactionCase):
             cr.transaction = Transaction(self.env.registry)
             env = api.Environment(cr, SUPERUSER_ID, {})
             self._deliver(env, env["accounting.connection"].browse(ids["connection"]), ids["bodies"])
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
 
     def _drain(self, dbname, connection_id, during, workers=2, deadline=120):
         counts = [0] * workers
@@ -128,11 +128,11 @@ class TestInboundTwoWorkers(TransactionCase):
                 env = api.Environment(cr, SUPERUSER_ID, {"accounting_sync_commit": True})
                 while time.monotonic() < stop:
                     counts[n] += env["accounting.inbound.event"]._process_queue(limit=3, commit=True)
-                    cr.commit()
+                    cr.commit()  # pylint: disable=invalid-commit
                     cr.execute("""SELECT count(*) FROM accounting_inbound_event
                                   WHERE connection_id = %s AND state = 'received'""", [connection_id])
                     left = cr.fetchone()[0]
-                    cr.commit()
+                    cr.commit()  # pylint: disable=invalid-commit
                     if not left and not editor_running():
                         return
                     time.sleep(0.01)

@@ -82,7 +82,7 @@ class TestPosSessionSync(PosSyncCase):
         # as Odoo's own test does: the wizard that follows an unbalanced entry
         action = session._close_session_action(0.0)
         wizard = self.env["pos.close.session.wizard"].browse(action["res_id"])
-        wizard.with_context(action["context"]).close_session()
+        wizard.with_context(**action["context"]).close_session()
         self.assertEqual(session.state, "closed")
         self.run_worker()
         self.assert_shift_posted(session)

@@ -18,7 +18,7 @@ class AccountingProductValidation(models.TransientModel):
                                        string="Without Internal Reference")
     duplicate_sku_ids = fields.Many2many("product.product", compute="_compute_products",
                                          string="Sharing an Internal Reference")
-    valid_ids = fields.Many2many("product.product", compute="_compute_products", string="Valid")
+    valid_ids = fields.Many2many("product.product", compute="_compute_products")
     to_push_ids = fields.Many2many("product.product", compute="_compute_products",
                                    string="Valid, Not Sent Yet")
     product_count = fields.Integer(compute="_compute_products")
