@@ -183,7 +183,7 @@ def test_transfers_refused_as_accurate_refuses_them(stocked, app):
                                   lines=[TransferLine("KOPI", D("1"))]))
     stocked.post(ItemTransfer("TR-OUT", direction="out", date=DAY, warehouse="Utama",
                               other_warehouse="Cabang", lines=[TransferLine("KOPI", D("2"))]))
-    with pytest.raises(ValidationError, match="exceeds what remains to receive of Item Transfer TR-OUT"):
+    with pytest.raises(ValidationError, match="melebihi sisa kirim Pemindahan Barang TR-OUT"):
         stocked.post(ItemTransfer("TR-IN-Y", direction="in", date=DAY, warehouse="Cabang",
                                   out_ref="TR-OUT", lines=[TransferLine("KOPI", D("3"))]))
     with pytest.raises(ValidationError, match="Warehouse is not valid"):
