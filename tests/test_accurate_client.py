@@ -189,7 +189,7 @@ def test_transfers_refused_as_accurate_refuses_them(stocked, app):
     with pytest.raises(ValidationError, match="Gudang tidak tepat"):
         stocked.post(ItemTransfer("TR-IN-Z", direction="in", date=DAY, warehouse="Gudang Hilang",
                                   out_ref="TR-OUT", lines=[TransferLine("KOPI", D("1"))]))
-    with pytest.raises(ValidationError, match="Insufficient quantity of item KOPI in warehouse Cabang"):
+    with pytest.raises(ValidationError, match="Kuantitas barang KOPI di gudang Cabang tidak mencukupi"):
         stocked.post(ItemAdjustment("ADJ-X", date=DAY, account="5101", lines=[
             AdjustmentLine("KOPI", D("1"), "out", warehouse="Cabang")]))
     assert app.dump("stock")["KOPI"] == {"Utama": D("0"), "Transit (AOL System)": D("2")}
