@@ -46,6 +46,8 @@ TEXTS = {
     "http.request_failed": "Request to %(host)s failed: %(reason)s",
     "http.local_rate_limit": "Too many requests for this connection; waiting %(seconds).0f s before sending "
                              "more.",
+    "http.no_saved_document": "The accounting system answered without the saved document; it is looked up "
+                              "before anything is sent again.",
     "shape.unexpected_write": "%(provider)s answered without %(what)s (%(said)s); the document may or may "
                               "not have been saved there. It is looked up by its reference before anything "
                               "is sent again.",
