@@ -11,6 +11,7 @@ from accounting_connectors.client import ConnectionConfig, make_client
 from accounting_connectors.errors import ConnectorError
 from accounting_connectors.ratelimit import default_windows, limiter_key
 
+from . import accounting_messages as msgs
 from .accounting_rate_limit import SharedRateLimiter
 from .accounting_connection import CONFIG_FIELDS, PERSISTED_FIELDS, ROTATED_FIELDS
 
@@ -93,7 +94,8 @@ class AccountingConnectionClient(models.Model):
             try:
                 rec._connection_config().check()
             except ConnectorError as exc:
-                raise ValidationError(_("%(conn)s: %(msg)s", conn=rec.display_name, msg=exc.message)) from None
+                raise ValidationError(_("%(conn)s: %(msg)s", conn=rec.display_name,
+                                        msg=msgs.describe(self.env, exc))) from None
 
     def action_test_connection(self):
         self.ensure_one()
@@ -122,7 +124,7 @@ class AccountingConnectionClient(models.Model):
             warehouses = client.list_warehouses()
             accounts = client.list_accounts()
         except ConnectorError as exc:
-            raise UserError(_("Could not read the lists: %s", exc.message)) from None
+            raise UserError(_("Could not read the lists: %s", msgs.describe(self.env, exc))) from None
         Option = self.env["accounting.remote.option"]
         Option._sync_options(self, "warehouse", [
             {"code": w.get("name") or str(w.get("id")), "name": w.get("name") or "",

@@ -323,3 +323,9 @@ def render(env, stored, lang=None):
         return template % args
     except (KeyError, TypeError, ValueError):
         return template
+
+
+def describe(env, exc):
+    """The error ``exc`` as a sentence in ``env``'s language (the user who
+    is acting reads it at once: a button's answer, a refused setting)."""
+    return render(env, from_exception(exc))
