@@ -18,30 +18,30 @@ def check_url(url, what="host"):
     """``url`` stripped, when it is an http(s) address with a valid host
     name (or IP) and port; else ConfigurationError naming ``what``."""
     if not isinstance(url, str):
-        raise ConfigurationError("The %s must be a web address, not %r." % (what, url))
+        raise ConfigurationError(code="settings.url_not_text", params={"what": what, "value": url})
     url = url.strip()
-    bad = "The %s %r is not a valid web address: " % (what, url)
+    named = {"what": what, "value": url}
     if any(c.isspace() for c in url):
-        raise ConfigurationError(bad + "it contains a space.")
+        raise ConfigurationError(code="settings.url_space", params=named)
     try:
         parts = urlsplit(url)
     except ValueError as exc:  # "Invalid IPv6 URL"
-        raise ConfigurationError(bad + "%s." % exc) from None
+        raise ConfigurationError(code="settings.url_unparsable", params=dict(named, reason=str(exc))) from None
     if parts.scheme.lower() not in ("http", "https"):
-        raise ConfigurationError(bad + "it must start with https:// (or http:// for a local test server).")
+        raise ConfigurationError(code="settings.url_scheme", params=named)
     try:
         port = parts.port
     except ValueError:
-        raise ConfigurationError(bad + "the port after ':' must be a number from 1 to 65535.") from None
+        raise ConfigurationError(code="settings.url_port", params=named) from None
     host = parts.hostname or ""
     if not host:
-        raise ConfigurationError(bad + "it names no server after %s://." % parts.scheme)
+        raise ConfigurationError(code="settings.url_no_host", params=dict(named, scheme=parts.scheme))
     if port == 0:
-        raise ConfigurationError(bad + "the port after ':' must be a number from 1 to 65535.")
+        raise ConfigurationError(code="settings.url_port", params=named)
     if parts.query or parts.fragment:
-        raise ConfigurationError(bad + "it must not contain '?' or '#'.")
+        raise ConfigurationError(code="settings.url_query", params=named)
     if not _valid_host(host):
-        raise ConfigurationError(bad + "%r is not a server name." % host)
+        raise ConfigurationError(code="settings.url_bad_host", params=dict(named, host=host))
     return url
 
 
@@ -64,8 +64,7 @@ def check_timeout(timeout):
     or a (connect, read) pair, each above 0 and at most MAX_TIMEOUT."""
     values = timeout if isinstance(timeout, (tuple, list)) else (timeout,)
     if len(values) not in (1, 2) or not all(_seconds(v) for v in values):
-        raise ConfigurationError("The request timeout must be a number of seconds above 0 and at most "
-                                 "%d, not %r." % (MAX_TIMEOUT, timeout))
+        raise ConfigurationError(code="settings.timeout", params={"max": MAX_TIMEOUT, "value": timeout})
     return tuple(float(v) for v in values) if len(values) == 2 else float(values[0])
 
 

@@ -32,7 +32,7 @@ class ConnectionConfig:
     database_id: str = ""
     session_id: str = ""
     data_host: str = ""  # cached data-layer host, learnt from the account layer
-    language: str = "US"  # error language asked of Accurate: ID or US
+    language: str = "ID"  # error language asked of Accurate (ID, its own default, or US); shown as it came
     # Jurnal
     client_id: str = ""
     client_secret: str = ""
@@ -57,7 +57,7 @@ class ConnectionConfig:
         rate limits); raise ConfigurationError with a sentence to show on
         save. Credentials are checked by ``test_connection``, not here."""
         if self.provider not in PROVIDERS:
-            raise ConfigurationError("Unknown accounting system %r (accurate or jurnal)." % (self.provider,))
+            raise ConfigurationError(code="settings.unknown_provider", params={"provider": self.provider})
         if self.base_url:
             check_url(self.base_url)
         if self.data_host:
@@ -66,7 +66,7 @@ class ConnectionConfig:
         default_windows(self)  # the limits, overridden or not
         check_windows([], self.max_in_flight, self.max_wait)
         if self.limiter is not None and not isinstance(self.limiter, Limiter):
-            raise ConfigurationError("The connection's rate limiter has no acquire/release/slot.")
+            raise ConfigurationError(code="settings.bad_limiter")
 
     def secrets(self):
         return [self.api_token, self.signature_secret, self.oauth_client_secret,
@@ -131,12 +131,14 @@ class BaseClient:
     def _require(self, *names):
         missing = [n for n in names if not getattr(self.config, n)]
         if missing:
-            raise ConfigurationError(
-                "The connection is missing: %s." % ", ".join(n.replace("_", " ") for n in missing))
+            raise ConfigurationError(code="settings.missing", params={
+                "fields": ", ".join(n.replace("_", " ") for n in missing)})
 
     # --- the engine's calls -------------------------------------------------
     def test_connection(self) -> dict:
-        """Check credentials; return facts to show (database name...)."""
+        """Check credentials; return facts to show (database name...),
+        with ``message`` (an English sentence) and the ``message_code`` and
+        ``message_params`` it was rendered from (:mod:`.messages`)."""
         raise NotImplementedError
 
     def post(self, document) -> RemoteResult:
@@ -211,5 +213,5 @@ def make_client(config: ConnectionConfig, **kwargs) -> BaseClient:
     try:
         module, name = PROVIDERS[config.provider].split(":")
     except KeyError:
-        raise ConfigurationError("Unknown accounting system %r." % config.provider) from None
+        raise ConfigurationError(code="settings.unknown_provider", params={"provider": config.provider}) from None
     return getattr(importlib.import_module(module), name)(config, **kwargs)

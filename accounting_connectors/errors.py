@@ -5,20 +5,36 @@ wire; ``message`` is meant for an accountant (the provider's own words where
 there are some), never a traceback.
 """
 
+from .messages import render
+
 
 class ConnectorError(Exception):
-    """Base class. ``kind`` is stored on the sync job."""
+    """Base class. ``kind`` is stored on the sync job.
+
+    ``code`` names the sentence in :data:`.messages.TEXTS` and ``params``
+    (a dict of plain values) fills it: the English ``message`` is rendered
+    from both, and an application renders the same code in its reader's
+    language. ``provider_message`` is what the provider said, as it came
+    ("" when it said nothing). A bare ``message`` without a code is kept
+    for callers outside this package (code ``None``)."""
 
     kind = "permanent"
     #: may the same request simply be sent again later?
     retryable = False
 
-    def __init__(self, message, *, status=None, provider_message=None,
+    def __init__(self, message=None, *, code=None, params=None, status=None, provider_message=None,
                  retry_after=None, request=None, response=None):
+        self.code = code
+        self.params = dict(params or {})
+        if code is not None:
+            rendered = render(code, self.params)
+            if rendered is None:
+                raise KeyError("unknown connector message code %r" % code)
+            message = rendered
         super().__init__(message)
-        self.message = message
+        self.message = message or ""
         self.status = status
-        self.provider_message = provider_message or message
+        self.provider_message = provider_message or ""
         self.retry_after = retry_after
         #: redacted copies of the exchange, for the sync log
         self.request = request
@@ -26,6 +42,14 @@ class ConnectorError(Exception):
 
     def __str__(self):
         return self.message
+
+    def recast(self, cls, **ctx):
+        """The same sentence as another class of the taxonomy (e.g. a
+        refusal that means "not found"), with its exchange copies."""
+        values = dict(code=self.code, params=self.params, status=self.status,
+                      provider_message=self.provider_message, request=self.request, response=self.response)
+        values.update(ctx)
+        return cls(None if self.code else self.message, **values)
 
 
 class TransientError(ConnectorError):

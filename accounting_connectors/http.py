@@ -78,8 +78,7 @@ class HttpResult:
             what = "a web page (HTML)" if looks_html else "something that is not JSON"
             cls = TransientError if self.status >= 500 or self.status == 0 else ConnectorError
             raise cls(
-                "The server answered with %s instead of data (HTTP %s): %s"
-                % (what, self.status, _snippet(self.text)),
+                code="http.not_data", params={"what": what, "status": self.status, "snippet": _snippet(self.text)},
                 status=self.status, request=self.request, response=self.response,
             ) from None
 
@@ -132,23 +131,21 @@ class Transport:
                 self.writes -= write  # refused before anything left
                 raise self._bad_address(url, exc) from None
             except requests.exceptions.ConnectTimeout as exc:
-                raise self._error(TransientError, "Could not reach %s in time (connection timed out)."
-                                  % _host(url), exc, req_copy) from None
+                raise self._error(TransientError, "http.connect_timeout", {"host": _host(url)},
+                                  exc, req_copy) from None
             except requests.exceptions.ReadTimeout as exc:
                 cls = AmbiguousError if write else TransientError
-                raise self._error(cls, "%s did not answer in time; the document may or may not "
-                                  "have been saved there." % _host(url) if write else
-                                  "%s did not answer in time." % _host(url), exc, req_copy) from None
+                raise self._error(cls, "http.read_timeout_write" if write else "http.read_timeout",
+                                  {"host": _host(url)}, exc, req_copy) from None
             except requests.exceptions.ConnectionError as exc:
                 sent = _was_sent(exc)
                 cls = AmbiguousError if (write and sent) else TransientError
-                msg = ("The connection to %s broke after the request was sent; the document may "
-                       "or may not have been saved there." % _host(url) if cls is AmbiguousError
-                       else "Could not connect to %s (%s)." % (_host(url), _reason(exc)))
-                raise self._error(cls, msg, exc, req_copy) from None
-            except requests.exceptions.RequestException as exc:
-                raise self._error(TransientError, "Request to %s failed: %s" % (_host(url), _reason(exc)),
+                code = "http.broken_after_send" if cls is AmbiguousError else "http.connect_failed"
+                raise self._error(cls, code, {"host": _host(url), "reason": _reason(exc)},
                                   exc, req_copy) from None
+            except requests.exceptions.RequestException as exc:
+                raise self._error(TransientError, "http.request_failed",
+                                  {"host": _host(url), "reason": _reason(exc)}, exc, req_copy) from None
         duration = time.monotonic() - started
         text = resp.text
         result = HttpResult(
@@ -173,12 +170,14 @@ class Transport:
 
     def _bad_address(self, url, exc):
         _logger.info("unusable address %s (%s)", self.redactor.url(url), type(exc).__name__)
-        return ConfigurationError("%s is not a usable web address (%s); check the host of the connection."
-                                  % (self.redactor.text(_host(url) or url), self.redactor.text(_reason(exc))))
+        return ConfigurationError(code="http.bad_address", params={
+            "host": self.redactor.text(_host(url) or url), "reason": self.redactor.text(_reason(exc))})
 
-    def _error(self, cls, message, exc, req_copy):
-        _logger.info("%s (%s)", self.redactor.text(message), type(exc).__name__)
-        return cls(message, request=req_copy)
+    def _error(self, cls, code, params, exc, req_copy):
+        params = {k: self.redactor.text(str(v)) for k, v in params.items()}
+        error = cls(code=code, params=params, request=req_copy)
+        _logger.info("%s (%s)", error.message, type(exc).__name__)
+        return error
 
 
 class _null_slot:

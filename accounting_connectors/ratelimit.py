@@ -60,20 +60,16 @@ def check_windows(windows, max_in_flight=None, max_wait=None):
     try:
         pairs = [(n, s) for n, s in windows]
     except (TypeError, ValueError):
-        raise ConfigurationError("The rate limit must be a list of (requests, seconds) pairs, not %r."
-                                 % (windows,)) from None
+        raise ConfigurationError(code="settings.rate_limit_shape", params={"value": windows}) from None
     out = []
     for n, s in pairs:
         if not _positive(n) or float(n) != int(n) or not _positive(s):
-            raise ConfigurationError("A rate limit must allow a positive whole number of requests per "
-                                     "positive number of seconds, not %r per %r." % (n, s))
+            raise ConfigurationError(code="settings.rate_limit_window", params={"requests": n, "seconds": s})
         out.append((int(n), float(s)))
     if max_in_flight is not None and (not _positive(max_in_flight) or float(max_in_flight) != int(max_in_flight)):
-        raise ConfigurationError("The number of requests in flight must be a positive whole number, not %r."
-                                 % (max_in_flight,))
+        raise ConfigurationError(code="settings.in_flight", params={"value": max_in_flight})
     if max_wait is not None and (not _number(max_wait) or max_wait < 0):
-        raise ConfigurationError("The wait for a rate-limit slot must be zero or more seconds, not %r."
-                                 % (max_wait,))
+        raise ConfigurationError(code="settings.max_wait", params={"value": max_wait})
     return out
 
 
@@ -94,7 +90,7 @@ def default_windows(config):
     try:
         windows, in_flight = PROVIDER_LIMITS[config.provider]
     except KeyError:
-        raise ConfigurationError("Unknown accounting system %r." % (config.provider,)) from None
+        raise ConfigurationError(code="settings.unknown_provider", params={"provider": config.provider}) from None
     return Limits(check_windows(config.rate_limits or windows),
                   config.max_in_flight if config.max_in_flight is not None else in_flight)
 
@@ -150,11 +146,8 @@ class RateLimiter:
                     self._in_flight += 1
                     return now
                 if now + wait > deadline:
-                    raise RateLimitedError(
-                        "Too many requests for this connection; waiting %.0f s "
-                        "before sending more." % max(wait, 1),
-                        retry_after=wait,
-                    )
+                    raise RateLimitedError(code="http.local_rate_limit", params={"seconds": max(wait, 1)},
+                                           retry_after=wait)
                 self._cond.wait(min(wait, deadline - now))
 
     def release(self, stamp=None):

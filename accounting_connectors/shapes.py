@@ -37,12 +37,10 @@ def unexpected(provider, what, value=None, write=False, result=None, detail=""):
     if result is not None:
         ctx = {"status": result.status, "request": result.request, "response": result.response}
     said = detail or "%s instead of it" % _kind_of(value)
+    params = {"provider": provider, "what": what, "said": said}
     if write:
-        return AmbiguousError(
-            "%s answered without %s (%s); the document may or may not have been saved there. It is "
-            "looked up by its reference before anything is sent again." % (provider, what, said), **ctx)
-    return ConnectorError("%s answered with data in an unexpected shape for %s (%s). Check that the "
-                          "connection's host is the %s service." % (provider, what, said, provider), **ctx)
+        return AmbiguousError(code="shape.unexpected_write", params=params, **ctx)
+    return ConnectorError(code="shape.unexpected", params=params, **ctx)
 
 
 def obj(value, provider, what, write=False, result=None):

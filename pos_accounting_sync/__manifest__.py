@@ -32,6 +32,8 @@
         "views/stock_sync_views.xml",
         "data/ir_cron_inbound.xml",
         "views/accounting_inbound_views.xml",
+        "security/accounting_sync_attempt_security.xml",
+        "views/accounting_sync_attempt_views.xml",
     ],
     "demo": [
         "demo/accounting_connection_demo.xml",

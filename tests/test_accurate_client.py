@@ -173,23 +173,23 @@ def test_two_step_transfer_moves_stock_through_transit(stocked, app):
 def test_transfers_refused_as_accurate_refuses_them(stocked, app):
     """1. out of stock; 2. a receipt without its send document; 3. more than was
     sent; 4. an unknown warehouse. Nothing of a refused document moves stock."""
-    with pytest.raises(ValidationError, match="Insufficient quantity of item KOPI in warehouse Utama"):
+    with pytest.raises(ValidationError, match="Kuantitas barang KOPI di gudang Utama tidak mencukupi"):
         stocked.post(ItemTransfer("TR-X", direction="out", date=DAY, warehouse="Utama",
                                   other_warehouse="Cabang", lines=[TransferLine("KOPI", D("1"))]))
     stocked.post(ItemAdjustment("ADJ-0", date=DAY, account="5101", lines=[
         AdjustmentLine("KOPI", D("2"), "in", unit_cost=D("9000"), warehouse="Utama")]))
-    with pytest.raises(ValidationError, match="fromItemTransferNo is required"):
+    with pytest.raises(ValidationError, match="fromItemTransferNo harus diisi"):
         stocked.post(ItemTransfer("TR-IN-X", direction="in", date=DAY, warehouse="Cabang",
                                   lines=[TransferLine("KOPI", D("1"))]))
     stocked.post(ItemTransfer("TR-OUT", direction="out", date=DAY, warehouse="Utama",
                               other_warehouse="Cabang", lines=[TransferLine("KOPI", D("2"))]))
-    with pytest.raises(ValidationError, match="exceeds what remains to receive of Item Transfer TR-OUT"):
+    with pytest.raises(ValidationError, match="melebihi sisa kirim Pemindahan Barang TR-OUT"):
         stocked.post(ItemTransfer("TR-IN-Y", direction="in", date=DAY, warehouse="Cabang",
                                   out_ref="TR-OUT", lines=[TransferLine("KOPI", D("3"))]))
-    with pytest.raises(ValidationError, match="Warehouse is not valid"):
+    with pytest.raises(ValidationError, match="Gudang tidak tepat"):
         stocked.post(ItemTransfer("TR-IN-Z", direction="in", date=DAY, warehouse="Gudang Hilang",
                                   out_ref="TR-OUT", lines=[TransferLine("KOPI", D("1"))]))
-    with pytest.raises(ValidationError, match="Insufficient quantity of item KOPI in warehouse Cabang"):
+    with pytest.raises(ValidationError, match="Kuantitas barang KOPI di gudang Cabang tidak mencukupi"):
         stocked.post(ItemAdjustment("ADJ-X", date=DAY, account="5101", lines=[
             AdjustmentLine("KOPI", D("1"), "out", warehouse="Cabang")]))
     assert app.dump("stock")["KOPI"] == {"Utama": D("0"), "Transit (AOL System)": D("2")}
@@ -223,13 +223,16 @@ def test_bank_transfer_books_the_mdr_fee(client, app):
 
 # --- refusals ---------------------------------------------------------------------------------
 def test_unknown_item_is_refused_in_the_providers_words(sandbox, stocked):
+    english = make_client(sandbox.accurate_config(language="US", rate_limits=[(1000, 1.0)]))
+    with pytest.raises(ValidationError) as err:
+        english.post(invoice("INV-X", InvoiceLine("NOPE", D("1"), D("1"))))
+    # our sentence around Accurate's words, which stay as they came beside it
+    assert err.value.message == "Accurate refused it: Item & Service is not valid"
+    assert (err.value.code, err.value.provider_message) == ("accurate.refused", "Item & Service is not valid")
+    # Accurate's own default language is Indonesian: we do not ask it for English
     with pytest.raises(ValidationError) as err:
         stocked.post(invoice("INV-X", InvoiceLine("NOPE", D("1"), D("1"))))
-    assert err.value.message == "Item & Service is not valid"
-    indonesian = make_client(sandbox.accurate_config(language="ID", rate_limits=[(1000, 1.0)]))
-    with pytest.raises(ValidationError) as err:
-        indonesian.post(invoice("INV-X", InvoiceLine("NOPE", D("1"), D("1"))))
-    assert err.value.message == "Barang & Jasa tidak tepat"
+    assert err.value.provider_message == "Barang & Jasa tidak tepat"
     assert err.value.response["status"] == 200  # HTTP 200 with s:false
 
 

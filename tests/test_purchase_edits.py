@@ -69,7 +69,7 @@ def test_accurate_edit_raises_opt_lock_and_delete_sends_delete(sandbox, hooks):
     admin(sandbox, "DELETE", "accurate/%s" % created["id"])
     [event] = hooks(1)
     assert (event.type, event.action, event.number) == ("PURCHASE_INVOICE", "DELETE", created["number"])
-    with pytest.raises(NotFoundError, match="not valid"):
+    with pytest.raises(NotFoundError, match="tidak tepat"):
         client.fetch_purchase("invoice", created["id"])
     assert sandbox.app("accurate").dump("stock")["KOPI"]["Utama"] == 0
     again = admin(sandbox, "DELETE", "accurate/%s" % created["id"], status=422)  # refused in Accurate's words

@@ -60,7 +60,7 @@ def test_two_rates_in_one_document_are_taxed_each_at_its_rate(client, sandbox, p
 def test_an_unknown_tax_is_refused(client, provider):
     with pytest.raises(ConnectorError) as err:
         client.post(invoice([InvoiceLine("KOPI", D(1), D("20000"), tax_rate=D(10), tax_code="PPN 10%")]))
-    assert ("Tax is not valid" if provider == "accurate" else "Tax PPN 10% not found") in err.value.message
+    assert ("Pajak tidak tepat" if provider == "accurate" else "Tax PPN 10% not found") in err.value.message
 
 
 def test_a_taxed_line_without_its_remote_tax_is_refused_before_sending(client, sandbox, provider):

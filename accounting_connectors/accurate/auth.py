@@ -105,35 +105,27 @@ class OAuthAuth:
         return _sign
 
 
-#: 401/403 texts Accurate sends (accurate-notes 1.3-1.5) -> what to tell the admin
+#: 401/403 texts Accurate sends (accurate-notes 1.3-1.5) -> the message code of what to tell the admin
 AUTH_HINTS = (
-    ("difference more than 600", "The clock of this server differs from Accurate's by more than "
-     "10 minutes, so Accurate refuses the signed requests. Correct the server time (NTP)."),
-    ("x-api-signature invalid", "Accurate rejected the request signature: the signature secret does "
-     "not belong to the application that issued this API token. Copy the Signature Secret again "
-     "from Accurate's Developer Area."),
-    ("x-api-signature is required", "The request was sent without a signature; enter the "
-     "Signature Secret of the Accurate application."),
-    ("x-api-timestamp", "Accurate did not accept the request time stamp; check the server clock."),
-    ("revoked", "Accurate does not know this API token or it was revoked. Create a new API token in "
-     "Accurate (Settings > Accurate Store > API Token) and enter it here."),
-    ("invalid_token", "The Accurate login is no longer valid (token expired or revoked). Reconnect "
-     "the connection to Accurate."),
-    ("insufficient_scope", "The Accurate application was not granted access to this kind of data. "
-     "Reconnect and approve all requested permissions."),
-    ("unauthorized", "Accurate received no valid credentials. Enter the API token again."),
-    ("invalid_client", "Accurate rejected the OAuth client id or client secret."),
-    ("invalid_grant", "Accurate rejected the OAuth refresh token; reconnect to Accurate."),
+    ("difference more than 600", "accurate.auth_clock"),
+    ("x-api-signature invalid", "accurate.auth_signature"),
+    ("x-api-signature is required", "accurate.auth_no_signature"),
+    ("x-api-timestamp", "accurate.auth_timestamp"),
+    ("revoked", "accurate.auth_revoked"),
+    ("invalid_token", "accurate.auth_invalid_token"),
+    ("insufficient_scope", "accurate.auth_scope"),
+    ("unauthorized", "accurate.auth_unauthorized"),
+    ("invalid_client", "accurate.auth_client"),
+    ("invalid_grant", "accurate.auth_grant"),
 )
 
 
 def auth_error(status, provider_message, request=None, response=None):
-    """An AuthError in plain words for a 401/403 answer."""
+    """An AuthError in plain words for a 401/403 answer; Accurate's own
+    words stay in its ``provider_message``."""
     lowered = (provider_message or "").lower()
-    message = next((hint for needle, hint in AUTH_HINTS if needle in lowered), None)
-    if message is None:
-        message = ("Accurate refused access (HTTP %s): %s" % (status, provider_message or "no reason given"))
-    elif provider_message:
-        message += " (Accurate says: %s)" % provider_message
-    return AuthError(message, status=status, provider_message=provider_message,
-                     request=request, response=response)
+    code = next((hint for needle, hint in AUTH_HINTS if needle in lowered), None)
+    if code is None:
+        code = "accurate.auth_refused" if provider_message else "accurate.auth_refused_silent"
+    return AuthError(code=code, params={"status": status, "provider": provider_message or ""},
+                     status=status, provider_message=provider_message, request=request, response=response)

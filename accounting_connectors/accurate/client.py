@@ -24,6 +24,7 @@ from ..errors import (
     RateLimitedError,
     TransientError,
 )
+from ..messages import render
 from . import mapping, webhook
 from .auth import ApiTokenAuth, OAuthAuth, auth_error, basic_auth
 from .errors import decode, join_messages, provider_text, refusal
@@ -49,16 +50,15 @@ class AccurateClient(AccuratePosting, AccurateReads, BaseClient):
             self._require("api_token", "signature_secret")
             encoding = config.extra.get("signature_encoding", "base64")
             if encoding not in ("base64", "hex"):
-                raise ConfigurationError("Signature encoding must be base64 or hex, not %r." % encoding)
+                raise ConfigurationError(code="accurate.bad_signature_encoding", params={"value": encoding})
             self.auth = ApiTokenAuth(config.api_token, config.signature_secret, encoding)
         elif method == "oauth":
             self._require("oauth_client_id", "oauth_client_secret", "database_id")
             if not (config.access_token or config.refresh_token):
-                raise ConfigurationError("The connection is missing: access token (or refresh token). "
-                                         "Connect to Accurate first.")
+                raise ConfigurationError(code="accurate.no_token")
             self.auth = OAuthAuth(config)
         else:
-            raise ConfigurationError("Unknown Accurate sign-in method %r (api_token or oauth)." % method)
+            raise ConfigurationError(code="accurate.unknown_auth", params={"value": method})
         self.base_url = (config.base_url or PRODUCTION_URL).rstrip("/")
         super().__init__(config, transport)
 
@@ -91,7 +91,7 @@ class AccurateClient(AccuratePosting, AccurateReads, BaseClient):
             url = self.base_url + url
         if params:
             url += ("&" if "?" in url else "?") + query_text(params)
-        headers = {"X-Language-Profile": self.config.language or "US"}
+        headers = {"X-Language-Profile": self.config.language or "ID"}
         data = None
         if body is not None:
             data = mapping.dumps(body).encode("utf-8")
@@ -104,8 +104,8 @@ class AccurateClient(AccuratePosting, AccurateReads, BaseClient):
             # the database moved: same method, body and (re-signed) auth
             url = self._moved(url, result.headers.get("Location") or "")
         else:
-            raise TransientError("Accurate kept redirecting the request; giving up after %d moves."
-                                 % MAX_REDIRECTS, status=result.status, request=result.request,
+            raise TransientError(code="accurate.redirect_loop", params={"count": MAX_REDIRECTS},
+                                 status=result.status, request=result.request,
                                  response=result.response)
         if result.status == 401 and not retried and self.auth.kind == "oauth":
             if "Data Session Key" in result.text:
@@ -118,7 +118,7 @@ class AccurateClient(AccuratePosting, AccurateReads, BaseClient):
 
     def _moved(self, url, location):
         if not location:
-            raise TransientError("Accurate said the database moved but not where to.")
+            raise TransientError(code="accurate.moved_nowhere")
         new_url = urljoin(url, location)
         marker = new_url.find("/accurate/api/")
         parts = urlsplit(new_url)
@@ -133,21 +133,22 @@ class AccurateClient(AccuratePosting, AccurateReads, BaseClient):
             raise auth_error(status, provider_text(result), result.request, result.response)
         if status == 429:
             retry = as_float(result.headers.get("Retry-After"), 1.0)
-            raise RateLimitedError("Accurate asks to slow down (too many requests); retrying in %.0f s."
-                                   % max(retry, 1), retry_after=retry,
+            raise RateLimitedError(code="accurate.slow_down", params={"seconds": max(retry, 1)}, retry_after=retry,
                                    provider_message=provider_text(result), **ctx)
         if status >= 500:
             if write:
-                raise AmbiguousError("Accurate had a server error (HTTP %s) while saving; the document may "
-                                     "or may not have been saved. It will be looked up before any retry."
-                                     % status, provider_message=provider_text(result), **ctx)
-            raise TransientError("Accurate had a server error (HTTP %s); will try again later." % status,
+                raise AmbiguousError(code="accurate.server_error_write", params={"status": status},
+                                     provider_message=provider_text(result), **ctx)
+            raise TransientError(code="accurate.server_error", params={"status": status},
                                  provider_message=provider_text(result), **ctx)
         if status == 404:
-            raise ConfigurationError("Accurate does not know this address (%s). Check the Accurate URL."
-                                     % provider_text(result), **ctx)
+            said = provider_text(result)
+            raise ConfigurationError(code="accurate.unknown_address", params={"provider": said},
+                                     provider_message=said, **ctx)
         if status != 200:
-            raise ConnectorError("Accurate answered HTTP %s: %s" % (status, provider_text(result)), **ctx)
+            said = provider_text(result)
+            raise ConnectorError(code="accurate.http_error", params={"status": status, "provider": said},
+                                 provider_message=said, **ctx)
         try:
             body = decode(result)
         except ConnectorError as exc:  # a 200 page that is not data: after a write, it may be saved
@@ -168,13 +169,11 @@ class AccurateClient(AccuratePosting, AccurateReads, BaseClient):
         db = shapes.obj(d.get("data usaha") or d.get("database"), "Accurate", "the token's database",
                         result=result)
         if not db.get("host") or not isinstance(db["host"], str) or db.get("id") in (None, ""):
-            raise ConnectorError("Accurate did not say which database and server this API token opens.",
+            raise ConnectorError(code="accurate.no_database_info",
                                  request=result.request, response=result.response)
         if self.config.database_id and str(db["id"]) != str(self.config.database_id):
-            raise ConfigurationError(
-                "This API token opens the Accurate database %s (id %s), not the database this connection "
-                "posts to (id %s). Use the token of that database, or clear the database of the connection."
-                % (db.get("alias") or "?", db["id"], self.config.database_id))
+            raise ConfigurationError(code="accurate.other_database", params={
+                "database": db.get("alias") or "?", "found": db["id"], "wanted": self.config.database_id})
         self._remember(data_host=db["host"].rstrip("/"), database_id=str(db["id"]))
         return d
 
@@ -193,7 +192,7 @@ class AccurateClient(AccuratePosting, AccurateReads, BaseClient):
             token = None
         token = token if isinstance(token, dict) else {}
         if not token.get("access_token") or not isinstance(token["access_token"], str):
-            raise AuthError("Accurate did not return a new access token; reconnect to Accurate.")
+            raise AuthError(code="accurate.no_new_token")
         self._remember(access_token=token["access_token"],
                        refresh_token=token.get("refresh_token") or self.config.refresh_token)
 
@@ -203,8 +202,10 @@ class AccurateClient(AccuratePosting, AccurateReads, BaseClient):
         body, _result = self._call("GET", "account", "/api/open-db.do",
                                    params=[("id", self.config.database_id)], retried=False)
         if not isinstance(body.get("session"), str) or not body["session"] or not isinstance(body.get("host"), str):
-            raise ConnectorError("Accurate did not open the database session: %s"
-                                 % (join_messages(body.get("d")) or "no session or host in its answer"))
+            said = join_messages(body.get("d"))
+            if not said:
+                raise ConnectorError(code="accurate.no_session_silent")
+            raise ConnectorError(code="accurate.no_session", params={"provider": said}, provider_message=said)
         self._remember(session_id=body["session"], data_host=body["host"].rstrip("/"))
         return body
 
@@ -253,8 +254,8 @@ class AccurateClient(AccuratePosting, AccurateReads, BaseClient):
                 dbs = shapes.rows(body.get("d"), "Accurate", "the list of databases", result)
                 db = next((x for x in dbs if str(x.get("id")) == wanted), None)
                 if db is None:
-                    raise AuthError("This Accurate login has no access to database %s."
-                                    % self.config.database_id)
+                    raise AuthError(code="accurate.no_database_access",
+                                    params={"database": self.config.database_id})
                 self._open_db()
                 info = {"database": db.get("alias", ""), "database_id": str(db.get("id"))}
             # prove the data layer answers too, as Accurate lists (a one-row read)
@@ -262,9 +263,13 @@ class AccurateClient(AccuratePosting, AccurateReads, BaseClient):
         except TransientError as exc:
             if isinstance(exc, RateLimitedError):
                 raise
-            raise AuthError("Could not reach Accurate at %s: %s Check the address and the network."
-                            % (self.base_url, exc.message), request=exc.request) from None
+            raise AuthError(code="accurate.unreachable", params={"host": self.base_url, "reason": exc.message},
+                            provider_message=exc.provider_message, request=exc.request) from None
         info.update(host=self.config.data_host, auth_method=self.auth.kind)
+        info["message_code"] = "accurate.connected_as" if info.get("user") else "accurate.connected"
+        info["message_params"] = {k: info.get(k, "") for k in ("database", "database_id", "host", "user",
+                                                                "application")}
+        info["message"] = render(info["message_code"], info["message_params"])
         return info
 
     def parse_webhook(self, body):

@@ -21,9 +21,11 @@ def join_messages(messages):
 
 def refusal(messages, **ctx):
     """ValidationError (or DuplicateError) carrying Accurate's own words."""
-    text = join_messages(messages) or "Accurate refused the request without saying why."
+    text = join_messages(messages)
+    if not text:
+        return ValidationError(code="accurate.refused_silently", **ctx)
     cls = DuplicateError if DUPLICATE_RE.search(text) else ValidationError
-    return cls(text, provider_message=text, **ctx)
+    return cls(code="accurate.refused", params={"provider": text}, provider_message=text, **ctx)
 
 
 def decode(result):

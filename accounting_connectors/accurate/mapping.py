@@ -108,8 +108,8 @@ def item_payload(doc: Item, today=None):
     try:
         item_type = ITEM_TYPES[doc.item_type]
     except KeyError:
-        raise ConfigurationError("Unknown item type %r for %s (inventory, service or non_inventory)."
-                                 % (doc.item_type, doc.reference)) from None
+        raise ConfigurationError(code="accurate.unknown_item_type",
+                                 params={"value": doc.item_type, "ref": doc.reference}) from None
     payload = {"no": doc.reference, "name": doc.name or doc.reference, "itemType": item_type,
                "unit1Name": doc.unit or "PCS", "unitPrice": doc.sale_price}
     _put(payload, "upcNo", doc.barcode)
@@ -130,9 +130,8 @@ def _item_lines(lines):
         _put(row, "detailName", line.description)
         if line.tax_rate and line.tax_rate > 0:
             if not line.tax_code:
-                raise ConfigurationError("No Accurate tax is mapped for the %s%% tax of %s; map it under "
-                                         "the connection's Taxes." % (decimal_text(line.tax_rate),
-                                                                     line.description or line.item_ref))
+                raise ConfigurationError(code="accurate.no_tax_mapped", params={
+                    "rate": decimal_text(line.tax_rate), "line": line.description or line.item_ref})
             # PPN: the line's own tax record (11% and 12% may share a document);
             # Accurate taxes the document once per tax record, not per line
             row["useTax1"] = True
@@ -150,14 +149,14 @@ def sales_invoice_payload(doc: SalesInvoice, today=None):
     _put(payload, "description", doc.description)
     if doc.rounding_amount:
         if not doc.rounding_account:
-            raise ConfigurationError("Invoice %s has a rounding difference of %s but no rounding "
-                                     "account is mapped." % (doc.reference, doc.rounding_amount))
+            raise ConfigurationError(code="accurate.no_rounding_account", params={
+                "ref": doc.reference, "amount": str(doc.rounding_amount)})
         payload["detailExpense"] = [{"accountNo": doc.rounding_account, "expenseName": ROUNDING_EXPENSE_NAME,
                                      "expenseAmount": doc.rounding_amount}]
     if doc.prepaid_amount:
         if not doc.prepaid_account:
-            raise ConfigurationError("Invoice %s was paid %s by gift card but no gift-card account is mapped."
-                                     % (doc.reference, doc.prepaid_amount))
+            raise ConfigurationError(code="accurate.no_gift_card_account", params={
+                "ref": doc.reference, "amount": str(doc.prepaid_amount)})
         # a negative expense line: lowers what is owed, debits the liability
         payload.setdefault("detailExpense", []).append({
             "accountNo": doc.prepaid_account, "expenseName": PREPAID_EXPENSE_NAME,
@@ -195,8 +194,8 @@ def sales_return_payload(doc: SalesReturn, today=None):
 
 def item_transfer_payload(doc: ItemTransfer, today=None):
     if doc.direction not in ("out", "in"):
-        raise ConfigurationError("Transfer %s has direction %r; expected out or in."
-                                 % (doc.reference, doc.direction))
+        raise ConfigurationError(code="accurate.transfer_direction",
+                                 params={"ref": doc.reference, "value": doc.direction})
     payload = {"number": doc.reference, "transDate": fmt_date(doc.date),
                "itemTransferType": "TRANSFER_OUT" if doc.direction == "out" else "TRANSFER_IN",
                "warehouseName": doc.warehouse,
@@ -226,8 +225,8 @@ def bank_transfer_payload(doc: BankTransfer, today=None):
                "toBankNo": doc.to_account, "fromBankAmount": doc.amount}
     if doc.fee:
         if not doc.fee_account:
-            raise ConfigurationError("Transfer %s has a fee of %s but no fee account is mapped."
-                                     % (doc.reference, doc.fee))
+            raise ConfigurationError(code="accurate.no_fee_account",
+                                     params={"ref": doc.reference, "amount": str(doc.fee)})
         payload["detailBankTransfer"] = [{"accountNo": doc.fee_account, "amount": doc.fee,
                                           "bankChargeType": BANK_CHARGE_TYPE,
                                           "expenseName": FEE_EXPENSE_NAME}]
@@ -239,10 +238,9 @@ def customer_refund_payload(doc: CustomerRefund, today=None):
     """A journal voucher: the customer's receivable (with the customer as
     subsidiary) debited, the cash/bank account credited."""
     if not doc.receivable_account:
-        raise ConfigurationError("The refund %s needs the customers' receivable account; choose it on the "
-                                 "connection (Customer Receivable Account)." % doc.reference)
+        raise ConfigurationError(code="accurate.refund_no_receivable", params={"ref": doc.reference})
     if doc.amount <= ZERO:
-        raise ConfigurationError("The refund %s has no amount." % doc.reference)
+        raise ConfigurationError(code="accurate.refund_no_amount", params={"ref": doc.reference})
     memo = doc.description or "Refund %s" % doc.return_ref
     rows = [{"accountNo": doc.receivable_account, "amount": doc.amount, "amountType": "DEBIT",
              "customerNo": doc.customer_ref, "subsidiaryType": "CUSTOMER", "memo": memo},
@@ -260,7 +258,7 @@ def journal_voucher_payload(doc: JournalEntry, today=None):
                 rows.append(_put({"accountNo": line.account, "amount": amount, "amountType": side},
                                  "memo", line.description))
     if not rows:
-        raise ConfigurationError("The journal entry %s has no amount." % doc.reference)
+        raise ConfigurationError(code="accurate.entry_no_amount", params={"ref": doc.reference})
     payload = {"number": doc.reference, "transDate": fmt_date(doc.date), "detailJournalVoucher": rows}
     _put(payload, "branchName", doc.branch)
     return _put(payload, "description", doc.description)
@@ -286,7 +284,7 @@ def payload_for(doc, today=None):
     try:
         module, build = BUILDERS[doc.kind]
     except KeyError:
-        raise ConfigurationError("Accurate cannot receive documents of kind %r." % doc.kind) from None
+        raise ConfigurationError(code="accurate.unknown_kind", params={"kind": doc.kind}) from None
     return module, build(doc, today=today)
 
 

@@ -127,7 +127,7 @@ class AccuratePosting:
             module = PURCHASE_MODULES.get(kind.rpartition("_")[2], "purchase-invoice")
             filter_field = "number"
         else:
-            raise ConfigurationError("Accurate has no documents of kind %r." % kind)
+            raise ConfigurationError(code="accurate.no_such_kind", params={"kind": kind})
         rows = list(self._list(module, ["id"], [(filter_field, "EQUAL", [reference])], page_size=2))
         if not rows:
             return None

@@ -86,14 +86,12 @@ class AccurateReads:
     @guarded()
     def fetch_purchase(self, doc_type, remote_id):
         if doc_type not in PURCHASE_MODULES:
-            raise ConfigurationError("Unknown purchase document type %r (invoice, return or receipt)."
-                                     % doc_type)
+            raise ConfigurationError(code="accurate.unknown_purchase_type", params={"value": doc_type})
         try:
             record, _result = self._detail(PURCHASE_MODULES[doc_type], id=remote_id)
         except ValidationError as exc:
             # detail.do of a deleted id: HTTP 200 {"s":false,"d":["Faktur Pembelian tidak tepat"]}
             if "tidak tepat" in exc.provider_message or "is not valid" in exc.provider_message:
-                raise NotFoundError(exc.message, provider_message=exc.provider_message,
-                                    request=exc.request, response=exc.response) from None
+                raise exc.recast(NotFoundError) from None
             raise
         return mapping.purchase_from_detail(record, doc_type)

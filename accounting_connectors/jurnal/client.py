@@ -20,6 +20,7 @@ from ..errors import (
     ConnectorError,
     ValidationError,
 )
+from ..messages import render
 from . import auth
 from .errors import error_for
 from .names import JurnalNames
@@ -42,8 +43,7 @@ class JurnalClient(JurnalPosting, JurnalReads, JurnalNames, BaseClient):
         super().__init__(config, transport)
         self.method = config.auth_method or "hmac"
         if self.method not in API_PATH:
-            raise ConfigurationError("Unknown Jurnal authentication method %r (use hmac or apikey)."
-                                     % self.method)
+            raise ConfigurationError(code="jurnal.unknown_auth", params={"value": self.method})
         self.base = (config.base_url or DEFAULT_BASE[self.method]).rstrip("/") + API_PATH[self.method]
         self.options = config.extra or {}
         self._accounts = None
@@ -124,11 +124,11 @@ class JurnalClient(JurnalPosting, JurnalReads, JurnalNames, BaseClient):
             facts.update(company=company["name"], company_id=str(company["id"]))
         wanted = str(self.options.get("company_id") or "")
         if wanted and facts.get("company_id") != wanted:
-            raise ConfigurationError("These credentials open the Jurnal company %s (id %s), not the company "
-                                     "this connection posts to (id %s)." % (
-                                         facts.get("company", "?"), facts.get("company_id", "?"), wanted))
-        facts["message"] = "Connected to Jurnal%s; %s accounts in the chart of accounts." % (
-            " company %s" % company["name"] if company else "", count)
+            raise ConfigurationError(code="jurnal.other_company", params={
+                "company": facts.get("company", "?"), "found": facts.get("company_id", "?"), "wanted": wanted})
+        facts["message_code"] = "jurnal.connected" if company else "jurnal.connected_no_company"
+        facts["message_params"] = {"company": facts.get("company", ""), "accounts": count}
+        facts["message"] = render(facts["message_code"], facts["message_params"])
         return facts
 
     def _active_company(self):

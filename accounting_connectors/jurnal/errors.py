@@ -40,44 +40,42 @@ def error_for(method, result):
     if status in (401, 403):
         skew = clock_skew(result.headers.get("Date"))
         if skew is not None and abs(skew) > MAX_SKEW:
-            return AuthError(
-                "This server's clock is %d minutes %s Jurnal's; Jurnal only accepts requests signed "
-                "within 5 minutes of its own time. Correct the server time (NTP), then test again."
-                % (round(abs(skew) / 60), "behind" if skew > 0 else "ahead of"),
-                provider_message=words, **ctx)
-        return AuthError(
-            "Jurnal refused the credentials (HTTP %s%s). Check the client ID and client secret of the "
-            "Mekari application (or the API key), and that this server's clock is right: a request is "
-            "only valid for 5 minutes." % (status, ": " + words if words else ""),
-            provider_message=words, **ctx)
+            return AuthError(code="jurnal.clock_behind" if skew > 0 else "jurnal.clock_ahead",
+                             params={"minutes": round(abs(skew) / 60)}, provider_message=words, **ctx)
+        return AuthError(code="jurnal.auth_refused" if words else "jurnal.auth_refused_silent",
+                         params={"status": status, "provider": words}, provider_message=words, **ctx)
     if status == 429:
         if "monthly limit" in (words + " " + result.text).lower():  # JSON or a bare text body
-            return QuotaExceededError(
-                "Jurnal's monthly API package for this company is used up (%s). Nothing more can be sent "
-                "until next month or until the package is upgraded in Jurnal." % words,
-                provider_message=words, **ctx)
+            return QuotaExceededError(code="jurnal.quota", params={"provider": words},
+                                      provider_message=words, **ctx)
         retry = result.headers.get("Retry-After")
-        return RateLimitedError("Jurnal says too many requests (%s); waiting before sending more."
-                                % (words or "rate limit exceeded"), provider_message=words,
+        return RateLimitedError(code="jurnal.slow_down", params={"provider": words or "rate limit exceeded"},
+                                provider_message=words,
                                 retry_after=float(retry) if retry and retry.isdigit() else 60.0, **ctx)
     if status >= 500 or status == 0:
-        what = "Jurnal had a server error (HTTP %s)%s" % (status, ": " + words if words else "")
+        cls = AmbiguousError if write else TransientError
         if data is None:
-            what = "Jurnal answered with an error page instead of data (HTTP %s)" % status
-        if write:
-            return AmbiguousError(what + "; the document may or may not have been saved.",
-                                  provider_message=words, **ctx)
-        return TransientError(what + "; try again later.", provider_message=words, **ctx)
+            code = "jurnal.error_page_write" if write else "jurnal.error_page"
+        elif words:
+            code = "jurnal.server_error_said_write" if write else "jurnal.server_error_said"
+        else:
+            code = "jurnal.server_error_write" if write else "jurnal.server_error"
+        return cls(code=code, params={"status": status, "provider": words}, provider_message=words, **ctx)
     if data is None:
-        return ConnectorError("Jurnal answered HTTP %s with a page that is not data." % status, **ctx)
+        return ConnectorError(code="jurnal.not_data", params={"status": status}, **ctx)
     lowered = words.lower() + " " + str(data.get("custom_id") if isinstance(data, dict) else "").lower()
     # a product's code is our reference too (the SKU): taken means Jurnal already has it
     if status == 409 or "product code has already been taken" in lowered or (
             "custom" in lowered and ("already been used" in lowered or "already been taken" in lowered)):
-        return DuplicateError("Jurnal already has a document with this reference: %s" % words,
-                              provider_message=words, **ctx)
-    return ValidationError("Jurnal refused it: %s" % (words or "HTTP %s" % status),
-                           provider_message=words or None, **ctx)
+        return DuplicateError(code="jurnal.duplicate", params={"provider": words}, provider_message=words, **ctx)
+    return refused(words, **ctx)
+
+
+def refused(words, **ctx):
+    """Jurnal's refusal of a document, in its own ``words`` (or its HTTP
+    ``status`` when it gave none); ``ctx``: the error's status and copies."""
+    return ValidationError(code="jurnal.refused", params={"provider": words or "HTTP %s" % ctx.get("status")},
+                           provider_message=words, **ctx)
 
 
 def provider_message(data):

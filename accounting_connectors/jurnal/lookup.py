@@ -36,7 +36,7 @@ def find(client, kind, reference, parent=None):
     """The RemoteResult of the document carrying ``reference``, or None.
     ``parent``: the invoice reference of a sales return (searched first)."""
     if kind not in RESOURCES:
-        raise ValidationError("Jurnal has no %s documents." % kind)
+        raise ValidationError(code="jurnal.no_such_kind", params={"kind": kind})
     if kind == "bank_transfer":  # a payout with a fee was booked as a journal entry
         return find_one(client, "bank_transfer", reference) or find_one(client, "journal_entry", reference)
     if kind == "sales_return":

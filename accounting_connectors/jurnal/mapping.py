@@ -90,7 +90,7 @@ def _discount_percent(line):
     if not line.discount_amount:
         return None
     if not gross:
-        raise ValidationError("Line %s has a discount but no amount to discount." % line.item_ref)
+        raise ValidationError(code="jurnal.discount_no_amount", params={"item": line.item_ref})
     percent = line.discount_amount * HUNDRED / gross
     # exact when it terminates; otherwise 10 places (far below 1 rupiah on any real line)
     return num(percent.quantize(Decimal("1e-10")))
@@ -102,16 +102,15 @@ def _tax_name(line):
     if not line.tax_rate:
         return None
     if not line.tax_code:
-        raise ValidationError("No Jurnal tax is mapped for the %s%% tax of %s; map it under the "
-                              "connection's Taxes." % (num(line.tax_rate), line.description or line.item_ref))
+        raise ValidationError(code="jurnal.no_tax_mapped", params={
+            "rate": num(line.tax_rate), "line": line.description or line.item_ref})
     return line.tax_code
 
 
 def _warehouse(lines, fallback=""):
     names = {line.warehouse for line in lines if getattr(line, "warehouse", "")}
     if len(names) > 1:
-        raise ValidationError("Jurnal keeps one warehouse per document; these lines use %s."
-                              % ", ".join(sorted(names)))
+        raise ValidationError(code="jurnal.one_warehouse", params={"names": ", ".join(sorted(names))})
     return names.pop() if names else fallback
 
 
@@ -128,7 +127,7 @@ def sales_invoice(doc, person_name, options=None):
             "line_tax_name": _tax_name(line),
         }))
     if not lines:
-        raise ValidationError("The invoice %s has no lines." % doc.reference)
+        raise ValidationError(code="jurnal.invoice_no_lines", params={"ref": doc.reference})
     body = {
         "transaction_date": iso(doc.date),
         "due_date": iso(doc.due_date or doc.date),
@@ -152,12 +151,10 @@ def _add_prepaid(body, doc, options):
     account, by NAME; Jurnal has one withholding per invoice."""
     name = options.get("prepaid_account_name")
     if not name:
-        raise ValidationError("The invoice %s was paid %s by gift card but the connection maps no "
-                              "gift-card account." % (doc.reference, num(doc.prepaid_amount)))
+        raise ValidationError(code="jurnal.no_gift_card_account", params={
+            "ref": doc.reference, "amount": num(doc.prepaid_amount)})
     if body.get("witholding_value"):
-        raise ValidationError("The invoice %s has both a rounding down and a gift card payment; Jurnal "
-                              "takes one withholding per invoice: post the gift card by hand."
-                              % doc.reference)
+        raise ValidationError(code="jurnal.rounding_and_gift_card", params={"ref": doc.reference})
     body.update(witholding_account_name=name, witholding_type="value", witholding_value=num(doc.prepaid_amount))
 
 
@@ -171,15 +168,15 @@ def _add_rounding(body, doc, options):
     if doc.rounding_amount < ZERO:
         name = options.get("rounding_account_name")
         if not name:
-            raise ValidationError("The invoice %s has a rounding of %s but the connection maps no rounding "
-                                  "account." % (doc.reference, num(doc.rounding_amount)))
+            raise ValidationError(code="jurnal.no_rounding_account", params={
+                "ref": doc.reference, "amount": num(doc.rounding_amount)})
         body.update(witholding_account_name=name, witholding_type="value",
                     witholding_value=num(-doc.rounding_amount))
         return
     code = options.get("rounding_item_code")
     if not code:
-        raise ValidationError("The invoice %s is rounded up by %s but the connection maps no rounding "
-                              "account." % (doc.reference, num(doc.rounding_amount)))
+        raise ValidationError(code="jurnal.no_rounding_up_account", params={
+        "ref": doc.reference, "amount": num(doc.rounding_amount)})
     body["transaction_lines_attributes"].append(
         {"product_code": code, "quantity": 1, "rate": num(doc.rounding_amount), "description": "Rounding"})
 
@@ -188,7 +185,7 @@ def receive_payment(doc, deposit_to_name, options=None):
     options = options or {}
     records = [{"transaction_no": line.invoice_ref, "amount": num(line.amount)} for line in doc.lines]
     if not records:
-        raise ValidationError("The payment %s pays no invoice." % doc.reference)
+        raise ValidationError(code="jurnal.payment_no_invoice", params={"ref": doc.reference})
     day, memo = dated_on_invoices(doc)
     return {"receive_payment": _drop_empty({
         "transaction_date": iso(day),
@@ -217,8 +214,7 @@ def sales_return(doc, return_lines, options=None):
     """``return_lines``: ``[(resolved line key dict, quantity)]`` where the key
     is ``{"transaction_line_id": id}`` or ``{"product_name": name}``."""
     if not doc.invoice_ref:
-        raise ValidationError("Jurnal records a sales return only against an invoice; the return %s "
-                              "names none." % doc.reference)
+        raise ValidationError(code="jurnal.return_no_invoice", params={"ref": doc.reference})
     lines = [dict(key, return_quantity=num(qty)) for key, qty in return_lines]
     return {"sales_return": _drop_empty({
         "transaction_date": iso(doc.date),

@@ -27,15 +27,14 @@ from . import lookup, mapping, returns
 
 def customer_refund(client, doc):
     if doc.amount <= 0:
-        raise ValidationError("The refund %s has no amount." % doc.reference)
+        raise ValidationError(code="jurnal.refund_no_amount", params={"ref": doc.reference})
     memo = returns.find_credit_memo(client, doc.return_ref) if doc.return_ref else None
     if memo is None:
-        raise ValidationError("Jurnal has no credit memo %s to refund from; the return must be posted "
-                              "first." % (doc.return_ref or "(none named)"))
+        raise ValidationError(code="jurnal.no_credit_memo", params={"ref": doc.return_ref or "(none named)"})
     person = client.find("customer", doc.customer_ref) if doc.customer_ref else None
     person_id = (memo.data.get("person") or {}).get("id") or (person and person.remote_id)
     if not person_id:
-        raise ValidationError("Jurnal has no customer %s." % doc.customer_ref)
+        raise ValidationError(code="jurnal.no_customer", params={"ref": doc.customer_ref})
     body = {"customer_credit_memo_refund": mapping._drop_empty({
         "person_id": int(person_id),
         "transaction_date": mapping.dmy(doc.date),
@@ -77,7 +76,7 @@ def journal_entry(client, doc):
                                                   side: mapping.num(amount),
                                                   "description": line.description}))
     if not lines:
-        raise ValidationError("The journal entry %s has no amount." % doc.reference)
+        raise ValidationError(code="jurnal.entry_no_amount", params={"ref": doc.reference})
     body = {"journal_entry": mapping._drop_empty({
         "transaction_date": mapping.iso(doc.date),
         "transaction_no": doc.reference,

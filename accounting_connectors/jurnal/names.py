@@ -84,11 +84,11 @@ class JurnalNames:
         for acc in self.list_accounts():
             if value and value in (acc["number"], acc["name"], acc["id"]):
                 return acc["id"]
-        raise ValidationError("Jurnal has no account %s." % value)
+        raise ValidationError(code="jurnal.no_account", params={"name": value})
 
     def _person_name(self, reference):
         if not reference:
-            raise ValidationError("The document names no customer; set the walk-in customer on the connection.")
+            raise ValidationError(code="jurnal.no_customer_named")
         if reference not in self._people:
             found = self.find("customer", reference)
             self._people[reference] = found.data.get("display_name") if found else reference
@@ -102,7 +102,7 @@ class JurnalNames:
                     if rec.get("product_code"):
                         self._products.setdefault(rec["product_code"], rec)
                 if sku not in self._products:
-                    raise ValidationError("Jurnal has no product with code %s." % sku)
+                    raise ValidationError(code="jurnal.no_product", params={"sku": sku})
             else:
                 self._products[sku] = found.data
         return self._products[sku]

@@ -15,7 +15,7 @@ from ..client import RemoteResult
 from ..errors import ConnectorError, DuplicateError, ValidationError
 from ..shapes import guarded
 from . import lookup, mapping, money_out, returns
-from .errors import provider_message
+from .errors import provider_message, refused
 from .lookup import RESOURCES
 from .reads import _dict
 
@@ -66,7 +66,7 @@ class JurnalPosting:
                 return self._send("POST", "/journal_entries", body, "journal_entry")
             body = mapping.bank_transfer(doc, src, dst)
         else:
-            raise ValidationError("Jurnal cannot receive a %s document." % kind)
+            raise ValidationError(code="jurnal.unknown_kind", params={"kind": kind})
         resource, key, _by = RESOURCES[kind]
         return self._send("POST", "/" + resource, body, key)
 
@@ -103,7 +103,7 @@ class JurnalPosting:
                 rec = existing[doc.reference]
                 out[i] = RemoteResult(remote_id=str(rec["id"]), data=rec, number=doc.reference)
             elif doc.reference in seen:
-                out[i] = DuplicateError("The reference %s appears twice in this batch." % doc.reference)
+                out[i] = DuplicateError(code="jurnal.duplicate_in_batch", params={"ref": doc.reference})
             else:
                 seen.add(doc.reference)
                 pending.append((doc, i))
@@ -126,9 +126,8 @@ class JurnalPosting:
                 entry = entry if isinstance(entry, dict) else {}
                 status, content = entry.get("status"), entry.get("content")
                 if isinstance(status, int) and not 200 <= status < 300:
-                    words = provider_message(content) or "HTTP %s" % status
-                    out[i] = ValidationError("Jurnal refused it: %s" % words, provider_message=words,
-                                             status=status, request=res.request, response=res.response)
+                    out[i] = refused(provider_message(content),
+                                     status=status, request=res.request, response=res.response)
                     continue
                 try:  # a row answered without its saved record is ambiguous: looked up later
                     rec = shapes.document(content, "Jurnal", "the saved %s" % key, res)
@@ -159,9 +158,9 @@ class JurnalPosting:
             if not doc.transit_warehouse and doc.out_ref:
                 out = self.find("item_transfer", doc.out_ref)
                 if not out:
-                    raise ValidationError("The outgoing transfer %s is not in Jurnal yet." % doc.out_ref)
+                    raise ValidationError(code="jurnal.transfer_out_missing", params={"ref": doc.out_ref})
                 src = _dict(out.data.get("to_warehouse")).get("name")
             dst = doc.warehouse
         if not src or not dst:
-            raise ValidationError("The transfer %s needs both warehouses." % doc.reference)
+            raise ValidationError(code="jurnal.transfer_warehouses", params={"ref": doc.reference})
         return mapping.warehouse_transfer(doc, src, dst, self._product_names(doc.lines))

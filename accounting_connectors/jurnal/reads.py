@@ -30,7 +30,7 @@ class JurnalReads:
         out = {}
         for name in warehouses:
             if name not in ids:
-                raise ValidationError("Jurnal has no warehouse named %s." % name)
+                raise ValidationError(code="jurnal.no_warehouse", params={"name": name})
             data, _res = self._call("GET", "/warehouses/%s" % quote(ids[name], safe=""))
             levels = out.setdefault(name, {})
             for row in ((data or {}).get("warehouse") or {}).get("warehouse_inventory") or []:
@@ -63,7 +63,7 @@ class JurnalReads:
     def invoice_status(self, reference):
         found = self.find("sales_invoice", reference)
         if not found:
-            raise ValidationError("Jurnal has no sales invoice with reference %s." % reference)
+            raise ValidationError(code="jurnal.no_invoice_ref", params={"ref": reference})
         remaining = mapping.dec(found.data.get("remaining"))
         status = _dict(found.data.get("transaction_status")).get("name")
         return {"paid": status == "Paid" or remaining == 0, "outstanding": remaining, "status": status}
@@ -87,8 +87,7 @@ class JurnalReads:
             data, res = self._call("GET", "/%s/%s" % (resource, quote(str(remote_id), safe="")))
         except ValidationError as exc:
             if exc.status in (404, 422):  # Jurnal's answer for an id it no longer has
-                raise NotFoundError(exc.message, status=exc.status, provider_message=exc.provider_message,
-                                    request=exc.request, response=exc.response) from None
+                raise exc.recast(NotFoundError) from None
             raise
         rec = shapes.obj(data.get(key), "Jurnal", "the %s" % key.replace("_", " "), result=res)
         if doc_type == "return":

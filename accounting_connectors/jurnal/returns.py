@@ -46,7 +46,7 @@ def post(client, doc):
     else as a credit memo plus a stock adjustment."""
     invoice = client.find("sales_invoice", doc.invoice_ref) if doc.invoice_ref else None
     if doc.invoice_ref and not invoice:
-        raise ValidationError("Jurnal has no sales invoice %s to return against." % doc.invoice_ref)
+        raise ValidationError(code="jurnal.no_invoice_to_return", params={"ref": doc.invoice_ref})
     # a return whose money goes back (a CustomerRefund follows) must leave a
     # credit memo to refund from, not lower the invoice's amount owing
     keys = invoice_lines(invoice.data, doc.lines) if invoice and not doc.refunded else None
@@ -87,7 +87,7 @@ def split_tax(line, tax_included):
 
 def credit_memo_body(client, doc):
     if not doc.lines:
-        raise ValidationError("The return %s has no lines." % doc.reference)
+        raise ValidationError(code="jurnal.return_no_lines", params={"ref": doc.reference})
     account = _return_account(client)
     tax_account = _named_account(client, "tax_account_name", TAX_ACCOUNTS)
     lines, tax_total = [], ZERO
@@ -208,6 +208,5 @@ def _return_account(client):
                          if any(w in (a["type"] or "").lower() for w in ("income", "pendapatan"))
                          and "other" not in (a["type"] or "").lower()), None)
     if not name:
-        raise ValidationError("No sales-return account for a credit memo: name one in the connection "
-                              "(sales_return_account_name).")
+        raise ValidationError(code="jurnal.no_return_account")
     return name

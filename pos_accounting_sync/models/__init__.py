@@ -35,3 +35,8 @@ from . import stock_picking_inbound
 from . import res_partner_vendor
 from . import accounting_connection_cash
 from . import accounting_sync_job_money
+from . import accounting_messages
+from . import accounting_sync_job_messages
+from . import accounting_sync_attempt
+from . import accounting_connection_messages
+from . import mail_activity

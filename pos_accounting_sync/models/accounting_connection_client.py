@@ -11,6 +11,7 @@ from accounting_connectors.client import ConnectionConfig, make_client
 from accounting_connectors.errors import ConnectorError
 from accounting_connectors.ratelimit import default_windows, limiter_key
 
+from . import accounting_messages as msgs
 from .accounting_rate_limit import SharedRateLimiter
 from .accounting_connection import CONFIG_FIELDS, PERSISTED_FIELDS, ROTATED_FIELDS
 
@@ -93,25 +94,26 @@ class AccountingConnectionClient(models.Model):
             try:
                 rec._connection_config().check()
             except ConnectorError as exc:
-                raise ValidationError(_("%(conn)s: %(msg)s", conn=rec.display_name, msg=exc.message)) from None
+                raise ValidationError(_("%(conn)s: %(msg)s", conn=rec.display_name,
+                                        msg=msgs.describe(self.env, exc))) from None
 
     def action_test_connection(self):
         self.ensure_one()
         try:
             facts = self._get_client().test_connection() or {}
         except ConnectorError as exc:
-            self.write({"state": "error", "state_message": exc.message})
-            return self._notify(_("Connection failed"), exc.message, "danger")
-        details = facts.get("message") or ", ".join(
-            "%s: %s" % (k.replace("_", " "), v) for k, v in facts.items() if v and k != "ok")
-        vals = {"state": "connected", "state_message": details or False}
+            self.write(dict(self._state_vals(exc), state="error"))
+            return self._notify(_("Connection failed"), self.state_message, "danger")
+        # a sentence (the connector's code), never a dump of keys
+        stored = ({"code": facts["message_code"], "args": facts.get("message_params") or {}}
+                  if facts.get("message_code") else {"code": "connection.accepted"})
+        vals = dict(self._state_vals(stored), state="connected")
         if self.provider == "jurnal" and facts.get("company_id") and not self.jurnal_company_id:
             vals["jurnal_company_id"] = facts["company_id"]  # later tests refuse another company
         self.write(vals)
-        self.activity_ids.filtered(lambda a: a.summary == self._problem_summary("auth")).action_feedback(
-            _("The connection works again."))
+        self._close_problem("auth", _("The connection works again."))
         self.env["accounting.sync.job"]._trigger_worker()
-        return self._notify(_("Connection works"), details or _("The credentials were accepted."), "success")
+        return self._notify(_("Connection works"), self.state_message, "success")
 
     def action_fetch_remote_lists(self):
         """Read warehouses and accounts from the accounting system so the
@@ -122,7 +124,7 @@ class AccountingConnectionClient(models.Model):
             warehouses = client.list_warehouses()
             accounts = client.list_accounts()
         except ConnectorError as exc:
-            raise UserError(_("Could not read the lists: %s", exc.message)) from None
+            raise UserError(_("Could not read the lists: %s", msgs.describe(self.env, exc))) from None
         Option = self.env["accounting.remote.option"]
         Option._sync_options(self, "warehouse", [
             {"code": w.get("name") or str(w.get("id")), "name": w.get("name") or "",

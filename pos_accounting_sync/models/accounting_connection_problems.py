@@ -7,6 +7,8 @@ import pytz
 
 from odoo import _, api, fields, models
 
+from . import accounting_messages as msgs
+
 #: Jurnal's API packages are monthly; the shop's calendar month is assumed
 QUOTA_TZ = "Asia/Jakarta"
 
@@ -27,29 +29,12 @@ class AccountingConnectionProblems(models.Model):
             "quota": _("Accounting sync paused: monthly API quota used up"),
         }[problem]
 
-    def _raise_problem(self, problem, note):
-        """Create, or refresh, the single open activity for this problem."""
-        activity_type = self.env.ref("pos_accounting_sync.mail_activity_accounting_sync_problem")
-        summary = self._problem_summary(problem)
-        for rec in self.sudo():
-            existing = rec.activity_ids.filtered(lambda a: a.summary == summary)
-            if existing:
-                existing[:1].note = note
-                continue
-            rec.activity_schedule(
-                activity_type_id=activity_type.id, summary=summary, note=note,
-                user_id=(rec.user_id or rec.company_id.partner_id.user_ids[:1]
-                         or self.env.ref("base.user_admin")).id)
-
-    def _close_problem(self, problem, feedback):
-        summary = self._problem_summary(problem)
-        self.sudo().activity_ids.filtered(lambda a: a.summary == summary).action_feedback(feedback)
-
-    def _pause(self, message):
-        self.sudo().write({"state": "paused", "state_message": message})
-        self._raise_problem("auth", _(
-            "%(conn)s refused our credentials: %(msg)s Fix them on the connection and press "
-            "Test connection; queued documents then go out.", conn=self.display_name, msg=message))
+    def _pause(self, reason):
+        """Stop sending until an administrator fixes the credentials;
+        ``reason``: the connector error (or a message) that refused them."""
+        self.sudo().write(dict(self._state_vals(reason), state="paused"))
+        stored = msgs.from_exception(reason) if isinstance(reason, Exception) else reason
+        self._raise_problem("auth", msgs.message("problem.auth", conn=self.display_name, msg=stored))
 
     # --- monthly quota ----------------------------------------------------------
     @api.model
@@ -62,17 +47,16 @@ class AccountingConnectionProblems(models.Model):
         start = tz.localize(datetime.combine(datetime(year, month, 1).date(), time(0, 0)))
         return start.astimezone(pytz.utc).replace(tzinfo=None)
 
-    def _pause_for_quota(self, message):
+    def _pause_for_quota(self, reason):
         """Stop sending to this connection until next month; queued documents
-        wait (no attempt spent) and the worker runs again then."""
+        wait (no attempt spent) and the worker runs again then. ``reason``:
+        the connector error (or a message) that said so."""
         until = self._next_quota_period()
+        stored = msgs.from_exception(reason) if isinstance(reason, Exception) else reason
         for rec in self.sudo():
             rec.paused_until = until
-            rec._raise_problem("quota", _(
-                "%(conn)s answered that the monthly API quota of its plan is used up: %(msg)s "
-                "Nothing is sent to it until %(until)s; queued documents go out then. To send "
-                "them sooner, raise the plan's quota, then press Resume sync on the connection.",
-                conn=rec.display_name, msg=message,
+            rec._raise_problem("quota", msgs.message(
+                "problem.quota", conn=rec.display_name, msg=stored,
                 until=fields.Datetime.to_string(until) + " UTC"))
         cron = self.env.ref("pos_accounting_sync.ir_cron_accounting_sync_worker", raise_if_not_found=False)
         if cron:

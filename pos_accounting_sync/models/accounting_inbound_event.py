@@ -219,12 +219,10 @@ class AccountingInboundEvent(models.Model):
         Connection = self.env["accounting.connection"].sudo()
         for connection in Connection.search([]):
             failed = self.sudo().search_count([("connection_id", "=", connection.id), ("state", "=", "failed")])
-            summary = connection._problem_summary("inbound_failed")
             if failed:
                 connection._raise_problem("inbound_failed", _(
                     "%(count)s purchase event(s) from %(system)s could not become receipts. Open "
                     "Accounting Sync > Webhook Log, filter Failed, fix the cause and press Retry.",
                     count=failed, system=connection._get_provider_label()))
             else:
-                connection.activity_ids.filtered(lambda a, s=summary: a.summary == s).action_feedback(
-                    _("All purchase events are processed."))
+                connection._close_problem("inbound_failed", _("All purchase events are processed."))

@@ -4,6 +4,8 @@ from odoo.tools import float_compare
 
 from accounting_connectors.errors import ConnectorError
 
+from . import accounting_messages as msgs
+
 
 class AccountingStockParity(models.Model):
     """A difference found by the last stock comparison of a connection: an
@@ -46,7 +48,7 @@ class AccountingConnectionParity(models.Model):
             self._check_stock_parity()
         except ConnectorError as exc:
             raise UserError(_("Could not read the stock of %(conn)s: %(msg)s",
-                              conn=self.display_name, msg=exc.message)) from None
+                              conn=self.display_name, msg=msgs.describe(self.env, exc))) from None
         action = self.env["ir.actions.act_window"]._for_xml_id("pos_accounting_sync.action_accounting_stock_parity")
         action.update(domain=[("connection_id", "=", self.id)], context={"create": False})
         return action

@@ -175,7 +175,7 @@ class AccountingSyncJob(models.Model):
         })
         # a retried dependency releases nothing yet: dependants stay blocked until it succeeds
         self._trigger_worker()
-        return self._notify_count(_("%s document(s) queued again.", len(jobs)))
+        return self._notify_count(self._retried_message(len(jobs)))
 
     def action_cancel(self):
         jobs = self.filtered(lambda j: j.state in ("pending", "failed", "blocked"))
@@ -184,7 +184,7 @@ class AccountingSyncJob(models.Model):
         jobs.sudo().write({"state": "cancelled", "date_done": fields.Datetime.now()})
         # what depends on a cancelled document can never go out as it is
         jobs._block_dependants()
-        return self._notify_count(_("%s document(s) cancelled.", len(jobs)))
+        return self._notify_count(self._cancelled_message(len(jobs)))
 
     def action_open_source(self):
         self.ensure_one()
@@ -231,12 +231,12 @@ class AccountingSyncJob(models.Model):
                 | self.sudo()._later_in_chain())
 
     def _block(self, cause):
-        self.sudo().write({
-            "state": "blocked", "error_kind": "blocked",
-            "error_message": _("Waits for %(doc)s, which has not gone out (%(state)s).",
-                               doc=cause.display_name,
-                               state=dict(STATES).get(cause.state, cause.state)),
-        })
+        """Hold these jobs until ``cause`` has gone out; the reason names it
+        in the reader's language (accounting_sync_job_messages.py)."""
+        reason = {"code": "job.waits_for", "args": {
+            "doc": cause._doc_message(), "state": {"field": [self._name, "state", cause.state]}}}
+        self.sudo().write(dict(self._error_vals("blocked", reason), state="blocked"))
+        self._log_attempt("blocked")
 
     def _block_dependants(self):
         for job in self:
@@ -249,6 +249,5 @@ class AccountingSyncJob(models.Model):
         for job in self:
             deps = job._dependants().filtered(lambda j: j.state == "blocked")
             if deps:
-                deps.write({"state": "pending", "error_kind": False, "error_message": False,
-                            "next_attempt_at": fields.Datetime.now()})
+                deps.write(dict(self._no_error_vals(), state="pending", next_attempt_at=fields.Datetime.now()))
                 deps._release_dependants()

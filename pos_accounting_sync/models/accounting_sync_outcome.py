@@ -8,11 +8,12 @@ import logging
 import time
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from accounting_connectors import errors as cerr
 
+from . import accounting_messages as msgs
 from .accounting_sync_worker import LeaseLost
 
 _logger = logging.getLogger(__name__)
@@ -56,9 +57,8 @@ class AccountingSyncJobOutcome(models.Model):
                 result = client.post(document)
                 if not (result and result.remote_id):
                     # a 2xx without the document is not a proof it was saved
-                    raise cerr.AmbiguousError(_(
-                        "The accounting system answered without the saved document; it is looked "
-                        "up before anything is sent again."), response=getattr(result, "response", None))
+                    raise cerr.AmbiguousError(code="http.no_saved_document",
+                                              response=getattr(result, "response", None))
         except (cerr.DuplicateError, cerr.AmbiguousError) as exc:
             result = self._lookup_after(client, exc, started, run, document.parent_ref() or None)
             if result is None:
@@ -69,7 +69,7 @@ class AccountingSyncJobOutcome(models.Model):
             raise
         except Exception as exc:  # noqa: BLE001 - a connector bug must not stop the queue
             _logger.exception("accounting sync: unexpected error on job %s", self.id)
-            return self._fail("permanent", _("Unexpected error while sending: %s", exc), client,
+            return self._fail("permanent", msgs.message("job.unexpected", error=str(exc)), client,
                               duration=time.monotonic() - started)
         self._on_success(result, client, time.monotonic() - started)
         return True
@@ -84,21 +84,21 @@ class AccountingSyncJobOutcome(models.Model):
         (data to fix in Odoo)."""
         record = self.env[self.res_model].browse(self.res_id).exists() if self.res_model in self.env else None
         if not record:
-            self._fail("data", _("The Odoo record %(name)s (%(model)s) no longer exists.",
-                                 name=self.res_name or self.res_id, model=self.res_model))
+            self._fail("data", msgs.message("job.record_gone", name=self.res_name or self.res_id,
+                                            model=self.res_model))
             return None
         try:
             with self.env.cr.savepoint():
                 document = record._accounting_sync_document(self)
         except (UserError, ValidationError) as exc:
-            self._fail("data", exc.args[0] if exc.args else str(exc))
+            self._fail("data", msgs.from_exception(exc))
             return None
         except Exception as exc:  # noqa: BLE001 - shown to the accountant, logged for the admin
             _logger.exception("accounting sync: cannot build document for job %s", self.id)
-            self._fail("data", _("Could not prepare the document: %s", exc))
+            self._fail("data", msgs.message("job.build_failed", error=str(exc)))
             return None
         if document is None:
-            self._fail("data", _("%s has nothing to send.", self.res_name or self.reference))
+            self._fail("data", msgs.message("job.nothing_to_send", name=self.res_name or self.reference))
         return document
 
     def _lookup_after(self, client, exc, started, run, parent=None):
@@ -121,26 +121,23 @@ class AccountingSyncJobOutcome(models.Model):
         # whatever happens next, the document may be there: look before posting
         self.needs_lookup = exc.kind != "duplicate"
         if exc.kind == "duplicate":
-            self._fail("duplicate", _(
-                "%(msg)s The document with our reference %(ref)s could not be found there to link "
-                "it; check it in the accounting system, then cancel this line.",
-                msg=exc.message, ref=self.reference), client, exc, time.monotonic() - started)
+            self._fail("duplicate", msgs.message("job.duplicate_not_found", msg=msgs.from_exception(exc),
+                                                 ref=self.reference), client, exc, time.monotonic() - started)
         else:
             self._on_error(exc, run, client, time.monotonic() - started)
         return None
     # --- outcomes ----------------------------------------------------------------
     def _on_success(self, result, client, duration, adopted=None):
-        message = False
+        message = None
         if adopted is not None:
-            message = _("The accounting system already had this document (%(why)s); it was linked, "
-                        "not posted again.", why=adopted.message)
-        self.write({
+            message = msgs.message("job.adopted", why=msgs.from_exception(adopted))
+        self.write(dict(self._error_vals(False, message, adopted), **{
             "state": "done", "date_done": fields.Datetime.now(), "duration": duration,
             "remote_id": result.remote_id or False, "remote_number": result.number or False,
             "request_body": self._body(client, result.request or getattr(adopted, "request", None)),
             "response_body": self._body(client, result.response or result.data),
-            "error_kind": False, "error_message": message, "needs_lookup": False,
-        })
+            "needs_lookup": False,
+        }))
         record = self.env[self.res_model].browse(self.res_id)
         if hasattr(record, "_accounting_sync_done"):
             try:
@@ -148,8 +145,9 @@ class AccountingSyncJobOutcome(models.Model):
                     record._accounting_sync_done(self, result)
             except Exception as exc:  # noqa: BLE001 - the remote document exists: keep "done"
                 _logger.exception("accounting sync: post-processing of job %s failed", self.id)
-                self.error_message = _("Posted as %(num)s, but Odoo could not record it: %(err)s",
-                                       num=result.number or result.remote_id, err=exc)
+                self.write(self._error_vals(False, msgs.message(
+                    "job.posted_not_recorded", num=result.number or result.remote_id, err=str(exc))))
+        self._log_attempt("done", duration)
         self._release_dependants()
 
     def _on_error(self, exc, run, client, duration=0.0):
@@ -166,38 +164,42 @@ class AccountingSyncJobOutcome(models.Model):
             # connection alone for the rest of the run
             run.skip_connections.add(self.connection_id.id)
             vals = dict(bodies, state="pending", attempts=max(self.attempts - 1, 0),
-                        error_kind=kind, error_message=exc.message)
+                        **self._error_vals(kind, msgs.from_exception(exc), exc))
             if kind == "rate_limited":
                 vals["next_attempt_at"] = now + timedelta(seconds=max(float(exc.retry_after or 60), 1.0))
             self.write(vals)
+            self._log_attempt("sent", duration)
             if kind == "quota":  # the plan's allowance: wait for the next month
-                self.connection_id._pause_for_quota(exc.message)
+                self.connection_id._pause_for_quota(exc)
             elif kind == "auth":  # credentials: wait for an administrator
-                self.connection_id._pause(exc.message)
+                self.connection_id._pause(exc)
             return False
         if exc.retryable or kind == "ambiguous":
             if self.attempts >= self.max_attempts:
-                return self._fail(kind, _("Gave up after %(n)s attempts. Last error: %(msg)s",
-                                          n=self.attempts, msg=exc.message), client, exc, duration)
+                return self._fail(kind, msgs.message("job.gave_up", n=self.attempts, msg=msgs.from_exception(exc)),
+                                  client, exc, duration)
             wait = min(timedelta(minutes=2 ** max(self.attempts - 1, 0)), MAX_BACKOFF)
             if exc.retry_after:
                 wait = max(wait, timedelta(seconds=float(exc.retry_after)))
             self.write(dict(bodies, state="pending", next_attempt_at=now + wait,
-                            error_kind=kind, error_message=exc.message))
+                            **self._error_vals(kind, msgs.from_exception(exc), exc)))
+            self._log_attempt("sent", duration)
             return False
-        return self._fail(kind, exc.message, client, exc, duration)
+        return self._fail(kind, msgs.from_exception(exc), client, exc, duration)
 
     def _fail(self, kind, message, client=None, exc=None, duration=0.0):
-        vals = {"state": "failed", "error_kind": kind, "error_message": message, "duration": duration}
+        """Fail the job with ``message`` (a stored message or a text), kept
+        in its history; its administrator gets the problem as an activity."""
+        vals = dict(self._error_vals(kind, message, exc), state="failed", duration=duration)
         if exc is not None:
             vals.update(request_body=self._body(client, exc.request),
                         response_body=self._body(client, exc.response))
         self.write(vals)
+        self._log_attempt("failed", duration)
         self._block_dependants()
-        self.connection_id._raise_problem("failed", _(
-            "Some documents could not be sent to %(conn)s, e.g. %(doc)s: %(msg)s "
-            "Open Point of Sale > Accounting Sync > Sync Log, filter Failed, fix and Retry.",
-            conn=self.connection_id.display_name, doc=self.display_name, msg=message))
+        self.connection_id._raise_problem("failed", msgs.message(
+            "problem.failed", conn=self.connection_id.display_name, doc=self._doc_message(),
+            msg=self._current_message()))
         return False
 
     @api.model

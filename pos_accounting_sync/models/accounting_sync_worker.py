@@ -29,7 +29,7 @@ from datetime import timedelta
 
 import psycopg2.errors
 
-from odoo import _, api, fields, models, modules
+from odoo import api, fields, models, modules
 from odoo.sql_db import TestCursor, db_connect
 from odoo.tools import config
 
@@ -200,12 +200,11 @@ class AccountingSyncJobWorker(models.Model):
             cr.commit()  # pylint: disable=invalid-commit
 
     def _put_back_for_lookup(self):
-        self.write({
+        self.write(dict(self._error_vals("ambiguous", {"code": "job.orphaned"}), **{
             "state": "pending", "needs_lookup": True, "next_attempt_at": fields.Datetime.now(),
-            "lease_token": False, "lease_until": False, "error_kind": "ambiguous",
-            "error_message": _("The sync stopped while sending this document. It is looked up in "
-                               "the accounting system before being sent again."),
-        })
+            "lease_token": False, "lease_until": False,
+        }))
+        self._log_attempt("sent")
 
     def _lease_seconds(self):
         return 2 * (self.connection_id.request_timeout or 30) + LEASE_MARGIN

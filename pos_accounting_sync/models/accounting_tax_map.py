@@ -7,6 +7,7 @@ from odoo.tools import float_compare
 
 from accounting_connectors.errors import ConnectorError
 
+from . import accounting_messages as msgs
 from .accounting_mapping import copy_chosen_code, remote_choice
 
 
@@ -81,7 +82,7 @@ class AccountingConnectionTaxes(models.Model):
         try:
             taxes = client.list_taxes()
         except ConnectorError as exc:
-            raise UserError(_("Could not read the taxes: %(error)s", error=exc.message)) from None
+            raise UserError(_("Could not read the taxes: %(error)s", error=msgs.describe(self.env, exc))) from None
         self.env["accounting.remote.option"]._sync_options(self, "tax", [
             {"code": t["name"], "name": t["name"], "remote_id": t.get("id") or "", "rate": float(t["rate"])}
             for t in taxes if t.get("name")])

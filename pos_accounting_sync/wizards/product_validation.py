@@ -3,6 +3,8 @@ from odoo.exceptions import UserError
 
 from accounting_connectors.errors import ConnectorError
 
+from ..models import accounting_messages as msgs
+
 
 class AccountingProductValidation(models.TransientModel):
     """Product validation (as iSeller's): of the products sold in the
@@ -83,7 +85,7 @@ class AccountingProductValidation(models.TransientModel):
             results = conn._get_client().post_many(documents)
         except ConnectorError as exc:
             jobs.sudo().write({"state": "pending", "needs_lookup": True})
-            raise UserError(_("The accounting system could not be reached: %s", exc.message)) from None
+            raise UserError(_("The accounting system could not be reached: %s", msgs.describe(self.env, exc))) from None
         done = 0
         for job, result in zip(jobs, results, strict=True):
             if isinstance(result, Exception):
