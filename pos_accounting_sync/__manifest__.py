@@ -32,6 +32,9 @@
         "views/stock_sync_views.xml",
         "data/ir_cron_inbound.xml",
         "views/accounting_inbound_views.xml",
+        "security/payout_security.xml",
+        "views/accounting_payout_views.xml",
+        "wizards/accounting_payout_import_views.xml",
     ],
     "demo": [
         "demo/accounting_connection_demo.xml",
