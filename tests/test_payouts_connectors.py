@@ -7,14 +7,24 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
+import requests
 
+from accounting_connectors.accurate import auth
 from accounting_connectors.client import make_client
 from accounting_connectors.documents import BankTransfer
 from accounting_connectors.errors import ConnectorError
-
-from test_accurate_sandbox import save
+from accounting_connectors.sandbox.accurate import API_TOKEN, SIGNATURE_SECRET
 
 DAY = date(2026, 6, 15)
+
+
+def save(sandbox, module, body):
+    """POST ``body`` to Accurate's ``<module>/save.do``, signed; the answer's JSON."""
+    stamp = auth.format_timestamp(sandbox.now())
+    headers = {"Authorization": "Bearer " + API_TOKEN, "X-Api-Timestamp": stamp,
+               "X-Api-Signature": auth.sign(SIGNATURE_SECRET, stamp)}
+    return requests.post(sandbox.url + "/accurate/api/%s/save.do" % module, json=body, headers=headers,
+                         timeout=5).json()
 
 
 def transfer(amount, charges=()):
