@@ -34,6 +34,9 @@
         "views/accounting_inbound_views.xml",
         "security/accounting_sync_attempt_security.xml",
         "views/accounting_sync_attempt_views.xml",
+        "security/payout_security.xml",
+        "views/accounting_payout_views.xml",
+        "wizards/accounting_payout_import_views.xml",
     ],
     "demo": [
         "demo/accounting_connection_demo.xml",

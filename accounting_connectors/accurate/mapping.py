@@ -25,7 +25,7 @@ from ..documents import (
     SalesReceipt,
     SalesReturn,
 )
-from ..errors import ConfigurationError
+from ..errors import ConfigurationError, ValidationError
 
 DATE_FORMAT = "%d/%m/%Y"
 ITEM_TYPES = {"inventory": "INVENTORY", "service": "SERVICE", "non_inventory": "NON_INVENTORY"}
@@ -223,6 +223,9 @@ def item_adjustment_payload(doc: ItemAdjustment, today=None):
 def bank_transfer_payload(doc: BankTransfer, today=None):
     payload = {"number": doc.reference, "transDate": fmt_date(doc.date), "fromBankNo": doc.from_account,
                "toBankNo": doc.to_account, "fromBankAmount": doc.amount}
+    if doc.fee < ZERO or doc.fee >= doc.amount:
+        raise ValidationError("Transfer %s: the fee %s must be at least 0 and less than the amount %s."
+                              % (doc.reference, doc.fee, doc.amount))
     if doc.fee:
         if not doc.fee_account:
             raise ConfigurationError(code="accurate.no_fee_account",

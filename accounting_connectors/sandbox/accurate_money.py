@@ -84,14 +84,21 @@ class AccurateMoneyMixin:
         src = self.cash_account(p.get("fromBankNo"), "fromBankNo")
         dst = self.cash_account(p.get("toBankNo"), "toBankNo")
         amount = money(p, "fromBankAmount")
+        if amount <= 0:
+            raise Refused("bad_field", "fromBankAmount")
         charges = []
         for row in lines_of(p, "detailBankTransfer", required=False):
             account = self.lookup("glaccount", row.get("accountNo"))
             text(row, "bankChargeType")
+            charge = money(row, "amount")
+            if charge <= 0:
+                raise Refused("bad_field", "amount")
             charges.append({"account": {"no": account["no"], "name": account["name"]},
-                            "amount": money(row, "amount"), "bankChargeType": row["bankChargeType"],
+                            "amount": charge, "bankChargeType": row["bankChargeType"],
                             "expenseName": text(row, "expenseName")})
         fees = sum((c["amount"] for c in charges), ZERO)
+        if fees >= amount:  # nothing would reach the destination bank
+            raise Refused("bad_field", "detailBankTransfer")
         return {"transDate": date_field(p, "transDate"), "fromBank": {"no": src["no"]},
                 "toBank": {"no": dst["no"]}, "fromBankAmount": amount, "toBankAmount": amount - fees,
                 "detailBankTransfer": charges,

@@ -40,3 +40,6 @@ from . import accounting_sync_job_messages
 from . import accounting_sync_attempt
 from . import accounting_connection_messages
 from . import mail_activity
+from . import accounting_payment_map_payout
+from . import accounting_payout
+from . import accounting_payout_sync

@@ -23,3 +23,5 @@ from . import test_pos_money
 from . import test_inbound_concurrency
 from . import test_day_parity
 from . import test_messages
+from . import test_payouts
+from . import test_payouts_import

@@ -1,0 +1,185 @@
+import base64
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools.misc import formatLang
+
+from .settlement_csv import SettlementError, decode, parse_amount, parse_date, read_rows
+
+IMPORT_HELP = (
+    "A CSV file with a header line: date, method (the MID or name the report uses), gross, and "
+    "optionally fee and reference, separated by , or ; . Dates as 2024-06-15 or 15/06/2024; amounts "
+    "as 1.000.000, 1.000.000,50, 1,000,000.50 or 1000000 (Rp allowed). A row's own fee replaces the "
+    "fee computed from the method's MDR rate.")
+
+
+class AccountingPayoutImport(models.TransientModel):
+    """Import a payment provider's settlement report: a preview names each
+    row's payment method, or why it matches none; posting creates and queues
+    the payouts of the matched rows only."""
+
+    _name = "accounting.payout.import"
+    _description = "Import Settlement Report"
+
+    connection_id = fields.Many2one(
+        "accounting.connection", required=True, ondelete="cascade",
+        default=lambda self: self.env["accounting.connection"].search(
+            [("company_id", "=", self.env.company.id)], limit=1))
+    currency_id = fields.Many2one(related="connection_id.company_id.currency_id")
+    file = fields.Binary(string="Settlement Report", help=IMPORT_HELP)
+    filename = fields.Char()
+    state = fields.Selection([("upload", "Upload"), ("preview", "Preview"), ("done", "Done")],
+                             default="upload", required=True)
+    line_ids = fields.One2many("accounting.payout.import.line", "wizard_id", string="Rows")
+    matched_count = fields.Integer(compute="_compute_counts")
+    unmatched_count = fields.Integer(compute="_compute_counts")
+    payout_ids = fields.Many2many("accounting.payout", string="Payouts Created")
+
+    @api.depends("line_ids.status")
+    def _compute_counts(self):
+        for wiz in self:
+            wiz.matched_count = len(wiz.line_ids.filtered(lambda l: l.status == "matched"))
+            wiz.unmatched_count = len(wiz.line_ids) - wiz.matched_count
+
+    def _reopen(self):
+        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
+                "view_mode": "form", "views": [(False, "form")], "target": "new"}
+
+    # --- preview --------------------------------------------------------------------
+    def action_preview(self):
+        self.ensure_one()
+        if not self.file:
+            raise UserError(_("Choose the settlement report (a CSV file) first."))
+        try:
+            rows = read_rows(decode(base64.b64decode(self.file)))
+        except SettlementError as exc:
+            if not exc.missing:
+                raise UserError(_("The settlement report is empty.")) from None
+            raise UserError(_("The settlement report's header line has no %(missing)s column (it reads: "
+                              "%(header)s).", missing=" / ".join(exc.missing),
+                              header=", ".join(exc.header))) from None
+        self.line_ids.unlink()
+        self.write({"state": "preview", "line_ids": [(0, 0, vals) for vals in self._match(rows)]})
+        return self._reopen()
+
+    def _match(self, rows):
+        """Line values of each row: matched to one payment mapping, or the
+        reason it is not (in the row's order; the clearing balance runs
+        across the file)."""
+        conn = self.connection_id
+        maps = {}
+        for payment_map in conn.payment_map_ids:
+            maps.setdefault(payment_map._settlement_key(), []).append(payment_map)
+        available, seen = {}, set()
+        Payout = self.env["accounting.payout"]
+        out = []
+        for row in rows:
+            vals = {"line_no": row["line"], "method_text": row["method"], "reference": row["reference"],
+                    "date_text": row["date"], "gross_text": row["gross"], "fee_text": row["fee"]}
+            reason = self._row_problem(row, vals, maps, conn)
+            payment_map = vals.get("payment_map_id") and self.env["accounting.payment.map"].browse(
+                vals["payment_map_id"])
+            if not reason and row["reference"]:
+                done = Payout.search([("connection_id", "=", conn.id), ("settlement_ref", "=", row["reference"]),
+                                      ("state", "!=", "cancelled")], limit=1)
+                if done:
+                    reason = _("Already imported as %(payout)s.", payout=done.name)
+                elif row["reference"] in seen:
+                    reason = _("The reference %(ref)s appears twice in this file.", ref=row["reference"])
+            if not reason:
+                if payment_map.id not in available:
+                    available[payment_map.id] = payment_map._clearing_available()
+                if self.currency_id.compare_amounts(vals["gross"], available[payment_map.id]) > 0:
+                    reason = _("More than %(method)s still holds in its clearing account (%(available)s).",
+                               method=payment_map.display_name,
+                               available=formatLang(self.env, available[payment_map.id],
+                                                    currency_obj=self.currency_id))
+                else:
+                    available[payment_map.id] -= vals["gross"]
+                    seen.add(row["reference"])
+            vals.update(status="unmatched" if reason else "matched", reason=reason or False)
+            out.append(vals)
+        return out
+
+    def _row_problem(self, row, vals, maps, conn):
+        """The first reason a row cannot become a payout (empty when none);
+        fills ``vals`` with what it could read."""
+        try:
+            vals["date"] = parse_date(row["date"])
+        except ValueError:
+            return _("The date %(value)s is not a date (write 2024-06-15 or 15/06/2024).", value=row["date"])
+        try:
+            vals["gross"] = float(parse_amount(row["gross"]))
+        except ValueError:
+            return _("The gross amount %(value)s is not an amount.", value=row["gross"])
+        if vals["gross"] <= 0:
+            return _("The gross amount must be above zero.")
+        if row["fee"]:
+            try:
+                vals.update(fee=float(parse_amount(row["fee"])), fee_given=True)
+            except ValueError:
+                return _("The fee %(value)s is not an amount.", value=row["fee"])
+            if not 0 <= vals["fee"] < vals["gross"]:
+                return _("The fee must be at least zero and less than the gross amount.")
+        candidates = maps.get((row["method"] or "").strip().casefold(), [])
+        if not candidates:
+            return _("No payment method mapped on %(conn)s is named %(name)s; set its Name in Settlement "
+                     "Report on the mapping.", conn=conn.display_name, name=row["method"] or "-")
+        if len(candidates) > 1:
+            return _("Several payment methods mapped on %(conn)s are named %(name)s.",
+                     conn=conn.display_name, name=row["method"])
+        payment_map = candidates[0]
+        vals["payment_map_id"] = payment_map.id
+        if not vals.get("fee_given"):
+            vals["fee"] = float(self.env["accounting.payout"]._fee_of(vals["gross"], payment_map.mdr_rate))
+        try:
+            payment_map._payout_accounts(with_fee=bool(vals["fee"]))
+        except UserError as exc:
+            return exc.args[0]
+        if not conn._is_live(vals["date"]):
+            return _("Dated before the go-live date %(live)s of %(conn)s.", live=conn.go_live_date,
+                     conn=conn.display_name)
+        return ""
+
+    # --- posting --------------------------------------------------------------------
+    def action_post_matched(self):
+        """Create and queue the payouts of the matched rows only."""
+        self.ensure_one()
+        matched = self.line_ids.filtered(lambda l: l.status == "matched")
+        if not matched:
+            raise UserError(_("No row of this report matches a payment method; nothing to post."))
+        vals_list = []
+        for line in matched:
+            vals = {"connection_id": self.connection_id.id, "payment_map_id": line.payment_map_id.id,
+                    "date": line.date, "gross_amount": line.gross, "settlement_ref": line.reference or False}
+            if line.fee_given:
+                vals["fee_amount"] = line.fee
+            vals_list.append(vals)
+        payouts = self.env["accounting.payout"].create(vals_list)
+        payouts.action_post()
+        self.write({"state": "done", "payout_ids": [(6, 0, payouts.ids)]})
+        action = self.env["ir.actions.act_window"]._for_xml_id("pos_accounting_sync.action_accounting_payout")
+        action["domain"] = [("id", "in", payouts.ids)]
+        return action
+
+
+class AccountingPayoutImportLine(models.TransientModel):
+    _name = "accounting.payout.import.line"
+    _description = "Settlement Report Row"
+    _order = "line_no"
+
+    wizard_id = fields.Many2one("accounting.payout.import", required=True, ondelete="cascade")
+    currency_id = fields.Many2one(related="wizard_id.currency_id")
+    line_no = fields.Integer(string="Line")
+    date_text = fields.Char(string="Date (as written)")
+    method_text = fields.Char(string="Method (as written)")
+    gross_text = fields.Char(string="Gross (as written)")
+    fee_text = fields.Char(string="Fee (as written)")
+    reference = fields.Char()
+    date = fields.Date()
+    gross = fields.Monetary()
+    fee = fields.Monetary()
+    fee_given = fields.Boolean(help="The report states the fee; it replaces the computed one.")
+    payment_map_id = fields.Many2one("accounting.payment.map", string="Payment Method")
+    status = fields.Selection([("matched", "Matched"), ("unmatched", "Unmatched")], required=True)
+    reason = fields.Char(help="Why the row matches no payment method or cannot be posted.")
