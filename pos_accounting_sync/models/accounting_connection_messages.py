@@ -26,8 +26,8 @@ class AccountingConnectionMessages(models.Model):
     @api.depends_context("lang")
     def _compute_state_message(self):
         for rec in self:
-            stored = {"code": rec.state_code, "args": rec.state_args or {}} if rec.state_code else rec.state_note
-            rec.state_message = msgs.render(self.env, stored) or False
+            rec.state_message = msgs.render(self.env, msgs.stored_message(
+                rec.state_code, rec.state_args, rec.state_note)) or False
 
     def _inverse_state_message(self):
         for rec in self:

@@ -261,6 +261,12 @@ def message(code, **args):
     return {"code": code, "args": args}
 
 
+def stored_message(code, args, note):
+    """The message a record stores in a code, its arguments and a note
+    (the note when there is no code)."""
+    return {"code": code, "args": args or {}} if code else (note or None)
+
+
 def field_value(model, field, value):
     """An argument shown as the label of a selection value."""
     return {"field": [model, field, value]}
@@ -295,14 +301,15 @@ def from_exception(exc):
 
 def render(env, stored, lang=None):
     """``stored`` (a message, a plain text or None) as a sentence in
-    ``lang`` (default: ``env.lang``, the reader's). Never raises: an
+    ``lang`` (default: ``env.lang``, else the user's: the reader's). Never raises: an
     unknown code falls back to the connector's English, a sentence missing
     an argument shows its template."""
     if not stored:
         return ""
     if isinstance(stored, str):
         return stored
-    lang = lang or env.lang or "en_US"
+    # a reader without a language in the context (an RPC call) reads their own
+    lang = lang or env.lang or env.user.lang or "en_US"
     if "text" in stored:
         return stored["text"] or ""
     if "field" in stored:

@@ -43,5 +43,5 @@ class AccountingSyncAttempt(models.Model):
     @api.depends_context("lang")
     def _compute_message(self):
         for rec in self:
-            stored = {"code": rec.error_code, "args": rec.error_args or {}} if rec.error_code else rec.error_note
-            rec.message = msgs.render(self.env, stored) or False
+            rec.message = msgs.render(self.env, msgs.stored_message(
+                rec.error_code, rec.error_args, rec.error_note)) or False

@@ -32,9 +32,7 @@ class AccountingSyncJobMessages(models.Model):
 
     def _render_error(self, lang=None):
         self.ensure_one()
-        if self.error_code:
-            return msgs.render(self.env, {"code": self.error_code, "args": self.error_args or {}}, lang)
-        return self.error_note or ""
+        return msgs.render(self.env, msgs.stored_message(self.error_code, self.error_args, self.error_note), lang)
 
     def _inverse_error_message(self):
         for job in self:
@@ -93,9 +91,7 @@ class AccountingSyncJobMessages(models.Model):
     def _current_message(self):
         """The current reason as a stored message (to quote it in another)."""
         self.ensure_one()
-        if self.error_code:
-            return {"code": self.error_code, "args": self.error_args or {}}
-        return {"text": self.error_note or ""}
+        return msgs.stored_message(self.error_code, self.error_args, {"text": self.error_note or ""})
 
     def _doc_message(self):
         """This document named as "<kind> <reference>", in the reader's language."""

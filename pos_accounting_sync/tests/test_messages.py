@@ -66,9 +66,14 @@ class MessagesScenario:
         return SalesInvoice(reference=ref, customer_ref="C-MSG", date=date.today(),
                             lines=[InvoiceLine(sku, Decimal("2"), Decimal("5000"))])
 
+    @staticmethod
+    def as_reader(record, user):
+        """``record`` as ``user`` reads it in the web client (its language in the context)."""
+        record.invalidate_recordset()
+        return record.with_user(user).with_context(lang=user.lang)
+
     def reason(self, job, user):
-        job.invalidate_recordset()
-        return job.with_user(user).error_message
+        return self.as_reader(job, user).error_message
 
     # --- one stored failure, two languages ------------------------------------------
     def test_failure_reason_in_the_readers_language(self):
@@ -83,11 +88,11 @@ class MessagesScenario:
         self.assertEqual(job.error_code, self.unknown_item["code"])
         self.assertFalse(job.error_note)
         # the accounting system's own words stay as they came, for every reader
-        self.assertEqual(job.with_user(self.reader_id).provider_message or "", self.unknown_item["provider"])
+        self.assertEqual(self.as_reader(job, self.reader_id).provider_message or "", self.unknown_item["provider"])
         # the history line reads the same way
         attempt = job.attempt_ids.filtered(lambda a: a.event == "failed")
-        self.assertEqual(attempt.with_user(self.reader_id).message, indonesian)
-        self.assertEqual(attempt.with_user(self.reader_en).message, english)
+        self.assertEqual(self.as_reader(attempt, self.reader_id).message, indonesian)
+        self.assertEqual(self.as_reader(attempt, self.reader_en).message, english)
         # the activity is written in its assignee's language
         activity = self.connection.activity_ids.filtered(lambda a: a.accounting_problem == "failed")
         self.assertEqual(len(activity), 1)
@@ -159,12 +164,14 @@ class MessagesScenario:
         self.connection.sudo().state = "paused"
         job.invalidate_recordset()
         self.assertTrue(job.connection_paused)
-        self.assertIn("Paused", job.with_user(self.reader_en).next_attempt_note)
-        job.invalidate_recordset()
-        self.assertIn("Dijeda", job.with_user(self.reader_id).next_attempt_note)
+        self.assertEqual(self.as_reader(job, self.reader_en).next_attempt_note,
+                         "Paused: the connection's credentials were refused; sent once they are fixed.")
+        self.assertEqual(self.as_reader(job, self.reader_id).next_attempt_note,
+                         "Dijeda: kredensial koneksi ditolak; dikirim setelah diperbaiki.")
         self.connection.sudo().write({"state": "connected", "paused_until": "2999-01-01 00:00:00"})
-        job.invalidate_recordset()
-        self.assertIn("2999-01-01", job.with_user(self.reader_en).next_attempt_note)
+        # the resume time in the reader's time zone (Jakarta, UTC+7)
+        self.assertEqual(self.as_reader(job, self.reader_id).next_attempt_note,
+                         "Dijeda sampai 2999-01-01 07:00: kuota API bulanan sudah habis.")
 
     # --- the connection's banner ------------------------------------------------------
     def test_test_connection_banner_is_a_sentence_in_the_readers_language(self):
@@ -195,10 +202,10 @@ class TestMessagesAccurate(MessagesScenario, AccountingSyncCase):
 class TestMessagesJurnal(MessagesScenario, AccountingSyncCase):
     provider = "jurnal"
     unknown_item = {
-        "code": "jurnal.no_product",
-        "provider": "",
-        "en": "Jurnal has no product with code TIDAK-ADA.",
-        "id": "Jurnal tidak memiliki produk dengan kode TIDAK-ADA.",
+        "code": "jurnal.refused",
+        "provider": "Product not found: TIDAK-ADA",
+        "en": "Jurnal refused it: Product not found: TIDAK-ADA",
+        "id": "Jurnal menolaknya: Product not found: TIDAK-ADA",
         "banner_en": "Connected to Jurnal",
         "banner_id": "Terhubung ke Jurnal",
     }
