@@ -32,6 +32,8 @@
         "views/stock_sync_views.xml",
         "data/ir_cron_inbound.xml",
         "views/accounting_inbound_views.xml",
+        "views/accounting_sync_job_display_views.xml",
+        "views/accounting_webhook_display_views.xml",
     ],
     "demo": [
         "demo/accounting_connection_demo.xml",
