@@ -28,7 +28,7 @@ def event_label(env, code):
 class AccountingWebhookEventDisplay(models.Model):
     _inherit = "accounting.webhook.event"
 
-    event_names = fields.Char(compute="_compute_event_names", string="Events")
+    event_names = fields.Char(compute="_compute_event_names", string="Events Received")
 
     @api.depends("event_types")
     def _compute_event_names(self):

@@ -14,7 +14,6 @@ class AccountingConnectionLabels(models.Model):
     api_token = fields.Char(string="API Token")
     session_id = fields.Char(string="Session ID")
     webhook_url = fields.Char(string="Webhook URL")
-    go_live_date = fields.Date(string="Go-Live Date")
     job_ids = fields.One2many(string="Sync Log")
     job_failed_count = fields.Integer(string="Failed Documents")
     job_pending_count = fields.Integer(string="Waiting Documents")

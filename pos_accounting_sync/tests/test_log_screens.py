@@ -70,6 +70,7 @@ class TestLogButtons(PosSyncCase):
         self.close_from_ui(session)
         jobs = self.jobs_of(session)
         self.assertGreaterEqual(len(jobs), 3)
+        session.invalidate_recordset()
         self.assertEqual(session.accounting_sync_summary, "%s Pending" % len(jobs))
         jobs[:2].sudo().write({"state": "failed"})
         session.invalidate_recordset()

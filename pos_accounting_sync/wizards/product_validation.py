@@ -26,11 +26,11 @@ class AccountingProductValidation(models.TransientModel):
     to_push_ids = fields.Many2many("product.product", compute="_compute_products",
                                    inverse="_inverse_products", readonly=False,
                                    string="Valid, Not Sent Yet")
-    product_count = fields.Integer(compute="_compute_products", string="Sold Products")
+    product_count = fields.Integer(compute="_compute_products", string="Number Sold")
     missing_sku_count = fields.Integer(compute="_compute_products", string="Without SKU")
     duplicate_sku_count = fields.Integer(compute="_compute_products", string="Sharing a SKU")
     valid_count = fields.Integer(compute="_compute_products", string="Valid Products")
-    to_push_count = fields.Integer(compute="_compute_products", string="Valid, Not Sent Yet")
+    to_push_count = fields.Integer(compute="_compute_products", string="Number to Send")
 
     @api.depends("connection_id")
     def _compute_products(self):
