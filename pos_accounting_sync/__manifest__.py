@@ -37,6 +37,8 @@
         "security/payout_security.xml",
         "views/accounting_payout_views.xml",
         "wizards/accounting_payout_import_views.xml",
+        "views/accounting_sync_job_display_views.xml",
+        "views/accounting_webhook_display_views.xml",
     ],
     "demo": [
         "demo/accounting_connection_demo.xml",

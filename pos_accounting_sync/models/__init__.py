@@ -43,3 +43,7 @@ from . import mail_activity
 from . import accounting_payment_map_payout
 from . import accounting_payout
 from . import accounting_payout_sync
+from . import accounting_sync_job_display
+from . import pos_references
+from . import field_labels
+from . import accounting_webhook_display

@@ -3,6 +3,16 @@ from odoo import api, fields, models
 from .accounting_sync_job import STATE_SEVERITY, STATES
 
 
+def sync_summary(states, labels):
+    """``"3 Failed"``: how many of ``states`` (job states, list of str) are
+    the worst one, and its label from ``labels`` ({state: translated label});
+    "" without states."""
+    if not states:
+        return ""
+    worst = min(states, key=STATE_SEVERITY.index)
+    return "%s %s" % (states.count(worst), labels.get(worst, worst))
+
+
 class AccountingSyncMixin(models.AbstractModel):
     """Sync status on a source record (session, order, partner, product...):
     the feature modules inherit it and add a smart button."""
@@ -20,6 +30,9 @@ class AccountingSyncMixin(models.AbstractModel):
     accounting_sync_state = fields.Selection(
         STATES, compute="_compute_accounting_sync", compute_sudo=True, string="Accounting Sync",
         help="The worst state of this record's documents in the accounting system.")
+    accounting_sync_summary = fields.Char(
+        compute="_compute_accounting_sync", compute_sudo=True, string="Accounting Status",
+        help="How many documents are in the worst state, e.g. “3 Failed”: what the smart button shows.")
 
     def _accounting_sync_domain(self):
         return [("res_model", "=", self._name), ("res_id", "in", self.ids)]
@@ -32,11 +45,13 @@ class AccountingSyncMixin(models.AbstractModel):
             by_record.setdefault(job.res_id, []).append(job.id)
         rank = {state: i for i, state in enumerate(STATE_SEVERITY)}
         Job = self.env["accounting.sync.job"]
+        labels = dict(Job._fields["state"]._description_selection(self.env))
         for rec in self:
             rec_jobs = Job.browse(by_record.get(rec.id, []))
             rec.accounting_sync_job_ids = rec_jobs
             rec.accounting_sync_job_count = len(rec_jobs)
             rec.accounting_sync_state = min(rec_jobs.mapped("state"), key=rank.get) if rec_jobs else False
+            rec.accounting_sync_summary = sync_summary(rec_jobs.mapped("state"), labels)
 
     def action_view_accounting_sync_jobs(self):
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -68,6 +68,29 @@ def run_budget(request_timeout):
     return min(BUDGET_FRACTION * limit, max(room, 0.1 * limit), RUN_BUDGET_MAX)
 
 
+#: the jobs a worker may claim now: due, connection usable, dependency done,
+#: nothing earlier of its chain unfinished (``%(now)s``, ``%(skip)s``: params)
+CLAIMABLE = """
+      FROM accounting_sync_job j
+      JOIN accounting_connection c ON c.id = j.connection_id
+     WHERE j.state = 'pending'
+       AND j.next_attempt_at <= %(now)s
+       AND c.active AND c.state != 'paused'
+       AND (c.paused_until IS NULL OR c.paused_until <= %(now)s)
+       AND j.connection_id NOT IN %(skip)s
+       AND (j.depends_on_id IS NULL OR EXISTS (
+            SELECT 1 FROM accounting_sync_job d
+             WHERE d.id = j.depends_on_id AND d.state = 'done'))
+       AND (j.chain IS NULL OR NOT EXISTS (
+            SELECT 1 FROM accounting_sync_job e
+             WHERE e.connection_id = j.connection_id AND e.chain = j.chain
+               AND e.state NOT IN ('done', 'cancelled')
+               AND (e.sequence < j.sequence OR (e.sequence = j.sequence AND e.id < j.id))))
+"""
+#: the cron reports at most this many remaining jobs (counting stops there)
+MAX_COUNTED = 1000
+
+
 class LeaseLost(Exception):
     """Another worker recovered this job: stop before sending anything."""
 
@@ -106,8 +129,10 @@ class AccountingSyncJobWorker(models.Model):
 
     @api.model
     def _cron_process_jobs(self):
-        processed = self._process_jobs(time_budget=self._run_budget())
-        remaining = self._count_due()
+        skipped = set()
+        processed = self._process_jobs(time_budget=self._run_budget(), skipped=skipped)
+        # what this run had to leave (rate limited, paused) a rerun now would leave too
+        remaining = self._count_due(skipped)
         # Odoo 18 runs a cron again at once when it reports work left
         self.env["ir.cron"]._notify_progress(done=processed, remaining=remaining)
         if remaining:
@@ -120,9 +145,11 @@ class AccountingSyncJobWorker(models.Model):
         return run_budget(float(max(timeouts or [30]) or 30))
 
     @api.model
-    def _process_jobs(self, limit=None, connection=None, time_budget=None):
+    def _process_jobs(self, limit=None, connection=None, time_budget=None, skipped=None):
         """Process due jobs one by one; returns how many were handled.
-        ``time_budget`` (seconds): no job is claimed after it has passed."""
+        ``time_budget`` (seconds): no job is claimed after it has passed;
+        ``skipped`` (a set, optional) receives the ids of the connections the
+        run left alone (rate limited, paused)."""
         self = self.sudo()  # noqa: PLW0642 - the worker acts for the system, not for a user
         commit = self._can_commit()
         self.env["accounting.connection"]._resume_quota_pauses()
@@ -149,6 +176,8 @@ class AccountingSyncJobWorker(models.Model):
             finally:
                 run.job = None
             count += 1
+        if skipped is not None:
+            skipped.update(run.skip_connections)
         return count
 
     @api.model
@@ -161,12 +190,17 @@ class AccountingSyncJobWorker(models.Model):
         return not modules.module.current_test and not isinstance(self.env.cr, TestCursor)
 
     @api.model
-    def _count_due(self):
-        now = fields.Datetime.now()
-        return self.search_count([("state", "=", "pending"), ("next_attempt_at", "<=", now),
-                                  ("connection_id.state", "!=", "paused"),
-                                  "|", ("connection_id.paused_until", "=", False),
-                                  ("connection_id.paused_until", "<=", now)], limit=1)
+    def _count_due(self, skip_connections=()):
+        """How many jobs a run started now could claim (at most
+        :data:`MAX_COUNTED`): due jobs of usable connections, except those
+        of ``skip_connections`` (ids) and those waiting for an unfinished
+        dependency or earlier chain document, which a new run would not send
+        either (reporting them made Odoo rerun the cron for nothing)."""
+        self.env.flush_all()
+        self.env.cr.execute("SELECT count(*) FROM (SELECT 1 " + CLAIMABLE + " LIMIT %(max)s) AS due",
+                            {"now": fields.Datetime.now(), "skip": tuple(skip_connections) or (0,),
+                             "max": MAX_COUNTED})
+        return self.env.cr.fetchone()[0]
 
     def _begin(self, commit):
         """Start the worker's next transaction in READ COMMITTED, the level at
@@ -266,22 +300,7 @@ class AccountingSyncJobWorker(models.Model):
                 params["conn"] = tuple(connection.ids)
             try:
                 cr.execute("""
-                    SELECT j.id FROM accounting_sync_job j
-                      JOIN accounting_connection c ON c.id = j.connection_id
-                     WHERE j.state = 'pending'
-                       AND j.next_attempt_at <= %(now)s
-                       AND c.active AND c.state != 'paused'
-                       AND (c.paused_until IS NULL OR c.paused_until <= %(now)s)
-                       AND j.connection_id NOT IN %(skip)s
-                       """ + extra + """
-                       AND (j.depends_on_id IS NULL OR EXISTS (
-                            SELECT 1 FROM accounting_sync_job d
-                             WHERE d.id = j.depends_on_id AND d.state = 'done'))
-                       AND (j.chain IS NULL OR NOT EXISTS (
-                            SELECT 1 FROM accounting_sync_job e
-                             WHERE e.connection_id = j.connection_id AND e.chain = j.chain
-                               AND e.state NOT IN ('done', 'cancelled')
-                               AND (e.sequence < j.sequence OR (e.sequence = j.sequence AND e.id < j.id))))
+                    SELECT j.id """ + CLAIMABLE + extra + """
                      ORDER BY j.next_attempt_at, j.id
                      LIMIT 1
                        FOR NO KEY UPDATE OF j SKIP LOCKED

@@ -4,6 +4,7 @@ from odoo.exceptions import UserError
 from accounting_connectors.documents import Item
 
 from .accounting_sync_job import STATE_SEVERITY, STATES
+from .accounting_sync_mixin import sync_summary
 from .pos_sales_lines import dec
 
 
@@ -106,6 +107,8 @@ class ProductTemplate(models.Model):
                                                string="Accounting Documents")
     accounting_sync_state = fields.Selection(STATES, compute="_compute_accounting_sync_variants",
                                              string="Accounting Sync")
+    accounting_sync_summary = fields.Char(compute="_compute_accounting_sync_variants",
+                                          string="Accounting Status")
 
     @api.depends("product_variant_ids")
     def _compute_accounting_sync_variants(self):
@@ -115,6 +118,9 @@ class ProductTemplate(models.Model):
             template.accounting_sync_job_count = sum(variants.mapped("accounting_sync_job_count"))
             states = [s for s in variants.mapped("accounting_sync_state") if s]
             template.accounting_sync_state = min(states, key=rank.get) if states else False
+            template.accounting_sync_summary = sync_summary(
+                variants.accounting_sync_job_ids.mapped("state"),
+                dict(self.env["accounting.sync.job"]._fields["state"]._description_selection(self.env)))
 
     def action_view_accounting_sync_jobs(self):
         return self.product_variant_ids.action_view_accounting_sync_jobs()

@@ -25,3 +25,6 @@ from . import test_day_parity
 from . import test_messages
 from . import test_payouts
 from . import test_payouts_import
+from . import test_sync_log_display
+from . import test_pos_references
+from . import test_log_screens

@@ -99,10 +99,10 @@ class TestDemoFirstSale(PosSyncCase):
         self.sell([(product, 1)], payments=[(self.cash_pm1, 1150)])
         self.close_from_ui(session)
         self.run_worker()
-        jobs = self.env["accounting.sync.job"].search([("chain", "=", "POS/%s" % session.name)])
+        jobs = self.env["accounting.sync.job"].search([("chain", "=", session._accounting_chain())])
         self.assertTrue(jobs)
         self.assertEqual(set(jobs.mapped("state")), {"done"}, jobs.mapped("error_message"))
-        invoice = self.remote("sales_invoice")["POS/%s/INV" % session.name]
+        invoice = self.remote("sales_invoice")["%s/INV" % session._accounting_chain()]
         self.assertEqual(self.remote_total("sales_invoice", invoice), 1150)
 
 

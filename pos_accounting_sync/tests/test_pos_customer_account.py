@@ -32,7 +32,7 @@ class TestPosCustomerAccount(PosSyncCase):
         self.sell([(self.roti, 3)], payments=[(self.pay_later_pm, 49950)], customer=self.customer)
         self.close_from_ui(session)
         self.run_worker()
-        ar = "POS/%s/AR/%s" % (session.name, self.customer.id)
+        ar = "%s/AR/%s" % (session._accounting_chain(), self.customer.id)
         invoice = self.remote("sales_invoice")[ar]
         # with the option on, the remote customer number is the partner's reference
         self.assertEqual(self.customer.accounting_customer_no, "CUST-001")

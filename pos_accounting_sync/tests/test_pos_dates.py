@@ -57,7 +57,7 @@ class TestPosDates(PosSyncCase):
         self.run_cron_worker()
         jobs = self.jobs_of(order)
         self.assertEqual(set(jobs.mapped("state")), {"done"}, jobs.mapped("error_message"))
-        self.assertEqual(self.remote_dates("sales_invoice"), {"POS/%s/INV" % order.name: LOCAL_DAY})
+        self.assertEqual(self.remote_dates("sales_invoice"), {"%s/INV" % order._accounting_chain(): LOCAL_DAY})
         self.assertEqual(set(self.remote_dates("sales_receipt").values()), {LOCAL_DAY})
         self.close_from_ui(session)
 

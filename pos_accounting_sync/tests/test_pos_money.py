@@ -101,7 +101,7 @@ class TestPosMoney(PosSyncCase):
         self.assert_money(session)
         self.assertEqual(self.remote_money(self.codes["cash"]), D("-22200"))
         self.assertEqual(self.remote_balance(), D("0"), "the walk-in customer owes nothing")
-        prefix = "POS/%s" % session.name
+        prefix = session._accounting_chain()
         invoice = self.row("sales_invoice", prefix + "/INV")
         receipt = self.row("sales_receipt", "%s/RCV/%s" % (prefix, self.bank_pm1.id))
         self.assertEqual(self.receipt_lines(receipt), [(prefix + "/INV", D("44400"))])
@@ -135,11 +135,11 @@ class TestPosMoney(PosSyncCase):
         self.assertEqual(self.remote_money(self.codes["cash"]), D("55500"))
         self.assertEqual(self.remote_balance(), D("0"))
         for session in (first, second):
-            self.assertTrue(self.client.invoice_status("POS/%s/INV" % session.name)["paid"], session.name)
+            self.assertTrue(self.client.invoice_status("%s/INV" % session._accounting_chain())["paid"], session.name)
         if self.provider == "accurate":
-            ret = self.row("sales_return", "POS/%s/RET" % second.name)
-            self.assertEqual(ret["invoice"]["number"], "POS/%s/INV" % first.name)
-        self.row("customer_refund", "POS/%s/RET/REF/%s" % (second.name, self.cash_pm1.id))
+            ret = self.row("sales_return", "%s/RET" % second._accounting_chain())
+            self.assertEqual(ret["invoice"]["number"], "%s/INV" % first._accounting_chain())
+        self.row("customer_refund", "%s/RET/REF/%s" % (second._accounting_chain(), self.cash_pm1.id))
 
     # --- 5a: a refund paid back onto the customer's account ----------------------------------
     def test_refund_onto_the_account_returns_against_that_customers_invoice(self):
@@ -151,8 +151,8 @@ class TestPosMoney(PosSyncCase):
         self.close(second)
         self.assertEqual(self.odoo_receivable(self.customer), D("33300"))
         self.assertEqual(self.remote_balance(self.customer), D("33300"))
-        ar = "POS/%s/AR/%s" % (first.name, self.customer.id)
-        ret_ref = "POS/%s/AR/%s/RET" % (second.name, self.customer.id)
+        ar = "%s/AR/%s" % (first._accounting_chain(), self.customer.id)
+        ret_ref = "%s/AR/%s/RET" % (second._accounting_chain(), self.customer.id)
         if self.provider == "accurate":
             ret = self.row("sales_return", ret_ref)
             self.assertEqual(ret["invoice"]["number"], ar)
@@ -172,7 +172,7 @@ class TestPosMoney(PosSyncCase):
         order = self.env["pos.order"].browse(self.env["pos.order"].sync_from_ui([data])["pos.order"][0]["id"])
         self.assertTrue(order.account_move, "Odoo invoiced the order")
         self.close(session)
-        prefix = "POS/%s" % session.name
+        prefix = session._accounting_chain()
         walkin = self.row("sales_invoice", prefix + "/INV")
         self.assertEqual(self.remote_total("sales_invoice", walkin), D("44400"), "the walk-in invoice leaves it out")
         own = self.row("sales_invoice", "%s/INV/%s" % (prefix, order.id))
@@ -193,7 +193,7 @@ class TestPosMoney(PosSyncCase):
                                          payments=[(self.bank_pm1, 10000), (self.pay_later_pm, 23300)])
         order = self.env["pos.order"].browse(self.env["pos.order"].sync_from_ui([data])["pos.order"][0]["id"])
         self.close(session)
-        own = "POS/%s/INV/%s" % (session.name, order.id)
+        own = "%s/INV/%s" % (session._accounting_chain(), order.id)
         self.assertEqual(D(str(self.client.invoice_status(own)["outstanding"])), D("23300"))
         self.assertEqual(self.remote_balance(self.other_customer), D("23300"))
         self.assertEqual(self.odoo_receivable(self.other_customer), D("23300"))
@@ -211,7 +211,7 @@ class TestPosMoney(PosSyncCase):
         self.sell([(self.kopi, 2)], payments=[(self.cash_pm1, 44400)])
         self.close(session, counted=43900)
         self.assertEqual(session.cash_register_difference, -500)
-        entry = self.row("journal_entry", "POS/%s/CASH" % session.name)
+        entry = self.row("journal_entry", "%s/CASH" % session._accounting_chain())
         self.assertTrue(entry)
         self.assertEqual(self.remote_money(self.codes["cash"]), D("43900"), "the drawer")
         self.assert_money(session, cash_difference=-500)
@@ -251,7 +251,7 @@ class TestPosMoney(PosSyncCase):
         jobs = self.env["accounting.sync.job"].search([("connection_id", "=", self.connection.id)])
         self.assertEqual(set(jobs.mapped("state")), {"done"},
                          [(j.reference, j.error_message) for j in jobs if j.state != "done"])
-        ar = "POS/%s/AR/%s" % (session.name, self.customer.id)
+        ar = "%s/AR/%s" % (session._accounting_chain(), self.customer.id)
         receipts = self.sandbox_dump("sales_receipt")
         self.assertEqual(len(receipts), 1)
         self.assertEqual(self.receipt_lines(receipts[0]), [(ar, D("49950"))])
@@ -266,7 +266,7 @@ class TestPosMoney(PosSyncCase):
         self.close(session)
         payment = self.settle(session, 20000)
         self.run_worker()
-        ar = "POS/%s/AR/%s" % (session.name, self.customer.id)
+        ar = "%s/AR/%s" % (session._accounting_chain(), self.customer.id)
         self.assertEqual(D(str(self.client.invoice_status(ar)["outstanding"])), D("29950"))
         payment.action_draft()  # un-reconciles
         self.run_worker()
@@ -286,7 +286,8 @@ class TestPosMoney(PosSyncCase):
         session = self.open_shift()
         self.sell([(self.roti, 1)], payments=[(self.pay_later_pm, 16650)], customer=self.customer)
         self.close(session)
-        invoice_date = self.date_of(self.row("sales_invoice", "POS/%s/AR/%s" % (session.name, self.customer.id)))
+        ar = "%s/AR/%s" % (session._accounting_chain(), self.customer.id)
+        invoice_date = self.date_of(self.row("sales_invoice", ar))
         early = session.move_id.date.replace(day=1) if session.move_id.date.day > 1 else session.move_id.date
         early = early.replace(year=early.year - 1)
         payment = self.settle(session, 16650, date=early)
@@ -310,9 +311,9 @@ class TestPosMoney(PosSyncCase):
         order = self.env["pos.order"].browse(self.env["pos.order"].sync_from_ui([data])["pos.order"][0]["id"])
         refund = self.sell([(self.kopi, -1)], payments=[(self.cash_pm1, -22200)])
         self.close(session)
-        own = "POS/%s/INV/%s" % (order.name, order.id)
+        own = "%s/INV/%s" % (order._accounting_chain(), order.id)
         self.assertTrue(self.client.invoice_status(own)["paid"])
-        self.row("customer_refund", "POS/%s/RET/REF/%s" % (refund.name, self.cash_pm1.id))
+        self.row("customer_refund", "%s/RET/REF/%s" % (refund._accounting_chain(), self.cash_pm1.id))
         self.assert_money(session)
         self.assertEqual(self.remote_balance(self.other_customer), self.odoo_receivable(self.other_customer))
         self.assertEqual(self.remote_balance(), D("0"))

@@ -24,7 +24,7 @@ class TestPosRefundOfEarlierSale(PosSyncCase):
 
         jobs = self.env["accounting.sync.job"].search([("chain", "=", second._accounting_chain())])
         self.assertEqual(set(jobs.mapped("state")), {"done"}, jobs.mapped("error_message"))
-        reference = "POS/%s/RET" % second.name
+        reference = "%s/RET" % second._accounting_chain()
         if self.provider == "accurate":
             row = self.remote("sales_return")[reference]
             self.assertEqual(row["returnType"], "NO_INVOICE")

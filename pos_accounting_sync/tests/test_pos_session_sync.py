@@ -22,9 +22,9 @@ class TestPosSessionSync(PosSyncCase):
         self.assertEqual(set(jobs.mapped("state")), {"done"}, jobs.mapped("error_message"))
         invoices, returns = self.remote("sales_invoice"), self.remote("sales_return")
         receipts = self.remote("sales_receipt")
-        inv, ar = "POS/%s/INV" % name, "POS/%s/AR/%s" % (name, self.customer.id)
-        ret = "POS/%s/RET" % name
-        rcv_cash, rcv_bank = "POS/%s/RCV/%s" % (name, self.cash_pm1.id), "POS/%s/RCV/%s" % (name, self.bank_pm1.id)
+        inv, ar = "%s/INV" % name, "%s/AR/%s" % (name, self.customer.id)
+        ret = "%s/RET" % name
+        rcv_cash, rcv_bank = "%s/RCV/%s" % (name, self.cash_pm1.id), "%s/RCV/%s" % (name, self.bank_pm1.id)
         self.assertEqual(sorted(invoices), sorted([inv, ar]))
         self.assertEqual(list(returns), [ret])
         self.assertEqual(sorted(receipts), sorted([rcv_cash, rcv_bank]))
@@ -132,7 +132,7 @@ class TestPosSessionSync(PosSyncCase):
         self.sell([(self.roti, 1)], payments=[(self.cash_pm1, 16650)])
         self.close_from_ui(session)
         self.run_worker()
-        jobs = self.env["accounting.sync.job"].search([("chain", "=", "POS/%s" % session.name)])
+        jobs = self.env["accounting.sync.job"].search([("chain", "=", session._accounting_chain())])
         failed = jobs.filtered(lambda j: j.state == "failed")
         self.assertEqual(failed.mapped("error_kind"), ["data"])
         self.assertEqual(failed.res_id, self.roti.id)
@@ -148,7 +148,7 @@ class TestPosSessionSync(PosSyncCase):
         session.action_accounting_retry()
         self.run_worker()
         self.assertEqual(set(jobs.mapped("state")), {"done"}, jobs.mapped("error_message"))
-        inv = self.remote("sales_invoice")["POS/%s/INV" % session.name]
+        inv = self.remote("sales_invoice")["%s/INV" % session._accounting_chain()]
         self.assertEqual(self.remote_total("sales_invoice", inv), D("38850"))
 
 

@@ -19,9 +19,9 @@ class TestPosSyncModes(PosSyncCase):
         self.assertFalse(self.remote("sales_invoice"))
         self.assertEqual(sorted(self.jobs_of(order).mapped("kind")), ["sales_invoice", "sales_receipt"])
         self.run_worker()
-        inv = "POS/%s/INV" % order.name
+        inv = "%s/INV" % order._accounting_chain()
         self.assertEqual(self.remote_total("sales_invoice", self.remote("sales_invoice")[inv]), D("44400"))
-        cash_receipt = self.remote("sales_receipt")["POS/%s/RCV/%s" % (order.name, self.cash_pm1.id)]
+        cash_receipt = self.remote("sales_receipt")["%s/RCV/%s" % (order._accounting_chain(), self.cash_pm1.id)]
         self.assertEqual(self.receipt_lines(cash_receipt),
                          [(inv, D("44400"))])
         order.invalidate_recordset(["accounting_sync_state"])
@@ -42,8 +42,9 @@ class TestPosSyncModes(PosSyncCase):
         self.close_from_ui(session)
         self.run_worker()
         invoices = self.remote("sales_invoice")
-        self.assertEqual(sorted(invoices), sorted(["POS/%s/INV" % first.name, "POS/%s/INV" % session.name]))
-        self.assertEqual(self.remote_total("sales_invoice", invoices["POS/%s/INV" % session.name]), D("16650"),
+        shift_inv = "%s/INV" % session._accounting_chain()
+        self.assertEqual(sorted(invoices), sorted(["%s/INV" % first._accounting_chain(), shift_inv]))
+        self.assertEqual(self.remote_total("sales_invoice", invoices[shift_inv]), D("16650"),
                          "the shift's invoice holds only the order not posted alone")
         total = sum(self.remote_total("sales_invoice", row) for row in invoices.values())
         self.assertEqual(total, self.session_move_totals(session)[0])
@@ -61,9 +62,9 @@ class TestPosSyncModes(PosSyncCase):
         self.assertFalse(self.remote("sales_invoice"))
 
         # the set hour comes: everything closed since the last run goes out
-        self.force_due(self.env["accounting.sync.job"].search([("chain", "=", "POS/%s" % session.name)]))
+        self.force_due(self.env["accounting.sync.job"].search([("chain", "=", session._accounting_chain())]))
         self.run_worker()
-        self.assertEqual(list(self.remote("sales_invoice")), ["POS/%s/INV" % session.name])
+        self.assertEqual(list(self.remote("sales_invoice")), ["%s/INV" % session._accounting_chain()])
 
         # another shift waits; switching to "at session close" sends it now, once
         self.sandbox.reset()
@@ -72,11 +73,11 @@ class TestPosSyncModes(PosSyncCase):
         self.close_from_ui(session2)
         self.connection.sales_sync_mode = "session_close"
         self.run_worker()
-        self.assertEqual(list(self.remote("sales_invoice")), ["POS/%s/INV" % session2.name])
+        self.assertEqual(list(self.remote("sales_invoice")), ["%s/INV" % session2._accounting_chain()])
         self.connection._collect_scheduled_documents()
         session2._accounting_enqueue_sales()
         self.run_worker()
-        self.assertEqual(list(self.remote("sales_invoice")), ["POS/%s/INV" % session2.name])
+        self.assertEqual(list(self.remote("sales_invoice")), ["%s/INV" % session2._accounting_chain()])
 
     def test_set_hours_collects_closed_shifts_without_documents(self):
         """A shift closed before its outlet was mapped is collected at the set hour."""

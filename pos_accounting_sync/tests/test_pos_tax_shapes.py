@@ -56,15 +56,15 @@ class TestPosTaxShapes(PosSyncCase):
         self.run_worker()
         jobs = self.jobs_of(session)
         self.assertEqual(set(jobs.mapped("state")), {"done"}, jobs.mapped("error_message"))
-        return self.remote("sales_invoice")["POS/%s/INV" % session.name]
+        return self.remote("sales_invoice")["%s/INV" % session._accounting_chain()]
 
     def assert_receipts(self, session, invoice, paid):
         """One receipt per payment method, each with what was paid by it."""
         receipts = self.remote("sales_receipt")
         for method, amount in paid.items():
-            row = receipts["POS/%s/RCV/%s" % (session.name, method.id)]
-            self.assertEqual(self.receipt_lines(row), [("POS/%s/INV" % session.name, D(amount))])
-        status = self.client.invoice_status("POS/%s/INV" % session.name)
+            row = receipts["%s/RCV/%s" % (session._accounting_chain(), method.id)]
+            self.assertEqual(self.receipt_lines(row), [("%s/INV" % session._accounting_chain(), D(amount))])
+        status = self.client.invoice_status("%s/INV" % session._accounting_chain())
         self.assertTrue(status["paid"], "the receipts pay the invoice exactly: %s" % status)
 
     def odoo_tax(self, session):
@@ -172,7 +172,7 @@ class TestPosTaxShapes(PosSyncCase):
         self.sell([(self.kopi, 2), (self.discount, 1)], payments=[(self.cash_pm1, 38850)])
         self.sell([(self.kopi, -2), (self.discount, -1)], payments=[(self.cash_pm1, -38850)])
         invoice = self.close_and_post(session)
-        ret = self.remote("sales_return")["POS/%s/RET" % session.name]
+        ret = self.remote("sales_return")["%s/RET" % session._accounting_chain()]
         self.assertEqual(self.remote_total("sales_invoice", invoice), D("38850"))
         self.assertEqual(self.remote_total("sales_return", ret), D("38850"))
         self.assertEqual(self.remote_tax(invoice), D("3850"))
@@ -228,7 +228,7 @@ class TestPosTaxShapes(PosSyncCase):
         self.sell([(self.roti, 1), (self.permen, 1)], payments=[(self.cash_pm1, 17800)])  # 17,760
         self.sell([(self.permen, -1)], payments=[(self.cash_pm1, -1100)])
         invoice = self.close_and_post(session)
-        ret = self.remote("sales_return")["POS/%s/RET" % session.name]
+        ret = self.remote("sales_return")["%s/RET" % session._accounting_chain()]
         net = self.remote_total("sales_invoice", invoice) - self.remote_total("sales_return", ret)
         self.assertEqual(net, D("16700"))
 

@@ -64,7 +64,7 @@ class TestProductValidation(PosSyncCase):
         self.env["pos.order"].sync_from_ui([data])
         self.close_from_ui(session)
         self.run_worker()
-        invoice = self.remote("sales_invoice")["POS/%s/INV" % session.name]
+        invoice = self.remote("sales_invoice")["%s/INV" % session._accounting_chain()]
         if self.provider == "accurate":
             self.assertEqual(sorted(line["itemNo"] for line in invoice["detailItem"]), ["KOPI-01", "ROTI-01"])
         self.assertEqual(self.remote_total("sales_invoice", invoice), self.session_move_totals(session)[0])

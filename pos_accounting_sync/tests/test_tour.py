@@ -21,9 +21,13 @@ class TestSyncLogUi(HttpCase):
         cls.failed = Job._enqueue(cls.connection, "sales_invoice", source, "INV/TOUR/FAILED")
         cls.failed.write({"state": "failed", "attempts": 3, "error_kind": "data",
                           "error_message": "The product Teh Botol has no internal reference (SKU)."})
+        cls.blocked = Job._enqueue(cls.connection, "sales_receipt", source, "RCP/TOUR/BLOCKED",
+                                   depends_on=cls.failed)
 
     def test_accountant_filters_failed_opens_and_retries(self):
         self.start_tour("/odoo", "pos_accounting_sync_log_tour", login="admin")
         self.assertEqual(self.failed.state, "pending")
         self.assertEqual(self.failed.attempts, 0)
         self.assertEqual(self.done.state, "done", "a done document is never sent again")
+        self.assertEqual((self.blocked.state, self.blocked.blocked_by_id), ("blocked", self.failed),
+                         "its receipt waits until it is sent")

@@ -16,18 +16,23 @@ class AccountingProductValidation(models.TransientModel):
 
     connection_id = fields.Many2one("accounting.connection", required=True, ondelete="cascade")
     product_ids = fields.Many2many("product.product", compute="_compute_products", string="Sold Products")
+    # editable lists: a row opens the product, whose SKU is fixed there and
+    # saved at once; the lists themselves are only ever recomputed
     missing_sku_ids = fields.Many2many("product.product", compute="_compute_products",
+                                       inverse="_inverse_products", readonly=False,
                                        string="Without Internal Reference")
     duplicate_sku_ids = fields.Many2many("product.product", compute="_compute_products",
+                                         inverse="_inverse_products", readonly=False,
                                          string="Sharing an Internal Reference")
     valid_ids = fields.Many2many("product.product", compute="_compute_products")
     to_push_ids = fields.Many2many("product.product", compute="_compute_products",
+                                   inverse="_inverse_products", readonly=False,
                                    string="Valid, Not Sent Yet")
-    product_count = fields.Integer(compute="_compute_products")
-    missing_sku_count = fields.Integer(compute="_compute_products")
-    duplicate_sku_count = fields.Integer(compute="_compute_products")
-    valid_count = fields.Integer(compute="_compute_products")
-    to_push_count = fields.Integer(compute="_compute_products")
+    product_count = fields.Integer(compute="_compute_products", string="Number Sold")
+    missing_sku_count = fields.Integer(compute="_compute_products", string="Without SKU")
+    duplicate_sku_count = fields.Integer(compute="_compute_products", string="Sharing a SKU")
+    valid_count = fields.Integer(compute="_compute_products", string="Valid Products")
+    to_push_count = fields.Integer(compute="_compute_products", string="Number to Send")
 
     @api.depends("connection_id")
     def _compute_products(self):
@@ -55,14 +60,28 @@ class AccountingProductValidation(models.TransientModel):
             ["product_id"])
         return self.env["product.product"].union(*[product for (product,) in groups])
 
+    def _inverse_products(self):
+        """Nothing to store: edits made in a row are saved on the product."""
+
     def _sent_products(self, products):
-        """Products whose current SKU has an item job (done or on its way)."""
-        jobs = self.env["accounting.sync.job"].sudo().search([
-            ("connection_id", "=", self.connection_id.id), ("kind", "=", "item"),
-            ("reference", "in", [p._accounting_item_ref() for p in products]),
-            ("state", "!=", "cancelled")])
-        refs = set(jobs.mapped("reference"))
-        return products.filtered(lambda p: p._accounting_item_ref() in refs)
+        """Those of ``products`` sent to this wizard's connection, or on their
+        way (queued, failed or blocked: the sync log handles them): an item
+        line of this connection under the product's current SKU, or a line of
+        the product itself that went out, e.g. one queued before the product
+        had its SKU and retried once it was given one (its reference is the
+        placeholder, what it sent is the SKU)."""
+        if not products:
+            return products
+        refs = {p: p._accounting_item_ref() for p in products}
+        Job = self.env["accounting.sync.job"].sudo()
+        base = [("connection_id", "=", self.connection_id.id), ("kind", "=", "item")]
+        by_ref = set(Job.search(base + [("reference", "in", list(refs.values())),
+                                        ("state", "!=", "cancelled")]).mapped("reference"))
+        own = Job.search_read(base + [("res_model", "=", "product.product"), ("res_id", "in", products.ids),
+                                      ("state", "=", "done")], ["res_id", "reference"])
+        # a line of the product sent under an older SKU does not carry the current one
+        placeholders = {row["res_id"] for row in own if row["reference"].startswith("NO-SKU/")}
+        return products.filtered(lambda p: refs[p] in by_ref or p.id in placeholders)
 
     def action_refresh(self):
         return self._reopen()
@@ -108,3 +127,13 @@ class AccountingProductValidation(models.TransientModel):
     @api.model
     def action_open(self, connection):
         return self.create({"connection_id": connection.id})._reopen()
+
+    @api.model
+    def action_open_from_menu(self):
+        """From the Accounting Sync menu: the current company's first active
+        connection (another one can be picked on the form)."""
+        connection = self.env["accounting.connection"].search(
+            [("company_id", "in", self.env.companies.ids)], limit=1)
+        if not connection:
+            raise UserError(_("Create a connection first (Accounting Sync → Connections)."))
+        return self.action_open(connection)

@@ -38,6 +38,14 @@ registry.category("web_tour.tours").add("pos_accounting_sync_log_tour", {
             trigger: ".o_form_view .alert-danger:contains(has no internal reference)",
         },
         {
+            content: "Nothing was sent, and the request tab says why",
+            trigger: ".o_form_view .o_notebook .font-monospace:contains(Nothing was sent)",
+        },
+        {
+            content: "The receipt waiting on it is counted on a button",
+            trigger: ".o_form_view button[name=action_open_waiting]:contains(Waiting on this):contains(1)",
+        },
+        {
             content: "Send it again",
             trigger: ".o_form_view .o_statusbar_buttons button[name=action_retry]",
             run: "click",

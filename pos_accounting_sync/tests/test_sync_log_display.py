@@ -1,0 +1,174 @@
+"""The sync log as an accountant reads it (issue #13): a blocked line links
+the line it waits for, a failing line lists what waits on it, the request
+and the answer read as indented text (or say why nothing was sent), and the
+worker's cron reports to Odoo how many documents it really sent."""
+
+from datetime import date
+from decimal import Decimal
+from unittest.mock import patch
+
+from accounting_connectors.documents import Customer, InvoiceLine, Item, ReceiptLine, SalesInvoice, SalesReceipt
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import AccountingSyncCase
+
+
+class SyncLogScenario:
+    """Jobs whose source is a partner tag and whose document is
+    ``self.documents[reference]`` (an exception is raised instead)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.tag = cls.env["res.partner.category"].create({"name": "Sync log source"})
+
+    def setUp(self):
+        super().setUp()
+        self.documents = {}
+        test = self
+
+        def build(record, job):
+            value = test.documents[job.reference]
+            if isinstance(value, Exception):
+                raise value
+            return value
+
+        Tag = type(self.env["res.partner.category"])
+        self.startPatcher(patch.object(Tag, "_accounting_sync_document", build, create=True))
+
+    def enqueue(self, document, **kwargs):
+        self.documents[document.reference] = document
+        return self.env["accounting.sync.job"]._enqueue(
+            self.connection, document.kind, self.tag, document.reference, **kwargs)
+
+    def masters(self):
+        jobs = self.enqueue(Customer(reference="C-LOG", name="Toko Log")) | self.enqueue(
+            Item(reference="SKU-LOG", name="Es Kopi", sale_price=Decimal("18000")))
+        self.run_worker()
+        self.assertEqual(set(jobs.mapped("state")), {"done"})
+
+    def invoice(self, ref):
+        return SalesInvoice(reference=ref, customer_ref="C-LOG", date=date.today(),
+                            lines=[InvoiceLine("SKU-LOG", Decimal("3"), Decimal("18000"))])
+
+    def receipt(self, ref, invoice_ref):
+        return SalesReceipt(reference=ref, customer_ref="C-LOG", date=date.today(),
+                            account=self.codes["cash"], lines=[ReceiptLine(invoice_ref, Decimal("54000"))])
+
+    def failing_chain(self):
+        """An invoice that cannot be prepared, its receipt, and a later
+        document of the same chain."""
+        self.masters()
+        invoice = self.enqueue(self.invoice("INV/LOG/1"), chain="LOG1", sequence=10)
+        self.documents["INV/LOG/1"] = UserError("The product “Es Kopi” has no internal reference (SKU).")
+        receipt = self.enqueue(self.receipt("RCP/LOG/1", "INV/LOG/1"), chain="LOG1", sequence=20,
+                               depends_on=invoice)
+        later = self.enqueue(self.invoice("INV/LOG/2"), chain="LOG1", sequence=30)
+        self.run_worker()
+        self.assertEqual(invoice.state, "failed")
+        self.assertEqual((receipt.state, later.state), ("blocked", "blocked"))
+        return invoice, receipt, later
+
+    # --- what a blocked line waits for, what waits on a failed one ------------------
+    def test_blocked_line_links_the_line_it_waits_for(self):
+        invoice, receipt, later = self.failing_chain()
+        self.assertEqual(receipt.blocked_by_id, invoice)
+        self.assertEqual(later.blocked_by_id, invoice, "blocked by chain order, not only by dependency")
+        action = receipt.action_open_blocker()
+        self.assertEqual((action["res_model"], action["res_id"]), ("accounting.sync.job", invoice.id))
+        form = self.env["accounting.sync.job"].get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="blocked_by_id"', form)
+        self.assertIn('name="action_open_blocker"', form)
+        listing = self.env["accounting.sync.job"].get_views([(False, "list")])["views"]["list"]["arch"]
+        self.assertIn('name="action_open_blocker"', listing)
+        # once the invoice is fixed and sent, nothing waits any more
+        self.documents["INV/LOG/1"] = self.invoice("INV/LOG/1")
+        invoice.action_retry()
+        self.run_worker()
+        self.assertEqual((invoice.state, receipt.state, later.state), ("done", "done", "done"))
+        self.assertFalse(receipt.blocked_by_id | later.blocked_by_id)
+        self.assertFalse(invoice.waiting_count)
+
+    def test_failed_line_lists_what_waits_on_it(self):
+        invoice, receipt, later = self.failing_chain()
+        unrelated = self.enqueue(self.invoice("INV/LOG/OTHER"), chain="LOG2")
+        self.assertEqual(invoice.waiting_job_ids, receipt | later)
+        self.assertEqual(invoice.waiting_count, 2)
+        self.assertNotIn(unrelated, invoice.waiting_job_ids)
+        self.assertFalse(receipt.waiting_count and later in receipt.waiting_job_ids and False)
+        action = invoice.action_open_waiting()
+        self.assertEqual(self.env["accounting.sync.job"].search(action["domain"]), receipt | later)
+        self.assertIn(invoice.reference, action["name"])
+        form = self.env["accounting.sync.job"].get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="action_open_waiting"', form)
+
+    # --- request and answer ---------------------------------------------------------------
+    def test_request_and_answer_read_as_indented_text(self):
+        self.masters()
+        # a customer the accounting system does not know: refused, with both bodies kept
+        doc = SalesInvoice(reference="INV/LOG/REFUSED", customer_ref="NOBODY-LOG", date=date.today(),
+                           lines=[InvoiceLine("SKU-LOG", Decimal("1"), Decimal("18000"))])
+        job = self.enqueue(doc)
+        self.run_worker()
+        self.assertEqual(job.state, "failed", job.error_message)
+        self.assertTrue(job.request_body and job.response_body)
+        request = job.request_text
+        self.assertTrue(request.startswith("POST "), request[:80])
+        self.assertIn("INV/LOG/REFUSED", request)
+        self.assertNotIn('\\"', request, "no escaped JSON")
+        self.assertGreater(request.count("\n"), 5, "one field a line, not one long line")
+        self.assertRegex(request, r"\n  +\S", "nested values are indented")
+        self.assertRegex(job.response_text, r"^HTTP \d{3}\n\n\{\n  ")
+        self.assertNotIn('\\"', job.response_text)
+        form = self.env["accounting.sync.job"].get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="request_text"', form)
+        self.assertNotIn('name="request_body"', form)
+
+    def test_nothing_sent_says_why(self):
+        invoice, receipt, _later = self.failing_chain()
+        self.assertFalse(invoice.request_body)
+        self.assertIn("could not be prepared", invoice.request_text)
+        self.assertIn(invoice.reference, receipt.request_text)
+        self.assertTrue(receipt.request_text.startswith("Nothing was sent"))
+        waiting = self.enqueue(self.invoice("INV/LOG/WAIT"))
+        self.assertEqual(waiting.request_text, "Nothing was sent yet.")
+        self.assertEqual(waiting.response_text, "Nothing was sent yet.")
+
+    # --- the cron reports its real count -------------------------------------------------
+    def test_cron_reports_the_documents_it_sent(self):
+        """Run as Odoo runs the cron (its user, its progress record): 8
+        documents go out; one more is due but waits for a customer whose next
+        attempt is later, so a rerun could not send it and none is asked for
+        (Odoo reruns a cron at once while it reports work remaining, and logs
+        "processed 0 records" each time)."""
+        self.masters()
+        for n in range(8):
+            self.enqueue(self.invoice("INV/CRON/%s" % n))
+        later = self.enqueue(Customer(reference="C-LATER", name="Toko Nanti"))
+        later.sudo().next_attempt_at = "2999-01-01 00:00:00"
+        waiting = self.enqueue(self.invoice("INV/CRON/WAITS"), depends_on=later)
+        cron = self.env.ref("pos_accounting_sync.ir_cron_accounting_sync_worker")
+        cron.method_direct_trigger()
+        self.env.invalidate_all()
+        sent = self.env["accounting.sync.job"].search([("reference", "like", "INV/CRON/%")])
+        self.assertEqual(sorted(sent.mapped("state")), ["done"] * 8 + ["pending"])
+        self.assertEqual(waiting.state, "pending")
+        progress = self.env["ir.cron.progress"].sudo().search([("cron_id", "=", cron.id)], order="id desc", limit=1)
+        self.assertEqual((progress.done, progress.remaining), (8, 0))
+        # once the customer is due it is work left (the invoice still waits for it)
+        self.force_due(later)
+        self.assertEqual(self.env["accounting.sync.job"]._count_due(), 1)
+        self.assertEqual(self.env["accounting.sync.job"]._count_due([self.connection.id]), 0,
+                         "a connection this run left alone is not counted")
+
+
+@tagged("post_install", "-at_install")
+class TestSyncLogDisplayAccurate(SyncLogScenario, AccountingSyncCase):
+    provider = "accurate"
+
+
+@tagged("post_install", "-at_install")
+class TestSyncLogDisplayJurnal(SyncLogScenario, AccountingSyncCase):
+    provider = "jurnal"
