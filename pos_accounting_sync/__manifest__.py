@@ -32,6 +32,9 @@
         "views/stock_sync_views.xml",
         "data/ir_cron_inbound.xml",
         "views/accounting_inbound_views.xml",
+        "security/reconciliation_security.xml",
+        "data/reconciliation_cron.xml",
+        "views/accounting_reconciliation_views.xml",
     ],
     "demo": [
         "demo/accounting_connection_demo.xml",

@@ -90,8 +90,11 @@ class JurnalReads:
             row = _sales_row("sales_receipt", rec, rec.get("total"), 0)
             row["account"] = str(_dict(rec.get("deposit_to")).get("name") or "")
             out.append(row)
+        from . import returns  # returns posts through the client, which imports this module
+
         for rec in self._created_since("sales_returns", params, date_from):
             row = _sales_row("sales_return", rec, rec.get("return_amount"), 0)
+            row["reference"] = returns.reference_of(rec) or ""  # our tag in its memo
             row["invoice_ref"] = str(_dict(by_no.get(rec.get("invoice_no"))).get("custom_id") or "")
             out.append(row)
         return [r for r in out if r["date"] and date_from <= r["date"] <= date_to]

@@ -35,3 +35,7 @@ from . import stock_picking_inbound
 from . import res_partner_vendor
 from . import accounting_connection_cash
 from . import accounting_sync_job_money
+from . import accounting_sync_job_remote_change
+from . import accounting_reconciliation
+from . import accounting_connection_reconciliation
+from . import accounting_inbound_event_sales
