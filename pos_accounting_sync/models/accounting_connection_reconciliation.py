@@ -12,7 +12,6 @@ from odoo.tools import float_is_zero
 from accounting_connectors.errors import ConnectorError
 
 from .accounting_reconciliation_figures import AR_PARTNER, MEASURE_KINDS, odoo_figures, remote_figures
-from .accounting_sync_job_remote_change import OWN_SAVE_GRACE_SECONDS
 from .pos_sales_lines import business_date, shop_tz
 
 _logger = logging.getLogger(__name__)
@@ -110,7 +109,7 @@ class AccountingConnectionReconciliation(models.Model):
         measure, subject = key
         currency = self.company_id.currency_id
         differs = not float_is_zero(float(theirs - mine), precision_rounding=currency.rounding)
-        jobs = jobs.filtered(lambda j: j.kind in MEASURE_KINDS[measure])
+        all_jobs, jobs = jobs, jobs.filtered(lambda j: j.kind in MEASURE_KINDS[measure])
         rows = [r for r in rows if r["kind"] in MEASURE_KINDS[measure]]
         if measure == "customer":
             jobs = jobs.filtered(lambda j: _partner_of(j.reference) == subject)
@@ -126,37 +125,44 @@ class AccountingConnectionReconciliation(models.Model):
             "job_ids": [(6, 0, jobs.ids)], "session_ids": [(6, 0, sessions.ids)],
         }
         if differs:
-            vals["cause"], vals["cause_note"] = self._reconciliation_cause(jobs, rows, problem)
+            unposted = sessions.filtered(lambda s: not all_jobs.filtered(
+                lambda j, s=s: j.res_model == "pos.session" and j.res_id == s.id))
+            vals["cause"], vals["cause_note"] = self._reconciliation_cause(jobs, rows, problem, unposted)
         return vals
 
-    def _reconciliation_cause(self, jobs, rows, problem):
-        """``(cause, note)`` of a difference, from the documents behind it;
-        jobs found changed remotely are flagged on the sync log."""
+    def _reconciliation_cause(self, jobs, rows, problem, unposted):
+        """``(cause, note)`` of a difference, from the documents behind it
+        (``unposted``: shifts of the row that queued nothing). What is found
+        changed remotely is flagged on the sync log whatever the cause shown."""
         system = self._get_provider_label()
         twice = [ref for ref, n in Counter(r["reference"] for r in rows if r.get("reference")).items() if n > 1]
+        done = jobs.filtered(lambda j: j.state == "done")
+        gone = done.filtered(lambda j: j.reference not in _present_refs(rows))
+        grace = jobs._own_save_grace()
+        edited = (done - gone).filtered(lambda j: j.remote_change == "edited" or any(
+            _later(r.get("updated"), j.date_done, grace) for r in rows if r.get("reference") == j.reference))
+        gone._flag_remote_change("deleted", _("Missing from %(system)s's list.", system=system))
+        edited._flag_remote_change("edited", _("Changed after Odoo posted it (found by the reconciliation)."))
+        jobs.filtered(lambda j: j.reference in twice)._flag_remote_change(
+            "duplicated", _("Found twice by the reconciliation."))
         if twice:
-            jobs.filtered(lambda j: j.reference in twice)._flag_remote_change(
-                "duplicated", _("Found twice by the reconciliation."))
             return "posted_twice", _("%(refs)s is in %(system)s more than once.", refs=", ".join(twice),
                                      system=system)
         bad = jobs.filtered(lambda j: j.state in ("failed", "blocked", "cancelled"))
         if bad:
             return "failed", "\n".join("%s: %s" % (j.display_name, j.error_message or j.state) for j in bad)
         waiting = jobs.filtered(lambda j: j.state in ("pending", "running"))
-        if not jobs or waiting:
-            return "not_posted", (problem or (_("Waiting to be sent: %(docs)s.", docs=", ".join(
-                waiting.mapped("display_name"))) if waiting else _("No document was queued for this day.")))
-        present = _present_refs(rows)
-        gone = jobs.filtered(lambda j: j.reference not in present)
+        if unposted or waiting or not jobs:
+            notes = [problem] if problem else []
+            if unposted:
+                notes.append(_("Nothing was queued for %(sessions)s.", sessions=", ".join(unposted.mapped("name"))))
+            if waiting:
+                notes.append(_("Waiting to be sent: %(docs)s.", docs=", ".join(waiting.mapped("display_name"))))
+            return "not_posted", "\n".join(notes) or _("No document was queued for this day.")
         if gone:
-            gone._flag_remote_change("deleted", _("Missing from %(system)s's list.", system=system))
             return "changed_remotely", _("Deleted in %(system)s: %(docs)s.", system=system,
                                          docs=", ".join(gone.mapped("display_name")))
-        edited = jobs.filtered(lambda j: j.remote_change or any(
-            _later(r.get("updated"), j.date_done) for r in rows if r.get("reference") == j.reference))
         if edited:
-            edited.filtered(lambda j: not j.remote_change)._flag_remote_change(
-                "edited", _("Changed after Odoo posted it (found by the reconciliation)."))
             return "changed_remotely", _("Changed in %(system)s after Odoo posted it: %(docs)s.", system=system,
                                          docs=", ".join(edited.mapped("display_name")))
         return "unexplained", problem or _("Every document is there once and unchanged; check Odoo's figures.")
@@ -256,11 +262,12 @@ class AccountingConnectionReconciliation(models.Model):
         (Jurnal lists a receipt's account by name; Accurate by number)."""
         if self.provider != "jurnal":
             return lambda account: account
-        names = {}
+        names, client = {}, []
 
         def key(account):
             if account not in names:
-                names[account] = self._get_client()._account_name(account)
+                client[:] = client or [self._get_client()]  # one client: one read of the accounts
+                names[account] = client[0]._account_name(account)
             return names[account]
         return key
 
@@ -282,9 +289,10 @@ def _present_refs(rows):
     return refs
 
 
-def _later(updated, done, grace=OWN_SAVE_GRACE_SECONDS):
+def _later(updated, done, grace):
     """Whether a remote ``updated`` stamp (Accurate ``dd/mm/yyyy HH:MM:SS``
-    Jakarta time, Jurnal ISO UTC) is later than ``done`` (naive UTC) plus grace."""
+    Jakarta time, Jurnal ISO UTC) is later than ``done`` (naive UTC, whole
+    seconds as Odoo stores it) plus ``grace`` seconds."""
     if not updated or not done:
         return False
     try:
@@ -294,7 +302,7 @@ def _later(updated, done, grace=OWN_SAVE_GRACE_SECONDS):
             moment = WIB.localize(datetime.strptime(updated, "%d/%m/%Y %H:%M:%S")).astimezone(pytz.utc)
     except ValueError:
         return False
-    return (moment.replace(tzinfo=None) - done).total_seconds() > grace
+    return (moment.replace(tzinfo=None, microsecond=0) - done).total_seconds() > grace
 
 
 def _ranges(days):
