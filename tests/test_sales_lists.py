@@ -9,24 +9,14 @@ from decimal import Decimal as D
 
 import pytest
 import requests
+from test_money_out import setup  # noqa: F401 - both providers, an item SKU-1 and a customer C-9
 from test_purchase_edits import hooks  # noqa: F401 - the webhook collector fixture
 
 from accounting_connectors.client import make_client
-from accounting_connectors.documents import Customer, InvoiceLine, Item, ReceiptLine, SalesInvoice, SalesReceipt
+from accounting_connectors.documents import InvoiceLine, ReceiptLine, SalesInvoice, SalesReceipt
 
 DAY, LATER = date(2025, 3, 14), date(2025, 3, 15)
 CASH = {"accurate": "1101", "jurnal": "Kas"}
-
-
-@pytest.fixture(params=["accurate", "jurnal"])
-def setup(request, sandbox):
-    provider = request.param
-    config = (sandbox.accurate_config(language="US") if provider == "accurate"
-              else sandbox.jurnal_config(rate_limits=[(10000, 60.0)]))
-    client = make_client(config)
-    client.post(Item("SKU-1", name="Kopi", sale_price=D("20000")))
-    client.post(Customer("C-9", name="Budi"))
-    return provider, client
 
 
 def sell(client, provider, ref, day, qty="2", tax=D(0)):
@@ -49,8 +39,8 @@ def by_kind(rows):
     return sorted((r["kind"], r["reference"], r["total"]) for r in rows)
 
 
-def test_lists_only_the_days_asked_with_totals_and_accounts(setup):
-    provider, client = setup
+def test_lists_only_the_days_asked_with_totals_and_accounts(setup):  # noqa: F811
+    provider, client, _app, _customer = setup
     sell(client, provider, "POS/S1/INV", DAY)
     sell(client, provider, "POS/S2/INV", LATER, qty="3")
     rows = client.list_sales_documents(DAY, DAY)
@@ -62,8 +52,8 @@ def test_lists_only_the_days_asked_with_totals_and_accounts(setup):
     assert client.list_sales_documents(date(2025, 3, 16), date(2025, 3, 20)) == []
 
 
-def test_invoice_tax_is_read(setup):
-    provider, client = setup
+def test_invoice_tax_is_read(setup):  # noqa: F811
+    provider, client, _app, _customer = setup
     if provider == "jurnal" and not any(t["name"] == "PPN" for t in client.list_taxes()):
         pytest.skip("the Jurnal sandbox seeds no tax named PPN")
     sell(client, provider, "POS/S3/INV", DAY, qty="1", tax=D(11))
@@ -87,7 +77,7 @@ def test_accurate_list_pages_through_every_invoice(sandbox):
 
 
 def test_person_edits_deletes_and_reenters(setup, sandbox, hooks):  # noqa: F811
-    provider, client = setup
+    provider, client, _app, _customer = setup
     sell(client, provider, "POS/S1/INV", DAY)
     changes = {"totalAmount": "45000"} if provider == "accurate" else {"original_amount": "45000"}
     admin(sandbox, provider, "edit", {"kind": "sales_invoice", "reference": "POS/S1/INV", "changes": changes})

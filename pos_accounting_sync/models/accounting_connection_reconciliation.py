@@ -82,6 +82,9 @@ class AccountingConnectionReconciliation(models.Model):
         jobs, job_session = self._reconciliation_jobs(sessions)
         rows_of = self._reconciliation_attribute(remote, job_session, sessions)
         account_key = self._reconciliation_account_key()
+        jobs_of = defaultdict(list)
+        for job in jobs:
+            jobs_of[job_session[job.reference].id].append(job.id)
         vals_list = []
         now = fields.Datetime.now()
         for (day, config), group in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1].id)):
@@ -93,7 +96,7 @@ class AccountingConnectionReconciliation(models.Model):
                     mine[key[0], account_key(key[1]) if key[0] == "money" else key[1]] += amount
             rows = [r for s in group for r in rows_of.get(s.id, [])]
             theirs = remote_figures(rows)
-            group_jobs = jobs.filtered(lambda j, g=group: job_session.get(j.reference) in g)
+            group_jobs = jobs.browse([j for s in group for j in jobs_of[s.id]])
             for key in sorted(set(mine) | set(theirs)):
                 vals_list.append(self._reconciliation_line(day, config, group, key, mine.get(key, Decimal()),
                                                            theirs.get(key, Decimal()), group_jobs, rows,
