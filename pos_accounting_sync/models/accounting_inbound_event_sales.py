@@ -18,12 +18,13 @@ class AccountingInboundEventSales(models.Model):
         for vals in rows:
             kind = SALES_TYPES.get(vals.get("event_type"))
             if kind:
-                vals["reason"] = self._flag_sales_change(connection, kind, vals)
+                vals["reason"] = self._flag_sales_change(connection, kind, vals) or vals.get("reason")
         return rows
 
     @api.model
     def _flag_sales_change(self, connection, kind, vals):
-        """The reason the (ignored) event shows, after flagging the job."""
+        """The reason the (ignored) event shows after flagging the job, or
+        None for a document Odoo did not post (the usual reason stays)."""
         Job = self.env["accounting.sync.job"].sudo()
         base = [("connection_id", "=", connection.id), ("kind", "=", kind), ("state", "=", "done")]
         job = Job.search(base + [("remote_id", "=", vals["remote_id"])], limit=1)
@@ -33,7 +34,7 @@ class AccountingInboundEventSales(models.Model):
             job = Job.search(base + [("reference", "=", vals["remote_number"])], limit=1)
             other_doc = bool(job)
         if not job:
-            return _("Not a document posted by Odoo: nothing to flag.")
+            return None
         now = fields.Datetime.now()
         if vals["action"] == "DELETE" and not other_doc:
             change = "deleted"
