@@ -128,8 +128,9 @@ class AccountingConnectionReconciliation(models.Model):
             "job_ids": [(6, 0, jobs.ids)], "session_ids": [(6, 0, sessions.ids)],
         }
         if differs:
-            unposted = sessions.filtered(lambda s: not all_jobs.filtered(
-                lambda j, s=s: j.res_model == "pos.session" and j.res_id == s.id))
+            posted = {(j.res_model, j.res_id) for j in all_jobs}
+            unposted = sessions.filtered(lambda s: ("pos.session", s.id) not in posted and not any(
+                ("pos.order", o) in posted for o in s.order_ids.ids))
             vals["cause"], vals["cause_note"] = self._reconciliation_cause(jobs, rows, problem, unposted)
         return vals
 
