@@ -39,6 +39,9 @@
         "wizards/accounting_payout_import_views.xml",
         "views/accounting_sync_job_display_views.xml",
         "views/accounting_webhook_display_views.xml",
+        "security/reconciliation_security.xml",
+        "data/reconciliation_cron.xml",
+        "views/accounting_reconciliation_views.xml",
     ],
     "demo": [
         "demo/accounting_connection_demo.xml",

@@ -13,6 +13,15 @@ from . import mapping
 from .params import wib
 
 PAGE_SIZE = 100
+#: module -> (kind, fields, total field, account field) of the sales lists a reconciliation reads
+SALES_LISTS = {
+    "sales-invoice": ("sales_invoice", ["id", "number", "transDate", "totalAmount", "tax1Amount", "customer",
+                                        "lastUpdate"], "totalAmount"),
+    "sales-return": ("sales_return", ["id", "number", "transDate", "totalAmount", "tax1Amount", "customer",
+                                      "invoice", "lastUpdate"], "totalAmount"),
+    "sales-receipt": ("sales_receipt", ["id", "number", "transDate", "chequeAmount", "bank", "customer",
+                                        "lastUpdate"], "chequeAmount"),
+}
 PURCHASE_MODULES = {"invoice": "purchase-invoice", "return": "purchase-return", "receipt": "receive-item"}
 
 
@@ -64,6 +73,30 @@ class AccurateReads:
         return {"paid": outstanding <= ZERO, "outstanding": outstanding,
                 "total": mapping.dec(record.get("totalAmount"))}
 
+    def list_sales_documents(self, date_from, date_to):
+        """Every sales invoice, sales return and sales receipt dated from
+        ``date_from`` to ``date_to`` (dates, inclusive; the documents'
+        ``transDate``), read from ``<module>/list.do`` with a ``transDate``
+        BETWEEN filter and the fields named (paged, 100 a page).
+
+        Returns ``[{"kind", "reference" (Accurate's number, our reference),
+        "remote_id", "date" (date), "total" (Decimal, tax included), "tax"
+        (Decimal), "account" (cash/bank account number of a receipt),
+        "customer" (customer number), "invoice_ref" (a return's invoice),
+        "updated" (lastUpdate text)}]``. Connector errors as ``_call``."""
+        flt = [("transDate", "BETWEEN", [mapping.fmt_date(date_from), mapping.fmt_date(date_to)])]
+        out = []
+        for module, (kind, fields, total) in SALES_LISTS.items():
+            for row in self._list(module, fields, flt):
+                out.append({
+                    "kind": kind, "reference": str(row.get("number") or ""), "remote_id": str(row["id"]),
+                    "number": str(row.get("number") or ""),
+                    "date": mapping.parse_date(row.get("transDate")), "total": mapping.dec(row.get(total)),
+                    "tax": mapping.dec(row.get("tax1Amount")), "account": _no(row.get("bank"), "no"),
+                    "customer": _no(row.get("customer"), "customerNo"),
+                    "invoice_ref": _no(row.get("invoice"), "number"), "updated": row.get("lastUpdate") or ""})
+        return out
+
     @guarded()
     def list_purchases(self, since, until=None):
         # a datetime asks "changed since" (lastUpdate), a date "dated since"
@@ -95,3 +128,8 @@ class AccurateReads:
                 raise exc.recast(NotFoundError) from None
             raise
         return mapping.purchase_from_detail(record, doc_type)
+
+
+def _no(value, key):
+    """The number inside a nested list field (``{"no": ...}``), else ""."""
+    return str(value.get(key) or "") if isinstance(value, dict) else ""

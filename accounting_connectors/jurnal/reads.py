@@ -68,6 +68,45 @@ class JurnalReads:
         status = _dict(found.data.get("transaction_status")).get("name")
         return {"paid": status == "Paid" or remaining == 0, "outstanding": remaining, "status": status}
 
+    def list_sales_documents(self, date_from, date_to):
+        """Sales invoices, receive payments and sales returns dated (their
+        ``transaction_date``) from ``date_from`` to ``date_to`` (dates,
+        inclusive). Jurnal's lists filter on creation only
+        (``start_date``/``end_date`` with ``sort_key=created_at``, dd/mm/yyyy),
+        and a document is never created before its date, so each list is read
+        newest first from ``date_from`` on (50 a page, as a full scan by
+        transaction date is unstable) and stops at the first page created
+        before it, whether or not the filter was honoured.
+
+        Returns the rows of ``AccurateReads.list_sales_documents`` (reference
+        = ``custom_id``; a return carries its invoice's ``custom_id`` in
+        ``invoice_ref``; ``account`` is the receipt's deposit account name)."""
+        params = {"sort_key": "created_at", "sort_order": "desc", "start_date": mapping.dmy(date_from),
+                  "end_date": mapping.dmy(max(date_to, date.today()))}
+        invoices = self._created_since("sales_invoices", params, date_from)
+        by_no = {r.get("transaction_no"): r for r in invoices}
+        out = [_sales_row("sales_invoice", r, r.get("original_amount"), r.get("tax_amount")) for r in invoices]
+        for rec in self._created_since("receive_payments", params, date_from):
+            row = _sales_row("sales_receipt", rec, rec.get("total"), 0)
+            row["account"] = str(_dict(rec.get("deposit_to")).get("name") or "")
+            out.append(row)
+        from . import returns  # returns posts through the client, which imports this module
+
+        for rec in self._created_since("sales_returns", params, date_from):
+            row = _sales_row("sales_return", rec, rec.get("return_amount"), 0)
+            row["reference"] = returns.reference_of(rec) or ""  # our tag in its memo
+            row["invoice_ref"] = str(_dict(by_no.get(rec.get("invoice_no"))).get("custom_id") or "")
+            out.append(row)
+        return [r for r in out if r["date"] and date_from <= r["date"] <= date_to]
+
+    def _created_since(self, resource, params, since):
+        rows = []
+        for rec in self._pages(resource, params=params, page_size=50):
+            if str(rec.get("created_at") or "")[:10] < since.isoformat():
+                break  # newest first: everything after this was created earlier still
+            rows.append(rec)
+        return rows
+
     @guarded()
     def list_purchases(self, since, until=None):
         params = {"sort_key": "created_at", "sort_order": "asc", "start_date": mapping.dmy(_day(since)),
@@ -101,6 +140,14 @@ class JurnalReads:
             data, res = self._call("GET", "/purchase_invoices/%s" % quote(str(ret["invoice_id"]), safe=""))
             return shapes.obj(data.get("purchase_invoice"), "Jurnal", "the purchase invoice", result=res)
         return None  # lines then carry the product name
+
+
+def _sales_row(kind, rec, total, tax):
+    return {"kind": kind, "reference": str(rec.get("custom_id") or ""), "remote_id": str(rec.get("id") or ""),
+            "number": str(rec.get("transaction_no") or ""), "date": mapping.parse_date(rec.get("transaction_date")),
+            "total": mapping.dec(total), "tax": mapping.dec(tax), "account": "",
+            "customer": str(_dict(rec.get("person")).get("display_name") or ""), "invoice_ref": "",
+            "updated": str(rec.get("updated_at") or "")}
 
 
 def _dict(value):

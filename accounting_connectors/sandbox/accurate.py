@@ -22,6 +22,7 @@ from .accurate_hooks import AccurateHooksMixin
 from .accurate_store import AccurateStore
 from .accurate_vocab import MODULES, Refused, saved_text
 from .base import ProviderApp, Response, route
+from .sales_hooks import AccurateSalesHooks
 
 API_TOKEN = "aat.eyJkIjo5NjQwMCwiYW4iOiJTYW5kYm94In0.c2FuZGJveC10b2tlbi0x"
 SIGNATURE_SECRET = "sandbox-signature-secret-7f3a9c"
@@ -43,7 +44,7 @@ def fail(messages, status=200):
     return envelope(status, False, [messages] if isinstance(messages, str) else messages)
 
 
-class AccurateApp(AccurateHooksMixin, ProviderApp):
+class AccurateApp(AccurateHooksMixin, AccurateSalesHooks, ProviderApp):
     name = "accurate"
     prefixes = ("/api/", "/accurate/", "/oauth/")
     seeded = {"cash": "1101", "bank": "1102", "sales": "4101", "discount": "4102", "rounding": "7101",

@@ -12,6 +12,10 @@ never a 500 or a dropped connection.
 - ``POST /_sandbox/purchases/<provider>`` a purchase entered by a person
   (422 with the provider's refusal when it does not validate);
   ``POST /_sandbox/purchases/<provider>/<id>`` edits it, ``DELETE`` deletes it
+- ``POST /_sandbox/sales/<provider>/<edit|delete|copy>`` ``{"kind": "sales_invoice" |
+  "sales_return" | "sales_receipt", "reference": <our reference>, "changes": {...}}``:
+  a person edits, deletes or enters again by hand a synced sales document
+  (see :mod:`.sales_hooks`)
 - ``GET /_sandbox/stats``
 """
 
@@ -20,6 +24,7 @@ import math
 from decimal import Decimal, InvalidOperation
 
 from .base import Response
+from .sales_hooks import SalesHookError
 
 
 class BadInput(Exception):
@@ -114,6 +119,8 @@ def handle(server, request):
         if result.get("s") is False or "error" in result:  # refused in the provider's words
             return Response(422, result)
         return Response(200, result)
+    if path.startswith("/sales/") and method == "POST":
+        return _sales(server, path[len("/sales/"):], body_of(request))
     if path == "/stats":
         return Response(200, {"requests": dict(server.request_count), "webhooks": server.webhook_log})
     raise BadInput("unknown admin endpoint %s %s" % (method, request.path), status=404)
@@ -130,3 +137,21 @@ def _config(server, body):
     for key, value in body.items():  # all or nothing
         setattr(server, key, float(value) if key == "clock_offset" else value)
     return Response(200, {"ok": True})
+
+
+def _sales(server, rest, body):
+    provider, _sep, action = rest.partition("/")
+    app = app_of(server, provider)
+    if action not in ("edit", "delete", "copy"):
+        raise BadInput("unknown sales action %r; one of edit, delete, copy" % action, status=404)
+    if not isinstance(body.get("reference"), str) or not body["reference"]:
+        raise BadInput("a sales document is named by its reference")
+    args = [body.get("kind"), body["reference"]] + ([body.get("changes")] if action == "edit" else [])
+    if action == "edit" and not isinstance(body.get("changes"), dict):
+        raise BadInput("changes must be an object")
+    with server.lock:
+        try:
+            result = getattr(app, action + "_sales")(*args)
+        except SalesHookError as exc:
+            raise BadInput(str(exc), status=404 if str(exc).startswith("no ") else 400) from None
+    return Response(200, result)

@@ -19,6 +19,7 @@ from .base import ProviderApp, Response, route
 from .jurnal_credit import credit_memo
 from .jurnal_fields import DOCUMENTED
 from .jurnal_store import JurnalError, JurnalStore, dec, invalid, money
+from .sales_hooks import JurnalSalesHooks
 
 CLIENT_ID = "sandbox-jurnal-client"
 CLIENT_SECRET = "sandbox-jurnal-secret-5f2c9a"
@@ -81,7 +82,7 @@ def unauthorized():
     return Response(401, {"message": "Unauthorized"}, {"server": "Mekari"})
 
 
-class JurnalApp(ProviderApp):
+class JurnalApp(JurnalSalesHooks, ProviderApp):
     name = "jurnal"
     prefixes = ("/public/jurnal/", "/core/api/")
     seeded = {"cash": "1-10001", "bank": "1-10002", "sales": "4-40000", "discount": "4-40100",

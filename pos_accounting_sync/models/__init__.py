@@ -47,3 +47,7 @@ from . import accounting_sync_job_display
 from . import pos_references
 from . import field_labels
 from . import accounting_webhook_display
+from . import accounting_sync_job_remote_change
+from . import accounting_reconciliation
+from . import accounting_connection_reconciliation
+from . import accounting_inbound_event_sales
