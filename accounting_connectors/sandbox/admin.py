@@ -12,11 +12,14 @@ never a 500 or a dropped connection.
 - ``POST /_sandbox/purchases/<provider>`` a purchase entered by a person
   (422 with the provider's refusal when it does not validate);
   ``POST /_sandbox/purchases/<provider>/<id>`` edits it, ``DELETE`` deletes it
+- ``POST``/``DELETE /_sandbox/masters/<provider>/<account|warehouse>/<code>``
+  renames (``{"name": ...}``) or deletes an account or warehouse (:mod:`.masters_admin`)
 - ``GET /_sandbox/stats``
 """
 
 import json
 import math
+from urllib.parse import unquote
 from decimal import Decimal, InvalidOperation
 
 from .base import Response
@@ -114,6 +117,13 @@ def handle(server, request):
         if result.get("s") is False or "error" in result:  # refused in the provider's words
             return Response(422, result)
         return Response(200, result)
+    if path.startswith("/masters/"):
+        from . import masters_admin  # noqa: PLC0415 - it imports this module
+        provider, _sep, rest = path[len("/masters/"):].partition("/")
+        kind, _sep, code = rest.partition("/")
+        app = app_of(server, provider)
+        body = body_of(request, required=False) if method == "POST" else {}
+        return Response(200, masters_admin.handle(server, app, method, kind, unquote(code), body))
     if path == "/stats":
         return Response(200, {"requests": dict(server.request_count), "webhooks": server.webhook_log})
     raise BadInput("unknown admin endpoint %s %s" % (method, request.path), status=404)
