@@ -19,8 +19,8 @@ never a 500 or a dropped connection.
 
 import json
 import math
-from urllib.parse import unquote
 from decimal import Decimal, InvalidOperation
+from urllib.parse import unquote
 
 from .base import Response
 
