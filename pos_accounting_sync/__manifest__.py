@@ -32,6 +32,8 @@
         "views/stock_sync_views.xml",
         "data/ir_cron_inbound.xml",
         "views/accounting_inbound_views.xml",
+        "data/health_digest_cron.xml",
+        "views/accounting_mapping_health_views.xml",
     ],
     "demo": [
         "demo/accounting_connection_demo.xml",

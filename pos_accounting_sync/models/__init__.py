@@ -35,3 +35,8 @@ from . import stock_picking_inbound
 from . import res_partner_vendor
 from . import accounting_connection_cash
 from . import accounting_sync_job_money
+from . import accounting_sync_cause
+from . import accounting_sync_fix_hooks
+from . import accounting_mapping_health
+from . import accounting_mapping_health_check
+from . import accounting_sync_digest

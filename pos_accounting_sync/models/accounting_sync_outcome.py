@@ -91,7 +91,8 @@ class AccountingSyncJobOutcome(models.Model):
             with self.env.cr.savepoint():
                 document = record._accounting_sync_document(self)
         except (UserError, ValidationError) as exc:
-            self._fail("data", exc.args[0] if exc.args else str(exc))
+            # the records to fix travel with the error: fixing one retries this job
+            self._fail("data", exc.args[0] if exc.args else str(exc), causes=getattr(exc, "causes", None))
             return None
         except Exception as exc:  # noqa: BLE001 - shown to the accountant, logged for the admin
             _logger.exception("accounting sync: cannot build document for job %s", self.id)
@@ -187,17 +188,14 @@ class AccountingSyncJobOutcome(models.Model):
             return False
         return self._fail(kind, exc.message, client, exc, duration)
 
-    def _fail(self, kind, message, client=None, exc=None, duration=0.0):
+    def _fail(self, kind, message, client=None, exc=None, duration=0.0, causes=None):
         vals = {"state": "failed", "error_kind": kind, "error_message": message, "duration": duration}
         if exc is not None:
             vals.update(request_body=self._body(client, exc.request),
                         response_body=self._body(client, exc.response))
         self.write(vals)
         self._block_dependants()
-        self.connection_id._raise_problem("failed", _(
-            "Some documents could not be sent to %(conn)s, e.g. %(doc)s: %(msg)s "
-            "Open Point of Sale > Accounting Sync > Sync Log, filter Failed, fix and Retry.",
-            conn=self.connection_id.display_name, doc=self.display_name, msg=message))
+        # people hear of it in the morning digest (accounting_sync_digest.py), not per document
         return False
 
     @api.model

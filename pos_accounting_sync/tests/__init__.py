@@ -22,3 +22,6 @@ from . import test_engine_pooled
 from . import test_pos_money
 from . import test_inbound_concurrency
 from . import test_day_parity
+from . import test_mapping_health
+from . import test_fix_retry
+from . import test_sync_digest
