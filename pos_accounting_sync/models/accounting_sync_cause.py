@@ -123,6 +123,19 @@ class AccountingSyncJobCause(models.Model):
         return False
 
     # --- retrying what was fixed ------------------------------------------------------
+    def action_retry(self):
+        """Retry on a product's or customer's line retries that record's failed
+        lines on every connection: the fix was made once, in Odoo."""
+        masters = self.filtered(lambda j: j.kind in SELF_CAUSED_KINDS)
+        siblings = self.browse()
+        if masters:
+            pairs = {(j.res_model, j.res_id) for j in masters}
+            domain = [("state", "=", "failed"), ("kind", "in", SELF_CAUSED_KINDS), ("id", "not in", self.ids)]
+            terms = [["&", ("res_model", "=", m), ("res_id", "=", i)] for m, i in sorted(pairs)]
+            domain += ["|"] * (len(terms) - 1) + [t for term in terms for t in term]
+            siblings = self.sudo().search(domain).with_env(self.env)
+        return super(AccountingSyncJobCause, self | siblings).action_retry()
+
     @api.model
     def _requeue_fixed(self, causes, connection=None, reason=""):
         """Put back the failed jobs whose failure points at ``causes`` (on

@@ -8,7 +8,7 @@ stop the whole connection."""
 from datetime import timedelta
 
 import pytz
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from odoo import _, api, fields, models
 
@@ -101,9 +101,11 @@ class AccountingConnectionDigest(models.Model):
             if today:
                 today.action_feedback(_("Nothing left to fix."))
             return self.env["mail.activity"]
-        note = self._digest_note(sections) + Markup("<p>%s</p>") % escape(_(
-            "Fix the cause in Odoo (a mapping, a product's SKU, a customer): what it failed is sent again "
-            "by itself."))
+        link = "/odoo/accounting.connection/%s/action-pos_accounting_sync.action_accounting_sync_job_problems" % rec.id
+        note = self._digest_note(sections) + Markup('<p><a href="%s">%s</a> %s</p>') % (
+            link, _("Open the documents to fix"), _(
+                "Fix the cause in Odoo (a mapping, a product's SKU, a customer): what failed is sent again "
+                "by itself."))
         if today:
             today[:1].note = note
             return today[:1]

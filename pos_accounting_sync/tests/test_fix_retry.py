@@ -102,3 +102,20 @@ class TestFixRetriesEverywhere(AccountingSyncCase):
         self.assertEqual(job.state, "failed")
         product.default_code = "SOBEK-01"
         self.assertEqual(job.state, "pending")
+
+    def test_retry_on_one_line_retries_the_product_on_every_connection(self):
+        bakso = self.env["product.product"].create({"name": "Bakso Urat", "default_code": "BKS-01"})
+        old = self.env["product.product"].create({"name": "Bakso Lama", "default_code": "BKS-01"})
+        jobs = self.env["accounting.sync.job"]
+        for conn in self.connections.values():
+            jobs |= bakso._accounting_enqueue_items(conn)
+        self.run_worker()
+        self.assertEqual(jobs.mapped("state"), ["failed", "failed"])
+        self.assertIn("used by another product", jobs[0].error_message)
+        # the cure is on another product: the accountant archives it, then presses Retry on one line
+        old.active = False
+        self.assertEqual(jobs.mapped("state"), ["failed", "failed"])
+        jobs[:1].action_retry()
+        self.assertEqual(jobs.mapped("state"), ["pending", "pending"])
+        self.run_worker()
+        self.assertEqual(jobs.mapped("state"), ["done", "done"], jobs.mapped("error_message"))

@@ -100,7 +100,7 @@ class TestMappingHealth(PosSyncCase):
         self.assertFalse(self.remote("sales_invoice"), "the invoice was not sent")
 
     def test_unmapped_payment_method_and_tax_in_use_are_listed(self):
-        qris = self.bank_split_pm1
+        qris = self.env["pos.payment.method"].create({"name": "QRIS", "journal_id": self.bank_pm1.journal_id.id})
         tax12 = self.env["account.tax"].create({
             "name": "PPN 12%", "amount": 12, "amount_type": "percent", "type_tax_use": "sale",
             "company_id": self.env.company.id})
