@@ -22,6 +22,9 @@ RECENT_DAYS = 7
 MAX_DRY_RUN = 300
 #: kinds whose documents name no mapping (items and customers)
 MASTER_KINDS = ("item", "customer")
+#: a document's missing mapping, by the model of the record it names
+UNMAPPED_CATEGORIES = {"pos.payment.method": "payment", "account.tax": "tax", "accounting.connection": "account",
+                       "pos.config": "outlet", "stock.warehouse": "warehouse"}
 
 
 class _Rollback(Exception):
@@ -239,8 +242,9 @@ class AccountingConnectionHealth(models.Model):
         for vals in rows.values():
             if vals.get("res_model"):
                 by_record.setdefault("%s,%s" % (vals["res_model"], vals["res_id"]), []).append(vals)
+        now = fields.Datetime.now()
         for job in jobs:
-            document, causes = self._health_dry_run(job)
+            document, causes, message = self._health_dry_run(job)
             if document is not None:
                 codes = document_codes(document)
                 for vals in missing:
@@ -248,29 +252,37 @@ class AccountingConnectionHealth(models.Model):
                         vals["job_ids"].add(job.id)
                 continue
             for token in causes:
+                model, _sep, rid = token.partition(",")
+                if token not in by_record and model in UNMAPPED_CATEGORIES and rid.isdigit():
+                    # needed by a pending document though not found in use (e.g. a tip account)
+                    record = self.env[model].browse(int(rid))
+                    vals = dict(self._health_row(UNMAPPED_CATEGORIES[model], message, record),
+                                connection_id=self.id, checked_at=now, job_ids=set())
+                    rows[self._health_key(vals)] = vals
+                    by_record[token] = [vals]
                 for vals in by_record.get(token, []):
                     if vals["problem"] == "unmapped":
                         vals["job_ids"].add(job.id)
 
     def _health_dry_run(self, job):
-        """``(document, [])`` or ``(None, cause tokens)`` of a job, built in a
-        savepoint that is always rolled back."""
+        """``(document, [], "")`` or ``(None, cause tokens, message)`` of a
+        job, built in a savepoint that is always rolled back."""
         record = self.env[job.res_model].browse(job.res_id).exists() if job.res_model in self.env else None
         if not record:
             return None, []
-        out = [None, []]
+        out = [None, [], ""]
         try:
             with self.env.cr.savepoint():
                 try:
                     out[0] = record._accounting_sync_document(job)
                 except SyncDataError as exc:
-                    out[1] = cause_tokens(exc.causes)
+                    out[1:] = [cause_tokens(exc.causes), exc.args[0] if exc.args else str(exc)]
                 raise _Rollback()
         except _Rollback:
             pass
         except Exception as exc:  # noqa: BLE001 - any other build error is the worker's to report
             _logger.debug("accounting sync: dry run of job %s: %s", job.id, exc)
-        return out[0], out[1]
+        return tuple(out)
 
     def _health_requeue_cured(self, rows):
         """Failed jobs that waited for a remote code that is back (or no

@@ -62,14 +62,22 @@ class AccountingConnectionDigest(models.Model):
             differences = [d for d in self._reconciliation_differences(day - timedelta(days=1), day - timedelta(days=1))
                            if d.connection_id == self]
             if differences:
-                lines = [("%s %s: %s" % (d.date, d.display_name, d.cause or ""), "/odoo/%s/%s" % (d._name, d.id))
-                         for d in differences[:DIGEST_LINES]]
+                lines = [("%s %s: %s" % (d.date, d.display_name, self._digest_cause(d)),
+                          "/odoo/%s/%s" % (d._name, d.id)) for d in differences[:DIGEST_LINES]]
                 sections.append((_("Differences with the accounting system"), lines,
                                  len(differences) - len(lines), False))
         if self.health_count:
             sections.append((_("Mapping problems"), [(row.message, False) for row in self.health_ids[:DIGEST_LINES]],
                              max(self.health_count - DIGEST_LINES, 0), False))
         return sections
+
+    @api.model
+    def _digest_cause(self, line):
+        """A reconciliation line's cause in words (its selection label)."""
+        field = line._fields.get("cause")
+        if field is not None and field.type == "selection":
+            return dict(field._description_selection(line.env)).get(line.cause, line.cause or "")
+        return line.cause or ""
 
     @api.model
     def _digest_note(self, sections):

@@ -17,6 +17,14 @@ PRODUCT_FIELDS = ("default_code", "name", "barcode", "uom_id", "type", "is_stora
 CONNECTION_FIELDS = ("default_customer_ref",)
 
 
+def _requeue_if_changed(records, vals, watched, reason_records=None):
+    """After a write of ``vals``: retry the failed jobs caused by ``records``
+    when a ``watched`` field changed (never for the worker's own writes)."""
+    if set(vals) & set(watched) and records and not records.env.context.get("accounting_sync_done"):
+        records.env["accounting.sync.job"]._requeue_fixed(
+            records, reason=", ".join((reason_records or records).mapped("display_name")))
+
+
 def _named(exc, causes):
     """``exc`` (a UserError) carrying ``causes``; an error already naming its causes is kept."""
     if isinstance(exc, SyncDataError):
@@ -29,8 +37,7 @@ class ProductProductFix(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        if set(vals) & set(PRODUCT_FIELDS) and not self.env.context.get("accounting_sync_done"):
-            self.env["accounting.sync.job"]._requeue_fixed(self, reason=", ".join(self.mapped("display_name")))
+        _requeue_if_changed(self, vals, PRODUCT_FIELDS)
         return result
 
     def _accounting_item_document(self, connection):
@@ -46,9 +53,7 @@ class ProductTemplateFix(models.Model):
     def write(self, vals):
         result = super().write(vals)
         # the name lives on the template; the SKU reaches the variants' own write
-        if set(vals) & set(PRODUCT_FIELDS) and not self.env.context.get("accounting_sync_done"):
-            variants = self.with_context(active_test=False).product_variant_ids
-            self.env["accounting.sync.job"]._requeue_fixed(variants, reason=", ".join(self.mapped("display_name")))
+        _requeue_if_changed(self.with_context(active_test=False).product_variant_ids, vals, PRODUCT_FIELDS, self)
         return result
 
 
@@ -57,8 +62,7 @@ class ResPartnerFix(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        if set(vals) & set(SYNCED_FIELDS) and not self.env.context.get("accounting_sync_done"):
-            self.env["accounting.sync.job"]._requeue_fixed(self, reason=", ".join(self.mapped("display_name")))
+        _requeue_if_changed(self, vals, SYNCED_FIELDS)
         return result
 
     def _accounting_customer_ref(self, connection):

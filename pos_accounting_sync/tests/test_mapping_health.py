@@ -143,6 +143,27 @@ class TestMappingHealth(PosSyncCase):
         self.run_worker()
         self.assertEqual(qris_receipt.state, "done", qris_receipt.error_message)
 
+    def test_account_a_pending_document_needs_is_listed_and_setting_it_sends_it(self):
+        delivery = self.env["product.product"].create({
+            "name": "Ongkos Kirim", "type": "service", "available_in_pos": True, "list_price": 5000,
+            "taxes_id": [(5, 0, 0)]})
+        session = self.shift(self.cash_pm1, [([(self.kopi, 1), (delivery, 1)], self.cash_pm1, 27200)])
+        invoice = self.jobs_of(session).filtered(lambda j: j.kind == "sales_invoice")
+        self.connection.action_check_mapping_health()
+        row = self.rows(problem="unmapped", res_model="accounting.connection")
+        self.assertEqual(row.category, "account")
+        self.assertIn("Ongkos Kirim", row.message)
+        self.assertEqual(row.job_ids, invoice)
+        self.run_worker()
+        self.assertEqual(invoice.state, "failed")
+        self.assertEqual(invoice.cause_refs, "|accounting.connection,%s|" % self.connection.id)
+        # the admin picks the account on the connection: the shift goes out by itself
+        self.connection.service_account = self.codes["sales"]
+        self.assertEqual(invoice.state, "pending")
+        self.run_worker()
+        self.assertEqual(set(self.jobs_of(session).mapped("state")), {"done"},
+                         self.jobs_of(session).mapped("error_message"))
+
 
 @tagged("post_install", "-at_install")
 class TestMappingHealthJurnal(TestMappingHealth):
