@@ -178,6 +178,18 @@ class AccountingSyncJobCause(models.Model):
         """A customer or an item now exists remotely: what failed waiting for
         it on this connection goes again."""
         super()._on_success(result, client, duration, adopted=adopted)
+        self._keep_blocked_behind_failures()
         if self.kind in SELF_CAUSED_KINDS:
             record = self.env[self.res_model].browse(self.res_id)
             self._requeue_fixed(record, self.connection_id, reason=record.display_name)
+
+    def _keep_blocked_behind_failures(self):
+        """What this success released stays blocked while an earlier document
+        of its chain has failed (items failed up front sit behind the first)."""
+        for job in self.filtered("chain"):
+            first = self.search([("connection_id", "=", job.connection_id.id), ("chain", "=", job.chain),
+                                 ("state", "=", "failed")], order="sequence, id", limit=1)
+            if first:
+                later = first._later_in_chain().filtered(lambda j: j.state == "pending")
+                if later:
+                    later._block(first)
