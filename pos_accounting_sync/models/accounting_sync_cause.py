@@ -177,7 +177,11 @@ class AccountingSyncJobCause(models.Model):
     def _on_success(self, result, client, duration, adopted=None):
         """A customer or an item now exists remotely: what failed waiting for
         it on this connection goes again."""
+        released_at, held = self.next_attempt_at, self._dependants().filtered(lambda j: j.state == "blocked")
         super()._on_success(result, client, duration, adopted=adopted)
+        # what it held back keeps its place in the queue (not behind what was retried meanwhile)
+        held.filtered(lambda j: j.state == "pending" and released_at
+                      and j.next_attempt_at > released_at).next_attempt_at = released_at
         self._keep_blocked_behind_failures()
         if self.kind in SELF_CAUSED_KINDS:
             record = self.env[self.res_model].browse(self.res_id)
