@@ -42,6 +42,8 @@
         "security/reconciliation_security.xml",
         "data/reconciliation_cron.xml",
         "views/accounting_reconciliation_views.xml",
+        "data/health_digest_cron.xml",
+        "views/accounting_mapping_health_views.xml",
     ],
     "demo": [
         "demo/accounting_connection_demo.xml",

@@ -16,12 +16,15 @@ never a 500 or a dropped connection.
   "sales_return" | "sales_receipt", "reference": <our reference>, "changes": {...}}``:
   a person edits, deletes or enters again by hand a synced sales document
   (see :mod:`.sales_hooks`)
+- ``POST``/``DELETE /_sandbox/masters/<provider>/<account|warehouse>/<code>``
+  renames (``{"name": ...}``) or deletes an account or warehouse (:mod:`.masters_admin`)
 - ``GET /_sandbox/stats``
 """
 
 import json
 import math
 from decimal import Decimal, InvalidOperation
+from urllib.parse import unquote
 
 from .base import Response
 from .sales_hooks import SalesHookError
@@ -121,6 +124,13 @@ def handle(server, request):
         return Response(200, result)
     if path.startswith("/sales/") and method == "POST":
         return _sales(server, path[len("/sales/"):], body_of(request))
+    if path.startswith("/masters/"):
+        from . import masters_admin  # noqa: PLC0415 - it imports this module
+        provider, _sep, rest = path[len("/masters/"):].partition("/")
+        kind, _sep, code = rest.partition("/")
+        app = app_of(server, provider)
+        body = body_of(request, required=False) if method == "POST" else {}
+        return Response(200, masters_admin.handle(server, app, method, kind, unquote(code), body))
     if path == "/stats":
         return Response(200, {"requests": dict(server.request_count), "webhooks": server.webhook_log})
     raise BadInput("unknown admin endpoint %s %s" % (method, request.path), status=404)

@@ -51,3 +51,8 @@ from . import accounting_sync_job_remote_change
 from . import accounting_reconciliation
 from . import accounting_connection_reconciliation
 from . import accounting_inbound_event_sales
+from . import accounting_sync_cause
+from . import accounting_sync_fix_hooks
+from . import accounting_mapping_health
+from . import accounting_mapping_health_check
+from . import accounting_sync_digest

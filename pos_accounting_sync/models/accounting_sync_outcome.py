@@ -91,7 +91,8 @@ class AccountingSyncJobOutcome(models.Model):
             with self.env.cr.savepoint():
                 document = record._accounting_sync_document(self)
         except (UserError, ValidationError) as exc:
-            self._fail("data", msgs.from_exception(exc))
+            # the records to fix travel with the error: fixing one retries this job
+            self._fail("data", msgs.from_exception(exc), causes=getattr(exc, "causes", None))
             return None
         except Exception as exc:  # noqa: BLE001 - shown to the accountant, logged for the admin
             _logger.exception("accounting sync: cannot build document for job %s", self.id)
@@ -187,9 +188,10 @@ class AccountingSyncJobOutcome(models.Model):
             return False
         return self._fail(kind, msgs.from_exception(exc), client, exc, duration)
 
-    def _fail(self, kind, message, client=None, exc=None, duration=0.0):
+    def _fail(self, kind, message, client=None, exc=None, duration=0.0, causes=None):
         """Fail the job with ``message`` (a stored message or a text), kept
-        in its history; its administrator gets the problem as an activity."""
+        in its history; ``causes``: the Odoo records to fix (fixing one
+        retries the job, see accounting_sync_cause.py)."""
         vals = dict(self._error_vals(kind, message, exc), state="failed", duration=duration)
         if exc is not None:
             vals.update(request_body=self._body(client, exc.request),
@@ -197,9 +199,7 @@ class AccountingSyncJobOutcome(models.Model):
         self.write(vals)
         self._log_attempt("failed", duration)
         self._block_dependants()
-        self.connection_id._raise_problem("failed", msgs.message(
-            "problem.failed", conn=self.connection_id.display_name, doc=self._doc_message(),
-            msg=self._current_message()))
+        # people hear of it in the morning digest (accounting_sync_digest.py), not per document
         return False
 
     @api.model

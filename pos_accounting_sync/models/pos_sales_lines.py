@@ -19,6 +19,8 @@ from odoo.exceptions import UserError
 
 from accounting_connectors.documents import ZERO, InvoiceLine, account_item_ref
 
+from .accounting_sync_cause import SyncDataError
+
 HUNDRED = Decimal("100")
 #: the business day of a shop with no time zone set anywhere (Indonesia's WIB)
 DEFAULT_TZ = "Asia/Jakarta"
@@ -93,10 +95,11 @@ def check_skus(products):
     """Raise one plain message naming every product that cannot be posted."""
     problems = products._accounting_sku_problems()
     if problems:
-        raise UserError(_(
+        raise SyncDataError(_(
             "These products cannot be posted until they have a unique internal reference "
             "(SKU): %s. Fix them (Products > Internal Reference), then press Retry.",
-            "; ".join("%s (%s)" % (p.display_name, why) for p, why in problems.items())))
+            "; ".join("%s (%s)" % (p.display_name, why) for p, why in problems.items())),
+            causes=list(problems))
 
 
 def _gift_card_products(env):

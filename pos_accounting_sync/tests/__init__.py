@@ -29,3 +29,6 @@ from . import test_sync_log_display
 from . import test_pos_references
 from . import test_log_screens
 from . import test_reconciliation
+from . import test_mapping_health
+from . import test_fix_retry
+from . import test_sync_digest

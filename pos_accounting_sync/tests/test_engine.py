@@ -209,7 +209,11 @@ class EngineScenario:
             self.run_worker()
         self.assertEqual((job.state, job.attempts), ("failed", 2))
         self.assertIn("Gave up after 2 attempts", job.error_message)
-        self.assertEqual(len(self.activities().filtered(lambda a: "failed" in a.summary)), 1)
+        # the responsible hears of it in the morning digest, not per document
+        self.assertFalse(self.activities())
+        self.connection._post_digest()
+        self.assertEqual(len(self.activities()), 1)
+        self.assertIn("INV/GIVEUP/1", str(self.activities().note))
 
     def test_duplicate_reference_is_adopted(self):
         self.masters()
