@@ -7,7 +7,7 @@
     "license": "LGPL-3",
     "author": "pos_accounting_sync contributors",
     "website": "https://github.com/pos-accounting-sync/pos_accounting_sync",
-    "depends": ["point_of_sale", "stock_account", "purchase_stock"],
+    "depends": ["point_of_sale", "stock_account", "purchase_stock", "sales_team"],
     "external_dependencies": {"python": ["requests"]},
     "data": [
         "security/security.xml",
@@ -32,6 +32,7 @@
         "views/stock_sync_views.xml",
         "data/ir_cron_inbound.xml",
         "views/accounting_inbound_views.xml",
+        "views/account_move_sync_views.xml",
     ],
     "demo": [
         "demo/accounting_connection_demo.xml",

@@ -35,3 +35,9 @@ from . import stock_picking_inbound
 from . import res_partner_vendor
 from . import accounting_connection_cash
 from . import accounting_sync_job_money
+from . import accounting_invoice_line_kind
+from . import accounting_invoice_journal_map
+from . import accounting_connection_invoices
+from . import account_move
+from . import account_move_payments
+from . import account_partial_reconcile_invoice
