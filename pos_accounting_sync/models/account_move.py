@@ -152,7 +152,7 @@ class AccountMove(models.Model):
             if frozen:
                 move.sudo().write({"accounting_revision": move.accounting_revision + 1,
                                    "accounting_reversal_json": json.dumps(frozen)})
-        Job._trigger_worker()
+                Job._trigger_worker()
 
     def _accounting_frozen_lines(self, job):
         """The sent document's lines as plain data, or None when they cannot

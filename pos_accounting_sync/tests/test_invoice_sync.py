@@ -11,6 +11,7 @@ from odoo import fields
 from odoo.tests import tagged
 
 from accounting_connectors.documents import account_item_ref
+from accounting_connectors.sandbox import jurnal_money
 
 from .pos_sync_common import PosSyncCase
 
@@ -92,7 +93,7 @@ class TestInvoiceSyncAccurate(PosSyncCase):
         """remote account -> amount taken off the invoice."""
         if self.provider == "accurate":
             return {e["account"]["no"]: -D(str(e["expenseAmount"])) for e in row["detailExpense"]}
-        body = json.loads(job.request_body)["sales_invoice"]
+        body = json.loads(json.loads(job.request_body)["body"])["sales_invoice"]
         self.assertEqual(D(str(row["witholding_amount"])), D(str(body["witholding_value"])))
         return {body["witholding_account_name"]: D(str(body["witholding_value"]))}
 
@@ -138,16 +139,19 @@ class TestInvoiceSyncAccurate(PosSyncCase):
         receipts = self.remote("sales_receipt")
         self.assertEqual(len(receipts), 2)
         final = receipts["%s/RCV/%s" % (ref, move.line_ids.matched_credit_ids.sorted("id")[-1].id)]
+        store = self.sandbox.app(self.provider).store
         if self.provider == "accurate":
             self.assertEqual(D(str(final["chequeAmount"])), D("57000"))
-            self.assertEqual([(d["accountNo"], D(str(d["amount"]))) for d in final["detailInvoice"][0]["detailDiscount"]],
+            discounts = final["detailInvoice"][0]["detailDiscount"]
+            self.assertEqual([(d["accountNo"], D(str(d["amount"]))) for d in discounts],
                              [(self.codes["fee"], D("4000"))])
+            bank = store.account_money()[self.codes["bank"]]
         else:
             self.assertEqual(D(str(final["records"][0]["amount"])), D("61000"))
             self.assertEqual(D(str(final["witholding_amount"])), D("4000"))
-        money = self.sandbox.app(self.provider).store.account_money() if self.provider == "accurate" else None
-        if money is not None:
-            self.assertEqual(money[self.codes["bank"]], D("107000"), "only the money reached the bank")
+            self.assertEqual(final["witholding"]["account"]["number"], self.codes["fee"])
+            bank = D(str(jurnal_money.account_money(store)[self.codes["bank"]]))
+        self.assertEqual(bank, D("107000"), "only the money paid reached the bank; the fee went to its account")
 
     def test_credit_note_posts_return_against_invoice(self):
         move = self.invoice([(self.kopi, 2, 20000, {}), (self.roti, 1, 15000, {})])
