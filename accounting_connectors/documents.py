@@ -103,6 +103,17 @@ class InvoiceLine:
 
 
 @dataclass
+class Deduction:
+    """An amount taken off what the customer owes, booked to ``account``
+    (remote account number): an untaxed discount, voucher or marketplace fee
+    on an invoice, or a fee the marketplace kept out of a payment."""
+
+    account: str
+    amount: Decimal  # positive
+    description: str = ""
+
+
+@dataclass
 class SalesInvoice(Document):
     kind = "sales_invoice"
     customer_ref: str = ""
@@ -119,15 +130,27 @@ class SalesInvoice(Document):
     #: owes and is debited to this (liability) account
     prepaid_amount: Decimal = ZERO
     prepaid_account: str = ""
+    #: untaxed amounts taken off the invoice, each on its own account
+    #: (Accurate: negative expense lines; Jurnal: its one withholding)
+    deductions: list[Deduction] = field(default_factory=list)
 
 
 @dataclass
 class ReceiptLine:
     invoice_ref: str
+    #: money received for this invoice (what enters the cash/bank account)
     amount: Decimal
     #: the date the paid invoice carries remotely, when known: a payment is
     #: never sent dated before it (see the providers' mappings)
     invoice_date: date = None
+    #: kept back by the payer (a marketplace's fee): settles the invoice too,
+    #: booked on each deduction's account ("Informasi Diskon" in Accurate)
+    deductions: list[Deduction] = field(default_factory=list)
+
+    @property
+    def settled(self):
+        """What this line takes off the invoice: money plus deductions."""
+        return self.amount + sum((d.amount for d in self.deductions), ZERO)
 
 
 @dataclass
@@ -165,6 +188,8 @@ class SalesReturn(Document):
     #: the money goes back to the customer (CustomerRefund documents follow):
     #: the return must leave a credit to refund, not lower an open invoice
     refunded: bool = False
+    #: deductions of the invoice given back with it (see SalesInvoice)
+    deductions: list[Deduction] = field(default_factory=list)
 
 
 @dataclass

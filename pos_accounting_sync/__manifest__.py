@@ -7,7 +7,7 @@
     "license": "LGPL-3",
     "author": "pos_accounting_sync contributors",
     "website": "https://github.com/pos-accounting-sync/pos_accounting_sync",
-    "depends": ["point_of_sale", "stock_account", "purchase_stock"],
+    "depends": ["point_of_sale", "stock_account", "purchase_stock", "sales_team"],
     "external_dependencies": {"python": ["requests"]},
     "data": [
         "security/security.xml",
@@ -44,6 +44,7 @@
         "views/accounting_reconciliation_views.xml",
         "data/health_digest_cron.xml",
         "views/accounting_mapping_health_views.xml",
+        "views/account_move_sync_views.xml",
     ],
     "demo": [
         "demo/accounting_connection_demo.xml",

@@ -161,20 +161,48 @@ def sales_invoice_payload(doc: SalesInvoice, today=None):
         payload.setdefault("detailExpense", []).append({
             "accountNo": doc.prepaid_account, "expenseName": PREPAID_EXPENSE_NAME,
             "expenseAmount": -doc.prepaid_amount})
+    _deduction_expenses(payload, doc)
     return payload
+
+
+def _deduction_expenses(payload, doc):
+    """Untaxed amounts off the invoice (discount, voucher, marketplace fee):
+    negative expense lines, each on its own account (as gift cards are)."""
+    for deduction in doc.deductions:
+        if not deduction.account:
+            raise ConfigurationError("%s takes %s off for %s but no account is mapped for it."
+                                     % (doc.reference, deduction.amount, deduction.description))
+        payload.setdefault("detailExpense", []).append({
+            "accountNo": deduction.account, "expenseName": (deduction.description or "Potongan")[:50],
+            "expenseAmount": -deduction.amount})
 
 
 def sales_receipt_payload(doc: SalesReceipt, today=None):
     payload = {"number": doc.reference, "customerNo": doc.customer_ref, "transDate": fmt_date(doc.date),
                "bankNo": doc.account, "chequeAmount": doc.amount,
-               "detailInvoice": [{"invoiceNo": line.invoice_ref, "paymentAmount": line.amount}
-                                 for line in doc.lines]}
+               "detailInvoice": [_receipt_row(line) for line in doc.lines]}
     if any(line.invoice_date and doc.date and line.invoice_date > doc.date for line in doc.lines):
         # paid before the invoice's date (a deposit settled later): Accurate
         # refuses that unless told to, and the payment keeps its own date
         payload["passValidateInvoiceDate"] = True
     _put(payload, "branchName", doc.branch)
     return _put(payload, "description", doc.description)
+
+
+def _receipt_row(line):
+    """One paid invoice; what the payer kept back (a marketplace fee) is its
+    ``detailDiscount`` on the fee's account: Accurate's "Informasi Diskon".
+    Our reading: the discount settles the invoice besides ``paymentAmount``
+    and does not enter the bank (``chequeAmount`` is the money only)."""
+    row = {"invoiceNo": line.invoice_ref, "paymentAmount": line.amount}
+    discounts = []
+    for deduction in line.deductions:
+        if not deduction.account:
+            raise ConfigurationError("The payment of %s keeps back %s for %s but no account is mapped for it."
+                                     % (line.invoice_ref, deduction.amount, deduction.description))
+        discounts.append(_put({"accountNo": deduction.account, "amount": deduction.amount},
+                              "discountNotes", deduction.description))
+    return _put(row, "detailDiscount", discounts)
 
 
 def sales_return_payload(doc: SalesReturn, today=None):
@@ -188,6 +216,7 @@ def sales_return_payload(doc: SalesReturn, today=None):
     _put(payload, "invoiceNumber", doc.invoice_ref)
     if any(line.tax_rate and line.tax_rate > 0 for line in doc.lines):
         payload["taxable"] = True
+    _deduction_expenses(payload, doc)
     _put(payload, "branchName", doc.branch)
     return _put(payload, "description", doc.description)
 

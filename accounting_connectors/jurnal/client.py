@@ -31,7 +31,8 @@ DEFAULT_BASE = {"hmac": "https://api.mekari.com", "apikey": "https://api.jurnal.
 API_PATH = {"hmac": "/public/jurnal/api/v1", "apikey": "/core/api/v1"}
 PAGE_SIZE = 100
 #: options the client derives from each document before calling its mapping (never set from Odoo)
-DERIVED_OPTIONS = ("rounding_account_name", "rounding_item_code", "prepaid_account_name")
+DERIVED_OPTIONS = ("rounding_account_name", "rounding_item_code", "prepaid_account_name",
+                   "deduction_account_name")
 
 
 class JurnalClient(JurnalPosting, JurnalReads, JurnalNames, BaseClient):

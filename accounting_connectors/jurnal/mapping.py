@@ -143,7 +143,24 @@ def sales_invoice(doc, person_name, options=None):
         _add_rounding(body, doc, options)
     if doc.prepaid_amount:
         _add_prepaid(body, doc, options)
+    if doc.deductions:
+        _add_deductions(body, doc, options)
     return {"sales_invoice": _drop_empty(body)}
+
+
+def _add_deductions(body, doc, options):
+    """Untaxed amounts off the invoice (discount, voucher, marketplace fee):
+    Jurnal's one withholding (value), on the account the client resolved
+    into ``deduction_account_name`` (all deductions share it)."""
+    name = options.get("deduction_account_name")
+    if not name:
+        raise ValidationError("The invoice %s takes %s off but no account is mapped for it."
+                              % (doc.reference, num(sum((d.amount for d in doc.deductions), ZERO))))
+    if body.get("witholding_value"):
+        raise ValidationError("The invoice %s has a deduction besides a rounding down or a gift card payment; "
+                              "Jurnal takes one withholding per invoice: post it by hand." % doc.reference)
+    body.update(witholding_account_name=name, witholding_type="value",
+                witholding_value=num(sum((d.amount for d in doc.deductions), ZERO)))
 
 
 def _add_prepaid(body, doc, options):
@@ -182,12 +199,24 @@ def _add_rounding(body, doc, options):
 
 
 def receive_payment(doc, deposit_to_name, options=None):
+    """A receive payment; what the payer kept back (a marketplace fee) is
+    its withholding: each record pays the invoice money plus deduction, the
+    deposit account receives the money only."""
     options = options or {}
-    records = [{"transaction_no": line.invoice_ref, "amount": num(line.amount)} for line in doc.lines]
+    records = [{"transaction_no": line.invoice_ref, "amount": num(line.settled)} for line in doc.lines]
     if not records:
         raise ValidationError(code="jurnal.payment_no_invoice", params={"ref": doc.reference})
     day, memo = dated_on_invoices(doc)
+    kept = sum((d.amount for line in doc.lines for d in line.deductions), ZERO)
+    withholding = {}
+    if kept:
+        if not options.get("deduction_account_name"):
+            raise ValidationError("The payment %s keeps back %s but no account is mapped for it."
+                                  % (doc.reference, num(kept)))
+        withholding = {"witholding_account_name": options["deduction_account_name"],
+                       "witholding_type": "value", "witholding_value": num(kept)}
     return {"receive_payment": _drop_empty({
+        **withholding,
         "transaction_date": iso(day),
         "records_attributes": records,
         "custom_id": doc.reference,

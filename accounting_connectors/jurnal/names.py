@@ -43,6 +43,24 @@ class JurnalNames:
             options["rounding_account_name"] = doc.rounding_account and self._account_name(doc.rounding_account)
         if doc.prepaid_amount and doc.prepaid_account:
             options["prepaid_account_name"] = self._account_name(doc.prepaid_account)
+        return self._deduction_option(options, doc.reference, doc.deductions)
+
+    def _receipt_options(self, doc):
+        deductions = [d for line in doc.lines for d in line.deductions]
+        return self._deduction_option(dict(self.options), doc.reference, deductions)
+
+    def _deduction_option(self, options, reference, deductions):
+        """Jurnal takes amounts kept off an invoice or a payment as its one
+        withholding (``witholding_account_name``, a NAME): every deduction
+        of a document must share one account."""
+        accounts = sorted({d.account for d in deductions})
+        if len(accounts) > 1:
+            raise ValidationError(
+                "Jurnal books what is taken off %s on one withholding account, but it goes to %s. "
+                "Map these line kinds to one account for this connection, or post it by hand."
+                % (reference, ", ".join(accounts)))
+        if accounts:
+            options["deduction_account_name"] = self._account_name(accounts[0])
         return options
 
     def _ensure_account_items(self, lines):

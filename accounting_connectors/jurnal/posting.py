@@ -44,7 +44,7 @@ class JurnalPosting:
             self._ensure_account_items(doc.lines)
             body = mapping.sales_invoice(doc, self._person_name(doc.customer_ref), self._invoice_options(doc))
         elif kind == "sales_receipt":
-            body = mapping.receive_payment(doc, self._account_name(doc.account), self.options)
+            body = mapping.receive_payment(doc, self._account_name(doc.account), self._receipt_options(doc))
         elif kind == "sales_return":
             self._ensure_account_items(doc.lines)
             return returns.post(self, doc)

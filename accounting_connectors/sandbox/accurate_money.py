@@ -76,7 +76,8 @@ class AccurateMoneyMixin:
             raise Refused("not_found", module)
         for row in record["detailInvoice"]:
             invoice = self.records["sales-invoice"][row["invoice"]["id"]]
-            invoice["_paid"] -= row["paymentAmount"]
+            invoice["_paid"] -= row["paymentAmount"] + sum(
+                (d["amount"] for d in row.get("detailDiscount") or []), ZERO)
         del self.records[module][record["id"]]
         return record
 
@@ -111,7 +112,8 @@ class AccurateMoneyMixin:
         for inv in self.records["sales-invoice"].values():
             out[inv["customer"]["customerNo"]] += inv["totalAmount"]
         for rec in self.records["sales-receipt"].values():
-            out[rec["customer"]["customerNo"]] -= rec["chequeAmount"]
+            out[rec["customer"]["customerNo"]] -= rec["chequeAmount"] + sum(
+                (d["amount"] for row in rec["detailInvoice"] for d in row.get("detailDiscount") or []), ZERO)
         for ret in self.records["sales-return"].values():
             out[ret["customer"]["customerNo"]] -= ret["totalAmount"]
         for jv in self.records["journal-voucher"].values():

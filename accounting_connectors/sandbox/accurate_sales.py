@@ -105,22 +105,39 @@ class AccurateSalesMixin:
         for row in lines_of(p, "detailInvoice"):
             invoice = self.lookup("sales-invoice", row.get("invoiceNo") or row.get("invoiceNumber"))
             amount = money(row, "paymentAmount")
-            if amount <= 0 or amount > self.owing(invoice):
+            discounts = self._receipt_discounts(row)
+            settled = amount + sum((d["amount"] for d in discounts), ZERO)
+            if amount < 0 or settled <= 0 or settled > self.owing(invoice):
                 raise Refused("overpaid", invoice["number"])
             self.check_paid_after(p, invoice)
-            payments.append((invoice, amount))
+            payments.append((invoice, amount, discounts, settled))
             total += amount
         if total != cheque:
             raise Refused("cheque")
         record.update(bank={"no": bank["no"], "name": bank["name"]}, chequeAmount=cheque,
                       detailInvoice=[{"invoice": {"number": inv["number"], "id": inv["id"]},
-                                      "invoiceNo": inv["number"], "paymentAmount": amt}
-                                     for inv, amt in payments])
+                                      "invoiceNo": inv["number"], "paymentAmount": amt,
+                                      "detailDiscount": discounts}
+                                     for inv, amt, discounts, settled in payments])
 
         def pay(_record):
-            for inv, amt in payments:
-                inv["_paid"] += amt
+            for inv, _amt, _discounts, settled in payments:
+                inv["_paid"] += settled
         return record, [pay]
+
+    def _receipt_discounts(self, row):
+        """``detailDiscount[]`` of a paid invoice ("Informasi Diskon"): each
+        an existing account and a positive amount; it settles the invoice
+        besides the payment and does not enter the bank (our reading)."""
+        out = []
+        for disc in lines_of(row, "detailDiscount", required=False):
+            account = self.lookup("glaccount", disc.get("accountNo"))
+            amount = money(disc, "amount")
+            if amount <= 0:
+                raise Refused("bad_field", "amount")
+            out.append({"account": {"no": account["no"], "name": account["name"]}, "accountNo": account["no"],
+                        "amount": amount, "discountNotes": disc.get("discountNotes", "")})
+        return out
 
     def _line_tax(self, row):
         """The PPN record of a line: its ``tax1Name``, else the database's

@@ -140,7 +140,25 @@ def receive_payment(store, payload):
                                "transaction_balance_due": inv["remaining"]})
     rec["person"] = invoices[0][0]["person"]
     rec["total"] = money(total)
+    _withhold(store, payload, rec, acc, total)
     return rec
+
+
+def _withhold(store, payload, rec, deposit, total):
+    """A payment's withholding (what the payer kept back): booked on its
+    account and not deposited; ``total`` stays what the invoices were paid."""
+    value = dec(payload.get("witholding_value"), "witholding value")
+    if not value:
+        return
+    account = store.account(payload.get("witholding_account_name"), field="witholding_account_name")
+    if payload.get("witholding_type", "percent") == "percent":
+        value = (total * value / 100).quantize(Decimal("0.01"))
+    if value < 0 or value >= total:
+        invalid("Witholding value must be less than the amount paid", field="witholding_value")
+    store.book(deposit, -value)
+    store.book(account, value)
+    rec.update(witholding={"account": _ref(account, "number"), "amount": money(value)},
+               witholding_amount=money(value))
 
 
 def sales_return(store, payload, table="sales_returns", invoices="sales_invoices", sign=1):

@@ -84,6 +84,10 @@ def delete_receive_payment(store, rec):
         inv["payments"] = [p for p in inv["payments"] if p["id"] != rec["id"]]
         inv["transaction_status"] = status(1 if not inv["payments"] else 4)
         store.book(acc, -amount)
+    if rec.get("witholding"):  # what the payer kept back goes back with it
+        kept = dec(rec["witholding"]["amount"])
+        store.book(acc, kept)
+        store.book(store.get("accounts", rec["witholding"]["account"]["id"], by=("id",)), -kept)
     del store.tables["receive_payments"][rec["id"]]
 
 

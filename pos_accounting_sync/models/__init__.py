@@ -56,3 +56,9 @@ from . import accounting_sync_fix_hooks
 from . import accounting_mapping_health
 from . import accounting_mapping_health_check
 from . import accounting_sync_digest
+from . import accounting_invoice_line_kind
+from . import accounting_invoice_journal_map
+from . import accounting_connection_invoices
+from . import account_move
+from . import account_move_payments
+from . import account_partial_reconcile_invoice

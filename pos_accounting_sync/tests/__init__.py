@@ -32,3 +32,4 @@ from . import test_reconciliation
 from . import test_mapping_health
 from . import test_fix_retry
 from . import test_sync_digest
+from . import test_invoice_sync
