@@ -74,6 +74,7 @@ class AccountingProductValidation(models.TransientModel):
         if not products:
             raise UserError(_("Every valid product is already in the accounting system."))
         conn = self.connection_id
+        conn._check_live_mode()
         jobs = products._accounting_enqueue_items(conn)
         # the jobs are not committed yet, so no worker can pick them meanwhile
         jobs.sudo().write({"state": "running", "attempts": 1, "started_at": fields.Datetime.now()})
