@@ -1,8 +1,9 @@
 """Accurate while a post is previewed (:mod:`..preview`): the database host
 is not discovered (the path is what matters), and the account items a line
 needs are taken as made (their codes are fixed), never looked up or
-created (``AccurateClient._host`` reads ``_previewing`` itself). Mixed into :class:`.client.AccurateClient`; outside a preview
-each call is the normal one."""
+created (``AccurateClient._host`` reads ``_previewing`` itself). Mixed
+into :class:`.client.AccurateClient`; outside a preview each call is the
+normal one."""
 
 from ..preview import NeedsRemote
 
