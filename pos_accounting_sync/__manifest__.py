@@ -33,6 +33,9 @@
         "data/ir_cron_inbound.xml",
         "views/accounting_inbound_views.xml",
         "views/accounting_connection_live_views.xml",
+        "wizards/accounting_dry_run_views.xml",
+        "data/accounting_backfill_data.xml",
+        "views/accounting_backfill_views.xml",
     ],
     "demo": [
         "demo/accounting_connection_demo.xml",

@@ -37,3 +37,6 @@ from . import accounting_connection_cash
 from . import accounting_sync_job_money
 from . import accounting_connection_live
 from . import accounting_sync_job_live
+from . import accounting_backfill
+from . import accounting_backfill_sources
+from . import accounting_sync_job_backfill

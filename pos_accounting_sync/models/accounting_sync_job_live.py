@@ -16,8 +16,10 @@ class AccountingSyncJobLive(models.Model):
         connection = self.connection_id
         if connection._holds_posting():
             run.skip_connections.add(connection.id)
-            self.write({"state": "pending", "attempts": max(self.attempts - 1, 0),
-                        "next_attempt_at": fields.Datetime.now() + HOLD,
-                        "error_kind": False, "error_message": connection._live_mode_message()})
+            self.write({"state": "pending", "attempts": max(self.attempts - 1, 0)})
+            # every waiting document of the connection says why, not only the one claimed
+            waiting = self.search([("connection_id", "=", connection.id), ("state", "=", "pending")])
+            waiting.write({"next_attempt_at": fields.Datetime.now() + HOLD, "error_kind": False,
+                           "error_message": connection._live_mode_message()})
             return False
         return super()._process_claimed(run, commit)

@@ -1,1 +1,2 @@
 from . import product_validation
+from . import accounting_dry_run
