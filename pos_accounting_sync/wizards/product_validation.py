@@ -70,11 +70,11 @@ class AccountingProductValidation(models.TransientModel):
         where the API has one. Each item still gets its sync-log line; what
         the bulk call could not save stays queued for the worker."""
         self.ensure_one()
+        self.connection_id._check_live_mode()
         products = self.to_push_ids
         if not products:
             raise UserError(_("Every valid product is already in the accounting system."))
         conn = self.connection_id
-        conn._check_live_mode()
         jobs = products._accounting_enqueue_items(conn)
         # the jobs are not committed yet, so no worker can pick them meanwhile
         jobs.sudo().write({"state": "running", "attempts": 1, "started_at": fields.Datetime.now()})
