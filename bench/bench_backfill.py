@@ -27,6 +27,8 @@ from datetime import datetime, timedelta
 from datetime import time as dtime
 from unittest.mock import patch
 
+from bench_shared_limit import _watch  # noqa: E402 - a sibling script
+
 JURNAL = [(40, 60.0), (1800, 3600.0)]
 
 
@@ -76,7 +78,7 @@ def run(env, args):
     with SandboxServer("127.0.0.1", 0, rate_limits=True) as sandbox, \
             patch.dict(sandbox_server.PROVIDER_LIMITS, {"jurnal": windows}), \
             patch.object(AccountingConnectionClient, "_connection_config", scaled_config):
-        arrivals, refused = watch(sandbox)
+        arrivals, refused = _watch(sandbox, "jurnal")
         bench = Bench(env, sandbox, args)
         with patch.object(PosSession, "_accounting_enqueue_sales", lambda self, connections=None: None):
             first = bench.history()  # before the go-live: nothing was queued then
@@ -115,26 +117,6 @@ def run(env, args):
         print("  invoices in business-date order: %s (%d invoices)" % ("yes" if days == sorted(days) else "NO",
                                                                     len(days)))
     return 0
-
-
-def watch(sandbox):
-    arrivals, refused = [], []
-    handle = sandbox.handle
-    app = sandbox.app("jurnal")
-    refuse = app.rate_limited_response
-
-    def counted_handle(request):
-        if not request.path.startswith("/_sandbox"):
-            arrivals.append(time.monotonic())
-        return handle(request)
-
-    def counted_refusal(*a, **kw):
-        refused.append(time.monotonic())
-        return refuse(*a, **kw)
-
-    sandbox.handle = counted_handle
-    app.rate_limited_response = counted_refusal
-    return arrivals, refused
 
 
 class Bench:
