@@ -110,6 +110,9 @@ class BaseClient:
     kinds = ()
     #: the provider's own transit warehouse, when it keeps one by itself
     default_transit_warehouse = ""
+    #: set while :meth:`preview` runs: nothing may leave the client then
+    _previewing = False
+    _preview_accounts = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -156,6 +159,23 @@ class BaseClient:
             except Exception as exc:  # noqa: BLE001 - handed back per document
                 out.append(exc)
         return out
+
+    def preview(self, document, accounts=None):
+        """Dry run of :meth:`post`: a :class:`~.preview.Preview` of the
+        request it would send for ``document`` (method, API path, JSON body
+        with secrets masked), built by the same mapping code, with no HTTP
+        at all. ``accounts``: the chart as ``[{"id", "number", "name",
+        "type"}]`` (what :meth:`list_accounts` returned earlier) for
+        providers that take account names; remote names it cannot know
+        offline show as ``<customer REF in Jurnal>``. A document the post
+        would refuse raises the same :class:`~.errors.ConnectorError`."""
+        from . import preview
+
+        self._previewing, self._preview_accounts = True, accounts
+        try:
+            return preview.run(self, document)
+        finally:
+            self._previewing, self._preview_accounts = False, None
 
     def find(self, kind, reference, parent=None) -> RemoteResult | None:
         """The remote document that carries our reference, or None.

@@ -90,11 +90,11 @@ def main():
             env.cr.close()
 
 
-def _watch(sandbox):
+def _watch(sandbox, provider="accurate"):
     """Arrival times of the provider's requests, and its 429 answers."""
     arrivals, refused = [], []
     handle = sandbox.handle
-    app = sandbox.app("accurate")
+    app = sandbox.app(provider)
     refuse = app.rate_limited_response
 
     def counted_handle(request):

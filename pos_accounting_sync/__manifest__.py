@@ -45,6 +45,10 @@
         "data/health_digest_cron.xml",
         "views/accounting_mapping_health_views.xml",
         "views/account_move_sync_views.xml",
+        "views/accounting_connection_live_views.xml",
+        "wizards/accounting_dry_run_views.xml",
+        "data/accounting_backfill_data.xml",
+        "views/accounting_backfill_views.xml",
     ],
     "demo": [
         "demo/accounting_connection_demo.xml",

@@ -30,13 +30,14 @@ from .auth import ApiTokenAuth, OAuthAuth, auth_error, basic_auth
 from .errors import decode, join_messages, provider_text, refusal
 from .params import as_float, filters_params, query_text
 from .posting import AccuratePosting
+from .preview import AccuratePreview
 from .reads import PAGE_SIZE, AccurateReads
 
 PRODUCTION_URL = "https://account.accurate.id"
 MAX_REDIRECTS = 3
 
 
-class AccurateClient(AccuratePosting, AccurateReads, BaseClient):
+class AccurateClient(AccuratePreview, AccuratePosting, AccurateReads, BaseClient):
     provider = "accurate"
     kinds = tuple(mapping.BUILDERS) + ("receipt_void",)
     #: where Accurate keeps goods sent but not yet received (a system
@@ -78,7 +79,7 @@ class AccurateClient(AccuratePosting, AccurateReads, BaseClient):
         return "%s/accurate/api/%s/%s.do" % (self._host(), module, action)
 
     def _host(self):
-        if not self.config.data_host:
+        if not self.config.data_host and not self._previewing:  # a preview sends nothing
             if self.auth.kind == "api_token":
                 self._discover()
             else:

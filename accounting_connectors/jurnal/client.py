@@ -25,6 +25,7 @@ from . import auth
 from .errors import error_for
 from .names import JurnalNames
 from .posting import JurnalPosting
+from .preview import JurnalPreview
 from .reads import JurnalReads
 
 DEFAULT_BASE = {"hmac": "https://api.mekari.com", "apikey": "https://api.jurnal.id"}
@@ -35,7 +36,7 @@ DERIVED_OPTIONS = ("rounding_account_name", "rounding_item_code", "prepaid_accou
                    "deduction_account_name")
 
 
-class JurnalClient(JurnalPosting, JurnalReads, JurnalNames, BaseClient):
+class JurnalClient(JurnalPreview, JurnalPosting, JurnalReads, JurnalNames, BaseClient):
     provider = "jurnal"
     kinds = ("customer", "item", "sales_invoice", "sales_receipt", "sales_return", "item_transfer",
              "item_adjustment", "bank_transfer", "customer_refund", "journal_entry", "receipt_void")

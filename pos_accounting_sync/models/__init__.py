@@ -62,3 +62,8 @@ from . import accounting_connection_invoices
 from . import account_move
 from . import account_move_payments
 from . import account_partial_reconcile_invoice
+from . import accounting_connection_live
+from . import accounting_sync_job_live
+from . import accounting_backfill
+from . import accounting_backfill_sources
+from . import accounting_sync_job_backfill

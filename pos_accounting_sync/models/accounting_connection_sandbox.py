@@ -20,6 +20,8 @@ class AccountingConnectionSandbox(models.Model):
                     if config.rate_limits else 0)
         if not vals["auth_method"]:
             vals["auth_method"] = "api_token" if config.provider == "accurate" else "hmac"
+        if config.provider == "jurnal":
+            vals["live_mode"] = True  # a sandbox has no books to protect: it posts at once
         return vals
 
     @api.model

@@ -33,3 +33,5 @@ from . import test_mapping_health
 from . import test_fix_retry
 from . import test_sync_digest
 from . import test_invoice_sync
+from . import test_live_mode
+from . import test_backfill

@@ -1,2 +1,3 @@
 from . import product_validation
 from . import accounting_payout_import
+from . import accounting_dry_run

@@ -91,6 +91,7 @@ class AccountingProductValidation(models.TransientModel):
         where the API has one. Each item still gets its sync-log line; what
         the bulk call could not save stays queued for the worker."""
         self.ensure_one()
+        self.connection_id._check_live_mode()
         products = self.to_push_ids
         if not products:
             raise UserError(_("Every valid product is already in the accounting system."))

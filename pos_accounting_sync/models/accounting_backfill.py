@@ -1,0 +1,188 @@
+"""Ordered backfill: post the past (closed sessions, stock documents,
+payouts) since a chosen date, oldest first, with a progress the admin can
+leave and come back to.
+
+Every source record to post is one :class:`AccountingBackfillItem`, numbered
+in business-date order when the backfill starts; the items are the state.
+They are queued one at a time, the next only once the previous one's
+documents have all finished (posted, or failed for the accountant to fix),
+so the accounting system receives them in date order whatever retries and
+rate limits do. Queueing is fed by the worker whenever its queue runs dry
+(``accounting_sync_job_backfill.py``) and by a cron; each item is queued
+and committed in its own transaction, so a server restart half-way resumes
+at the first item not queued. Queueing goes through the outbox's own
+``_enqueue``: a document real-time sync already queued or posted is found by
+its reference and never posted twice."""
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+ITEM_STATES = [("pending", "Waiting"), ("queued", "Sending"), ("done", "Posted"), ("failed", "Failed")]
+#: job states after which an item's document no longer holds the next one back
+FINISHED = ("done", "failed", "blocked", "cancelled")
+
+
+class AccountingBackfill(models.Model):
+    _name = "accounting.backfill"
+    _description = "Accounting Sync Backfill"
+    _inherit = ["mail.thread"]
+    _order = "id desc"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    connection_id = fields.Many2one("accounting.connection", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="connection_id.company_id", store=True)
+    date_from = fields.Date(
+        string="Post the Past Since", required=True,
+        help="Closed sessions, stock documents and payouts from this business date on are posted, oldest "
+             "first. What is already in the sync log is not posted again.")
+    include_sessions = fields.Boolean(string="Sessions", default=True)
+    include_stock = fields.Boolean(string="Transfers and Stock Documents", default=True)
+    include_payouts = fields.Boolean(string="Payouts", default=True)
+    state = fields.Selection(
+        [("draft", "Draft"), ("running", "Running"), ("done", "Done"), ("cancelled", "Cancelled")],
+        default="draft", required=True, readonly=True, tracking=True)
+    item_ids = fields.One2many("accounting.backfill.item", "backfill_id", readonly=True)
+    total_count = fields.Integer(string="Total", readonly=True)
+    done_count = fields.Integer(string="Posted", readonly=True)
+    failed_count = fields.Integer(string="Failed", readonly=True)
+    progress = fields.Float(compute="_compute_progress", help="Share of the records finished (posted or failed).")
+    date_started = fields.Datetime(readonly=True)
+    date_finished = fields.Datetime(readonly=True)
+
+    @api.depends("connection_id", "date_from")
+    def _compute_name(self):
+        for rec in self:
+            rec.name = _("%(conn)s since %(date)s", conn=rec.connection_id.display_name or "",
+                         date=rec.date_from or "")
+
+    @api.depends("total_count", "done_count", "failed_count")
+    def _compute_progress(self):
+        for rec in self:
+            rec.progress = 100.0 * (rec.done_count + rec.failed_count) / rec.total_count if rec.total_count else 0.0
+
+    @api.constrains("connection_id", "date_from")
+    def _check_date_from(self):
+        for rec in self:
+            go_live = rec.connection_id.go_live_date
+            if go_live and rec.date_from < go_live:
+                raise UserError(_("%(conn)s posts nothing dated before its go-live date %(live)s: start the "
+                                  "backfill on or after it, or move the go-live date first.",
+                                  conn=rec.connection_id.display_name, live=go_live))
+
+    # --- what the admin does -------------------------------------------------------
+    def action_start(self):
+        for rec in self.filtered(lambda b: b.state == "draft"):
+            rec.connection_id._check_live_mode()
+            if self.search_count([("connection_id", "=", rec.connection_id.id), ("state", "=", "running")]):
+                raise UserError(_("A backfill of %(conn)s is already running.", conn=rec.connection_id.display_name))
+            sources = rec._collect_sources()  # [(business date, moment, record)] (accounting_backfill_sources.py)
+            sources.sort(key=lambda s: (s[0], s[1], s[2]._name, s[2].id))
+            rec.write({
+                "state": "running", "date_started": fields.Datetime.now(), "total_count": len(sources),
+                "item_ids": [fields.Command.create({
+                    "sequence": i, "res_model": record._name, "res_id": record.id,
+                    "name": record.display_name, "business_date": day})
+                    for i, (day, _moment, record) in enumerate(sources)],
+            })
+            rec._refresh()
+        self.env["accounting.sync.job"]._trigger_worker()
+        self._trigger_cron()
+        return True
+
+    def action_cancel(self):
+        """Stops queueing; what is queued already goes out as usual."""
+        self.filtered(lambda b: b.state in ("draft", "running")).write(
+            {"state": "cancelled", "date_finished": fields.Datetime.now()})
+        return True
+
+    def action_view_items(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_window", "res_model": "accounting.backfill.item",
+                "name": self.name, "view_mode": "list", "domain": [("backfill_id", "=", self.id)]}
+
+    # --- the work, in small committed steps ---------------------------------------------
+    @api.model
+    def _cron_run(self):
+        self._feed(commit=self.env["accounting.sync.job"]._can_commit())
+        if self.search_count([("state", "=", "running")], limit=1):
+            self.env["accounting.sync.job"]._trigger_worker()
+
+    @api.model
+    def _feed(self, commit):
+        """Refresh the running backfills and queue the next item of each one
+        whose previous item has finished. Returns True when something was queued."""
+        fed = False
+        for backfill in self.sudo().search([("state", "=", "running")], order="id"):
+            # one feeder per backfill at a time (several workers may run)
+            self.env.cr.execute("SELECT id FROM accounting_backfill WHERE id = %s AND state = 'running' "
+                                "FOR NO KEY UPDATE SKIP LOCKED", [backfill.id])
+            if not self.env.cr.fetchone():
+                continue
+            backfill._refresh()
+            if not backfill.item_ids.filtered(lambda i: i.state == "queued"):
+                item = backfill.item_ids.filtered(lambda i: i.state == "pending").sorted("sequence")[:1]
+                if item:
+                    item._queue()
+                    backfill._refresh()
+                    fed = True
+            if commit:
+                self.env.cr.commit()
+        return fed
+
+    def _refresh(self):
+        """Item states from their documents, counters, and the end."""
+        for rec in self:
+            rec.item_ids.filtered(lambda i: i.state in ("queued", "failed"))._refresh_state()
+            states = rec.item_ids.mapped("state")
+            vals = {"done_count": states.count("done"), "failed_count": states.count("failed")}
+            if rec.state == "running" and not {"pending", "queued"} & set(states):
+                vals.update(state="done", date_finished=fields.Datetime.now())
+            rec.write(vals)
+
+    def _trigger_cron(self):
+        cron = self.env.ref("pos_accounting_sync.ir_cron_accounting_backfill", raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger()
+
+
+class AccountingBackfillItem(models.Model):
+    _name = "accounting.backfill.item"
+    _description = "Accounting Sync Backfill Record"
+    _order = "backfill_id, sequence"
+
+    backfill_id = fields.Many2one("accounting.backfill", required=True, ondelete="cascade", index=True)
+    sequence = fields.Integer(readonly=True, help="Posting order: business date, then time.")
+    res_model = fields.Char(readonly=True, required=True)
+    res_id = fields.Many2oneReference(model_field="res_model", readonly=True)
+    name = fields.Char(string="Source", readonly=True)
+    business_date = fields.Date(readonly=True)
+    state = fields.Selection(ITEM_STATES, default="pending", required=True, readonly=True, index=True)
+    job_ids = fields.Many2many("accounting.sync.job", string="Documents", readonly=True)
+    message = fields.Char(readonly=True)
+
+    def _queue(self):
+        """Queue this record's documents as its own flow does (idempotent:
+        documents already queued or posted are found, not added)."""
+        self.ensure_one()
+        connection = self.backfill_id.connection_id
+        record = self.env[self.res_model].browse(self.res_id).exists() if self.res_model in self.env else None
+        if not record:
+            self.write({"state": "failed", "message": _("The record no longer exists.")})
+            return
+        jobs = self.backfill_id._queue_source(record, connection)
+        fresh = jobs.filtered(lambda j: j.state == "pending")
+        # an explicit backfill goes out now, also where sales or transfers wait for set hours
+        fresh.sudo().write({"next_attempt_at": fields.Datetime.now()})
+        self.write({"state": "queued", "job_ids": [fields.Command.set(jobs.ids)],
+                    "message": False if jobs else _("Nothing to send.")})
+        self._refresh_state()
+
+    def _refresh_state(self):
+        for item in self:
+            states = set(item.job_ids.mapped("state"))
+            if states - set(FINISHED):
+                item.state = "queued"
+            elif states - {"done"}:
+                item.state = "failed"
+            else:
+                item.state = "done"
