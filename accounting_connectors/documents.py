@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from .errors import ValidationError
+
 ZERO = Decimal("0")
 #: a ReceiptVoid's reference is the receipt's own plus this
 VOID_SUFFIX = "/VOID"
@@ -252,6 +254,17 @@ class BankTransfer(Document):
     fee_account: str = ""
     description: str = ""
     branch: str = ""
+
+    def check_fee(self):
+        """Refuse a fee below 0, one that eats the whole amount, or a fee
+        without its account. Raises ValidationError (codes ``transfer.fee_range`` / ``transfer.no_fee_account``): the
+        document fails, the connection goes on."""
+        if self.fee < ZERO or self.fee >= self.amount:
+            raise ValidationError(code="transfer.fee_range", params={
+                "ref": self.reference, "fee": str(self.fee), "amount": str(self.amount)})
+        if self.fee and not self.fee_account:
+            raise ValidationError(code="transfer.no_fee_account",
+                                  params={"ref": self.reference, "amount": str(self.fee)})
 
 
 @dataclass

@@ -107,7 +107,22 @@ TEXTS = {
     "accurate.no_gift_card_account": "Invoice %(ref)s was paid %(amount)s by gift card but no gift-card "
                                      "account is mapped.",
     "accurate.transfer_direction": "Transfer %(ref)s has direction %(value)r; expected out or in.",
-    "accurate.no_fee_account": "Transfer %(ref)s has a fee of %(amount)s but no fee account is mapped.",
+    "transfer.fee_range": "Transfer %(ref)s: the fee %(fee)s must be at least 0 and less than the amount %(amount)s.",
+    "transfer.no_fee_account": "Transfer %(ref)s has a fee of %(amount)s but no fee account is mapped.",
+    "invoice.deduction_no_account": "%(ref)s takes %(amount)s off for %(what)s but no account is mapped for it.",
+    "receipt.deduction_no_account": (
+        "The payment of %(ref)s keeps back %(amount)s for %(what)s but no account is mapped for it."),
+    "jurnal.deduction_no_account": "The invoice %(ref)s takes %(amount)s off but no account is mapped for it.",
+    "jurnal.one_withholding": (
+        "The invoice %(ref)s has a deduction besides a rounding down or a gift card payment; Jurnal "
+        "takes one withholding per invoice: post it by hand."),
+    "jurnal.payment_deduction_no_account": "The payment %(ref)s keeps back %(amount)s but no account is mapped for it.",
+    "jurnal.deduction_accounts": (
+        "Jurnal books what is taken off %(ref)s on one withholding account, but it goes to %(accounts)s."
+        " Map these line kinds to one account for this connection, or post it by hand."),
+    "jurnal.return_withholding": (
+        "Jurnal's sales return cannot give back the withholding of %(ref)s; reverse that invoice by hand"
+        " in Jurnal (delete it, or add a credit memo)."),
     "accurate.refund_no_receivable": "The refund %(ref)s needs the customers' receivable account; choose it "
                                      "on the connection (Customer Receivable Account).",
     "accurate.refund_no_amount": "The refund %(ref)s has no amount.",

@@ -16,6 +16,7 @@ PACKAGE = pathlib.Path(errors.__file__).parent
 ERROR_CLASSES = {name for name, value in vars(errors).items()
                  if isinstance(value, type) and issubclass(value, errors.ConnectorError)}
 PLACEHOLDER = re.compile(r"%\((\w+)\)")
+CODE = re.compile(r'"((?:settings|http|shape|accurate|jurnal|transfer|invoice|receipt)\.[a-z_]+)"')
 
 
 def _error_calls():
@@ -44,7 +45,7 @@ def test_every_code_used_exists_and_every_sentence_is_used():
     used = set()
     for path in PACKAGE.rglob("*.py"):
         if path.name != "messages.py" and "sandbox" not in path.parts:
-            used |= set(re.findall(r'"((?:settings|http|shape|accurate|jurnal)\.[a-z_]+)"', path.read_text()))
+            used |= set(CODE.findall(path.read_text()))
     assert used <= set(TEXTS), used - set(TEXTS)
     # said by the engine that calls a client, when a post returns no document
     assert set(TEXTS) - used == {"http.no_saved_document"}

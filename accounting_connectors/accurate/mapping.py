@@ -25,7 +25,7 @@ from ..documents import (
     SalesReceipt,
     SalesReturn,
 )
-from ..errors import ConfigurationError, ValidationError
+from ..errors import ValidationError
 
 DATE_FORMAT = "%d/%m/%Y"
 ITEM_TYPES = {"inventory": "INVENTORY", "service": "SERVICE", "non_inventory": "NON_INVENTORY"}
@@ -108,7 +108,7 @@ def item_payload(doc: Item, today=None):
     try:
         item_type = ITEM_TYPES[doc.item_type]
     except KeyError:
-        raise ConfigurationError(code="accurate.unknown_item_type",
+        raise ValidationError(code="accurate.unknown_item_type",
                                  params={"value": doc.item_type, "ref": doc.reference}) from None
     payload = {"no": doc.reference, "name": doc.name or doc.reference, "itemType": item_type,
                "unit1Name": doc.unit or "PCS", "unitPrice": doc.sale_price}
@@ -130,7 +130,7 @@ def _item_lines(lines):
         _put(row, "detailName", line.description)
         if line.tax_rate and line.tax_rate > 0:
             if not line.tax_code:
-                raise ConfigurationError(code="accurate.no_tax_mapped", params={
+                raise ValidationError(code="accurate.no_tax_mapped", params={
                     "rate": decimal_text(line.tax_rate), "line": line.description or line.item_ref})
             # PPN: the line's own tax record (11% and 12% may share a document);
             # Accurate taxes the document once per tax record, not per line
@@ -149,13 +149,13 @@ def sales_invoice_payload(doc: SalesInvoice, today=None):
     _put(payload, "description", doc.description)
     if doc.rounding_amount:
         if not doc.rounding_account:
-            raise ConfigurationError(code="accurate.no_rounding_account", params={
+            raise ValidationError(code="accurate.no_rounding_account", params={
                 "ref": doc.reference, "amount": str(doc.rounding_amount)})
         payload["detailExpense"] = [{"accountNo": doc.rounding_account, "expenseName": ROUNDING_EXPENSE_NAME,
                                      "expenseAmount": doc.rounding_amount}]
     if doc.prepaid_amount:
         if not doc.prepaid_account:
-            raise ConfigurationError(code="accurate.no_gift_card_account", params={
+            raise ValidationError(code="accurate.no_gift_card_account", params={
                 "ref": doc.reference, "amount": str(doc.prepaid_amount)})
         # a negative expense line: lowers what is owed, debits the liability
         payload.setdefault("detailExpense", []).append({
@@ -170,8 +170,8 @@ def _deduction_expenses(payload, doc):
     negative expense lines, each on its own account (as gift cards are)."""
     for deduction in doc.deductions:
         if not deduction.account:
-            raise ConfigurationError("%s takes %s off for %s but no account is mapped for it."
-                                     % (doc.reference, deduction.amount, deduction.description))
+            raise ValidationError(code="invoice.deduction_no_account", params={
+                "ref": doc.reference, "amount": str(deduction.amount), "what": deduction.description})
         payload.setdefault("detailExpense", []).append({
             "accountNo": deduction.account, "expenseName": (deduction.description or "Potongan")[:50],
             "expenseAmount": -deduction.amount})
@@ -198,8 +198,8 @@ def _receipt_row(line):
     discounts = []
     for deduction in line.deductions:
         if not deduction.account:
-            raise ConfigurationError("The payment of %s keeps back %s for %s but no account is mapped for it."
-                                     % (line.invoice_ref, deduction.amount, deduction.description))
+            raise ValidationError(code="receipt.deduction_no_account", params={
+                "ref": line.invoice_ref, "amount": str(deduction.amount), "what": deduction.description})
         discounts.append(_put({"accountNo": deduction.account, "amount": deduction.amount},
                               "discountNotes", deduction.description))
     return _put(row, "detailDiscount", discounts)
@@ -223,7 +223,7 @@ def sales_return_payload(doc: SalesReturn, today=None):
 
 def item_transfer_payload(doc: ItemTransfer, today=None):
     if doc.direction not in ("out", "in"):
-        raise ConfigurationError(code="accurate.transfer_direction",
+        raise ValidationError(code="accurate.transfer_direction",
                                  params={"ref": doc.reference, "value": doc.direction})
     payload = {"number": doc.reference, "transDate": fmt_date(doc.date),
                "itemTransferType": "TRANSFER_OUT" if doc.direction == "out" else "TRANSFER_IN",
@@ -252,13 +252,8 @@ def item_adjustment_payload(doc: ItemAdjustment, today=None):
 def bank_transfer_payload(doc: BankTransfer, today=None):
     payload = {"number": doc.reference, "transDate": fmt_date(doc.date), "fromBankNo": doc.from_account,
                "toBankNo": doc.to_account, "fromBankAmount": doc.amount}
-    if doc.fee < ZERO or doc.fee >= doc.amount:
-        raise ValidationError("Transfer %s: the fee %s must be at least 0 and less than the amount %s."
-                              % (doc.reference, doc.fee, doc.amount))
+    doc.check_fee()
     if doc.fee:
-        if not doc.fee_account:
-            raise ConfigurationError(code="accurate.no_fee_account",
-                                     params={"ref": doc.reference, "amount": str(doc.fee)})
         payload["detailBankTransfer"] = [{"accountNo": doc.fee_account, "amount": doc.fee,
                                           "bankChargeType": BANK_CHARGE_TYPE,
                                           "expenseName": FEE_EXPENSE_NAME}]
@@ -270,9 +265,9 @@ def customer_refund_payload(doc: CustomerRefund, today=None):
     """A journal voucher: the customer's receivable (with the customer as
     subsidiary) debited, the cash/bank account credited."""
     if not doc.receivable_account:
-        raise ConfigurationError(code="accurate.refund_no_receivable", params={"ref": doc.reference})
+        raise ValidationError(code="accurate.refund_no_receivable", params={"ref": doc.reference})
     if doc.amount <= ZERO:
-        raise ConfigurationError(code="accurate.refund_no_amount", params={"ref": doc.reference})
+        raise ValidationError(code="accurate.refund_no_amount", params={"ref": doc.reference})
     memo = doc.description or "Refund %s" % doc.return_ref
     rows = [{"accountNo": doc.receivable_account, "amount": doc.amount, "amountType": "DEBIT",
              "customerNo": doc.customer_ref, "subsidiaryType": "CUSTOMER", "memo": memo},
@@ -290,7 +285,7 @@ def journal_voucher_payload(doc: JournalEntry, today=None):
                 rows.append(_put({"accountNo": line.account, "amount": amount, "amountType": side},
                                  "memo", line.description))
     if not rows:
-        raise ConfigurationError(code="accurate.entry_no_amount", params={"ref": doc.reference})
+        raise ValidationError(code="accurate.entry_no_amount", params={"ref": doc.reference})
     payload = {"number": doc.reference, "transDate": fmt_date(doc.date), "detailJournalVoucher": rows}
     _put(payload, "branchName", doc.branch)
     return _put(payload, "description", doc.description)
@@ -316,7 +311,7 @@ def payload_for(doc, today=None):
     try:
         module, build = BUILDERS[doc.kind]
     except KeyError:
-        raise ConfigurationError(code="accurate.unknown_kind", params={"kind": doc.kind}) from None
+        raise ValidationError(code="accurate.unknown_kind", params={"kind": doc.kind}) from None
     return module, build(doc, today=today)
 
 

@@ -154,11 +154,10 @@ def _add_deductions(body, doc, options):
     into ``deduction_account_name`` (all deductions share it)."""
     name = options.get("deduction_account_name")
     if not name:
-        raise ValidationError("The invoice %s takes %s off but no account is mapped for it."
-                              % (doc.reference, num(sum((d.amount for d in doc.deductions), ZERO))))
+        raise ValidationError(code="jurnal.deduction_no_account", params={
+            "ref": doc.reference, "amount": str(num(sum((d.amount for d in doc.deductions), ZERO)))})
     if body.get("witholding_value"):
-        raise ValidationError("The invoice %s has a deduction besides a rounding down or a gift card payment; "
-                              "Jurnal takes one withholding per invoice: post it by hand." % doc.reference)
+        raise ValidationError(code="jurnal.one_withholding", params={"ref": doc.reference})
     body.update(witholding_account_name=name, witholding_type="value",
                 witholding_value=num(sum((d.amount for d in doc.deductions), ZERO)))
 
@@ -211,8 +210,8 @@ def receive_payment(doc, deposit_to_name, options=None):
     withholding = {}
     if kept:
         if not options.get("deduction_account_name"):
-            raise ValidationError("The payment %s keeps back %s but no account is mapped for it."
-                                  % (doc.reference, num(kept)))
+            raise ValidationError(code="jurnal.payment_deduction_no_account",
+                                  params={"ref": doc.reference, "amount": str(num(kept))})
         withholding = {"witholding_account_name": options["deduction_account_name"],
                        "witholding_type": "value", "witholding_value": num(kept)}
     return {"receive_payment": _drop_empty({

@@ -55,10 +55,8 @@ class JurnalNames:
         of a document must share one account."""
         accounts = sorted({d.account for d in deductions})
         if len(accounts) > 1:
-            raise ValidationError(
-                "Jurnal books what is taken off %s on one withholding account, but it goes to %s. "
-                "Map these line kinds to one account for this connection, or post it by hand."
-                % (reference, ", ".join(accounts)))
+            raise ValidationError(code="jurnal.deduction_accounts",
+                                  params={"ref": reference, "accounts": ", ".join(accounts)})
         if accounts:
             options["deduction_account_name"] = self._account_name(accounts[0])
         return options

@@ -61,13 +61,8 @@ class JurnalPosting:
                                             self._product_names(doc.lines), self.options)
         elif kind == "bank_transfer":
             src, dst = self._account_name(doc.from_account), self._account_name(doc.to_account)
-            if doc.fee < 0 or doc.fee >= doc.amount:
-                raise ValidationError("Transfer %s: the fee %s must be at least 0 and less than the amount %s."
-                                      % (doc.reference, doc.fee, doc.amount))
+            doc.check_fee()
             if doc.fee:
-                if not doc.fee_account:
-                    raise ValidationError("Transfer %s has a fee of %s but no fee account is mapped."
-                                          % (doc.reference, doc.fee))
                 body = mapping.fee_journal_entry(doc, src, dst, self._account_name(doc.fee_account))
                 return self._send("POST", "/journal_entries", body, "journal_entry")
             body = mapping.bank_transfer(doc, src, dst)

@@ -45,8 +45,7 @@ def post(client, doc):
     """Post a SalesReturn: against its invoice when every line fits it,
     else as a credit memo plus a stock adjustment."""
     if doc.deductions:
-        raise ValidationError("Jurnal's sales return cannot give back the withholding of %s; reverse that "
-                              "invoice by hand in Jurnal (delete it, or add a credit memo)." % doc.invoice_ref)
+        raise ValidationError(code="jurnal.return_withholding", params={"ref": doc.invoice_ref})
     invoice = client.find("sales_invoice", doc.invoice_ref) if doc.invoice_ref else None
     if doc.invoice_ref and not invoice:
         raise ValidationError(code="jurnal.no_invoice_to_return", params={"ref": doc.invoice_ref})
