@@ -78,3 +78,30 @@ def test_error_keeps_code_values_and_the_providers_words_apart():
 def test_unknown_code_is_a_programming_error():
     with pytest.raises(KeyError):
         errors.ValidationError(code="no.such.code")
+
+
+@pytest.mark.parametrize("module", ["accurate/mapping.py", "jurnal/mapping.py", "jurnal/names.py",
+                                    "jurnal/returns.py", "documents.py"])
+def test_a_document_refused_for_its_own_content_never_pauses_the_connection(module):
+    """A ConfigurationError is of kind "auth": the engine pauses the whole
+    connection as if its credentials were refused. What one document lacks
+    (a tax, fee or deduction account) must fail that document only."""
+    tree = ast.parse((PACKAGE / module).read_text())
+    names = {getattr(node.func, "id", getattr(node.func, "attr", None))
+             for node in ast.walk(tree) if isinstance(node, ast.Call)}
+    assert "ConfigurationError" not in names
+
+
+def test_a_fee_without_its_account_fails_the_transfer_only():
+    from datetime import date
+    from decimal import Decimal
+
+    from accounting_connectors.accurate.mapping import payload_for
+    from accounting_connectors.documents import BankTransfer
+
+    doc = BankTransfer(reference="PAYOUT/1", date=date(2026, 11, 30), from_account="1-1105",
+                       to_account="1-1102", amount=Decimal("1000000"), fee=Decimal("7000"))
+    with pytest.raises(errors.ConnectorError) as caught:
+        payload_for(doc)
+    assert caught.value.kind == "permanent"
+    assert caught.value.code == "transfer.no_fee_account"
