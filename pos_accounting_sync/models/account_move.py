@@ -24,6 +24,7 @@ from odoo.exceptions import UserError
 
 from accounting_connectors.documents import Deduction, InvoiceLine, SalesInvoice, SalesReturn
 
+from . import accounting_messages as msgs
 from .account_move_lines import goods_products, invoice_lines
 
 #: every document of an invoice's chain goes out in the order it was queued
@@ -146,9 +147,8 @@ class AccountMove(models.Model):
                                         doc_key="undo:%s" % job.id, chain=job.chain, sequence=SEQ_INVOICE_DOC)
                     frozen[str(undo.id)] = move._accounting_frozen_lines(job)
                 elif job.state != "cancelled":
-                    job.write({"state": "cancelled", "error_kind": False, "date_done": fields.Datetime.now(),
-                               "error_message": _("%(move)s was reset to draft or cancelled in Odoo before "
-                                                  "this document was sent.", move=move.display_name)})
+                    job.write(dict(job._error_vals(False, msgs.message("job.move_undone", move=move.display_name)),
+                                   state="cancelled", date_done=fields.Datetime.now()))
             if frozen:
                 move.sudo().write({"accounting_revision": move.accounting_revision + 1,
                                    "accounting_reversal_json": json.dumps(frozen)})

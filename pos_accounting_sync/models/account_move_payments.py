@@ -10,6 +10,7 @@ from odoo.exceptions import UserError
 
 from accounting_connectors.documents import ZERO, VOID_SUFFIX, Deduction, ReceiptLine, ReceiptVoid, SalesReceipt
 
+from . import accounting_messages as msgs
 from .account_move import SEQ_INVOICE_DOC
 from .pos_sales_lines import money
 
@@ -45,8 +46,7 @@ class AccountMovePayments(models.Model):
                 Job._enqueue(job.connection_id, "receipt_void", self.browse(job.res_id), job.reference + VOID_SUFFIX,
                              doc_key="void:%s" % job.id, chain=job.chain, sequence=SEQ_INVOICE_DOC)
             elif job.state != "cancelled":
-                job.write({"state": "cancelled", "error_kind": False,
-                           "error_message": _("The payment was undone in Odoo before this receipt was sent.")})
+                job.write(dict(job._error_vals(False, msgs.message("job.payment_undone")), state="cancelled"))
         if jobs:
             Job._trigger_worker()
 

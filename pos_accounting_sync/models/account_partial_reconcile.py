@@ -1,7 +1,8 @@
-from odoo import _, api, models
+from odoo import api, models
 
 from accounting_connectors.documents import VOID_SUFFIX
 
+from . import accounting_messages as msgs
 from .pos_sales_documents import SEQ_SETTLEMENT
 
 
@@ -88,7 +89,6 @@ class AccountPartialReconcile(models.Model):
                              doc_key="void:%s" % job.id, chain=job.chain, pos_config=job.pos_config_id,
                              sequence=SEQ_SETTLEMENT + 1)
             elif job.state != "cancelled":
-                job.write({"state": "cancelled", "error_kind": False,
-                           "error_message": _("The settlement was undone in Odoo before this receipt was sent.")})
+                job.write(dict(job._error_vals(False, msgs.message("job.settlement_undone")), state="cancelled"))
         if jobs:
             Job._trigger_worker()

@@ -9,6 +9,8 @@ import dataclasses
 
 from odoo import _, api, fields, models
 
+
+from . import accounting_messages as msgs
 from .accounting_sync_cause import remote_token
 
 CATEGORIES = [
@@ -165,6 +167,5 @@ class AccountingSyncJobHealth(models.Model):
         row = next((r for r in rows if r._breaks(self, codes)), None)
         if row is None:
             return super()._fail_on_mapping_health(document)
-        self._fail("data", _("%(problem)s This document was not sent; it goes out by itself once the mapping "
-                             "is fixed.", problem=row.message), causes=row._cause_tokens())
+        self._fail("data", msgs.message("job.mapping_broken", problem=row.message), causes=row._cause_tokens())
         return True

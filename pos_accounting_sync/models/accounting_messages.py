@@ -237,6 +237,17 @@ CONNECTOR_MESSAGES = {
 
 #: the addon's own sentences
 ADDON_MESSAGES = {
+    "job.settlement_undone": _lt("The settlement was undone in Odoo before this receipt was sent."),
+    "job.payment_undone": _lt("The payment was undone in Odoo before this receipt was sent."),
+    "job.move_undone": _lt("%(move)s was reset to draft or cancelled in Odoo before this document was sent."),
+    "job.not_live": _lt(
+        "Jurnal is not in live mode yet: nothing is posted to %(conn)s until an administrator turns live mode "
+        "on (Accounting Sync > Connections)."),
+    "job.mapping_broken": _lt(
+        "%(problem)s This document was not sent; it goes out by itself once the mapping is fixed."),
+    "job.product_unpostable": _lt("The product “%(product)s” cannot be sent: %(why)s. Fix it, then press Retry."),
+    "job.requeued_fixed": _lt("Queued again by itself: %(what)s was changed."),
+    "job.requeued_fixed_cause": _lt("Queued again by itself: its cause was changed."),
     "job.doc": _lt("%(kind)s %(ref)s"),
     "job.record_gone": _lt("The Odoo record %(name)s (%(model)s) no longer exists."),
     "job.build_failed": _lt("Could not prepare the document: %(error)s"),

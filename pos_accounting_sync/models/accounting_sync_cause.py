@@ -12,6 +12,8 @@ changed."""
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from . import accounting_messages as msgs
+
 #: job kinds whose own source record is the cause of a refusal (its data)
 SELF_CAUSED_KINDS = ("item", "customer")
 SEP = "|"
@@ -113,8 +115,8 @@ class AccountingSyncJobCause(models.Model):
         for job in items:
             product = products.browse(job.res_id)
             if product in problems:
-                job._fail("data", _("The product “%(product)s” cannot be sent: %(why)s. Fix it, then press Retry.",
-                                    product=product.display_name, why=problems[product]), causes=product)
+                job._fail("data", msgs.message("job.product_unpostable", product=product.display_name,
+                                               why=problems[product]), causes=product)
                 failed = True
         return failed
 
@@ -156,8 +158,8 @@ class AccountingSyncJobCause(models.Model):
             return jobs
         jobs.write({
             "state": "pending", "attempts": 0, "next_attempt_at": fields.Datetime.now(),
-            "error_kind": False,
-            "error_message": _("Queued again by itself: %(what)s was changed.", what=reason or _("its cause")),
+            **self._error_vals(False, msgs.message("job.requeued_fixed", what=reason)
+                               if reason else msgs.message("job.requeued_fixed_cause")),
         })
         jobs._adopt_new_item_references()
         self._trigger_worker()

@@ -5,6 +5,9 @@ from datetime import timedelta
 
 from odoo import fields, models
 
+from . import accounting_messages as msgs
+
+
 #: how long a held job waits before it is looked at again (turning live mode on releases it at once)
 HOLD = timedelta(hours=6)
 
@@ -19,7 +22,7 @@ class AccountingSyncJobLive(models.Model):
             self.write({"state": "pending", "attempts": max(self.attempts - 1, 0)})
             # every waiting document of the connection says why, not only the one claimed
             waiting = self.search([("connection_id", "=", connection.id), ("state", "=", "pending")])
-            waiting.write({"next_attempt_at": fields.Datetime.now() + HOLD, "error_kind": False,
-                           "error_message": connection._live_mode_message()})
+            waiting.write(dict(self._error_vals(False, msgs.message("job.not_live", conn=connection.display_name)),
+                               next_attempt_at=fields.Datetime.now() + HOLD))
             return False
         return super()._process_claimed(run, commit)
