@@ -135,18 +135,22 @@ class Bench:
         self.products = env["product.product"].create([
             {"name": "Backfill item %d" % i, "default_code": "BF-%s-%d" % (tag, i), "list_price": 10000 + 500 * i,
              "available_in_pos": True, "taxes_id": False} for i in range(5)])
-        cash_journal = env["account.journal"].create({"name": "Backfill cash %s" % tag, "type": "cash",
-                                                      "code": "B" + tag[-4:], "company_id": company.id})
-        self.cash = env["pos.payment.method"].create({"name": "Backfill cash %s" % tag,
-                                                      "journal_id": cash_journal.id})
-        self.configs = env["pos.config"].create([
-            {"name": "Backfill outlet %s-%d" % (tag, i), "payment_method_ids": [(6, 0, self.cash.ids)]}
-            for i in range(args.outlets)])
+        # a cash method belongs to one outlet in Odoo: one cash journal and method per outlet
+        self.cash = env["pos.payment.method"]
+        self.configs = env["pos.config"]
+        for i in range(args.outlets):
+            journal = env["account.journal"].create({"name": "Backfill cash %s-%d" % (tag, i), "type": "cash",
+                                                     "code": "B%s%d" % (tag[-3:], i), "company_id": company.id})
+            method = env["pos.payment.method"].create({"name": "Backfill cash %s-%d" % (tag, i),
+                                                       "journal_id": journal.id})
+            self.cash |= method
+            self.configs |= env["pos.config"].create({"name": "Backfill outlet %s-%d" % (tag, i),
+                                                      "payment_method_ids": [(6, 0, method.ids)]})
         self.connection = Connection.create(dict(
             Connection._vals_from_config(sandbox.jurnal_config()), name="bench backfill %s" % tag,
             company_id=company.id, state="connected", default_customer_ref=codes["walkin"],
             sales_sync_mode="session_close",
-            payment_map_ids=[(0, 0, {"payment_method_id": self.cash.id, "remote_account": codes["cash"]})]))
+            payment_map_ids=[(0, 0, {"payment_method_id": m.id, "remote_account": codes["cash"]}) for m in self.cash]))
         self.counter = 0
 
     def history(self):
@@ -183,7 +187,7 @@ class Bench:
                 "lines": [(0, 0, {"product_id": product.id, "qty": qty, "price_unit": product.lst_price,
                                   "price_subtotal": total, "price_subtotal_incl": total, "discount": 0,
                                   "tax_ids": [(6, 0, [])]})],
-                "payment_ids": [(0, 0, {"amount": total, "payment_method_id": self.cash.id})],
+                "payment_ids": [(0, 0, {"amount": total, "payment_method_id": config.payment_method_ids.id})],
                 "pricelist_id": config.pricelist_id.id, "sequence_number": self.counter,
                 "user_id": self.env.uid, "last_order_preparation_change": "{}",
                 "date_order": fields.Datetime.to_string(fields.Datetime.now())}

@@ -53,7 +53,7 @@ class AccountingDryRun(models.TransientModel):
 
     def _reopen(self):
         return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
-                "view_mode": "form", "target": "new", "name": _("Dry Run: %s", self.source_name)}
+                "view_mode": "form", "target": "new", "name": _("Dry Run: %(source)s", source=self.source_name)}
 
     def _source(self):
         return self.env[self.res_model].browse(self.res_id).exists()
@@ -119,8 +119,8 @@ class AccountingDryRun(models.TransientModel):
             try:
                 with self.env.cr.savepoint():
                     row["document"] = record._accounting_sync_document(job)
-                if row["document"] is None:
-                    row.update(status="refused", message=_("%s has nothing to send.", job.reference))
+                if row["document"] is None:  # in the worker's words
+                    row.update(status="refused", message=_("%s has nothing to send.", job.res_name or job.reference))
             except (UserError, ValidationError) as exc:
                 row.update(status="refused", message=exc.args[0] if exc.args else str(exc))
             if row["status"] == "refused":
@@ -178,7 +178,7 @@ class AccountingDryRun(models.TransientModel):
             return jobs
         if hasattr(source, "_accounting_enqueue"):  # payouts and later sources
             return source._accounting_enqueue() or Job
-        raise UserError(_("A dry run is not available for %s.", source._description))
+        raise UserError(_("A dry run is not available for %(what)s.", what=source._description))
 
 
 class AccountingDryRunLine(models.TransientModel):
