@@ -411,7 +411,7 @@ class TestTwoWorkers(TransactionCase):
                                       path_contains="sales-")
                 processed = self._drain(dbname, ids["connection"])
                 with db_connect(dbname).cursor() as cr:
-                    cr.execute("""SELECT reference, state, error_message, date_done FROM accounting_sync_job
+                    cr.execute("""SELECT reference, state, error_code, date_done FROM accounting_sync_job
                                   WHERE connection_id = %s""", [ids["connection"]])
                     rows = {r[0]: r[1:] for r in cr.fetchall()}
                 app = sandbox.app("accurate")

@@ -9,6 +9,7 @@ from unittest.mock import patch
 from accounting_connectors.documents import Customer, InvoiceLine, Item, SalesInvoice
 
 from odoo.tests import new_test_user, tagged
+from odoo.tools import html2plaintext
 
 from .common import AccountingSyncCase
 
@@ -97,9 +98,10 @@ class MessagesScenario:
         activity = self.connection.activity_ids.filtered(lambda a: a.accounting_problem == "failed")
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.user_id, self.reader_id)
-        self.assertIn(indonesian, activity.note)
-        self.assertIn("Beberapa dokumen tidak dapat dikirim", activity.note)
-        self.assertIn("Faktur Penjualan INV/MSG/1", activity.note)
+        note = html2plaintext(activity.note)
+        self.assertIn(indonesian, note)
+        self.assertIn("Beberapa dokumen tidak dapat dikirim", note)
+        self.assertIn("Faktur Penjualan INV/MSG/1", note)
 
     def test_blocked_line_names_its_blocker_in_the_readers_language(self):
         self.masters()
