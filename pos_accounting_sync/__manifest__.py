@@ -32,6 +32,7 @@
         "views/stock_sync_views.xml",
         "data/ir_cron_inbound.xml",
         "views/accounting_inbound_views.xml",
+        "views/accounting_remote_option_views.xml",
     ],
     "demo": [
         "demo/accounting_connection_demo.xml",

@@ -35,3 +35,4 @@ from . import stock_picking_inbound
 from . import res_partner_vendor
 from . import accounting_connection_cash
 from . import accounting_sync_job_money
+from . import accounting_connection_setup

@@ -22,3 +22,5 @@ from . import test_engine_pooled
 from . import test_pos_money
 from . import test_inbound_concurrency
 from . import test_day_parity
+from . import test_connection_setup
+from . import test_tour_setup

@@ -32,4 +32,11 @@ class TestDemoPrepare(AccountingSyncCase):
         cash = accurate.payment_map_ids.filtered(lambda m: m.payment_method_id.type == "cash")
         self.assertTrue(cash)
         self.assertEqual(set(cash.mapped("remote_account")), {self.codes["cash"]})
+        for conn in (accurate, jurnal):
+            # the form shows the picks: none of them is left empty behind a filled code
+            self.assertTrue(all(conn.payment_map_ids.mapped("remote_account_option_id")), conn.name)
+            self.assertEqual(conn.default_customer_option_id.code, conn.default_customer_ref)
+            self.assertEqual(conn.user_id, self.env.ref("base.user_admin"), "its to-dos reach the admin")
+        names = accurate.payment_map_ids.payment_method_id.mapped("name")
+        self.assertEqual(len(names), len(set(names)), "each mapped method reads differently: %s" % names)
         self.assertFalse(accurate.payment_map_ids.filtered(lambda m: m.payment_method_id.type == "pay_later"))
