@@ -38,7 +38,7 @@ class AccountingConnectionSchedule(models.Model):
                 result.append(time(int(hour), int(minute or 0)))
             except ValueError:
                 raise ValidationError(_(
-                    "“%(value)s” is not a time of day. Write the hours like 08:00, 21:30 (or 21.30).",
+                    "“%(value)s” is not a time of day. Write the hours like 08:00, 21:30.",
                     value=part)) from None
         return sorted(result)
 

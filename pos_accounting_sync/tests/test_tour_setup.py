@@ -27,9 +27,11 @@ class TestSetupTour(HttpCase):
         env = cls.env
         env["accounting.connection"].search([("company_id", "=", env.company.id)]).action_archive()
         env.flush_all()
-        cls.shop = env["pos.config"].create({"name": "Toko Tour"})
-        cls.cash = cls.shop.payment_method_ids.filtered(lambda m: m.type == "cash")
-        cls.cash.name = "Cash Toko Tour"
+        journal = env["account.journal"].create({"name": "Kas Toko Tour", "type": "cash", "code": "KTOUR",
+                                                 "company_id": env.company.id})
+        cls.cash = env["pos.payment.method"].create({"name": "Cash Toko Tour", "journal_id": journal.id,
+                                                     "company_id": env.company.id})
+        cls.shop = env["pos.config"].create({"name": "Toko Tour", "payment_method_ids": [(6, 0, cls.cash.ids)]})
         cls.tax = env["account.tax"].create({
             "name": "PPN 11% (tour)", "amount": 11, "amount_type": "percent", "type_tax_use": "sale",
             "company_id": env.company.id})
