@@ -97,7 +97,9 @@ class TestSetupTour(HttpCase):
         session = self.sell_and_close(conn)
         jobs = self.env["accounting.sync.job"].search([("connection_id", "=", conn.id)])
         failed = jobs.filtered(lambda j: j.state == "failed")
-        self.assertTrue(failed, [(j.name, j.state, j.error_message) for j in jobs])
+        self.assertTrue(failed, "closed: %s, orders: %s, jobs: %s" % (
+            session.state, session.order_ids.mapped("state"),
+            [(j.display_name, j.state, j.next_attempt_at, j.error_message) for j in jobs]))
         self.assertIn("Gorengan Tour", " ".join(failed.mapped("error_message")))
         self.assertTrue(session.state == "closed")
 
