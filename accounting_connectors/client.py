@@ -199,6 +199,13 @@ class BaseClient:
         """``[{"id", "number", "name", "type"}]``"""
         raise NotImplementedError
 
+    def list_customers(self) -> list[dict]:
+        """``[{"id", "number", "name"}]``: every customer, ``number`` being
+        the reference our documents name a customer by (Accurate
+        ``customerNo``; Jurnal ``custom_id``, else its display name). Paged;
+        raises ConnectorError."""
+        raise NotImplementedError
+
     def invoice_status(self, reference) -> dict:
         """``{"paid": bool, "outstanding": Decimal}`` of one sales invoice."""
         raise NotImplementedError

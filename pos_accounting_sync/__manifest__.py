@@ -49,6 +49,7 @@
         "wizards/accounting_dry_run_views.xml",
         "data/accounting_backfill_data.xml",
         "views/accounting_backfill_views.xml",
+        "views/accounting_remote_option_views.xml",
     ],
     "demo": [
         "demo/accounting_connection_demo.xml",

@@ -83,13 +83,20 @@ def main(argv=None):
     sandbox = SandboxServer("127.0.0.1", args.sandbox_port, webhook_url=_webhook_url(args.db, args.port))
     sandbox.start()
     # with the sandbox up: test the connections, fetch their lists, map the demo shop
-    rc, out = run_in_odoo(addons, args.db, "env['accounting.connection']._demo_prepare()")
+    rc, out = run_in_odoo(addons, args.db, "env['accounting.connection']._demo_prepare(%r)" % sandbox.url)
     if rc:
         print("Preparing the demo connections failed (they can be set up by hand):\n%s" % out[-2000:])
     url = "http://localhost:%s" % args.port
+    acc, jur = sandbox.accurate_config(), sandbox.jurnal_config()
     print("""
 Sandbox of Accurate Online and Jurnal: %(sandbox)s
 Odoo: %(url)s   (database %(db)s, login admin / admin)
+
+Sandbox credentials (to set up a connection by hand; Host = %(sandbox)s):
+  Accurate, API token:  API Token %(acc_token)s
+                        Signature Secret %(acc_secret)s
+  Jurnal, HMAC:         Client ID %(jur_id)s
+                        Client Secret %(jur_secret)s
 
 Where to click:
   1. Point of Sale > Accounting Sync > Connections > "Accurate (sandbox)": already tested, lists
@@ -100,7 +107,8 @@ Where to click:
   3. Point of Sale > Accounting Sync > Sync Log: filter Failed, open a line, read why, Retry.
   4. Faults on demand:  curl -X POST %(sandbox)s/_sandbox/faults -d '{"kind": "503", "count": 3}'
 Ctrl-C stops Odoo and the sandbox.
-""" % {"sandbox": sandbox.url, "url": url, "db": args.db})
+""" % {"sandbox": sandbox.url, "url": url, "db": args.db, "acc_token": acc.api_token,
+       "acc_secret": acc.signature_secret, "jur_id": jur.client_id, "jur_secret": jur.client_secret})
     cmd, env = odoo_command(addons, "-d", args.db, "--db-filter", "^%s$" % args.db,
                             "--http-port", str(args.port), "--http-interface", "127.0.0.1")
     try:

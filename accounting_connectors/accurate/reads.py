@@ -67,6 +67,11 @@ class AccurateReads:
                 for r in self._list("glaccount", ["id", "no", "name", "accountType"])]
 
     @guarded()
+    def list_customers(self):
+        return [{"id": str(r.get("id")), "number": r.get("customerNo", ""), "name": r.get("name", "")}
+                for r in self._list("customer", ["id", "customerNo", "name"])]
+
+    @guarded()
     def invoice_status(self, reference):
         record, _result = self._detail("sales-invoice", number=reference)
         outstanding = mapping.dec(record.get("outstanding", record.get("primeOwing")))

@@ -48,6 +48,13 @@ class JurnalReads:
                               for a in self._pages("accounts", page_size=200) if _named(a, "accounts")]
         return self._accounts
 
+    @guarded()
+    def list_customers(self):
+        # a customer made by hand has no custom_id: documents then name it by display name
+        return [{"id": str(c["id"]), "number": c.get("custom_id") or c.get("display_name") or "",
+                 "name": c.get("display_name") or ""}
+                for c in self._pages("customers", page_size=200) if _person(c)]
+
     def list_taxes(self):
         """``[{"id", "name", "rate" (Decimal percent)}]`` of ``GET /taxes``
         (key ``company_taxes``); withholding taxes are left out: a sales
@@ -158,6 +165,14 @@ def _named(rec, what):
     """A listed record must have an id and a name: Jurnal's lists always do."""
     if not shapes.has_id(rec) or not isinstance(rec.get("name"), str):
         raise shapes.unexpected("Jurnal", "the list of %s" % what, detail="a row without id or name")
+    return True
+
+
+def _person(rec):
+    """A listed customer has an id and a display name (Jurnal's ``name`` is
+    not always given for a person)."""
+    if not shapes.has_id(rec) or not isinstance(rec.get("display_name"), str):
+        raise shapes.unexpected("Jurnal", "the list of customers", detail="a row without id or display name")
     return True
 
 

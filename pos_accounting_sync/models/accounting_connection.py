@@ -8,7 +8,7 @@ from datetime import datetime
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .accounting_mapping import copy_chosen_code, remote_choice
+from .accounting_mapping import EXPENSE, INCOME, INCOME_OR_EXPENSE, copy_chosen_code, remote_choice
 
 MANAGER = "pos_accounting_sync.group_accounting_sync_manager"
 
@@ -58,21 +58,47 @@ class AccountingConnection(models.Model):
         [("api_token", "API token (Accurate)"), ("oauth", "OAuth (Accurate)"),
          ("hmac", "HMAC (Jurnal / Mekari)"), ("apikey", "API key (Jurnal, legacy)")],
         default="api_token", required=True)
-    api_token = fields.Char(groups=MANAGER, copy=False)
-    signature_secret = fields.Char(groups=MANAGER, copy=False)
-    oauth_client_id = fields.Char(string="OAuth Client ID", groups=MANAGER, copy=False)
-    oauth_client_secret = fields.Char(string="OAuth Client Secret", groups=MANAGER, copy=False)
-    access_token = fields.Char(groups=MANAGER, copy=False)
-    refresh_token = fields.Char(groups=MANAGER, copy=False)
-    database_id = fields.Char(string="Database ID", copy=False)
+    api_token = fields.Char(
+        string="API Token", groups=MANAGER, copy=False,
+        help="In Accurate Online: Pengaturan > Accurate Store > API Token > pick the application > "
+             "Buat API Token (the app must be installed first under Aplikasi Saya). It starts with \"aat.\".")
+    signature_secret = fields.Char(
+        groups=MANAGER, copy=False,
+        help="The application's Signature Secret, shown beside its App Key in Accurate's Area Developer "
+             "(account.accurate.id/developer > the application > API Token).")
+    oauth_client_id = fields.Char(
+        string="OAuth Client ID", groups=MANAGER, copy=False,
+        help="Accurate Area Developer (account.accurate.id/developer) > the application: Client ID.")
+    oauth_client_secret = fields.Char(
+        string="OAuth Client Secret", groups=MANAGER, copy=False,
+        help="Accurate Area Developer > the application: Client Secret.")
+    access_token = fields.Char(
+        groups=MANAGER, copy=False,
+        help="Given by Accurate when the database owner approves the application (OAuth); renewed by "
+             "itself with the refresh token.")
+    refresh_token = fields.Char(
+        groups=MANAGER, copy=False, help="Given by Accurate with the access token (OAuth).")
+    database_id = fields.Char(
+        string="Database ID", copy=False,
+        help="OAuth only: the id of the Accurate database (data usaha), as listed by Accurate's db-list "
+             "for the approved user. An API token carries its database itself.")
     session_id = fields.Char(groups=MANAGER, copy=False)
     data_host = fields.Char(groups=MANAGER, copy=False, help="Learnt from Accurate when connecting.")
-    client_id = fields.Char(string="Client ID", groups=MANAGER, copy=False)
-    client_secret = fields.Char(groups=MANAGER, copy=False)
-    api_key = fields.Char(string="API Key", groups=MANAGER, copy=False)
+    client_id = fields.Char(
+        string="Client ID", groups=MANAGER, copy=False,
+        help="Mekari Developer (developers.mekari.com) > Dashboard > Applications > your HMAC "
+             "application for Jurnal: Client ID. One credential covers one Jurnal company.")
+    client_secret = fields.Char(
+        groups=MANAGER, copy=False, help="Same Mekari application: Client Secret (shown once when created).")
+    api_key = fields.Char(
+        string="API Key", groups=MANAGER, copy=False,
+        help="Legacy Jurnal API (api.jurnal.id): the company's API key from Jurnal. Prefer HMAC.")
     webhook_token = fields.Char(
         groups=MANAGER, copy=False, default=lambda self: secrets.token_urlsafe(24))
-    webhook_url = fields.Char(compute="_compute_webhook_url", groups=MANAGER)
+    webhook_url = fields.Char(
+        string="Webhook URL", compute="_compute_webhook_url", groups=MANAGER,
+        help="Paste it in Accurate's Area Developer > the application > Webhook, so purchases entered "
+             "in Accurate reach Odoo.")
 
     # --- what is sent and when ---------------------------------------------
     sales_sync_mode = fields.Selection(
@@ -95,21 +121,24 @@ class AccountingConnection(models.Model):
         string="Use the partner's reference as customer number")
     default_customer_ref = fields.Char(
         string="Walk-in Customer Number", default="UMUM",
-        help="Remote customer number used for sales without a customer.")
+        help="Remote customer number used for sales without a customer; chosen from the fetched customers.")
     go_live_date = fields.Date(
         tracking=True, help="Nothing dated before this day is posted.")
 
     # --- mappings (remote codes, chosen from the fetched lists) -------------
-    sales_account_option_id = remote_choice("Sales Account Choice", "account", connection="id")
+    sales_account_option_id = remote_choice("Sales Account Choice", "account", connection="id", groups=INCOME)
     sales_account = fields.Char(compute="_compute_remote_codes", store=True, readonly=False)
-    discount_account_option_id = remote_choice("Discount Account Choice", "account", connection="id")
+    discount_account_option_id = remote_choice(
+        "Discount Account Choice", "account", connection="id", groups=INCOME_OR_EXPENSE)
     discount_account = fields.Char(compute="_compute_remote_codes", store=True, readonly=False)
-    rounding_account_option_id = remote_choice("Rounding Account Choice", "account", connection="id")
+    rounding_account_option_id = remote_choice(
+        "Rounding Account Choice", "account", connection="id", groups=INCOME_OR_EXPENSE)
     rounding_account = fields.Char(compute="_compute_remote_codes", store=True, readonly=False)
-    fee_account_option_id = remote_choice("Fee (MDR) Account Choice", "account", connection="id")
+    fee_account_option_id = remote_choice("Fee (MDR) Account Choice", "account", connection="id", groups=EXPENSE)
     fee_account = fields.Char(
         string="Fee (MDR) Account", compute="_compute_remote_codes", store=True, readonly=False)
-    adjustment_account_option_id = remote_choice("Adjustment Account Choice", "account", connection="id")
+    adjustment_account_option_id = remote_choice(
+        "Adjustment Account Choice", "account", connection="id", groups=EXPENSE)
     adjustment_account = fields.Char(compute="_compute_remote_codes", store=True, readonly=False)
     transit_warehouse_option_id = remote_choice("Transit Warehouse Choice", "warehouse", connection="id")
     transit_warehouse = fields.Char(compute="_compute_remote_codes", store=True, readonly=False)

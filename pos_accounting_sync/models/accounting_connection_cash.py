@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .accounting_mapping import copy_chosen_code, remote_choice
+from .accounting_mapping import INCOME_OR_EXPENSE, RECEIVABLE, copy_chosen_code, remote_choice
 
 #: accounts the money-out documents of a shift read (customer refunds, cash over/short)
 CASH_CODE_FIELDS = ("cash_difference_account", "receivable_account")
@@ -14,13 +14,13 @@ class AccountingConnectionCash(models.Model):
     _inherit = "accounting.connection"
 
     cash_difference_account_option_id = remote_choice(
-        "Cash Difference Account Choice", "account", connection="id")
+        "Cash Difference Account Choice", "account", connection="id", groups=INCOME_OR_EXPENSE)
     cash_difference_account = fields.Char(
         compute="_compute_cash_codes", store=True, readonly=False,
         help="Where the cash counted over or short at the close of a shift is booked, against the "
              "cash account of the cash payment method, so the remote cash account equals the drawer.")
     receivable_account_option_id = remote_choice(
-        "Customer Receivable Account Choice", "account", connection="id")
+        "Customer Receivable Account Choice", "account", connection="id", groups=RECEIVABLE)
     receivable_account = fields.Char(
         string="Customer Receivable Account", compute="_compute_cash_codes", store=True, readonly=False,
         help="Accurate: the customers' receivable account (Piutang Usaha) a refund paid out of a "

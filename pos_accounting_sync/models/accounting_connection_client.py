@@ -46,7 +46,8 @@ class AccountingConnectionClient(models.Model):
                 # connection (Test connection sets its state) does not collide
                 # with a row another transaction has just changed. Tests share
                 # one transaction, which a second cursor would not see.
-                env["accounting.connection"].sudo().browse(conn_id).write(dict(vals, **rotated))
+                env["accounting.connection"].sudo().with_context(accounting_learnt_credentials=True).browse(
+                    conn_id).write(dict(vals, **rotated))
             if not rotated or in_test:
                 return
             # Own short transaction: a refreshed token must survive even if the
@@ -58,7 +59,8 @@ class AccountingConnectionClient(models.Model):
                     cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
                     cr.execute("SET LOCAL lock_timeout = '5s'")
                     cr.transaction = Transaction(registry)  # no registry look-up (and its lock)
-                    api.Environment(cr, SUPERUSER_ID, {})["accounting.connection"].browse(conn_id).write(vals)
+                    api.Environment(cr, SUPERUSER_ID, {"accounting_learnt_credentials": True})[
+                        "accounting.connection"].browse(conn_id).write(vals)
             except Exception as exc:  # noqa: BLE001 - never break a sync for a cache write
                 _logger.info("accounting sync: could not store refreshed credentials of connection %s: %s",
                              conn_id, type(exc).__name__)
@@ -123,6 +125,7 @@ class AccountingConnectionClient(models.Model):
         try:
             warehouses = client.list_warehouses()
             accounts = client.list_accounts()
+            customers = client.list_customers()
         except ConnectorError as exc:
             raise UserError(_("Could not read the lists: %s", msgs.describe(self.env, exc))) from None
         Option = self.env["accounting.remote.option"]
@@ -134,8 +137,12 @@ class AccountingConnectionClient(models.Model):
             {"code": a.get("number") or str(a.get("id")), "remote_id": str(a.get("id") or ""),
              "name": a.get("name") or "", "account_type": a.get("type") or ""}
             for a in accounts])
+        Option._sync_options(self, "customer", [
+            {"code": c.get("number") or str(c.get("id")), "remote_id": str(c.get("id") or ""),
+             "name": c.get("name") or ""}
+            for c in customers])
         self.lists_fetched_at = fields.Datetime.now()
         return self._notify(_("Lists fetched"), _(
-            "%(w)s warehouses and %(a)s accounts are now offered in the mappings.",
-            w=len(warehouses), a=len(accounts)), "success")
+            "%(w)s warehouses, %(a)s accounts and %(c)s customers are now offered in the mappings.",
+            w=len(warehouses), a=len(accounts), c=len(customers)), "success")
 

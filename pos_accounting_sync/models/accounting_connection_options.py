@@ -6,7 +6,7 @@ typed anywhere else."""
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .accounting_mapping import copy_chosen_code, remote_choice
+from .accounting_mapping import INCOME, RECEIVABLE, copy_chosen_code, remote_choice
 
 #: connection field (remote account code) -> Jurnal client option; Jurnal
 #: takes account NAMES: the client resolves each code through the chart
@@ -30,33 +30,41 @@ OPTION_ACCOUNT_FIELDS = ("receivable_account", "payable_account", "purchase_acco
 class AccountingConnectionOptions(models.Model):
     _inherit = "accounting.connection"
 
-    tip_account_option_id = remote_choice("Tips Account Choice", "account", connection="id")
+    tip_account_option_id = remote_choice(
+        "Tips Account Choice", "account", connection="id", groups=("income", "other_income", "liability"))
     tip_account = fields.Char(compute="_compute_option_codes", store=True, readonly=False,
                               help="Tips taken at the till (the outlet's tip product).")
-    service_account_option_id = remote_choice("Service Charge Account Choice", "account", connection="id")
+    service_account_option_id = remote_choice(
+        "Service Charge Account Choice", "account", connection="id", groups=INCOME)
     service_account = fields.Char(
         compute="_compute_option_codes", store=True, readonly=False,
         help="Service products sold without an internal reference (service charge, delivery fee...).")
-    gift_card_account_option_id = remote_choice("Gift Card Account Choice", "account", connection="id")
+    gift_card_account_option_id = remote_choice(
+        "Gift Card Account Choice", "account", connection="id", groups=("liability",))
     gift_card_account = fields.Char(
         compute="_compute_option_codes", store=True, readonly=False,
         help="Liability for gift cards and eWallet top-ups sold at the till.")
-    receivable_account_option_id = remote_choice("Receivable Account Choice", "account", connection="id")
+    receivable_account_option_id = remote_choice(
+        "Receivable Account Choice", "account", connection="id", groups=RECEIVABLE)
     receivable_account = fields.Char(compute="_compute_option_codes", store=True, readonly=False,
                                      help="Jurnal: A/R account of the customers created from Odoo.")
-    payable_account_option_id = remote_choice("Payable Account Choice", "account", connection="id")
+    payable_account_option_id = remote_choice("Payable Account Choice", "account", connection="id", groups=("payable",))
     payable_account = fields.Char(compute="_compute_option_codes", store=True, readonly=False,
                                   help="Jurnal: A/P account of the customers created from Odoo.")
-    purchase_account_option_id = remote_choice("Purchase Account Choice", "account", connection="id")
+    purchase_account_option_id = remote_choice(
+        "Purchase Account Choice", "account", connection="id", groups=("cost_of_sales", "expense", "inventory"))
     purchase_account = fields.Char(compute="_compute_option_codes", store=True, readonly=False,
                                    help="Jurnal: buy account of the products created from Odoo.")
-    inventory_account_option_id = remote_choice("Inventory Account Choice", "account", connection="id")
+    inventory_account_option_id = remote_choice(
+        "Inventory Account Choice", "account", connection="id", groups=("inventory",))
     inventory_account = fields.Char(compute="_compute_option_codes", store=True, readonly=False,
                                     help="Jurnal: inventory asset account of the stocked products.")
-    sales_return_account_option_id = remote_choice("Sales Return Account Choice", "account", connection="id")
+    sales_return_account_option_id = remote_choice(
+        "Sales Return Account Choice", "account", connection="id", groups=INCOME)
     sales_return_account = fields.Char(compute="_compute_option_codes", store=True, readonly=False,
                                        help="Jurnal: account of returns booked as credit memos.")
-    output_tax_account_option_id = remote_choice("Output Tax Account Choice", "account", connection="id")
+    output_tax_account_option_id = remote_choice(
+        "Output Tax Account Choice", "account", connection="id", groups=("liability",))
     output_tax_account = fields.Char(compute="_compute_option_codes", store=True, readonly=False,
                                      help="Jurnal: output tax (PPN Keluaran) of returns booked as credit memos.")
     jurnal_payment_method = fields.Char(

@@ -43,7 +43,7 @@ class AccountingConnectionSandbox(models.Model):
                              user_id=self.env.ref("base.user_admin").id))
 
     @api.model
-    def _demo_prepare(self):
+    def _demo_prepare(self, url=None):
         """Demo: make the sandbox connections ready to click through: tested,
         remote lists fetched, accounts chosen from the sandbox's seeded chart,
         and on the Accurate one the company's outlets and payment methods
@@ -52,18 +52,25 @@ class AccountingConnectionSandbox(models.Model):
         from accounting_connectors.sandbox.jurnal import JurnalApp
 
         seeded = {"accurate": AccurateApp.seeded, "jurnal": JurnalApp.seeded}
+        self._demo_name_cash_methods()
         for connection in self.search([("company_id", "=", self.env.company.id)]):
             codes = seeded[connection.provider]
+            if url and connection.name.endswith("(sandbox)"):  # the sandbox runs on another port
+                connection.base_url = url
             connection.with_context(accounting_no_webhook_check=True).action_test_connection()
             if connection.state != "connected":
                 continue  # its message says why (sandbox not started?)
             connection.action_fetch_remote_lists()
             Option = self.env["accounting.remote.option"]
-            vals = {"default_customer_ref": codes["walkin"]}
+
+            def pick(code, option_type="account", connection=connection):
+                return Option.search([("connection_id", "=", connection.id), ("option_type", "=", option_type),
+                                      ("code", "=", code)], limit=1).id
+
+            # every mapping through its pick, as an admin fills the form
+            vals = {"default_customer_option_id": pick(codes["walkin"], "customer")}
             for role in ("sales", "discount", "rounding", "fee", "adjustment", "receivable", "cash_difference"):
-                vals[role + "_account_option_id"] = Option.search([
-                    ("connection_id", "=", connection.id), ("option_type", "=", "account"),
-                    ("code", "=", codes[role])], limit=1).id
+                vals[role + "_account_option_id"] = pick(codes[role])
             # tips and service charges of the demo shop count as sales there
             vals["tip_account_option_id"] = vals["service_account_option_id"] = vals["sales_account_option_id"]
             # the company's sales taxes were proposed by Fetch lists (same rate, see accounting_tax_map.py)
@@ -74,6 +81,15 @@ class AccountingConnectionSandbox(models.Model):
                 methods = configs.payment_method_ids.filtered(lambda m: m.type in ("cash", "bank"))
                 vals["payment_map_ids"] = [(0, 0, {
                     "payment_method_id": m.id,
-                    "remote_account": codes["cash" if m.type == "cash" else "bank"],
+                    "remote_account_option_id": pick(codes["cash" if m.type == "cash" else "bank"]),
                 }) for m in methods]
             connection.write(vals)
+
+    @api.model
+    def _demo_name_cash_methods(self):
+        """Odoo gives every shop of its demo a payment method named "Cash":
+        the demo names each after its shop, so mappings tell them apart."""
+        for config in self.env["pos.config"].search([("company_id", "=", self.env.company.id)]):
+            for method in config.payment_method_ids.filtered(
+                    lambda m: m.type == "cash" and m.name == "Cash" and len(m.config_ids) == 1):
+                method.name = "Cash %s" % config.name

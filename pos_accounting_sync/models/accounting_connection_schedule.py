@@ -13,22 +13,28 @@ from .accounting_connection import SALES_KINDS, TRANSFER_KINDS
 class AccountingConnectionSchedule(models.Model):
     _inherit = "accounting.connection"
 
-    @api.constrains("sales_sync_hours", "transfer_sync_hours")
+    @api.constrains("sales_sync_hours", "transfer_sync_hours", "sales_sync_mode", "transfer_sync_mode")
     def _check_hours(self):
+        # only the hours of a mode "At set hours" are read: a value left in a hidden field blocks nothing
         for rec in self:
-            for value in (rec.sales_sync_hours, rec.transfer_sync_hours):
-                self._parse_hours(value)
+            if rec.sales_sync_mode == "scheduled":
+                self._parse_hours(rec.sales_sync_hours)
+            if rec.transfer_sync_mode == "scheduled":
+                self._parse_hours(rec.transfer_sync_hours)
 
     @api.model
     def _parse_hours(self, value):
-        """'08:00, 21:30' -> [time(8, 0), time(21, 30)]; plain-words error otherwise."""
+        """'08:00, 21:30' (or '21.30', as Indonesians write times) ->
+        [time(8, 0), time(21, 30)]; plain-words error otherwise."""
         result = []
         for part in (value or "").replace(";", ",").split(","):
             part = part.strip()
             if not part:
                 continue
             try:
-                hour, _sep, minute = part.partition(":")
+                hour, _sep, minute = part.replace(".", ":").partition(":")
+                if minute and len(minute.strip()) != 2:
+                    raise ValueError(part)
                 result.append(time(int(hour), int(minute or 0)))
             except ValueError:
                 raise ValidationError(_(

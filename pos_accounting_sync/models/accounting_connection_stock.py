@@ -4,7 +4,7 @@ import pytz
 
 from odoo import api, fields, models
 
-from .accounting_mapping import copy_chosen_code, remote_choice
+from .accounting_mapping import EXPENSE, copy_chosen_code, remote_choice
 
 
 class AccountingConnectionStock(models.Model):
@@ -13,7 +13,7 @@ class AccountingConnectionStock(models.Model):
 
     _inherit = "accounting.connection"
 
-    scrap_account_option_id = remote_choice("Scrap Account Choice", "account", connection="id")
+    scrap_account_option_id = remote_choice("Scrap Account Choice", "account", connection="id", groups=EXPENSE)
     scrap_account = fields.Char(
         compute="_compute_scrap_account", store=True, readonly=False,
         help="Account of scrapped goods; empty = the adjustment account.")

@@ -2,12 +2,49 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 
-def remote_choice(string, option_type, connection="connection_id"):
+#: the kinds of account a picker offers, from the type each provider lists
+#: (Accurate ``accountType``, Jurnal ``category``, English or Indonesian)
+ACCOUNT_GROUPS = {
+    "cash_bank": ("CASH_BANK", "Cash & Bank", "Kas & Bank"),
+    "receivable": ("ACCOUNT_RECEIVABLE", "Accounts Receivable", "Accounts Receivable (A/R)", "Piutang Usaha"),
+    "inventory": ("INVENTORY", "Inventory", "Persediaan"),
+    "payable": ("ACCOUNT_PAYABLE", "Accounts Payable", "Accounts Payable (A/P)", "Hutang Usaha"),
+    "liability": ("OTHER_CURRENT_LIABILITY", "LONG_TERM_LIABILITY", "Other Current Liabilities",
+                  "Long Term Liabilities", "Kewajiban Lancar Lainnya"),
+    "income": ("REVENUE", "Income", "Pendapatan"),
+    "other_income": ("OTHER_INCOME", "Other Income", "Pendapatan Lainnya"),
+    "cost_of_sales": ("COGS", "Cost of Sales", "Harga Pokok Penjualan"),
+    "expense": ("EXPENSE", "Expenses", "Beban"),
+    "other_expense": ("OTHER_EXPENSE", "Other Expense", "Beban Lainnya"),
+}
+_GROUP_OF_TYPE = {t.lower(): group for group, types in ACCOUNT_GROUPS.items() for t in types}
+ACCOUNT_GROUP_SELECTION = [
+    ("cash_bank", "Cash & Bank"), ("receivable", "Receivable"), ("inventory", "Inventory"),
+    ("payable", "Payable"), ("liability", "Other Liability"), ("income", "Income"),
+    ("other_income", "Other Income"), ("cost_of_sales", "Cost of Sales"), ("expense", "Expense"),
+    ("other_expense", "Other Expense"), ("other", "Other"),
+]
+#: what each account role may be mapped to
+CASH_BANK = ("cash_bank",)
+RECEIVABLE = ("receivable",)
+INCOME = ("income", "other_income")
+INCOME_OR_EXPENSE = ("income", "other_income", "expense", "other_expense", "cost_of_sales")
+EXPENSE = ("expense", "other_expense", "cost_of_sales")
+
+
+def account_group_of(account_type):
+    """The picker group of a remote account type; "other" when unknown."""
+    return _GROUP_OF_TYPE.get((account_type or "").strip().lower(), "other")
+
+
+def remote_choice(string, option_type, connection="connection_id", groups=None, help=None):
     """A pick from the lists fetched for the record's connection (``id`` on
-    the connection itself); the code it holds is copied to a Char field."""
-    return fields.Many2one(
-        "accounting.remote.option", string=string,
-        domain="[('connection_id', '=', %s), ('option_type', '=', '%s')]" % (connection, option_type))
+    the connection itself); the code it holds is copied to a Char field.
+    ``groups``: the account groups offered (see ``ACCOUNT_GROUPS``)."""
+    domain = "[('connection_id', '=', %s), ('option_type', '=', '%s')" % (connection, option_type)
+    if groups:
+        domain += ", ('account_group', 'in', %r)" % (list(groups),)
+    return fields.Many2one("accounting.remote.option", string=string, domain=domain + "]", help=help)
 
 
 def copy_chosen_code(records, fname):
@@ -34,11 +71,18 @@ class AccountingRemoteOption(models.Model):
 
     connection_id = fields.Many2one("accounting.connection", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="connection_id.company_id", store=True)
-    option_type = fields.Selection([("warehouse", "Warehouse"), ("account", "Account")], required=True)
-    code = fields.Char(required=True, help="What documents carry: account number or warehouse name.")
+    option_type = fields.Selection(
+        [("warehouse", "Warehouse"), ("account", "Account"), ("customer", "Customer")], required=True,
+        string="List")
+    code = fields.Char(required=True, help="What documents carry: account number, warehouse name or "
+                                           "customer number.")
     name = fields.Char()
-    remote_id = fields.Char()
-    account_type = fields.Char()
+    remote_id = fields.Char(string="Remote ID")
+    account_type = fields.Char(help="The account's type as the accounting system lists it.")
+    account_group = fields.Selection(
+        ACCOUNT_GROUP_SELECTION, compute="_compute_account_group", store=True, index=True,
+        string="Account Kind", help="Which account pickers offer it (cash/bank for payment methods, "
+                                    "income for sales...), from the account type.")
     active = fields.Boolean(default=True, help="Archived when the last fetch no longer listed it.")
 
     _sql_constraints = [
@@ -49,6 +93,11 @@ class AccountingRemoteOption(models.Model):
     def _accounting_unique_message(self, existing, key_fields):
         return _("%(conn)s already lists %(code)s.", conn=existing.connection_id.display_name,
                  code=existing.display_name)
+
+    @api.depends("option_type", "account_type")
+    def _compute_account_group(self):
+        for rec in self:
+            rec.account_group = rec.option_type == "account" and account_group_of(rec.account_type) or False
 
     @api.depends("code", "name")
     def _compute_display_name(self):
@@ -91,7 +140,10 @@ class AccountingOutletMap(models.Model):
     pos_config_id = fields.Many2one(
         "pos.config", string="Outlet", required=True, ondelete="cascade",
         domain="[('company_id', '=', company_id)]")
-    remote_branch = fields.Char(help="Branch name in the accounting system.")
+    remote_branch = fields.Char(
+        help="Accurate only, optional: the branch (Cabang) this outlet's documents are booked to, its name "
+             "exactly as under Accurate > Settings > Branch. Empty = the database's default branch. "
+             "Jurnal has no branches: leave it empty.")
     remote_warehouse_option_id = remote_choice("Remote Warehouse Choice", "warehouse")
     remote_warehouse = fields.Char(compute="_compute_remote_warehouse", store=True, readonly=False)
     active = fields.Boolean(default=True, string="Sync", help="Untick to stop syncing this outlet.")
@@ -134,9 +186,16 @@ class AccountingPaymentMap(models.Model):
     payment_method_id = fields.Many2one(
         "pos.payment.method", required=True, ondelete="cascade",
         domain="[('company_id', '=', company_id)]")
-    remote_account_option_id = remote_choice("Cash/Bank Account Choice", "account")
+    payment_method_type = fields.Selection(related="payment_method_id.type")
+    # a Customer Account (pay later) line is owed by the customer: its receivable, never cash
+    remote_account_option_id = fields.Many2one(
+        "accounting.remote.option", string="Account",
+        domain="[('connection_id', '=', connection_id), ('option_type', '=', 'account'), ('account_group', '=', "
+               "payment_method_type == 'pay_later' and 'receivable' or 'cash_bank')]",
+        help="Cash or bank account the method's payments are booked to; for the Customer Account "
+             "(pay later) method, the customers' receivable account.")
     remote_account = fields.Char(
-        string="Cash/Bank Account", compute="_compute_remote_account", store=True, readonly=False)
+        string="Account Code", compute="_compute_remote_account", store=True, readonly=False)
 
     _sql_constraints = [
         ("method_uniq", "unique(connection_id, payment_method_id)", "This payment method is already mapped."),

@@ -35,3 +35,5 @@ from . import test_sync_digest
 from . import test_invoice_sync
 from . import test_live_mode
 from . import test_backfill
+from . import test_connection_setup
+from . import test_tour_setup

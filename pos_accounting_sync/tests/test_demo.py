@@ -32,4 +32,25 @@ class TestDemoPrepare(AccountingSyncCase):
         cash = accurate.payment_map_ids.filtered(lambda m: m.payment_method_id.type == "cash")
         self.assertTrue(cash)
         self.assertEqual(set(cash.mapped("remote_account")), {self.codes["cash"]})
+        for conn in (accurate, jurnal):
+            # the form shows the picks: none of them is left empty behind a filled code
+            self.assertTrue(all(conn.payment_map_ids.mapped("remote_account_option_id")), conn.name)
+            self.assertEqual(conn.default_customer_option_id.code, conn.default_customer_ref)
+            self.assertEqual(conn.user_id, self.env.ref("base.user_admin"), "its to-dos reach the admin")
+        names = accurate.payment_map_ids.payment_method_id.mapped("name")
+        self.assertEqual(len(names), len(set(names)), "each mapped method reads differently: %s" % names)
         self.assertFalse(accurate.payment_map_ids.filtered(lambda m: m.payment_method_id.type == "pay_later"))
+
+    def test_demo_connections_give_their_to_dos_to_the_admin(self):
+        Connection = self.env["accounting.connection"]
+        Connection.search([("company_id", "=", self.env.company.id)]).action_archive()
+        self.env.flush_all()
+        Connection.with_user(self.env.ref("base.user_root"))._create_demo_connections(self.sandbox.url)
+        demo = Connection.search([("company_id", "=", self.env.company.id)])
+        self.assertEqual(sorted(demo.mapped("provider")), ["accurate", "jurnal"])
+        admin = self.env.ref("base.user_admin")
+        self.assertEqual(demo.user_id, admin, "not OdooBot, whom nobody reads")
+        # what a cron run (as OdooBot) raises on a demo connection reaches the admin
+        demo.with_user(self.env.ref("base.user_root"))._raise_problem("auth", "The credentials were refused.")
+        self.assertTrue(demo.activity_ids)
+        self.assertEqual(demo.activity_ids.user_id, admin)

@@ -1,0 +1,263 @@
+"""Screenshots of the real screens for the configuration guide, taken from
+the demo in headless Chromium.
+
+    python3 scripts/screenshots.py [--url http://localhost:8069 --db pas_demo] [--out DIR]
+
+Without ``--url`` it starts the demo itself (scripts/odoo_demo.py, database
+``pas_shots``, on free ports), waits until Odoo answers, takes the pictures
+and stops the demo. Re-runnable: an existing database is reused, a shift is
+sold and closed each run, the PNGs are overwritten. Needs playwright
+(``pip install playwright``) and Chromium (``/usr/bin/chromium``, or
+``--chromium PATH``).
+"""
+
+import argparse
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "pos_accounting_sync" / "static" / "description" / "guide"
+ACTION = "/odoo/action-pos_accounting_sync.%s"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_demo(db):
+    """The demo on free ports: (Odoo URL, process). Odoo answers once the
+    module is installed and the connections are prepared."""
+    port, sandbox_port = free_port(), free_port()
+    log = open(Path(tempfile.gettempdir()) / ("screenshots-demo-%s.log" % db), "w")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [sys.executable, str(REPO / "scripts" / "odoo_demo.py"), "--db", db, "--port", str(port),
+         "--sandbox-port", str(sandbox_port)], stdout=log, stderr=subprocess.STDOUT, cwd=REPO,
+        start_new_session=True)
+    url = "http://127.0.0.1:%s" % port
+    deadline = time.time() + 1800  # a first install with demo data takes minutes
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit("The demo stopped (exit %s); see %s" % (proc.returncode, log.name))
+        try:
+            urllib.request.urlopen(url + "/web/login", timeout=5)
+            return url, proc
+        except OSError:
+            time.sleep(3)
+    stop_demo(proc)
+    raise SystemExit("The demo did not answer within 30 minutes; see %s" % log.name)
+
+
+def stop_demo(proc):
+    try:
+        os.killpg(proc.pid, signal.SIGINT)
+        proc.wait(timeout=30)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+class Shots:
+    def __init__(self, page, url, out):
+        self.page, self.url, self.out = page, url, out
+        self.taken = []
+
+    def save(self, name, full_page=True):
+        self.page.wait_for_timeout(400)  # let notifications and transitions settle
+        path = self.out / ("%s.png" % name)
+        self.page.screenshot(path=str(path), full_page=full_page)
+        self.taken.append(path)
+        print("  %s" % path.relative_to(REPO) if path.is_relative_to(REPO) else path)
+
+    def goto(self, action, ready=".o_action_manager .o_view_controller"):
+        self.page.goto(self.url + ACTION % action)
+        self.page.wait_for_selector(ready)
+        self.page.wait_for_timeout(300)
+
+    def call(self, model, method, args, **kwargs):
+        """JSON-RPC as the signed-in user (what the web client does)."""
+        answer = self.page.request.post(
+            "%s/web/dataset/call_kw/%s/%s" % (self.url, model, method),
+            data=json.dumps({"jsonrpc": "2.0", "method": "call", "params": {
+                "model": model, "method": method, "args": args, "kwargs": kwargs}}),
+            headers={"Content-Type": "application/json"}).json()
+        if "error" in answer:
+            raise RuntimeError("%s.%s: %s" % (model, method, answer["error"]["data"]["message"]))
+        return answer["result"]
+
+    def tab(self, label):
+        self.page.click(".o_notebook .nav-link:text-is('%s')" % label)
+        self.page.wait_for_timeout(300)
+
+    def open_row(self, text):
+        self.page.click(".o_list_view .o_data_row:has-text('%s') td.o_data_cell >> nth=0" % text)
+        self.page.wait_for_selector(".o_form_view")
+        self.page.wait_for_timeout(300)
+
+
+def login(page, url, db, user, password):
+    page.goto("%s/web/login?db=%s" % (url, db))
+    page.fill("input[name=login]", user)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_selector(".o_main_navbar")
+
+
+def connection_screens(s):
+    s.goto("action_accounting_connection")
+    s.save("01_connections")
+    s.open_row("Accurate (sandbox)")
+    for number, label in enumerate(("Credentials", "Sync", "Accounts", "Outlets", "Payment Methods",
+                                    "Taxes", "Warehouses"), start=2):
+        s.tab(label)
+        s.save("%02d_accurate_%s" % (number, label.lower().replace(" ", "_")))
+    s.tab("Accounts")
+    s.page.click(".o_field_widget[name=sales_account_option_id] input")
+    s.page.wait_for_selector(".o-autocomplete--dropdown-menu")
+    s.save("09_accurate_sales_account_picker", full_page=False)
+    s.page.keyboard.press("Escape")
+    s.tab("Payment Methods")
+    s.page.click(".o_field_widget[name=payment_map_ids] .o_data_row td[name=remote_account_option_id] >> nth=0")
+    s.page.click(".o_field_widget[name=payment_map_ids] .o_selected_row "
+                 ".o_field_widget[name=remote_account_option_id] input")
+    s.page.wait_for_selector(".o-autocomplete--dropdown-menu")
+    s.save("10_accurate_payment_account_picker", full_page=False)
+    s.page.keyboard.press("Escape")
+    s.page.click(".o_form_button_cancel") if s.page.is_visible(".o_form_button_cancel") else None
+    s.page.click("button[name=action_view_remote_options]")
+    s.page.wait_for_selector(".o_list_view")
+    s.page.click(".o_group_header:has-text('Account')")
+    s.save("11_fetched_lists")
+
+    s.goto("action_accounting_connection")
+    s.open_row("Jurnal (sandbox)")
+    s.tab("Credentials")
+    s.save("12_jurnal_credentials")
+    s.tab("Accounts")
+    s.save("13_jurnal_accounts")
+
+    # a new connection: the hints an admin reads before typing anything
+    s.goto("action_accounting_connection")
+    s.page.click(".o_list_button_add")
+    s.page.wait_for_selector(".o_form_view")
+    s.page.fill(".o_field_widget[name=name] input", "Jurnal - Toko Sejahtera")
+    s.page.select_option(".o_field_widget[name=provider] select", label="Jurnal")
+    s.page.wait_for_selector(".alert-info:has-text('developers.mekari.com')")
+    s.save("14_new_jurnal_connection")
+    s.page.click(".o_form_button_cancel")
+
+
+def close_a_shift(s):
+    """Sell on the Accurate outlet (one product has no internal reference)
+    and close the shift, then run the worker as its cron does."""
+    maps = s.call("accounting.outlet.map", "search_read",
+                  [[("connection_id.name", "=", "Accurate (sandbox)"), ("active", "=", True)]],
+                  fields=["pos_config_id"], limit=1)
+    if not maps:
+        print("  (no outlet mapped on Accurate (sandbox): no shift screens)")
+        return None
+    config_id = maps[0]["pos_config_id"][0]
+    config = s.call("pos.config", "read", [[config_id]], fields=["payment_method_ids", "pricelist_id"])[0]
+    methods = s.call("pos.payment.method", "read", [config["payment_method_ids"]], fields=["type", "name"])
+    cash = next(m["id"] for m in methods if m["type"] == "cash")
+    goods = s.call("product.product", "search_read", [[("available_in_pos", "=", True),
+                                                       ("default_code", "!=", False)]],
+                   fields=["lst_price"], limit=1)[0]
+    no_sku = s.call("product.product", "search", [[("name", "=", "Gorengan (no SKU)")]])
+    no_sku = no_sku[0] if no_sku else s.call("product.product", "create", [{
+        "name": "Gorengan (no SKU)", "available_in_pos": True, "lst_price": 5000, "taxes_id": [(5, 0, 0)]}])
+    open_ids = s.call("pos.session", "search", [[("config_id", "=", config_id), ("state", "!=", "closed")]])
+    session = open_ids[0] if open_ids else s.call("pos.session", "create", [{"config_id": config_id}])
+    lines = [(0, 0, {"product_id": pid, "qty": 1, "price_unit": price, "price_subtotal": price,
+                     "price_subtotal_incl": price, "tax_ids": [(5, 0, 0)], "discount": 0, "pack_lot_ids": []})
+             for pid, price in ((goods["id"], goods["lst_price"]), (no_sku, 5000.0))]
+    total = sum(line[2]["price_subtotal_incl"] for line in lines)
+    now = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
+    uid = "shots-%s" % time.time_ns()
+    s.call("pos.order", "sync_from_ui", [[{
+        "uuid": uid, "name": "Order %s" % uid, "session_id": session, "lines": lines, "amount_paid": total,
+        "amount_total": total, "amount_return": 0, "amount_tax": 0, "date_order": now, "partner_id": False,
+        "pricelist_id": config["pricelist_id"] and config["pricelist_id"][0], "fiscal_position_id": False,
+        "sequence_number": 1, "last_order_preparation_change": "{}", "to_invoice": False,
+        "payment_ids": [(0, 0, {"amount": total, "name": now, "payment_method_id": cash})]}]])
+    s.call("pos.session", "post_closing_cash_details", [[session], total])
+    s.call("pos.session", "close_session_from_ui", [[session]])
+    cron = s.call("ir.model.data", "search_read", [[("module", "=", "pos_accounting_sync"),
+                                                    ("name", "=", "ir_cron_accounting_sync_worker")]],
+                  fields=["res_id"])[0]["res_id"]
+    try:
+        s.call("ir.cron", "method_direct_trigger", [[cron]])
+    except RuntimeError:
+        pass  # the demo's own cron run is sending them already
+    waiting = [("res_model", "=", "pos.session"), ("res_id", "=", session), ("state", "in", ("pending", "running"))]
+    deadline = time.time() + 180
+    while s.call("accounting.sync.job", "search_count", [waiting]) and time.time() < deadline:
+        time.sleep(5)
+    return session
+
+
+def sync_log_screens(s, session):
+    s.page.goto("%s/odoo/action-point_of_sale.action_pos_session/%s" % (s.url, session))
+    s.page.wait_for_selector(".o_form_view")
+    s.save("20_session_closed")
+    s.goto("action_accounting_sync_job")
+    s.save("21_sync_log")
+    s.page.click(".o_control_panel .o_searchview_dropdown_toggler")
+    s.page.click(".o_filter_menu .o_menu_item:has-text('Failed')")
+    s.page.keyboard.press("Escape")
+    s.page.wait_for_timeout(500)
+    s.save("22_sync_log_failed")
+    if s.page.is_visible(".o_list_view .o_data_row"):
+        s.page.click(".o_list_view .o_data_row td.o_data_cell >> nth=0")
+        s.page.wait_for_selector(".o_form_view")
+        s.save("23_failed_document")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", help="a running demo (else one is started on free ports)")
+    parser.add_argument("--db", default=None, help="database (default pas_demo with --url, else pas_shots)")
+    parser.add_argument("--login", default="admin")
+    parser.add_argument("--password", default="admin")
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    args = parser.parse_args(argv)
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 - only this script needs it
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    proc = None
+    db = args.db or ("pas_demo" if args.url else "pas_shots")
+    url = args.url
+    if not url:
+        print("Starting the demo (database %s)..." % db)
+        url, proc = start_demo(db)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=args.chromium, args=["--no-sandbox"])
+            page = browser.new_page(viewport={"width": 1400, "height": 1100}, locale="en-US")
+            page.set_default_timeout(240000)  # the first visit builds the web assets
+            login(page, url, db, args.login, args.password)
+            shots = Shots(page, url, args.out)
+            print("Saving to %s:" % args.out)
+            connection_screens(shots)
+            session = close_a_shift(shots)
+            if session:
+                sync_log_screens(shots, session)
+            browser.close()
+        print("%d screenshots." % len(shots.taken))
+    finally:
+        if proc:
+            stop_demo(proc)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
