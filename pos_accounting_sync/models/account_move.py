@@ -172,8 +172,7 @@ class AccountMove(models.Model):
         kind, _sep, arg = (job.doc_key or "").partition(":")
         if kind == "doc":
             if self.state != "posted" or int(arg) != self.accounting_revision:
-                raise UserError(_("%(move)s is no longer posted as it was when this document was queued; "
-                                  "cancel this line.", move=self.display_name))
+                raise msgs.user_error(self.env, "invoice.longer_posted_document_queued", move=self.display_name)
             return self._accounting_sales_document(job)
         if kind == "undo":
             return self._accounting_reversal_document(job, int(arg))
@@ -181,15 +180,12 @@ class AccountMove(models.Model):
             return self._accounting_receipt_document(job, int(arg))
         if kind == "void":
             return self._accounting_void_document(job)
-        raise UserError(_("Unknown invoice document %s.", job.doc_key))
+        raise msgs.user_error(self.env, "invoice.unknown_invoice_document", job.doc_key)
 
     def _accounting_check_currency(self):
         if self.currency_id != self.company_id.currency_id:
-            raise UserError(_(
-                "%(move)s is in %(currency)s; only invoices in the company's currency (%(company)s) are "
-                "posted. Post it by hand in the accounting system, then cancel this line.",
-                move=self.display_name, currency=self.currency_id.name,
-                company=self.company_id.currency_id.name))
+            raise msgs.user_error(self.env, "invoice.only_invoices_company_currency", move=self.display_name,
+                                  currency=self.currency_id.name, company=self.company_id.currency_id.name)
 
     def _accounting_header(self, connection):
         partner = self.env["res.partner"]._find_accounting_partner(self.partner_id)
@@ -203,7 +199,7 @@ class AccountMove(models.Model):
         connection = job.connection_id
         lines, deductions, included, gap = invoice_lines(self, connection)
         if not lines:
-            raise UserError(_("%s has no line to post.", self.display_name))
+            raise msgs.user_error(self.env, "invoice.line_post", self.display_name)
         header = self._accounting_header(connection)
         if self.move_type == "out_refund":
             origin_job = self.reversed_entry_id and self.reversed_entry_id._accounting_invoice_job(connection)
@@ -219,17 +215,11 @@ class AccountMove(models.Model):
         with the lines it was sent with."""
         sent = self.env["accounting.sync.job"].sudo().browse(sent_job_id).exists()
         if not sent or sent.kind != "sales_invoice":
-            raise UserError(_(
-                "The credit note %(move)s was already posted to %(conn)s as %(ref)s and was then reset or "
-                "cancelled in Odoo. Delete that return in the accounting system by hand, then cancel this line.",
-                move=self.display_name, conn=job.connection_id.display_name,
-                ref=sent.reference if sent else job.reference))
+            raise msgs.user_error(self.env, "invoice.credit_note_already_posted", move=self.display_name,
+                                  conn=job.connection_id.display_name, ref=sent.reference if sent else job.reference)
         frozen = json.loads(self.sudo().accounting_reversal_json or "{}").get(str(job.id))
         if not frozen:
-            raise UserError(_(
-                "The lines %(ref)s was sent with could not be read back when %(move)s was reset. Reverse "
-                "%(ref)s by hand in the accounting system (a return of all of it), then cancel this line.",
-                ref=sent.reference, move=self.display_name))
+            raise msgs.user_error(self.env, "invoice.lines_sent_could_read", ref=sent.reference, move=self.display_name)
         money = ("quantity", "unit_price", "discount_amount", "tax_rate")
         lines = [InvoiceLine(**dict(line, **{k: Decimal(line[k]) for k in money})) for line in frozen["lines"]]
         deductions = [Deduction(account=d["account"], amount=Decimal(d["amount"]), description=d["description"])

@@ -20,12 +20,11 @@ only figure left to it, and any gap goes on the rounding account.
 
 from types import SimpleNamespace
 
-from odoo import _
-from odoo.exceptions import UserError
 
 from accounting_connectors.documents import ZERO, Deduction, InvoiceLine, account_item_ref
 
 from .pos_sales_lines import _ceil, _spread_discounts, check_skus, dec, money, plain, rounding_gap
+from . import accounting_messages as msgs
 
 
 def move_line_tax(line):
@@ -33,10 +32,8 @@ def move_line_tax(line):
     (``tax`` empty when untaxed), or a plain error naming the line."""
     taxes = line.tax_ids.flatten_taxes_hierarchy().filtered("amount")
     if any(t.amount_type != "percent" for t in taxes) or len(taxes) > 1:
-        raise UserError(_(
-            "The invoice line “%(line)s” carries %(taxes)s; the accounting system receives one plain "
-            "percentage tax per line.", line=line.name or line.product_id.display_name,
-            taxes=", ".join(taxes.mapped("name"))))
+        raise msgs.user_error(line.env, "invoice.invoice_line_carries_accounting",
+                              line=line.name or line.product_id.display_name, taxes=", ".join(taxes.mapped("name")))
     return plain(dec(taxes.amount, 4)) if taxes else ZERO, bool(taxes.price_include), taxes
 
 
@@ -65,10 +62,8 @@ def invoice_lines(move, connection, warehouse=""):
                            and not currency.compare_amounts(l.price_subtotal, 0) < 0)
     missing = goods.filtered(lambda l: not l.product_id)
     if missing:
-        raise UserError(_(
-            "The invoice line “%(line)s” has no product; give it one, or add its account to a line kind "
-            "under Customer Invoices on %(conn)s, then press Retry.", line=missing[0].name,
-            conn=connection.display_name))
+        raise msgs.user_error(connection.env, "invoice.invoice_line_product_give", line=missing[0].name,
+                              conn=connection.display_name)
     check_skus(goods.product_id)
     for line in lines.sorted(lambda l: (l.sequence, l.id)):
         kind = connection._invoice_line_kind(line)

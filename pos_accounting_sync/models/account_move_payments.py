@@ -6,7 +6,6 @@ deduction on the fee's mapped account. Undoing the reconciliation voids the
 receipt. The hooks are in account_partial_reconcile_invoice.py."""
 
 from odoo import _, fields, models
-from odoo.exceptions import UserError
 
 from accounting_connectors.documents import ZERO, VOID_SUFFIX, Deduction, ReceiptLine, ReceiptVoid, SalesReceipt
 
@@ -55,7 +54,7 @@ class AccountMovePayments(models.Model):
         self.ensure_one()
         partial = self.env["account.partial.reconcile"].browse(partial_id).exists()
         if not partial:
-            raise UserError(_("The payment behind %s was undone in Odoo; cancel this document.", job.reference))
+            raise msgs.user_error(self.env, "invoice.payment_behind_undone_odoo", job.reference)
         connection = job.connection_id
         currency = self.company_id.currency_id
         invoice_line = (partial.debit_move_id | partial.credit_move_id).filtered(lambda l: l.move_id == self)[:1]
@@ -91,13 +90,13 @@ class AccountMovePayments(models.Model):
             out.append(Deduction(account=kind.remote_account, amount=money(currency, line.debit),
                                  description=(line.name or kind.display_name)[:100]))
         if sum((d.amount for d in out), ZERO) >= money(currency, partial.amount):
-            raise UserError(_("The payment %(payment)s keeps back more than it pays on %(move)s.",
-                              payment=payment.display_name, move=self.display_name))
+            raise msgs.user_error(self.env, "invoice.payment_keeps_back_pays", payment=payment.display_name,
+                                  move=self.display_name)
         return out
 
     def _accounting_void_document(self, job):
         receipt = self.env["accounting.sync.job"].sudo().browse(int(job.doc_key.partition(":")[2])).exists()
         if not receipt:
-            raise UserError(_("The receipt to undo for %s is no longer in the sync log.", job.reference))
+            raise msgs.user_error(self.env, "invoice.receipt_undo_longer_sync", job.reference)
         return ReceiptVoid(reference=job.reference, receipt_ref=receipt.reference,
                            description=_("Payment undone in Odoo"))

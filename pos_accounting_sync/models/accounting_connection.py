@@ -5,10 +5,10 @@ the feature code reads. Client, schedule and problems live in the
 import secrets
 from datetime import datetime
 
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo import api, fields, models
 
 from .accounting_mapping import EXPENSE, INCOME, INCOME_OR_EXPENSE, copy_chosen_code, remote_choice
+from . import accounting_messages as msgs
 
 MANAGER = "pos_accounting_sync.group_accounting_sync_manager"
 
@@ -215,10 +215,8 @@ class AccountingConnection(models.Model):
         self.ensure_one()
         line = self.payment_map_ids.filtered(lambda m: m.payment_method_id == payment_method)[:1]
         if not line or not line.remote_account:
-            raise UserError(_(
-                "The payment method “%(method)s” has no cash/bank account in %(conn)s. "
-                "Map it under Accounting Sync > Connections > Payment Methods.",
-                method=payment_method.display_name, conn=self.display_name))
+            raise msgs.user_error(self.env, "mapping.payment_method_cash_bank", method=payment_method.display_name,
+                                  conn=self.display_name)
         return line.remote_account
 
     def _remote_warehouse(self, warehouse_or_location):

@@ -1,8 +1,9 @@
 """Customer invoices outside the POS: which ones a connection posts, the
 kinds of their lines that go to accounts, where their payments' money goes."""
 
-from odoo import _, fields, models
-from odoo.exceptions import UserError
+from odoo import fields, models
+
+from . import accounting_messages as msgs
 
 
 class AccountingConnectionInvoices(models.Model):
@@ -60,10 +61,8 @@ class AccountingConnectionInvoices(models.Model):
         self.ensure_one()
         kind = self.invoice_line_kind_ids.sorted("sequence").filtered(lambda k: k._matches_account(account))[:1]
         if not kind:
-            raise UserError(_(
-                "The payment keeps back an amount on the account “%(account)s”, which %(conn)s does not map. "
-                "Add it to a line kind (e.g. Marketplace Fee) under Customer Invoices on the connection, "
-                "then press Retry.", account=account.display_name, conn=self.display_name))
+            raise msgs.user_error(self.env, "mapping.payment_keeps_back_amount", account=account.display_name,
+                                  conn=self.display_name)
         return kind
 
     def _invoice_money_account(self, journal):
@@ -76,8 +75,6 @@ class AccountingConnectionInvoices(models.Model):
         mapping = self.payment_map_ids.filtered(
             lambda m: m.payment_method_id.journal_id == journal and m.remote_account)[:1]
         if not mapping:
-            raise UserError(_(
-                "The payment was registered on the journal “%(journal)s”, which %(conn)s does not map. "
-                "Add it under Customer Invoices > Payment Journals, then press Retry.",
-                journal=journal.display_name, conn=self.display_name))
+            raise msgs.user_error(self.env, "mapping.payment_registered_journal_does", journal=journal.display_name,
+                                  conn=self.display_name)
         return mapping.remote_account

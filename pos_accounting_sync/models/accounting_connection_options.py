@@ -3,10 +3,10 @@ and the accounts that POS lines without an item are booked to. Every option
 a connector mapping reads comes from a field here (or a mapping); nothing is
 typed anywhere else."""
 
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo import api, fields, models
 
 from .accounting_mapping import INCOME, RECEIVABLE, copy_chosen_code, remote_choice
+from . import accounting_messages as msgs
 
 #: connection field (remote account code) -> Jurnal client option; Jurnal
 #: takes account NAMES: the client resolves each code through the chart
@@ -104,9 +104,6 @@ class AccountingConnectionOptions(models.Model):
         if not self[fname] and fname in INCOME_LINE_ACCOUNT_FIELDS and self.sales_account:
             return self.sales_account
         if not self[fname]:
-            raise UserError(_(
-                "“%(product)s” is booked to the %(account)s, which %(conn)s does not map. Pick it under "
-                "Accounting Sync > Connections > %(conn)s > Accounts, then press Retry.",
-                product=line.product_id.display_name, account=self._fields[fname].string,
-                conn=self.display_name))
+            raise msgs.user_error(self.env, "mapping.booked_does_map_pick", product=line.product_id.display_name,
+                                  account=self._fields[fname].string, conn=self.display_name)
         return self[fname]

@@ -20,6 +20,7 @@ an argument (and the job's ``provider_message``), shown as it came.
 import logging
 from decimal import Decimal
 
+from odoo.exceptions import UserError
 from odoo.tools.translate import LazyTranslate
 
 from accounting_connectors import messages as connector_messages
@@ -27,6 +28,9 @@ from accounting_connectors.errors import ConnectorError
 
 _logger = logging.getLogger(__name__)
 _lt = LazyTranslate(__name__)
+
+#: the argument key of a sentence with a single ``%s``
+POSITIONAL = "_"
 
 #: accounting_connectors.messages.TEXTS, translatable
 CONNECTOR_MESSAGES = {
@@ -278,6 +282,92 @@ ADDON_MESSAGES = {
         "until %(until)s; queued documents go out then. To send them sooner, raise the plan's quota, then "
         "press Resume sync on the connection."),
     "connection.accepted": _lt("The credentials were accepted."),
+    # raised while a document is built (see user_error)
+    "pos.unknown_pos_document": _lt("Unknown POS document %s."),
+    "pos.set_walk_customer_number": _lt("Set the walk-in customer number on the connection %s."),
+    "pos.customer_account_sale": _lt("%(customer)s has no customer-account sale in %(origin)s any more."),
+    "pos.invoiced_order": _lt("%(order)s is not an invoiced order of %(origin)s."),
+    "pos.gift_card_ewallet_paid": _lt(
+        "A gift card or eWallet paid back on a refund of %(origin)s cannot be posted yet; post it by hand in "
+        "the accounting system."),
+    "pos.product_carries_accounting_system": _lt(
+        "The product “%(product)s” carries %(taxes)s; the accounting system receives one plain percentage tax "
+        "per line."),
+    "pos.products_posted_until_they": _lt(
+        "These products cannot be posted until they have a unique internal reference (SKU): %s. Fix them "
+        "(Products > Internal Reference), then press Retry."),
+    "pos.discounts_lines_same_tax": _lt(
+        "“%(line)s” (%(amount)s) discounts more than the lines with the same tax hold (%(base)s); the "
+        "accounting system cannot post a negative line."),
+    "pos.cash_difference": _lt("%s has no cash difference any more."),
+    "pos.cash_counted_at_close": _lt(
+        "The cash counted at the close of %(session)s differs by %(amount)s; choose the Cash Difference "
+        "Account on the connection %(conn)s, then press Retry."),
+    "settlement.settlement_behind_undone_odoo": _lt(
+        "The settlement behind %s was undone in Odoo; cancel this document."),
+    "settlement.owes_nothing_invoices": _lt("%(partner)s owes nothing more on the invoices of %(session)s."),
+    "settlement.receipt_undo_longer_sync": _lt("The receipt to undo for %s is no longer in the sync log."),
+    "settlement.settlement_paid_into_journal": _lt(
+        "The settlement was paid into the journal “%(journal)s”, but no payment method using that journal is "
+        "mapped on %(conn)s. Map one under Payment Methods, then press Retry."),
+    "stock.products_have_internal_reference": _lt(
+        "These products have no internal reference (SKU), so the accounting system cannot know them: "
+        "%(names)s. Set it and retry."),
+    "stock.choose_transit_warehouse_connection": _lt(
+        "Choose the transit warehouse on the connection %(conn)s: Jurnal moves goods between outlets through "
+        "it."),
+    "stock.choose_adjustment_account_connection": _lt("Choose the adjustment account on the connection %(conn)s."),
+    "stock.nothing_sent_transit_goods": _lt(
+        "Nothing sent to %(wh)s is in transit for these goods (the transfer out was made before the go-live "
+        "date or from an unmapped warehouse)."),
+    "stock.accurate_needs_destination_transfer": _lt(
+        "Accurate needs the destination of the transfer out of %(wh)s; Odoo does not know it (send through a "
+        "resupply route or to a mapped warehouse)."),
+    "invoice.unknown_invoice_document": _lt("Unknown invoice document %s."),
+    "invoice.only_invoices_company_currency": _lt(
+        "%(move)s is in %(currency)s; only invoices in the company's currency (%(company)s) are posted. Post "
+        "it by hand in the accounting system, then cancel this line."),
+    "invoice.line_post": _lt("%s has no line to post."),
+    "invoice.credit_note_already_posted": _lt(
+        "The credit note %(move)s was already posted to %(conn)s as %(ref)s and was then reset or cancelled "
+        "in Odoo. Delete that return in the accounting system by hand, then cancel this line."),
+    "invoice.lines_sent_could_read": _lt(
+        "The lines %(ref)s was sent with could not be read back when %(move)s was reset. Reverse %(ref)s by "
+        "hand in the accounting system (a return of all of it), then cancel this line."),
+    "invoice.longer_posted_document_queued": _lt(
+        "%(move)s is no longer posted as it was when this document was queued; cancel this line."),
+    "invoice.invoice_line_carries_accounting": _lt(
+        "The invoice line “%(line)s” carries %(taxes)s; the accounting system receives one plain percentage "
+        "tax per line."),
+    "invoice.invoice_line_product_give": _lt(
+        "The invoice line “%(line)s” has no product; give it one, or add its account to a line kind under "
+        "Customer Invoices on %(conn)s, then press Retry."),
+    "invoice.payment_behind_undone_odoo": _lt("The payment behind %s was undone in Odoo; cancel this document."),
+    "invoice.payment_keeps_back_pays": _lt("The payment %(payment)s keeps back more than it pays on %(move)s."),
+    "invoice.receipt_undo_longer_sync": _lt("The receipt to undo for %s is no longer in the sync log."),
+    "product.product_sent_fix_then": _lt(
+        "The product “%(product)s” cannot be sent: %(why)s. Fix it, then press Retry."),
+    "customer.customer_customer_document_must": _lt(
+        "The customer “%(name)s” is not in %(conn)s yet: its customer document must go out first (see the "
+        "Accounting Sync button on the customer)."),
+    "mapping.tax_remote_tax_map": _lt(
+        "The tax “%(tax)s” has no remote tax in %(conn)s. Map it under Accounting Sync > Connections > "
+        "%(conn)s > Taxes (press Fetch lists first), then press Retry."),
+    "mapping.payment_method_cash_bank": _lt(
+        "The payment method “%(method)s” has no cash/bank account in %(conn)s. Map it under Accounting Sync > "
+        "Connections > Payment Methods."),
+    "mapping.payment_keeps_back_amount": _lt(
+        "The payment keeps back an amount on the account “%(account)s”, which %(conn)s does not map. Add it "
+        "to a line kind (e.g. Marketplace Fee) under Customer Invoices on the connection, then press Retry."),
+    "mapping.payment_registered_journal_does": _lt(
+        "The payment was registered on the journal “%(journal)s”, which %(conn)s does not map. Add it under "
+        "Customer Invoices > Payment Journals, then press Retry."),
+    "mapping.booked_does_map_pick": _lt(
+        "“%(product)s” is booked to the %(account)s, which %(conn)s does not map. Pick it under Accounting "
+        "Sync > Connections > %(conn)s > Accounts, then press Retry."),
+    "payout.payment_method_needs_payouts": _lt(
+        "The payment method %(method)s on %(conn)s needs %(what)s for its payouts. Set it under Connections > "
+        "Payment Methods."),
 }
 
 MESSAGES = dict(CONNECTOR_MESSAGES, **ADDON_MESSAGES)
@@ -349,6 +439,9 @@ def render(env, stored, lang=None):
         return labels.get(value, str(value))
     code, args = stored.get("code"), stored.get("args") or {}
     args = {key: render(env, value, lang) if isinstance(value, dict) else value for key, value in args.items()}
+    if set(args) == {POSITIONAL}:
+        # a sentence with one ``%s``: its single argument
+        args = args[POSITIONAL]
     source = MESSAGES.get(code)
     if source is None:
         _logger.warning("accounting sync: no translatable sentence for message code %r", code)
@@ -358,6 +451,24 @@ def render(env, stored, lang=None):
         return template % args
     except (KeyError, TypeError, ValueError):
         return template
+
+
+def user_error(env, code, *positional, cls=None, causes=None, **args):
+    """The exception to raise for the sentence ``code`` of :data:`MESSAGES`:
+    its text in ``env``'s language (the user who acts reads it at once),
+    and its message (``accounting_message``) stored when the worker fails on
+    it, rendered later in the reader's language. ``positional``: the single
+    argument of a sentence with one ``%s``. ``cls``: the exception class
+    (``UserError``); ``causes``: the records to fix (see
+    ``accounting_sync_cause``)."""
+    if positional:
+        args = {POSITIONAL: positional[0]}
+    stored = message(code, **_plain(args))
+    exc = (cls or UserError)(render(env, stored))
+    exc.accounting_message = stored
+    if causes is not None:
+        exc.causes = causes
+    return exc
 
 
 def describe(env, exc):

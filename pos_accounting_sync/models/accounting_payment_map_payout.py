@@ -1,7 +1,8 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 
 from .accounting_mapping import copy_chosen_code, remote_choice
+from . import accounting_messages as msgs
 
 #: accounts a payout of the method reads (codes picked from the fetched lists)
 PAYOUT_CODE_FIELDS = ("clearing_account", "payout_account", "payout_fee_account")
@@ -125,10 +126,9 @@ class AccountingPaymentMapPayout(models.Model):
         if with_fee and not fee:
             missing.append(_("a fee account (or the connection's Fee (MDR) Account)"))
         if missing:
-            raise UserError(_("The payment method %(method)s on %(conn)s needs %(what)s for its payouts. "
-                              "Set it under Connections > Payment Methods.",
-                              method=self.payment_method_id.display_name,
-                              conn=self.connection_id.display_name, what=", ".join(missing)))
+            raise msgs.user_error(self.env, "payout.payment_method_needs_payouts",
+                                  method=self.payment_method_id.display_name, conn=self.connection_id.display_name,
+                                  what=", ".join(missing))
         return clearing, self.payout_account, fee
 
     def _settlement_key(self):

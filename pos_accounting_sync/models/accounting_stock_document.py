@@ -3,7 +3,8 @@ from decimal import Decimal
 import pytz
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+
+from . import accounting_messages as msgs
 
 from accounting_connectors.documents import AdjustmentLine, ItemAdjustment, ItemTransfer, TransferLine
 
@@ -121,27 +122,21 @@ class AccountingStockDocument(models.Model):
         lines = self.line_ids.filtered(lambda l: l.quantity > 0)
         missing = lines.product_id.filtered(lambda p: not p.default_code)
         if missing:
-            raise UserError(_("These products have no internal reference (SKU), so the accounting system "
-                              "cannot know them: %(names)s. Set it and retry.",
-                              names=", ".join(missing.mapped("display_name"))))
+            raise msgs.user_error(self.env, "stock.products_have_internal_reference",
+                                  names=", ".join(missing.mapped("display_name")))
         conn = self.connection_id
         if self.doc_type in ("adjustment", "scrap"):
             return self._adjustment_document(lines)
         transit = conn.transit_warehouse or ""
         if conn.provider == "jurnal" and not transit:
-            raise UserError(_("Choose the transit warehouse on the connection %(conn)s: Jurnal moves goods "
-                              "between outlets through it.", conn=conn.display_name))
+            raise msgs.user_error(self.env, "stock.choose_transit_warehouse_connection", conn=conn.display_name)
         out_ref = ""
         if self.doc_type == "transfer_in":
             if not self.out_document_id and conn.provider == "accurate":
-                raise UserError(_("Nothing sent to %(wh)s is in transit for these goods (the transfer out "
-                                  "was made before the go-live date or from an unmapped warehouse).",
-                                  wh=self.remote_warehouse))
+                raise msgs.user_error(self.env, "stock.nothing_sent_transit_goods", wh=self.remote_warehouse)
             out_ref = self.out_document_id.job_id.reference or ""
         elif not self.remote_other_warehouse and conn.provider == "accurate":
-            raise UserError(_("Accurate needs the destination of the transfer out of %(wh)s; Odoo does not "
-                              "know it (send through a resupply route or to a mapped warehouse).",
-                              wh=self.remote_warehouse))
+            raise msgs.user_error(self.env, "stock.accurate_needs_destination_transfer", wh=self.remote_warehouse)
         return ItemTransfer(
             self.name, direction="out" if self.doc_type == "transfer_out" else "in", date=self.date,
             warehouse=self.remote_warehouse, other_warehouse=self.remote_other_warehouse or "",
@@ -154,8 +149,7 @@ class AccountingStockDocument(models.Model):
         if self.doc_type == "scrap":
             account = conn.scrap_account or account
         if not account:
-            raise UserError(_("Choose the adjustment account on the connection %(conn)s.",
-                              conn=conn.display_name))
+            raise msgs.user_error(self.env, "stock.choose_adjustment_account_connection", conn=conn.display_name)
         return ItemAdjustment(
             self.name, date=self.date, account=account, description=self._description_text(),
             lines=[AdjustmentLine(l.product_id.default_code, l._decimal_quantity(), l.direction,

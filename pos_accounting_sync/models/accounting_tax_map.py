@@ -67,10 +67,7 @@ class AccountingConnectionTaxes(models.Model):
         self.ensure_one()
         line = self.tax_map_ids.filtered(lambda m: m.tax_id == tax)[:1]
         if not line or not line.remote_tax:
-            raise UserError(_(
-                "The tax “%(tax)s” has no remote tax in %(conn)s. Map it under Accounting Sync > "
-                "Connections > %(conn)s > Taxes (press Fetch lists first), then press Retry.",
-                tax=tax.display_name, conn=self.display_name))
+            raise msgs.user_error(self.env, "mapping.tax_remote_tax_map", tax=tax.display_name, conn=self.display_name)
         return line.remote_tax
 
     def action_fetch_remote_lists(self):

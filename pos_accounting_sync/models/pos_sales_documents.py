@@ -25,8 +25,6 @@ exactly as Odoo's.
 
 from collections import OrderedDict, defaultdict
 
-from odoo import _
-from odoo.exceptions import UserError
 
 from accounting_connectors.documents import ZERO, ReceiptLine, SalesInvoice, SalesReceipt, SalesReturn
 
@@ -40,6 +38,7 @@ from .pos_sales_lines import (
     rounding_gap,
 )
 from .pos_sales_money import SalesMoney, is_pay_later
+from . import accounting_messages as msgs
 
 #: order of the documents inside one chain (items and customers go first)
 SEQ_ITEM, SEQ_CUSTOMER, SEQ_INVOICE, SEQ_RETURN, SEQ_RECEIPT = 1, 2, 20, 30, 40
@@ -227,7 +226,7 @@ class SalesDocuments(SalesMoney):
                                 *self._group("ar:%s" % partner_id))
         if kind == "cash_difference":
             return self.cash_difference_entry()
-        raise UserError(_("Unknown POS document %s.", doc_key))
+        raise msgs.user_error(self.env, "pos.unknown_pos_document", doc_key)
 
     def _header(self):
         return {"date": self.date, "branch": self.outlet.remote_branch or "",
@@ -235,8 +234,7 @@ class SalesDocuments(SalesMoney):
 
     def _walkin_customer(self):
         if not self.conn.default_customer_ref:
-            raise UserError(_("Set the walk-in customer number on the connection %s.",
-                              self.conn.display_name))
+            raise msgs.user_error(self.env, "pos.set_walk_customer_number", self.conn.display_name)
         return self.conn.default_customer_ref
 
     def _priced(self, orders, sign):
@@ -257,9 +255,7 @@ class SalesDocuments(SalesMoney):
             # that invoice minus return equals what Odoo booked
             ret_lines, ret_included, ret_total, ret_prepaid = self._priced(orders, -1)
             if ret_prepaid:
-                raise UserError(_("A gift card or eWallet paid back on a refund of %(origin)s cannot be posted "
-                                  "yet; post it by hand in the accounting system.",
-                                  origin=self.source.display_name))
+                raise msgs.user_error(self.env, "pos.gift_card_ewallet_paid", origin=self.source.display_name)
             gap -= rounding_gap(ret_lines, ret_included, ret_total)
         return SalesInvoice(reference=reference, customer_ref=customer_ref,
                             lines=lines, tax_included=included, rounding_amount=gap,
@@ -292,8 +288,8 @@ class SalesDocuments(SalesMoney):
     def _customer_orders(self, partner):
         orders = self.by_customer.get(partner)
         if not orders:
-            raise UserError(_("%(customer)s has no customer-account sale in %(origin)s any more.",
-                              customer=partner.display_name, origin=self.source.display_name))
+            raise msgs.user_error(self.env, "pos.customer_account_sale", customer=partner.display_name,
+                                  origin=self.source.display_name)
         return orders
 
     def ar_invoice(self, partner):
@@ -306,8 +302,7 @@ class SalesDocuments(SalesMoney):
     def order_invoice(self, order):
         """An order invoiced from the POS: its own invoice to its customer."""
         if order not in self.invoiced:
-            raise UserError(_("%(order)s is not an invoiced order of %(origin)s.", order=order.name,
-                                  origin=self.source.display_name))
+            raise msgs.user_error(self.env, "pos.invoiced_order", order=order.name, origin=self.source.display_name)
         header = self._header()
         header["description"] = "%s - %s %s" % (header["description"], order.name, order.account_move.name or "")
         partner = self.env["res.partner"]._find_accounting_partner(order.partner_id)

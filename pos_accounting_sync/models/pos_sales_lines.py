@@ -14,12 +14,12 @@ from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal
 
 import pytz
 
-from odoo import _, fields
-from odoo.exceptions import UserError
+from odoo import fields
 
 from accounting_connectors.documents import ZERO, InvoiceLine, account_item_ref
 
 from .accounting_sync_cause import SyncDataError
+from . import accounting_messages as msgs
 
 HUNDRED = Decimal("100")
 #: the business day of a shop with no time zone set anywhere (Indonesia's WIB)
@@ -76,10 +76,8 @@ def line_tax(line):
     remote line carries one plain percentage tax (``tax`` empty when untaxed)."""
     taxes = line.tax_ids_after_fiscal_position.flatten_taxes_hierarchy().filtered("amount")
     if any(t.amount_type != "percent" for t in taxes) or len(taxes) > 1:
-        raise UserError(_(
-            "The product “%(product)s” carries %(taxes)s; the accounting system receives one plain "
-            "percentage tax per line.", product=line.product_id.display_name,
-            taxes=", ".join(taxes.mapped("name"))))
+        raise msgs.user_error(line.env, "pos.product_carries_accounting_system", product=line.product_id.display_name,
+                              taxes=", ".join(taxes.mapped("name")))
     return plain(dec(taxes.amount, 4)) if taxes else ZERO, bool(taxes.price_include), taxes
 
 
@@ -95,11 +93,9 @@ def check_skus(products):
     """Raise one plain message naming every product that cannot be posted."""
     problems = products._accounting_sku_problems()
     if problems:
-        raise SyncDataError(_(
-            "These products cannot be posted until they have a unique internal reference "
-            "(SKU): %s. Fix them (Products > Internal Reference), then press Retry.",
-            "; ".join("%s (%s)" % (p.display_name, why) for p, why in problems.items())),
-            causes=list(problems))
+        names = "; ".join("%s (%s)" % (p.display_name, why) for p, why in problems.items())
+        raise msgs.user_error(products.env, "pos.products_posted_until_they", names, cls=SyncDataError,
+                              causes=list(problems))
 
 
 def _gift_card_products(env):
@@ -237,10 +233,9 @@ def _spread_discounts(out, discounts, currency):
             targets = goods  # a discount lowers the goods first, not the tip or service charge
         base = sum((l.quantity * l.unit_price - l.discount_amount for l in targets), ZERO)
         if amount > base:
-            raise UserError(_(
-                "“%(line)s” (%(amount)s) discounts more than the lines with the same tax hold (%(base)s); "
-                "the accounting system cannot post a negative line.",
-                line=line.full_product_name or line.product_id.display_name, amount=amount, base=base))
+            raise msgs.user_error(currency.env, "pos.discounts_lines_same_tax",
+                                  line=line.full_product_name or line.product_id.display_name, amount=amount,
+                                  base=base)
         left = amount
         for i, target in enumerate(targets):
             share = left if i == len(targets) - 1 else (

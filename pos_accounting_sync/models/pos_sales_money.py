@@ -6,11 +6,11 @@ short at closing. Mixed into :class:`.pos_sales_documents.SalesDocuments`."""
 from collections import OrderedDict, defaultdict
 
 from odoo import _
-from odoo.exceptions import UserError
 
 from accounting_connectors.documents import ZERO, CustomerRefund, JournalEntry, JournalLine
 
 from .pos_sales_lines import money
+from . import accounting_messages as msgs
 
 
 def is_pay_later(payment):
@@ -62,8 +62,8 @@ class SalesMoney:
         if kind == "order":
             order = self.env["pos.order"].browse(int(ident))
             if order not in self.invoiced:
-                raise UserError(_("%(order)s is not an invoiced order of %(origin)s.", order=order.name,
-                                  origin=self.source.display_name))
+                raise msgs.user_error(self.env, "pos.invoiced_order_", order=order.name,
+                                      origin=self.source.display_name)
             partner = self.env["res.partner"]._find_accounting_partner(order.partner_id)
             invoice_ref = self.ref_order_invoice(order)
             return (order, partner._accounting_customer_ref(self.conn), invoice_ref,
@@ -120,13 +120,11 @@ class SalesMoney:
     def cash_difference_entry(self):
         difference = self.cash_difference()
         if not difference:
-            raise UserError(_("%s has no cash difference any more.", self.source.display_name))
+            raise msgs.user_error(self.env, "pos.cash_difference", self.source.display_name)
         account = self.conn.cash_difference_account
         if not account:
-            raise UserError(_(
-                "The cash counted at the close of %(session)s differs by %(amount)s; choose the Cash "
-                "Difference Account on the connection %(conn)s, then press Retry.",
-                session=self.source.display_name, amount=difference, conn=self.conn.display_name))
+            raise msgs.user_error(self.env, "pos.cash_counted_at_close", session=self.source.display_name,
+                                  amount=difference, conn=self.conn.display_name)
         cash = self.conn._payment_account(self._cash_method())
         lines = ([JournalLine(cash, debit=difference), JournalLine(account, credit=difference)] if difference > 0
                  else [JournalLine(account, debit=-difference), JournalLine(cash, credit=-difference)])

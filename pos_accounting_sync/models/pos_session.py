@@ -5,6 +5,7 @@ from accounting_connectors.documents import ZERO, ReceiptLine, ReceiptVoid, Sale
 
 from .pos_sales_documents import SEQ_SETTLEMENT, SalesDocuments
 from .pos_sales_lines import money
+from . import accounting_messages as msgs
 
 
 class PosSession(models.Model):
@@ -143,8 +144,7 @@ class PosSession(models.Model):
     def _accounting_settlement_document(self, job, partial_id):
         partial = self.env["account.partial.reconcile"].browse(partial_id).exists()
         if not partial:
-            raise UserError(_("The settlement behind %s was undone in Odoo; cancel this document.",
-                              job.reference))
+            raise msgs.user_error(self.env, "settlement.settlement_behind_undone_odoo", job.reference)
         Partial = self.env["account.partial.reconcile"]
         line = Partial._accounting_anchor(partial)
         partner = line.partner_id
@@ -165,8 +165,8 @@ class PosSession(models.Model):
                 receipt_lines.append(ReceiptLine(invoice_ref=reference, amount=take, invoice_date=day))
                 left -= take
         if not receipt_lines:
-            raise UserError(_("%(partner)s owes nothing more on the invoices of %(session)s.",
-                              partner=partner.display_name, session=self.name))
+            raise msgs.user_error(self.env, "settlement.owes_nothing_invoices", partner=partner.display_name,
+                                  session=self.name)
         counterpart = (partial.debit_move_id | partial.credit_move_id) - line
         return SalesReceipt(
             reference=job.reference, customer_ref=partner._accounting_customer_ref(connection),
@@ -181,7 +181,7 @@ class PosSession(models.Model):
         is deleted remotely (its invoice owes the amount again)."""
         receipt = self.env["accounting.sync.job"].browse(int(job.doc_key.partition(":")[2])).exists()
         if not receipt:
-            raise UserError(_("The receipt to undo for %s is no longer in the sync log.", job.reference))
+            raise msgs.user_error(self.env, "settlement.receipt_undo_longer_sync", job.reference)
         return ReceiptVoid(reference=job.reference, receipt_ref=receipt.reference,
                            description=_("Settlement undone in Odoo"))
 
@@ -191,10 +191,8 @@ class PosSession(models.Model):
         mapping = connection.payment_map_ids.filtered(
             lambda m: m.payment_method_id.journal_id == journal and m.remote_account)[:1]
         if not mapping:
-            raise UserError(_(
-                "The settlement was paid into the journal “%(journal)s”, but no payment method using "
-                "that journal is mapped on %(conn)s. Map one under Payment Methods, then press Retry.",
-                journal=journal.display_name, conn=connection.display_name))
+            raise msgs.user_error(self.env, "settlement.settlement_paid_into_journal", journal=journal.display_name,
+                                  conn=connection.display_name)
         return mapping.remote_account
 
     # --- what the session form offers ----------------------------------------------

@@ -1,11 +1,11 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
 
 from accounting_connectors.documents import Item
 
 from .accounting_sync_job import STATE_SEVERITY, STATES
 from .accounting_sync_mixin import sync_summary
 from .pos_sales_lines import dec
+from . import accounting_messages as msgs
 
 
 class ProductProduct(models.Model):
@@ -77,8 +77,7 @@ class ProductProduct(models.Model):
         self.ensure_one()
         problem = self._accounting_sku_problems().get(self)
         if problem:
-            raise UserError(_("The product “%(product)s” cannot be sent: %(why)s. Fix it, then press Retry.",
-                              product=self.display_name, why=problem))
+            raise msgs.user_error(self.env, "product.product_sent_fix_then", product=self.display_name, why=problem)
         previous = self.env["accounting.sync.job"].sudo().search([
             ("connection_id", "=", connection.id), ("res_model", "=", self._name), ("res_id", "=", self.id),
             ("kind", "=", "item"), ("state", "=", "done"), ("reference", "=", self.default_code.strip())],

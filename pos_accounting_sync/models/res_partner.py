@@ -1,7 +1,8 @@
-from odoo import _, fields, models
-from odoo.exceptions import UserError
+from odoo import fields, models
 
 from accounting_connectors.documents import Customer
+
+from . import accounting_messages as msgs
 
 #: a change to one of these re-sends a customer already in the accounting system
 SYNCED_FIELDS = ("name", "email", "phone", "street", "city", "zip", "country_id", "vat", "ref")
@@ -64,10 +65,8 @@ class ResPartner(models.Model):
         is not in the accounting system yet."""
         _job, number = self._accounting_remote_number(connection)
         if not number:
-            raise UserError(_(
-                "The customer “%(name)s” is not in %(conn)s yet: its customer document must go out "
-                "first (see the Accounting Sync button on the customer).",
-                name=self.display_name, conn=connection.display_name))
+            raise msgs.user_error(self.env, "customer.customer_customer_document_must", name=self.display_name,
+                                  conn=connection.display_name)
         return number
 
     def _accounting_sync_document(self, job):

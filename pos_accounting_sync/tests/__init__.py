@@ -23,6 +23,7 @@ from . import test_pos_money
 from . import test_inbound_concurrency
 from . import test_day_parity
 from . import test_messages
+from . import test_messages_build
 from . import test_payouts
 from . import test_payouts_import
 from . import test_sync_log_display
