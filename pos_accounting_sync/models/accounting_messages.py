@@ -345,6 +345,8 @@ ADDON_MESSAGES = {
     "invoice.payment_behind_undone_odoo": _lt("The payment behind %s was undone in Odoo; cancel this document."),
     "invoice.payment_keeps_back_pays": _lt("The payment %(payment)s keeps back more than it pays on %(move)s."),
     "invoice.receipt_undo_longer_sync": _lt("The receipt to undo for %s is no longer in the sync log."),
+    "product.no_sku": _lt("no internal reference"),
+    "product.shared_sku": _lt("internal reference %s is used by another product"),
     "product.product_sent_fix_then": _lt(
         "The product “%(product)s” cannot be sent: %(why)s. Fix it, then press Retry."),
     "customer.customer_customer_document_must": _lt(

@@ -110,7 +110,7 @@ class AccountingSyncJobCause(models.Model):
         if not items:
             return False
         products = self.env["product.product"].browse(items.mapped("res_id")).exists()
-        problems = products._accounting_sku_problems()
+        problems = products._accounting_sku_problem_messages()
         failed = False
         for job in items:
             product = products.browse(job.res_id)

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 from accounting_connectors.documents import Item
 
@@ -19,6 +19,12 @@ class ProductProduct(models.Model):
     def _accounting_sku_problems(self):
         """``{product: reason}`` for products that cannot be items: no
         internal reference, or one shared with another active product."""
+        return {product: msgs.render(self.env, problem)
+                for product, problem in self._accounting_sku_problem_messages().items()}
+
+    def _accounting_sku_problem_messages(self):
+        """:meth:`_accounting_sku_problems` as stored messages (the worker
+        stores them; each reader reads them in their language)."""
         problems = {}
         codes = {(p.default_code or "").strip() for p in self} - {""}
         shared = set()
@@ -30,9 +36,9 @@ class ProductProduct(models.Model):
         for product in self:
             code = (product.default_code or "").strip()
             if not code:
-                problems[product] = _("no internal reference")
+                problems[product] = msgs.message("product.no_sku")
             elif code in shared:
-                problems[product] = _("internal reference %s is used by another product", code)
+                problems[product] = msgs.message("product.shared_sku", **{msgs.POSITIONAL: code})
         return problems
 
     def _accounting_item_ref(self):
@@ -75,7 +81,7 @@ class ProductProduct(models.Model):
     # --- documents --------------------------------------------------------------------
     def _accounting_item_document(self, connection):
         self.ensure_one()
-        problem = self._accounting_sku_problems().get(self)
+        problem = self._accounting_sku_problem_messages().get(self)
         if problem:
             raise msgs.user_error(self.env, "product.product_sent_fix_then", product=self.display_name, why=problem)
         previous = self.env["accounting.sync.job"].sudo().search([
