@@ -104,7 +104,7 @@ class TestBackfill(PosSyncCase):
 
         remote = self.remote_invoices()
         refs = [ref for _id, ref, _day in remote]
-        self.assertEqual(sorted(refs), sorted("POS/%s/INV" % s.name for s in sessions.values()),
+        self.assertEqual(sorted(refs), sorted("%s/INV" % s._accounting_chain() for s in sessions.values()),
                          "every shift posted exactly once")
         # in date order, as the accounting system received them
         sent_by_backfill = [day for _id, _ref, day in remote if (_id, _ref, day) not in already]

@@ -50,7 +50,7 @@ class TestShiftItemsCheckedUpFront(PosSyncCase):
         self.run_worker()
         jobs = self.jobs_of(session) | items
         self.assertEqual(set(jobs.mapped("state")), {"done"}, jobs.mapped("error_message"))
-        self.assertEqual(list(self.remote("sales_invoice")), ["POS/%s/INV" % session.name])
+        self.assertEqual(list(self.remote("sales_invoice")), ["%s/INV" % session._accounting_chain()])
 
 
 @tagged("post_install", "-at_install")

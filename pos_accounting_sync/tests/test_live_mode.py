@@ -45,7 +45,7 @@ class TestJurnalLiveMode(PosSyncCase):
         self.assertTrue(self.connection.live_mode and self.connection.live_since)
         self.run_cron_worker()
         self.assertEqual(set(jobs.mapped("state")), {"done"}, jobs.mapped("error_message"))
-        self.assertIn("POS/%s/INV" % session.name, self.sandbox_references("sales_invoice"))
+        self.assertIn("%s/INV" % session._accounting_chain(), self.sandbox_references("sales_invoice"))
 
     def test_live_mode_cannot_be_turned_off(self):
         self.connection.sudo().live_mode = False
@@ -95,7 +95,7 @@ class TestDryRun(PosSyncCase):
         self.assertEqual(Job.search_count([]), jobs_before, "the dry run queued a document")
         self.assertEqual(Trigger.search_count([]), triggers_before, "the dry run woke the worker")
         lines = {line.reference: line for line in wizard.line_ids}
-        inv = lines["POS/%s/INV" % session.name]
+        inv = lines["%s/INV" % session._accounting_chain()]
         self.assertEqual(inv.status, "new")
         self.assertEqual(inv.method, "POST")
         payload = json.loads(inv.payload)
@@ -128,7 +128,7 @@ class TestDryRun(PosSyncCase):
         self.connection.payment_map_ids.filtered(lambda m: m.payment_method_id == self.bank_pm1).unlink()
         wizard = self.dry_run(session)
         refused = wizard.line_ids.filtered(lambda l: l.status == "refused")
-        self.assertEqual(refused.mapped("reference"), ["POS/%s/RCV/%s" % (session.name, self.bank_pm1.id)])
+        self.assertEqual(refused.mapped("reference"), ["%s/RCV/%s" % (session._accounting_chain(), self.bank_pm1.id)])
         self.assertIn(self.bank_pm1.name, refused.message)
         self.assertIn("1 would fail", wizard.summary)
         self.assertEqual(sum(self.sandbox.request_count.values()), 0)

@@ -68,19 +68,19 @@ class TestReconciliation(WebhookMixin, PosSyncCase, HttpCase):
         self.assertEqual(cash.remote_value, 22200.0)
         self.assertEqual(self.line(lines, "customer", self.customer.display_name).remote_value, 49950.0)
         self.assertEqual(sales.session_ids, session)
-        self.assertIn("POS/%s/INV" % session.name, sales.remote_refs)
+        self.assertIn("%s/INV" % session._accounting_chain(), sales.remote_refs)
         self.assertTrue(sales.job_ids <= jobs and sales.job_ids)
         self.assertFalse(jobs.filtered("remote_change"))
         self.assertFalse(self.connection._reconciliation_differences(sales.date, sales.date))
 
     def test_deleted_edited_and_posted_twice_are_flagged(self):
         session, jobs = self.post_shift()
-        name = session.name
-        bank_ref = "POS/%s/RCV/%s" % (name, self.bank_pm1.id)
+        name = session._accounting_chain()
+        bank_ref = "%s/RCV/%s" % (name, self.bank_pm1.id)
         amount = "totalAmount" if self.provider == "accurate" else "original_amount"
         self.person("delete", "sales_receipt", bank_ref)
-        self.person("edit", "sales_invoice", "POS/%s/INV" % name, {amount: "90000"})
-        self.person("copy", "sales_invoice", "POS/%s/AR/%s" % (name, self.customer.id))
+        self.person("edit", "sales_invoice", "%s/INV" % name, {amount: "90000"})
+        self.person("copy", "sales_invoice", "%s/AR/%s" % (name, self.customer.id))
         self.deliver_webhooks(3)
         lines = self.reconcile()
         by_job = {j.reference: j for j in jobs}
@@ -92,10 +92,10 @@ class TestReconciliation(WebhookMixin, PosSyncCase, HttpCase):
         # the walk-in invoice edited to 90,000 and the customer's entered twice
         self.assertEqual(sales.remote_value, 130980.0 + (90000 - 81030) + 49950)
         self.assertEqual(sales.cause, "posted_twice")
-        self.assertEqual(by_job["POS/%s/AR/%s" % (name, self.customer.id)].remote_change, "duplicated")
+        self.assertEqual(by_job["%s/AR/%s" % (name, self.customer.id)].remote_change, "duplicated")
         customer = self.line(lines, "customer", self.customer.display_name)
         self.assertEqual((customer.cause, customer.difference), ("posted_twice", 49950.0))
-        self.assertEqual(by_job["POS/%s/INV" % name].remote_change, "edited")
+        self.assertEqual(by_job["%s/INV" % name].remote_change, "edited")
         # each is among the day's differences the morning digest lists
         differences = self.connection._reconciliation_differences(sales.date, sales.date)
         self.assertEqual(differences, lines.filtered("is_difference"))
@@ -103,7 +103,7 @@ class TestReconciliation(WebhookMixin, PosSyncCase, HttpCase):
 
     def test_edit_alone_is_changed_remotely(self):
         session, jobs = self.post_shift()
-        ref = "POS/%s/INV" % session.name
+        ref = "%s/INV" % session._accounting_chain()
         self.person("edit", "sales_invoice", ref, {"tax1Amount" if self.provider == "accurate" else "tax_amount":
                                                    "1.00"})
         self.deliver_webhooks(1)
