@@ -53,7 +53,7 @@ class AccountingDryRun(models.TransientModel):
 
     def _reopen(self):
         return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
-                "view_mode": "form", "target": "new", "name": _("Dry Run: %(source)s", source=self.source_name)}
+                "view_mode": "form", "target": "new", "name": _("Dry Run: %(record)s", record=self.source_name)}
 
     def _source(self):
         return self.env[self.res_model].browse(self.res_id).exists()
