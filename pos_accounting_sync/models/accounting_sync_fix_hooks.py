@@ -29,7 +29,12 @@ def _named(exc, causes):
     """``exc`` (a UserError) carrying ``causes``; an error already naming its causes is kept."""
     if isinstance(exc, SyncDataError):
         return exc
-    return SyncDataError(exc.args[0] if exc.args else str(exc), causes=causes)
+    named = SyncDataError(exc.args[0] if exc.args else str(exc), causes=causes)
+    # the sentence's code travels on: the worker stores it, each reader reads their language
+    stored = getattr(exc, "accounting_message", None)
+    if stored:
+        named.accounting_message = stored
+    return named
 
 
 class ProductProductFix(models.Model):

@@ -36,6 +36,22 @@ class TestPayouts(PayoutCase):
             self.clearing: D(1220000), self.codes["bank"]: D(993000), self.codes["fee"]: D(7000)})
         self.assertEqual(self.card_map.clearing_balance, 1220000)
 
+    def test_dry_run_of_a_payout_sends_and_queues_nothing(self):
+        self.card_shift(100)
+        payout = self.payout(1000000)
+        Job = self.env["accounting.sync.job"]
+        jobs_before, requests_before = Job.search_count([]), sum(self.sandbox.request_count.values())
+        action = self.env["accounting.dry.run"].action_open(payout)
+        wizard = self.env["accounting.dry.run"].browse(action["res_id"])
+        self.assertEqual(wizard.connection_id, payout.connection_id)
+        self.assertEqual(sum(self.sandbox.request_count.values()), requests_before, "the dry run made a request")
+        self.assertEqual(Job.search_count([]), jobs_before, "the dry run queued a document")
+        self.assertEqual((payout.state, payout.job_id), ("draft", Job))
+        [line] = wizard.line_ids
+        self.assertEqual((line.kind, line.status, line.reference), ("bank_transfer", "new", payout.name))
+        self.assertIn("7000", line.payload)  # the fee travels with the transfer
+        self.assertFalse(self.remote_transfers())
+
     def test_fee_rounds_to_the_rupiah_half_up_and_the_rate_can_be_overridden(self):
         self.card_shift(100)
         self.assertEqual(self.payout(333333).fee_amount, 2333)  # 2,333.331

@@ -38,7 +38,9 @@ class AccountingDryRun(models.TransientModel):
         record = records[:1]
         if not record:
             raise UserError(_("Choose a record to dry-run."))
-        connection = self.env["accounting.connection"].search(
+        # a record that belongs to one connection (a payout) is dry-run on it
+        connection = record.connection_id if "connection_id" in record._fields else False
+        connection = connection or self.env["accounting.connection"].search(
             [("company_id", "=", record.company_id.id)], limit=1)
         if not connection:
             raise UserError(_("No accounting connection for %(company)s.", company=record.company_id.name))

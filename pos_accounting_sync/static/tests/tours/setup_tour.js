@@ -150,5 +150,14 @@ registry.category("web_tour.tours").add("pos_accounting_sync_failure_tour", {
             content: "The reason names the product to fix",
             trigger: ".o_form_view .alert-danger:contains(Gorengan Tour)",
         },
+        {
+            content: "Open the line's history",
+            trigger: ".o_form_view .o_notebook a.nav-link:contains(History)",
+            run: "click",
+        },
+        {
+            content: "The history keeps the failed attempt and its reason",
+            trigger: ".o_form_view .o_field_widget[name=attempt_ids] .o_data_row:contains(Failed):contains(Gorengan Tour)",
+        },
     ],
 });
