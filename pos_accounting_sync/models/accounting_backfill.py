@@ -126,7 +126,7 @@ class AccountingBackfill(models.Model):
                     backfill._refresh()
                     fed = True
             if commit:
-                self.env.cr.commit()
+                self.env.cr.commit()  # pylint: disable=invalid-commit
         return fed
 
     def _refresh(self):

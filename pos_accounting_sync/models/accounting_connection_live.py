@@ -14,7 +14,7 @@ class AccountingConnectionLive(models.Model):
         readonly=True, copy=False, tracking=True,
         help="Jurnal only. Until it is on, nothing is posted to Jurnal: documents wait in the sync "
              "log. Once on, it cannot be turned off.")
-    live_since = fields.Datetime(string="Live Since", readonly=True, copy=False)
+    live_since = fields.Datetime(readonly=True, copy=False)
 
     def write(self, vals):
         # a live Jurnal connection stays live: the UI shows no way back, and

@@ -55,7 +55,7 @@ class AccountingConnectionReconciliation(models.Model):
                 conn.message_post(body=_("The reconciliation could not read %(system)s: %(msg)s",
                                          system=conn._get_provider_label(), msg=exc.message))
             if self.env["accounting.sync.job"]._can_commit():
-                self.env.cr.commit()
+                self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _reconciliation_differences(self, date_from, date_to):
         """The stored report lines of these connections dated ``date_from``

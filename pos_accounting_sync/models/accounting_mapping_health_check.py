@@ -71,7 +71,7 @@ class AccountingConnectionHealth(models.Model):
             except ConnectorError as exc:
                 conn.message_post(body=_("The mappings could not be checked: %(msg)s", msg=exc.message))
             if self.env["accounting.sync.job"]._can_commit():
-                self.env.cr.commit()  # one connection's check never undoes another's
+                self.env.cr.commit()  # pylint: disable=invalid-commit; one connection's check never undoes another's
 
     # --- the check ----------------------------------------------------------------------
     def _check_mapping_health(self):
@@ -278,8 +278,8 @@ class AccountingConnectionHealth(models.Model):
                 except SyncDataError as exc:
                     out[1:] = [cause_tokens(exc.causes), exc.args[0] if exc.args else str(exc)]
                 raise _Rollback()
-        except _Rollback:
-            pass
+        except _Rollback:  # the rollback is the point: nothing built here is kept
+            _logger.debug("accounting sync: dry run of job %s rolled back", job.id)
         except Exception as exc:  # noqa: BLE001 - any other build error is the worker's to report
             _logger.debug("accounting sync: dry run of job %s: %s", job.id, exc)
         return tuple(out)

@@ -38,7 +38,7 @@ class AccountingPaymentMapPayout(models.Model):
         help="The bank account the provider pays the net amount into.")
     payout_fee_account_option_id = remote_choice("Payout Fee Account Choice", "account")
     payout_fee_account = fields.Char(
-        string="Payout Fee Account", compute="_compute_payout_codes", store=True, readonly=False,
+        compute="_compute_payout_codes", store=True, readonly=False,
         help="Where the MDR fee is booked. Empty: the connection's Fee (MDR) Account.")
     payout_ids = fields.One2many("accounting.payout", "payment_map_id", string="Payouts")
     clearing_received = fields.Monetary(

@@ -47,7 +47,7 @@ class AccountingPayout(models.Model):
         required=True, default=lambda self: local_date(self.env.company, fields.Datetime.now()),
         help="The day the money reached the bank (the shop's date); the bank transfer carries it.")
     gross_amount = fields.Monetary(
-        string="Gross Amount", required=True,
+        required=True,
         help="What the provider settled for the method before its fee; it leaves the clearing account.")
     mdr_rate = fields.Float(
         string="MDR Rate (%)", digits=(6, 4), compute="_compute_mdr_rate", store=True, readonly=False,
@@ -59,7 +59,7 @@ class AccountingPayout(models.Model):
              "up), as payment providers do. A settlement report's own fee replaces it; you may type "
              "the fee the provider states.")
     net_amount = fields.Monetary(
-        string="Net Amount", compute="_compute_net_amount", store=True,
+        compute="_compute_net_amount", store=True,
         help="Gross less fee: what reached the bank account.")
     settlement_ref = fields.Char(
         string="Settlement Reference", copy=False, index="btree_not_null",

@@ -180,7 +180,7 @@ class AccountingSyncJobCause(models.Model):
         """A customer or an item now exists remotely: what failed waiting for
         it on this connection goes again."""
         released_at, held = self.next_attempt_at, self._dependants().filtered(lambda j: j.state == "blocked")
-        super()._on_success(result, client, duration, adopted=adopted)
+        res = super()._on_success(result, client, duration, adopted=adopted)
         # what it held back keeps its place in the queue (not behind what was retried meanwhile)
         held.filtered(lambda j: j.state == "pending" and released_at
                       and j.next_attempt_at > released_at).next_attempt_at = released_at
@@ -188,6 +188,7 @@ class AccountingSyncJobCause(models.Model):
         if self.kind in SELF_CAUSED_KINDS:
             record = self.env[self.res_model].browse(self.res_id)
             self._requeue_fixed(record, self.connection_id, reason=record.display_name)
+        return res
 
     def _keep_blocked_behind_failures(self):
         """What this success released stays blocked while an earlier document

@@ -26,7 +26,7 @@ class AccountingConnectionDigest(models.Model):
         for conn in self.search([]):
             conn._post_digest()
             if self.env["accounting.sync.job"]._can_commit():
-                self.env.cr.commit()
+                self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _digest_responsible(self):
         return self.user_id or self.company_id.partner_id.user_ids[:1] or self.env.ref("base.user_admin")

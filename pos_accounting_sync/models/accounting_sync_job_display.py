@@ -2,6 +2,7 @@
 for (a link), the lines waiting on it, and the request and answer as
 readable, indented text instead of escaped JSON on one line."""
 
+import contextlib
 import json
 from urllib.parse import parse_qsl
 
@@ -17,10 +18,8 @@ def pretty_json(text):
     text = (text or "").strip()
     if not text:
         return ""
-    try:
+    with contextlib.suppress(ValueError):  # not JSON: shown as it came, or as form fields below
         return json.dumps(json.loads(text), indent=2, ensure_ascii=False, sort_keys=False)
-    except ValueError:
-        pass
     if "=" in text and "\n" not in text and " " not in text:
         pairs = parse_qsl(text, keep_blank_values=True)
         if pairs:
@@ -68,12 +67,13 @@ class AccountingSyncJobDisplay(models.Model):
     response_text = fields.Text(compute="_compute_exchange_text", string="Answer Received")
 
     def init(self):
-        super().init()
+        res = super().init()
         # the blocker's "waiting" list and the readable-reference check search these
         self.env.cr.execute("""
             CREATE INDEX IF NOT EXISTS accounting_sync_job_chain_all_idx
             ON accounting_sync_job (chain) WHERE chain IS NOT NULL
         """)
+        return res
 
     # --- the line it waits for ------------------------------------------------
     def write(self, vals):

@@ -9,11 +9,14 @@ mapping fails with are collected, then every row is undone. Payloads come
 from the connector (``client.preview``), which makes no request."""
 
 import json
+import logging
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from accounting_connectors.errors import ConnectorError
+
+_logger = logging.getLogger(__name__)
 
 
 class _Undo(Exception):
@@ -72,8 +75,8 @@ class AccountingDryRun(models.TransientModel):
             with self.env.cr.savepoint():
                 notes += self._collect(source, conn, rows)
                 raise _Undo
-        except _Undo:
-            pass
+        except _Undo:  # everything queued and built above is undone: nothing is sent or kept
+            _logger.debug("accounting sync: dry run of %s rolled back", self.source_name)
         client = conn._get_client()  # no request: the preview works offline
         accounts = [{"id": o.remote_id or o.code, "number": o.code, "name": o.name, "type": o.account_type or ""}
                     for o in conn.remote_option_ids if o.option_type == "account"]
