@@ -5,6 +5,8 @@ listens on 127.0.0.1, so every request of these tests crosses a socket,
 is signed, and is checked by the imitation of the provider.
 """
 
+from unittest.mock import patch
+
 from accounting_connectors.sandbox import SandboxServer
 
 from odoo.tests import TransactionCase
@@ -77,3 +79,43 @@ class AccountingSyncCase(TransactionCase):
     def force_due(self, jobs):
         """Make waiting jobs due now (instead of sleeping through a backoff)."""
         jobs.sudo().write({"next_attempt_at": "2000-01-01 00:00:00"})
+
+
+class TagDocumentsMixin:
+    """Jobs whose source is a partner tag and whose document is whatever the
+    test put in ``self.documents[reference]`` (an exception is raised
+    instead), so the engine and the sync log are tested without depending
+    on the POS. ``done_calls`` lists ``(reference, remote id)`` of what the
+    worker reported done to the source."""
+
+    tag_name = "Sync source"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.tag = cls.env["res.partner.category"].create({"name": cls.tag_name})
+
+    def setUp(self):
+        super().setUp()
+        self.documents = {}
+        self.done_calls = []
+        test = self
+
+        def build(record, job):
+            value = test.documents[job.reference]
+            if isinstance(value, Exception):
+                raise value
+            return value
+
+        def done(record, job, result):
+            test.done_calls.append((job.reference, result.remote_id))
+
+        Tag = type(self.env["res.partner.category"])
+        self.startPatcher(patch.object(Tag, "_accounting_sync_document", build, create=True))
+        self.startPatcher(patch.object(Tag, "_accounting_sync_done", done, create=True))
+
+    def enqueue(self, document, kind=None, **kwargs):
+        """Queue ``document`` (kind: its own unless given) on ``self.connection``."""
+        self.documents[document.reference] = document
+        return self.env["accounting.sync.job"]._enqueue(
+            self.connection, kind or document.kind, self.tag, document.reference, **kwargs)

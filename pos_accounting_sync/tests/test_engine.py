@@ -16,10 +16,10 @@ from odoo.exceptions import UserError
 from odoo.sql_db import db_connect
 from odoo.tests import TransactionCase, tagged
 
-from .common import AccountingSyncCase
+from .common import AccountingSyncCase, TagDocumentsMixin
 
 
-class EngineScenario:
+class EngineScenario(TagDocumentsMixin):
     """Source records are partner tags whose document is whatever the test
     puts in ``self.documents[reference]`` (an exception is raised instead),
     so the engine is tested without depending on the POS features."""
@@ -27,32 +27,6 @@ class EngineScenario:
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.tag = cls.env["res.partner.category"].create({"name": "Sync source"})
-
-    def setUp(self):
-        super().setUp()
-        self.documents = {}
-        self.done_calls = []
-        test = self
-
-        def build(record, job):
-            value = test.documents[job.reference]
-            if isinstance(value, Exception):
-                raise value
-            return value
-
-        def done(record, job, result):
-            test.done_calls.append((job.reference, result.remote_id))
-
-        Tag = type(self.env["res.partner.category"])
-        self.startPatcher(patch.object(Tag, "_accounting_sync_document", build, create=True))
-        self.startPatcher(patch.object(Tag, "_accounting_sync_done", done, create=True))
-
-    # --- helpers -----------------------------------------------------------------
-    def enqueue(self, document, kind=None, **kwargs):
-        self.documents[document.reference] = document
-        return self.env["accounting.sync.job"]._enqueue(
-            self.connection, kind or document.kind, self.tag, document.reference, **kwargs)
 
     def masters(self):
         """The customer and the item the invoices below use, posted now."""

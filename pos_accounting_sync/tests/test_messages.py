@@ -4,19 +4,18 @@ history, and Retry clears the reason shown as current."""
 
 from datetime import date
 from decimal import Decimal
-from unittest.mock import patch
 
 from accounting_connectors.documents import Customer, InvoiceLine, Item, SalesInvoice
 
 from odoo.tests import new_test_user, tagged
 from odoo.tools import html2plaintext
 
-from .common import AccountingSyncCase
+from .common import AccountingSyncCase, TagDocumentsMixin
 
 GROUPS = "base.group_user,pos_accounting_sync.group_accounting_sync_user"
 
 
-class MessagesScenario:
+class MessagesScenario(TagDocumentsMixin):
     """Source records are partner tags whose document is what the test puts
     in ``self.documents`` (as in test_engine), so any failure can be made."""
 
@@ -29,30 +28,10 @@ class MessagesScenario:
         cls.env["res.lang"]._activate_lang("id_ID")
         cls.env["ir.module.module"].search(
             [("name", "=", "pos_accounting_sync")])._update_translations(["id_ID"])
-        cls.tag = cls.env["res.partner.category"].create({"name": "Sumber"})
         cls.reader_id = new_test_user(cls.env, "akuntan", groups=GROUPS, lang="id_ID", tz="Asia/Jakarta")
         cls.reader_en = new_test_user(cls.env, "accountant", groups=GROUPS, lang="en_US")
         # the connection's responsible reads Indonesian: so do its activities
         cls.connection.user_id = cls.reader_id
-
-    def setUp(self):
-        super().setUp()
-        self.documents = {}
-        test = self
-
-        def build(record, job):
-            value = test.documents[job.reference]
-            if isinstance(value, Exception):
-                raise value
-            return value
-
-        Tag = type(self.env["res.partner.category"])
-        self.startPatcher(patch.object(Tag, "_accounting_sync_document", build, create=True))
-
-    def enqueue(self, document, **kwargs):
-        self.documents[document.reference] = document
-        return self.env["accounting.sync.job"]._enqueue(
-            self.connection, document.kind, self.tag, document.reference, **kwargs)
 
     def run_cron(self):
         """The worker as production runs it: the cron, with the cron's user."""

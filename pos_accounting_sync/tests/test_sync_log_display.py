@@ -5,43 +5,22 @@ worker's cron reports to Odoo how many documents it really sent."""
 
 from datetime import date
 from decimal import Decimal
-from unittest.mock import patch
 
 from accounting_connectors.documents import Customer, InvoiceLine, Item, ReceiptLine, SalesInvoice, SalesReceipt
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .common import AccountingSyncCase
+from .common import AccountingSyncCase, TagDocumentsMixin
 
 
-class SyncLogScenario:
+class SyncLogScenario(TagDocumentsMixin):
     """Jobs whose source is a partner tag and whose document is
     ``self.documents[reference]`` (an exception is raised instead)."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.tag = cls.env["res.partner.category"].create({"name": "Sync log source"})
-
-    def setUp(self):
-        super().setUp()
-        self.documents = {}
-        test = self
-
-        def build(record, job):
-            value = test.documents[job.reference]
-            if isinstance(value, Exception):
-                raise value
-            return value
-
-        Tag = type(self.env["res.partner.category"])
-        self.startPatcher(patch.object(Tag, "_accounting_sync_document", build, create=True))
-
-    def enqueue(self, document, **kwargs):
-        self.documents[document.reference] = document
-        return self.env["accounting.sync.job"]._enqueue(
-            self.connection, document.kind, self.tag, document.reference, **kwargs)
 
     def masters(self):
         jobs = self.enqueue(Customer(reference="C-LOG", name="Toko Log")) | self.enqueue(
