@@ -97,6 +97,9 @@ class AccountingConnectionDigest(models.Model):
         """Post (or refresh) today's digest activity of this connection;
         returns it, or an empty recordset when there is nothing to say."""
         self.ensure_one()
+        lang = self._digest_responsible().lang
+        if lang and lang != self.env.lang:  # written in its reader's language, not the cron's
+            return self.with_context(lang=lang)._post_digest(now)
         now = now or fields.Datetime.now()
         day = self._digest_day(now)
         activity_type = self.env.ref("pos_accounting_sync.mail_activity_accounting_sync_digest")

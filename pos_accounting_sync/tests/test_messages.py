@@ -73,14 +73,16 @@ class MessagesScenario(TagDocumentsMixin):
         attempt = job.attempt_ids.filtered(lambda a: a.event == "failed")
         self.assertEqual(self.as_reader(attempt, self.reader_id).message, indonesian)
         self.assertEqual(self.as_reader(attempt, self.reader_en).message, english)
-        # the activity is written in its assignee's language
-        activity = self.connection.activity_ids.filtered(lambda a: a.accounting_problem == "failed")
+        # the morning digest, run by its cron, is written in its responsible's language
+        self.env.ref("pos_accounting_sync.ir_cron_accounting_morning_digest").method_direct_trigger()
+        digest = self.env.ref("pos_accounting_sync.mail_activity_accounting_sync_digest")
+        activity = self.connection.activity_ids.filtered(lambda a: a.activity_type_id == digest)
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.user_id, self.reader_id)
         note = html2plaintext(activity.note)
         self.assertIn(indonesian, note)
-        self.assertIn("Beberapa dokumen tidak dapat dikirim", note)
         self.assertIn("Faktur Penjualan INV/MSG/1", note)
+        self.assertNotIn(english, note)
 
     def test_blocked_line_names_its_blocker_in_the_readers_language(self):
         self.masters()
