@@ -42,7 +42,7 @@ class AccountMove(models.Model):
         help="How many times this invoice was reversed in the accounting system after being reset; "
              "each new posting goes out under a new reference.")
     accounting_reversal_json = fields.Text(
-        copy=False, readonly=True, groups="base.group_system",
+        string="Accounting Reversal Lines (JSON)", copy=False, readonly=True, groups="base.group_system",
         help="The lines of each sent posting as they were when the invoice was reset, by reversal job: "
              "the reversal gives back what was sent, whatever is edited afterwards.")
 

@@ -40,7 +40,7 @@ class AccountingBackfill(models.Model):
     include_payouts = fields.Boolean(string="Payouts", default=True)
     state = fields.Selection(
         [("draft", "Draft"), ("running", "Running"), ("done", "Done"), ("cancelled", "Cancelled")],
-        default="draft", required=True, readonly=True, tracking=True)
+        string="Status", default="draft", required=True, readonly=True, tracking=True)
     item_ids = fields.One2many("accounting.backfill.item", "backfill_id", readonly=True)
     total_count = fields.Integer(string="Total", readonly=True)
     done_count = fields.Integer(string="Posted", readonly=True)
@@ -156,7 +156,7 @@ class AccountingBackfillItem(models.Model):
     res_id = fields.Many2oneReference(model_field="res_model", readonly=True)
     name = fields.Char(string="Source", readonly=True)
     business_date = fields.Date(readonly=True)
-    state = fields.Selection(ITEM_STATES, default="pending", required=True, readonly=True, index=True)
+    state = fields.Selection(ITEM_STATES, string="Status", default="pending", required=True, readonly=True, index=True)
     job_ids = fields.Many2many("accounting.sync.job", string="Documents", readonly=True)
     message = fields.Char(readonly=True)
 

@@ -28,7 +28,7 @@ class AccountingPayoutImport(models.TransientModel):
     currency_id = fields.Many2one(related="connection_id.company_id.currency_id")
     file = fields.Binary(string="Settlement Report", help=IMPORT_HELP)
     filename = fields.Char()
-    state = fields.Selection([("upload", "Upload"), ("preview", "Preview"), ("done", "Done")],
+    state = fields.Selection([("upload", "Upload"), ("preview", "Preview"), ("done", "Done")], string="Status",
                              default="upload", required=True)
     line_ids = fields.One2many("accounting.payout.import.line", "wizard_id", string="Rows")
     matched_count = fields.Integer(compute="_compute_counts")
