@@ -54,7 +54,8 @@ class TestMorningDigest(AccountingSyncCase):
         self.assertEqual(len(self.digests(jurnal)), 1)
         self.assertIn("/odoo/accounting.sync.job/%s" % more_jobs[-1].id, str(self.digests(accurate).note))
         # the next morning replaces it: one open digest per connection
-        tomorrow = fields.Datetime.now() + timedelta(days=1)
+        # (a second later than a day: Odoo's datetimes are whole seconds, and these ran within one)
+        tomorrow = fields.Datetime.now() + timedelta(days=1, seconds=1)
         first = self.digests(accurate)
         accurate._post_digest(now=tomorrow)
         self.assertEqual(len(self.digests(accurate)), 1)
