@@ -1,35 +1,93 @@
 """The door for Accurate's webhooks.
 
-Order of the checks: the secret token in the URL first (a wrong one is only
-counted, with the source address: its body is never read), then the size
-from Content-Length (or by reading at most the limit from the stream), the
-content type, the JSON, the envelope (databaseId, known event types). A
-genuine sender's refused delivery is logged with the reason; an accepted one
-is stored with its events and answered at once, the webhook cron processing
-them. Nothing here creates stock.
+Order of the checks: the secret token in the URL first (a wrong one, or an
+archived connection, is only counted with the source address: its body is
+never read), then what the headers say (content type, then the declared
+size), then at most the limit read once from the stream, the JSON, the
+envelope (databaseId, known event types), the caps. A genuine sender's
+refused delivery is logged with the reason; an accepted one is stored with
+its events and answered at once, the webhook cron processing them. Nothing
+here creates stock.
+
+The token is in the path (Accurate can only be given a URL to call and
+documents no signature header, accurate-notes 4), so Odoo's request log
+line is masked by :class:`WebhookTokenMask`, installed when this module is
+imported.
 """
 
 import json
 import logging
-
-from werkzeug.wsgi import get_input_stream
+import re
 
 from odoo import _, http
 from odoo.http import request
 from odoo.tools import consteq
 
 from ..models.accounting_inbound_event import ACCURATE_EVENT_TYPES
+from ..models.ir_http import WEBHOOK_ROUTE as ROUTE
 
 _logger = logging.getLogger(__name__)
 
 #: default body limit in bytes (system parameter pos_accounting_sync.webhook_max_bytes)
 MAX_BODY = 1024 * 1024
-ROUTE = "/pos_accounting_sync/webhook"
+#: the body types werkzeug would parse as a form (they are never parsed here)
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+#: what of the request goes into a log row or an answer, at most
+SHORT = 200
+#: the token segment(s) of our route in a logged path: everything after the connection id
+TOKEN_IN_PATH = re.compile(r"(%s/(?:[^/\s?#\"]+/)?\d+/)[^\s?#\"]+" % re.escape(ROUTE))
 
 
-def _answer(status, **payload):
+def mask_token(text):
+    """``text`` with the token part of every webhook path replaced by ``***``."""
+    return TOKEN_IN_PATH.sub(r"\1***", text) if ROUTE in text else text
+
+
+class WebhookTokenMask(logging.Filter):
+    """On the ``werkzeug`` logger, which writes Odoo's request lines
+    (``"POST /path HTTP/1.1" 200 -``): the webhook token never reaches a log
+    handler. Any other line passes unchanged; the filter never drops a line
+    and never raises."""
+
+    def filter(self, record):
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a malformed line is the handler's to report, unchanged
+            return True
+        if ROUTE in message:
+            record.msg, record.args = mask_token(message), ()
+        return True
+
+
+def install_token_mask(logger_name="werkzeug"):
+    """Add the mask to the logger once (a module reload adds no second
+    one: filters are recognised by class name). Returns the filter."""
+    logger = logging.getLogger(logger_name)
+    for existing in logger.filters:
+        if type(existing).__name__ == WebhookTokenMask.__name__:
+            return existing
+    mask = WebhookTokenMask()
+    logger.addFilter(mask)
+    return mask
+
+
+install_token_mask()
+
+
+def _answer(status, headers=None, **payload):
     payload.setdefault("ok", status == 200)
-    return request.make_json_response(payload, status=status)
+    return request.make_json_response(payload, status=status, headers=headers)
+
+
+def _short(text, size=SHORT):
+    text = str(text or "")
+    return text if len(text) <= size else text[:size] + "…"
+
+
+def _werkzeug_request():
+    # Odoo's HTTPRequest hides the werkzeug request, whose stream is the
+    # body guarded by Content-Length (or the de-chunked input)
+    return request.httprequest._HTTPRequest__wrapped
 
 
 class AccountingWebhookController(http.Controller):
@@ -45,58 +103,84 @@ class AccountingWebhookController(http.Controller):
         if dbname and dbname != request.db:
             return _answer(404, error="unknown webhook")
         if not connection or not connection.webhook_token or not consteq(connection.webhook_token, token):
-            env["accounting.webhook.refusal"]._count(addr, "wrong token", connection or None)
-            return _answer(404, error="unknown webhook")
+            return self._refuse_call(env, addr, "wrong_token", connection)
+        if not connection.active:
+            return self._refuse_call(env, addr, "archived", connection)
         if connection.provider != "accurate":
-            env["accounting.webhook.refusal"]._count(addr, "provider sends no webhooks", connection)
-            return _answer(404, error="unknown webhook")
+            return self._refuse_call(env, addr, "no_webhooks", connection)
         if request.httprequest.method == "GET":
             return _answer(200, connection=connection.id)
         return self._receive(env, connection, addr)
 
+    def _refuse_call(self, env, addr, reason, connection):
+        """Count a call refused before its sender is known; the same answer
+        as an unknown URL, whatever the reason."""
+        if env["accounting.sync.job"]._can_commit():
+            # the counter's upsert in a READ COMMITTED transaction of its own:
+            # under REPEATABLE READ two refusals of the same row at once would
+            # still be a serialization failure (nothing else was written yet)
+            env.cr.commit()  # pylint: disable=invalid-commit
+            env.cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        env["accounting.webhook.refusal"]._count(addr, reason, connection or None)
+        return _answer(404, error="unknown webhook")
+
     def _receive(self, env, connection, addr):
         Delivery = env["accounting.webhook.event"]
-        httpreq = request.httprequest
+        httpreq = _werkzeug_request()
         limit = int(env["ir.config_parameter"].get_param("pos_accounting_sync.webhook_max_bytes") or MAX_BODY)
-        meta = {"remote_addr": addr, "content_type": httpreq.headers.get("Content-Type") or False}
         declared = httpreq.content_length
+        meta = {"remote_addr": addr, "content_type": _short(httpreq.headers.get("Content-Type"), 100) or False,
+                "body_size": declared or 0}
+
+        def refuse(status, reason, error, body=None, headers=None):
+            Delivery._store_refusal(connection, reason, body=body, **meta)
+            return _answer(status, headers=headers, error=_short(error))
+
+        # decided from the headers alone: nothing of the body is read yet
+        mimetype = httpreq.mimetype or ""
+        if mimetype != "application/json":
+            reason = _("The content type is “%(type)s”; Accurate sends application/json.",
+                       type=_short(mimetype, 100) or "-")
+            return refuse(415, reason, "content type must be application/json")
         if declared is not None and declared > limit:
             reason = _("The body (%(size)s bytes) is over the limit of %(limit)s bytes; it was not read.",
                        size=declared, limit=limit)
-            Delivery._store_refusal(connection, reason, body_size=declared, **meta)
-            return _answer(413, error="body over %s bytes" % limit)
-        # never more than the limit, whatever the sender says (Content-Length or chunked);
-        # the full WSGI environ, as Odoo's own bus does, to reach the input stream
-        raw = get_input_stream(httpreq._HTTPRequest__environ).read(limit + 1)
+            return refuse(413, reason, "body over %s bytes" % limit)
+        # never more than the limit, whatever the sender says (Content-Length or chunked)
+        raw = httpreq.stream.read(limit + 1)
+        meta["body_size"] = len(raw)
         if len(raw) > limit:
             reason = _("The body is over the limit of %(limit)s bytes; it was not read further.", limit=limit)
-            Delivery._store_refusal(connection, reason, body_size=len(raw), **meta)
-            return _answer(413, error="body over %s bytes" % limit)
-        meta["body_size"] = len(raw)
-        body = raw.decode("utf-8", "replace")
-        if httpreq.mimetype != "application/json":
-            reason = _("The content type is “%(type)s”; Accurate sends application/json.",
-                       type=httpreq.mimetype or "-")
-            Delivery._store_refusal(connection, reason, body=body, **meta)
-            return _answer(415, error="content type must be application/json")
+            return refuse(413, reason, "body over %s bytes" % limit)
+        try:
+            body = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            body = raw.decode("utf-8", "replace")
+            return refuse(400, _("Not an Accurate webhook: the body is not UTF-8 text."), "body is not UTF-8", body)
         try:
             json.loads(body)
             parsed = connection._get_client().parse_webhook(body)
+        except RecursionError:
+            return refuse(400, _("Not an Accurate webhook: the JSON is nested too deeply."), "JSON nested too deeply",
+                          body)
         except ValueError as exc:
-            Delivery._store_refusal(connection, _("Not an Accurate webhook: %(error)s", error=exc), body=body, **meta)
-            return _answer(400, error=str(exc))
+            return refuse(400, _("Not an Accurate webhook: %(error)s", error=_short(exc)), exc, body)
         unknown = sorted({p.type for p in parsed} - ACCURATE_EVENT_TYPES)
         if unknown:
-            reason = _("Unknown event type %(types)s (not one of Accurate's).", types=", ".join(unknown))
-            Delivery._store_refusal(connection, reason, body=body, **meta)
-            return _answer(400, error="unknown event type %s" % ", ".join(unknown))
+            types = _short(", ".join(unknown))
+            reason = _("Unknown event type %(types)s (not one of Accurate's).", types=types)
+            return refuse(400, reason, "unknown event type %s" % types, body)
         ours = (connection.database_id or "").strip()
         others = sorted({p.database_id for p in parsed if p.database_id and ours and p.database_id != ours})
         if others:
             reason = _("For Accurate database %(theirs)s; this connection is database %(ours)s.",
-                       theirs=", ".join(others), ours=ours)
-            Delivery._store_refusal(connection, reason, body=body, **meta)
-            return _answer(403, error="this URL serves Accurate database %s" % ours)
+                       theirs=_short(", ".join(others)), ours=ours)
+            return refuse(403, reason, "this URL serves Accurate database %s" % ours, body)
+        over = Delivery._over_cap(connection, parsed)
+        if over:
+            status, reason = over
+            headers = {"Retry-After": "3600"} if status == 429 else None
+            return refuse(status, reason, "over the cap on webhook work", body, headers)
         delivery = Delivery._store_delivery(connection, body, parsed, **meta)
         cron = env.ref("pos_accounting_sync.ir_cron_accounting_webhook", raise_if_not_found=False)
         if cron and delivery.inbound_event_ids.filtered(lambda e: e.state == "received"):

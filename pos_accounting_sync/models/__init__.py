@@ -68,3 +68,4 @@ from . import accounting_backfill
 from . import accounting_backfill_sources
 from . import accounting_sync_job_backfill
 from . import accounting_connection_setup
+from . import ir_http

@@ -3,11 +3,13 @@ the poll of purchase invoices and returns (Jurnal, which has no purchase
 webhook)."""
 
 import logging
+import secrets
 from datetime import datetime, timedelta
 
 import requests
 
 from odoo import _, api, fields, models, modules
+from odoo.exceptions import AccessError
 from odoo.service import db as db_service
 from odoo.tools import config
 
@@ -46,6 +48,30 @@ class AccountingConnectionInbound(models.Model):
         for rec in self:
             rec.webhook_url = rec.id and "%s/pos_accounting_sync/webhook/%s/%s/%s" % (
                 base, self.env.cr.dbname, rec.id, rec.sudo().webhook_token) or False
+
+    def action_rotate_webhook_token(self):
+        """A new secret in the webhook URL (managers only): the old URL is
+        refused from now on. Returns a sticky notification showing the new
+        URL to paste into Accurate; the token is written in no log or
+        message."""
+        if not self.env.user.has_group(MANAGER):
+            raise AccessError(_("Only an Accounting Sync manager can replace the webhook URL."))
+        self.check_access("write")
+        for rec in self:
+            rec.sudo().webhook_token = secrets.token_urlsafe(24)
+        _logger.info("accounting sync: webhook token of connection(s) %s replaced by user %s", self.ids, self.env.uid)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("New webhook URL"),
+                "message": _("Paste this URL in Accurate (Area Developer > the application > Webhook); the old "
+                             "one is refused from now on: %(url)s", url=", ".join(self.mapped("webhook_url"))),
+                "type": "warning",
+                "sticky": True,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def _compute_webhook_reach_note(self):
         note = False

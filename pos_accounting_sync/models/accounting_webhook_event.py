@@ -1,8 +1,19 @@
 import logging
+from datetime import timedelta
 
 from odoo import _, api, fields, models
 
+from .accounting_inbound_event import PURCHASE_TYPES
+
 _logger = logging.getLogger(__name__)
+
+#: defaults of the caps on webhook work (system parameters pos_accounting_sync.webhook_max_documents
+#: and pos_accounting_sync.webhook_max_events_per_hour)
+MAX_DOCUMENTS = 200
+MAX_EVENTS_PER_HOUR = 2000
+#: characters of a body kept in the log: an accepted one / a refused one
+KEEP_BODY = 100000
+KEEP_REFUSED_BODY = 4000
 
 
 class AccountingWebhookEvent(models.Model):
@@ -27,6 +38,9 @@ class AccountingWebhookEvent(models.Model):
     body = fields.Text(readonly=True, help="The raw body as received (not kept for a body over the limit).")
     event_types = fields.Char(readonly=True, help="Event types found in the body.")
     refused_reason = fields.Text(readonly=True, help="Why the delivery was refused at the door.")
+    skipped_note = fields.Text(
+        string="Not Stored", readonly=True,
+        help="Events of types Odoo does not use that were over the cap on documents per delivery.")
     inbound_event_ids = fields.One2many("accounting.inbound.event", "delivery_id", string="Events",
                                         readonly=True)
     state = fields.Selection(
@@ -69,21 +83,69 @@ class AccountingWebhookEvent(models.Model):
 
     # --- storing ----------------------------------------------------------------
     @api.model
+    def _caps(self):
+        """(documents per delivery, purchase events per connection and hour)."""
+        ICP = self.env["ir.config_parameter"].sudo()
+        return (int(ICP.get_param("pos_accounting_sync.webhook_max_documents") or MAX_DOCUMENTS),
+                int(ICP.get_param("pos_accounting_sync.webhook_max_events_per_hour") or MAX_EVENTS_PER_HOUR))
+
+    @api.model
+    def _over_cap(self, connection, parsed):
+        """Whether this delivery's purchase documents would pass a cap on
+        webhook work: ``None``, or (HTTP status, translated reason naming
+        the cap). Only purchase types are queued, so only they count."""
+        per_delivery, per_hour = self._caps()
+        purchases = sum(1 for p in parsed if p.type in PURCHASE_TYPES)
+        if purchases > per_delivery:
+            return 413, _("The delivery names %(count)s purchase documents, over the cap of %(cap)s per delivery "
+                          "(system parameter pos_accounting_sync.webhook_max_documents); none was queued.",
+                          count=purchases, cap=per_delivery)
+        if not purchases:
+            return None
+        since = fields.Datetime.now() - timedelta(hours=1)
+        queued = self.env["accounting.inbound.event"].search_count([
+            ("connection_id", "=", connection.id), ("source", "=", "webhook"), ("doc_type", "!=", False),
+            ("create_date", ">=", since)])
+        if queued + purchases > per_hour:
+            return 429, _("%(queued)s purchase events were queued in the last hour; %(count)s more would pass the "
+                          "cap of %(cap)s per hour (system parameter "
+                          "pos_accounting_sync.webhook_max_events_per_hour); none was queued.",
+                          queued=queued, count=purchases, cap=per_hour)
+        return None
+
+    @api.model
     def _store_delivery(self, connection, body, parsed, **values):
         """Store an accepted delivery and its events (``parsed``: the
-        connector's WebhookEvent list); returns the delivery."""
-        delivery = self.create(dict(values, connection_id=connection.id, body=body,
-                                    event_types=", ".join(sorted({p.type for p in parsed})) or False))
+        connector's WebhookEvent list, already within the caps of
+        :meth:`_over_cap`); returns the delivery. Purchase events first:
+        events of other types (stored only to show them ignored) fill what
+        is left of the cap on documents per delivery, the rest are counted
+        on the delivery, not stored."""
+        per_delivery = self._caps()[0]
+        purchases = [p for p in parsed if p.type in PURCHASE_TYPES]
+        others = [p for p in parsed if p.type not in PURCHASE_TYPES]
+        kept = others[:max(per_delivery - len(purchases), 0)]
+        skipped = others[len(kept):]
+        if len(body) > KEEP_BODY:
+            body = body[:KEEP_BODY] + "\n" + _("[cut: %(size)s characters in all]", size=len(body))
+        delivery = self.create(dict(
+            values, connection_id=connection.id, body=body,
+            event_types=", ".join(sorted({p.type for p in parsed})) or False,
+            skipped_note=skipped and _(
+                "%(count)s events of types Odoo does not use (%(types)s) were over the cap of %(cap)s documents "
+                "per delivery: not stored.", count=len(skipped), cap=per_delivery,
+                types=", ".join(sorted({p.type for p in skipped}))) or False))
         Event = self.env["accounting.inbound.event"]
-        Event.create(Event._values_from_webhook(connection, parsed, delivery))
+        Event.create(Event._values_from_webhook(connection, purchases + kept, delivery))
         return delivery
 
     @api.model
     def _store_refusal(self, connection, reason, body=None, **values):
         """A delivery from a genuine sender (right token) that is refused:
-        logged with the reason; it never creates an event."""
+        logged with the reason and at most the first 4,000 characters of
+        the body; it never creates an event."""
         return self.create(dict(values, connection_id=connection.id, refused_reason=reason,
-                                body=body if body is None else body[:4000]))
+                                body=body if body is None else body[:KEEP_REFUSED_BODY]))
 
     # --- processing -----------------------------------------------------------------
     def _process(self):
