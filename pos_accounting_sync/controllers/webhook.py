@@ -45,9 +45,10 @@ def mask_token(text):
 
 class WebhookTokenMask(logging.Filter):
     """On the ``werkzeug`` logger, which writes Odoo's request lines
-    (``"POST /path HTTP/1.1" 200 -``): the webhook token never reaches a log
-    handler. Any other line passes unchanged; the filter never drops a line
-    and never raises."""
+    (``"POST /path HTTP/1.1" 200 -``, odoo/service/server.py's handler), and
+    on ``odoo.http``, which names a request's path in some warnings: the
+    webhook token never reaches a log handler. Any other line passes
+    unchanged; the filter never drops a line and never raises."""
 
     def filter(self, record):
         try:
@@ -59,7 +60,7 @@ class WebhookTokenMask(logging.Filter):
         return True
 
 
-def install_token_mask(logger_name="werkzeug"):
+def install_token_mask(logger_name):
     """Add the mask to the logger once (a module reload adds no second
     one: filters are recognised by class name). Returns the filter."""
     logger = logging.getLogger(logger_name)
@@ -71,7 +72,8 @@ def install_token_mask(logger_name="werkzeug"):
     return mask
 
 
-install_token_mask()
+for _name in ("werkzeug", "odoo.http"):
+    install_token_mask(_name)
 
 
 def _answer(status, headers=None, **payload):

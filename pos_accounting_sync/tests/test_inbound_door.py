@@ -12,6 +12,7 @@ import requests
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from ..controllers.webhook import WebhookTokenMask, install_token_mask, mask_token
 from .inbound_common import InboundCase, WebhookMixin
 
 
@@ -144,7 +145,7 @@ class TestWebhookDoorTrust(WebhookMixin, InboundCase, HttpCase):
 
     def timed_post(self, **kwargs):
         start = time.monotonic()
-        answer = requests.post(kwargs.pop("url", None) or self.hook_url(), timeout=15, **kwargs)
+        answer = self.url_open(kwargs.pop("url", None) or self.hook_url(), timeout=15, **kwargs)
         self.env.invalidate_all()
         return answer, time.monotonic() - start
 
@@ -234,6 +235,26 @@ class TestWebhookDoorTrust(WebhookMixin, InboundCase, HttpCase):
         self.assertFalse([line for line in lines if token in line or token[:-2] in line])
         stored = self.deliveries()
         self.assertFalse([v for v in stored.mapped("body") + stored.mapped("error_message") if v and token in v])
+
+    def test_the_mask_is_installed_once_and_leaves_other_lines_alone(self):
+        werkzeug = logging.getLogger("werkzeug")
+        before = list(werkzeug.filters)
+        self.assertIs(install_token_mask("werkzeug"), install_token_mask("werkzeug"))
+        self.assertEqual(werkzeug.filters, before, "installed when the module was loaded, once")
+        self.assertEqual(sum(isinstance(f, WebhookTokenMask) for f in werkzeug.filters), 1)
+        mask = WebhookTokenMask()
+        other = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, '"%s" %s %s',
+                                  ("GET /web?debug=1 HTTP/1.1", "200", "-"), None)
+        self.assertTrue(mask.filter(other))
+        self.assertEqual(other.getMessage(), '"GET /web?debug=1 HTTP/1.1" 200 -')
+        broken = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, "%s %s", ("one",), None)
+        self.assertTrue(mask.filter(broken), "a malformed line is passed on, not dropped")
+        self.assertEqual(mask_token("POST /pos_accounting_sync/webhook/5/s3cr-et_?x=1 HTTP/1.1"),
+                         "POST /pos_accounting_sync/webhook/5/***?x=1 HTTP/1.1")
+        self.assertEqual(mask_token("/pos_accounting_sync/webhook/db1/5/s3cr-et/more"),
+                         "/pos_accounting_sync/webhook/db1/5/***")
+        self.assertEqual(mask_token("/pos_accounting_sync/webhook/5/s3cr-et/more"),
+                         "/pos_accounting_sync/webhook/5/***")
 
     def test_one_delivery_cannot_fill_the_queue(self):
         ICP = self.env["ir.config_parameter"].sudo()
