@@ -173,5 +173,15 @@ class AccountingWebhookEvent(models.Model):
 
     @api.model
     def _cron_process(self, limit=200):
-        """The webhook cron: process queued purchase events, oldest first."""
-        return self.env["accounting.inbound.event"]._process_queue(limit=limit)
+        """The webhook cron: process queued purchase events, oldest first,
+        ``limit`` a batch. It tells the scheduler what is left, so that a
+        long queue (after a flood) is worked through in batches at once,
+        not one batch per scheduled run while genuine purchases wait."""
+        Event = self.env["accounting.inbound.event"]
+        done = Event._process_queue(limit=limit)
+        if done:
+            remaining = Event.search_count([
+                ("state", "=", "received"), "|", ("next_attempt_at", "=", False),
+                ("next_attempt_at", "<=", fields.Datetime.now())])
+            self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done
