@@ -100,7 +100,7 @@ class AccountingWebhookController(http.Controller):
         """Store the delivery and answer at once; a GET only answers (the
         connection's own reachability check)."""
         env = request.env(su=True)  # the caller is the accounting system, not an Odoo user
-        addr = request.httprequest.remote_addr
+        addr = (request.httprequest.remote_addr or "")[:64] or False  # behind a proxy: a header's text
         connection = env["accounting.connection"].browse(connection_id).exists()
         if dbname and dbname != request.db:
             return _answer(404, error="unknown webhook")

@@ -16,8 +16,10 @@ from ..controllers.webhook import WebhookTokenMask, install_token_mask, mask_tok
 from .inbound_common import InboundCase, WebhookMixin
 
 
-@tagged("post_install", "-at_install")
-class TestWebhookDoor(WebhookMixin, InboundCase, HttpCase):
+class DoorCase(WebhookMixin, InboundCase, HttpCase):
+    """Calls to the door by hand (the sandbox sends nothing itself); one
+    purchase entered in the sandbox's Accurate, ``good`` its envelope."""
+
     provider = "accurate"
 
     def setUp(self):
@@ -29,6 +31,11 @@ class TestWebhookDoor(WebhookMixin, InboundCase, HttpCase):
     def deliveries(self):
         return self.env["accounting.webhook.event"].search([("connection_id", "=", self.connection.id)],
                                                            order="id")
+
+
+@tagged("post_install", "-at_install")
+class TestWebhookDoor(DoorCase):
+    """Each bad input gets its answer, and never any stock."""
 
     def assert_no_stock(self):
         self.run_cron()
@@ -113,13 +120,11 @@ class TestWebhookDoor(WebhookMixin, InboundCase, HttpCase):
 
 
 @tagged("post_install", "-at_install")
-class TestWebhookDoorTrust(WebhookMixin, InboundCase, HttpCase):
+class TestWebhookDoorTrust(DoorCase):
     """What a careless or hostile sender holding (or guessing) the URL can
     do: every malformed call gets a prompt 4xx, the secret never reaches a
     log line, the token can be replaced, and one delivery cannot fill the
     queue that real purchases wait in."""
-
-    provider = "accurate"
 
     @classmethod
     def setUpClass(cls):
@@ -128,16 +133,6 @@ class TestWebhookDoorTrust(WebhookMixin, InboundCase, HttpCase):
             cls.env, "door_manager", groups="base.group_user,pos_accounting_sync.group_accounting_sync_manager")
         cls.sync_user = new_test_user(
             cls.env, "door_user", groups="base.group_user,pos_accounting_sync.group_accounting_sync_user")
-
-    def setUp(self):
-        super().setUp()
-        self.sandbox.webhook_url = None
-        self.invoice = self.accurate_purchase([("AD23", 5, "Utama")])
-        self.good = self.envelope("PURCHASE_INVOICE", self.invoice["id"], self.invoice["number"])
-
-    def deliveries(self):
-        return self.env["accounting.webhook.event"].search([("connection_id", "=", self.connection.id)],
-                                                           order="id")
 
     def refusals(self):
         self.env.invalidate_all()
