@@ -96,7 +96,7 @@ class JurnalApp(JurnalSalesHooks, ProviderApp):
         super().__init__(server)
 
     def client_config(self, **kwargs):
-        values = dict(provider="jurnal", base_url=self.server.url, auth_method="hmac",
+        values = dict(provider="jurnal", base_url=self.server.url, sandbox=True, auth_method="hmac",
                       client_id=self.client_id, client_secret=self.client_secret, api_key=self.api_key)
         if not self.server.rate_limits:
             # the sandbox limits nobody unless asked: Jurnal's 40/min would only slow tests down
