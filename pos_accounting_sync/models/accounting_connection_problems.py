@@ -121,7 +121,7 @@ class AccountingConnectionProblems(models.Model):
             reason = _("an unexpected error (%(type)s); the server log has the details", type=type(exc).__name__)
         try:
             with self.env.cr.savepoint():
-                record.sudo().message_post(body=_("%(task)s failed here; the other connections went on: "
+                record.sudo().message_post(body=_("%(task)s failed here; the others went on: "
                                                   "%(reason)s", task=task, reason=reason))
         except Exception:  # noqa: BLE001 - the log line above already tells it
             _logger.exception("accounting sync: could not report the failure on %s %s", record._name, record.id)
