@@ -4,11 +4,10 @@ Accurate's webhook for any id (a delivery that is early, late or forged):
 what the addon's "verify before acting" tests rely on."""
 
 import pytest
+from test_purchase_edits import admin, hooks  # noqa: F401 - the fixture is used by name
 
 from accounting_connectors.client import make_client
 from accounting_connectors.errors import NotFoundError
-
-from test_purchase_edits import admin, hooks  # noqa: F401 - the fixture is used by name
 
 LINE = {"itemNo": "KOPI", "quantity": 5, "unitPrice": 1000, "warehouseName": "Utama"}
 
