@@ -34,11 +34,11 @@ class AccountingConnectionInbound(models.Model):
     purchase_poll_cursor = fields.Datetime(
         readonly=True, copy=False,
         help="Jurnal: when purchases were last polled. After a pause, the next polls catch up from the day "
-             "before it, %s days at a time." % POLL_MAX_DAYS)
+             "before it, 31 days at a time.")
     purchase_poll_window_days = fields.Integer(
         string="Watch Edits For (days)", default=7,
         help="Jurnal lists purchases by creation day only: each poll re-reads those created in this "
-             "many last days (%s at most), so that their later edits and deletions are seen." % POLL_MAX_DAYS)
+             "many last days (31 at most), so that their later edits and deletions are seen.")
     webhook_expires_on = fields.Date(
         string="Webhook Subscription Expires", readonly=True, copy=False,
         help="Accurate stops sending webhooks 7 days after the last renewal; Odoo renews it every day.")

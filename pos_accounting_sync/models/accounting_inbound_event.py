@@ -247,7 +247,8 @@ class AccountingInboundEvent(models.Model):
         not-found on a new id is read again a few times first)."""
         system = self.connection_id._get_provider_label()
         if document.deleted:
-            return "ignored", _("Deleted in %(system)s; what it made is already reversed.", system=system)
+            return "ignored", _("The document was deleted in %(system)s; what it made is already reversed.",
+                                system=system)
         if not document._was_received():
             if self.action != "DELETE" and self.attempts < NOT_FOUND_ATTEMPTS:
                 # Accurate may answer "not found" for a moment after a creation
