@@ -179,6 +179,14 @@ class TestInboundAccurateVerified(WebhookMixin, InboundCase, HttpCase):
     def documents(self):
         return self.env["accounting.inbound.document"].search([("connection_id", "=", self.connection.id)])
 
+    def edit_and_receive(self, invoice, qty, webhooks):
+        """A person sets the purchase to ``qty`` AD23 in Utama; its webhook
+        (the ``webhooks``-th delivery) is received and processed."""
+        self.admin("POST", "accurate/%s" % invoice["id"], {"detailItem": [
+            {"itemNo": "AD23", "quantity": qty, "unitPrice": 1000, "warehouseName": "Utama"}]})
+        self.wait_webhooks(webhooks)
+        self.run_cron()
+
     def let_time_pass(self):
         """The events waiting to be read again are due (instead of sleeping)."""
         self.events().filtered(lambda e: e.state == "received").sudo().write(
@@ -200,10 +208,7 @@ class TestInboundAccurateVerified(WebhookMixin, InboundCase, HttpCase):
         self.assertIn("still has it", delete.reason)
         self.assertFalse(self.documents().deleted)
         # a genuine edit afterwards is still applied
-        self.admin("POST", "accurate/%s" % invoice["id"], {"detailItem": [
-            {"itemNo": "AD23", "quantity": 8, "unitPrice": 1000, "warehouseName": "Utama"}]})
-        self.wait_webhooks(3)
-        self.run_cron()
+        self.edit_and_receive(invoice, 8, webhooks=3)
         self.assertEqual(self.on_hand(self.kopi, self.wh_main), 8)
         # and a real deletion (gone at Accurate) reverses the receipts
         self.admin("DELETE", "accurate/%s" % invoice["id"])
@@ -277,10 +282,7 @@ class TestInboundAccurateVerified(WebhookMixin, InboundCase, HttpCase):
         self.assertEqual(self.on_hand(self.kopi, self.wh_main), 0)
         self.assertTrue(self.documents().deleted)
         # the next successful read wins: "deleted" is not final
-        self.admin("POST", "accurate/%s" % invoice["id"], {"detailItem": [
-            {"itemNo": "AD23", "quantity": 7, "unitPrice": 1000, "warehouseName": "Utama"}]})
-        self.wait_webhooks(3)
-        self.run_cron()
+        self.edit_and_receive(invoice, 7, webhooks=3)
         self.assertEqual(self.on_hand(self.kopi, self.wh_main), 7)
         self.assertFalse(self.documents().deleted)
         self.assertIn("received again", self.events(invoice["id"])[-1].reason)

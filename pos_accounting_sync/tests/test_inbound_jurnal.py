@@ -13,11 +13,6 @@ from .inbound_common import InboundCase
 class TestInboundJurnal(InboundCase):
     provider = "jurnal"
 
-    def poll(self):
-        """The poll cron exactly as the scheduler runs it (it also processes)."""
-        self.env.ref("pos_accounting_sync.ir_cron_accounting_poll_purchases").method_direct_trigger()
-        self.env.invalidate_all()
-
     def test_overlapping_polls_receive_each_invoice_once(self):
         self.jurnal_invoice([("AD23", 5), ("BX10", 2)])
         self.poll()

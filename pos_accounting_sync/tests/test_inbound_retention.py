@@ -13,12 +13,6 @@ from .inbound_common import InboundCase
 class TestInboundRetention(InboundCase):
     provider = "jurnal"
 
-    def poll(self):
-        self.env.ref("pos_accounting_sync.ir_cron_accounting_poll_purchases").method_direct_trigger()
-        self.env.invalidate_all()
-        return self.env["accounting.webhook.event"].search([("connection_id", "=", self.connection.id)],
-                                                           order="id desc", limit=1)
-
     def age(self, table, column, ids, days=100):
         """Rows made ``days`` ago (the test cannot wait three months)."""
         self.env.flush_all()
