@@ -1,12 +1,15 @@
-"""The daily vacuum thins the sync history that went well and keeps what
-an accountant must still act on or account for."""
+"""The inbound crons: the daily vacuum thins the sync history that went
+well and keeps what an accountant must still act on or account for; the
+webhook cron does not let one connection's failing accounting system hold
+up the others."""
 
+import json
 from datetime import timedelta
 
 from odoo import fields
 from odoo.tests import tagged
 
-from .inbound_common import InboundCase
+from .inbound_common import DATABASE_ID, InboundCase
 
 
 @tagged("post_install", "-at_install")
@@ -81,3 +84,34 @@ class TestInboundRetention(InboundCase):
         self.assertEqual(sent_attempts.exists(), sent_attempts[-1:], "a sent document keeps its last line")
         self.assertEqual(failed_attempts.exists(), failed_attempts, "a failed document keeps all")
         self.assertTrue(sent_job.exists() and failed_job.exists())
+
+
+@tagged("post_install", "-at_install")
+class TestInboundCronIsolation(InboundCase):
+    provider = "accurate"
+
+    def deliver(self, connection, record_id, number):
+        body = self.envelope("PURCHASE_INVOICE", record_id, number)
+        delivery = self.env["accounting.webhook.event"]._store_delivery(
+            connection, json.dumps(body), connection._get_client().parse_webhook(body))
+        return delivery.inbound_event_ids
+
+    def test_an_unreachable_connection_does_not_hold_up_the_others(self):
+        Connection = self.env["accounting.connection"]
+        company_b = self.env["res.company"].create({"name": "Toko B"})
+        unreachable = Connection.create(dict(
+            Connection._vals_from_config(self.sandbox.accurate_config()), name="accurate B",
+            company_id=company_b.id, base_url="http://127.0.0.1:9", request_timeout=1, state="connected",
+            database_id=DATABASE_ID, rate_limit_per_minute=600000))
+        waiting = self.env["accounting.inbound.event"]
+        for n in range(3):  # queued first: the oldest events are the unreachable connection's
+            waiting |= self.deliver(unreachable, 900 + n, "PI.B%s" % n)
+        invoice = self.accurate_purchase([("AD23", 5, "Utama")])
+        ours = self.deliver(self.connection, invoice["id"], invoice["number"])
+        self.run_cron()
+        self.assertEqual(ours.state, "done")
+        self.assertEqual(self.on_hand(self.kopi, self.wh_main), 5)
+        self.assertEqual(waiting.mapped("state"), ["received"] * 3)
+        self.assertIn("Will try again", waiting[0].reason)
+        self.assertEqual(waiting.mapped("attempts"), [1, 0, 0],
+                         "after its first failure the connection's other events wait for the next run")
