@@ -27,11 +27,6 @@ from .accounting_inbound_document import InboundDataError
 
 _logger = logging.getLogger(__name__)
 
-
-class NotVisibleYet(Exception):
-    """The accounting system does not show a document named by a WRITE:
-    read it again later (its first argument is the reason shown)."""
-
 #: Accurate webhook type -> remote document type handled here
 PURCHASE_TYPES = {"PURCHASE_INVOICE": "invoice", "PURCHASE_RETURN": "return", "RECEIVE_ITEM": "receipt"}
 #: the 24 event types Accurate documents (accurate-notes 4); others are refused at the door
@@ -57,6 +52,11 @@ RETENTION_DAYS = 90
 #: rows removed per model per vacuum run: the daily cron stays well inside its time limit
 RETENTION_BATCH = 20000
 STATES = [("received", "Received"), ("done", "Done"), ("failed", "Failed"), ("ignored", "Ignored")]
+
+
+class NotVisibleYet(Exception):
+    """The accounting system does not show a document named by a WRITE:
+    read it again later (its first argument is the reason shown)."""
 
 
 class AccountingInboundEvent(models.Model):
