@@ -83,9 +83,10 @@ class AccurateApp(AccurateHooksMixin, AccurateSalesHooks, ProviderApp):
         kind = module.upper().replace("-", "_")
         head, *rest = module.split("-")
         prefix = head + "".join(part.capitalize() for part in rest)
-        self.server.send_webhook([{"uuid": str(uuid.uuid4()), "type": kind, "databaseId": DATABASE["id"],
-                                   "data": [{prefix + "Id": record["id"], prefix + "No": record["number"],
-                                             "action": action}]}])
+        body = [{"uuid": str(uuid.uuid4()), "type": kind, "databaseId": DATABASE["id"],
+                 "data": [{prefix + "Id": record["id"], prefix + "No": record["number"], "action": action}]}]
+        self.server.send_webhook(body)
+        return body
 
     # --- auth ---------------------------------------------------------------------
     def _lang(self, request):

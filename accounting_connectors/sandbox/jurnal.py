@@ -154,6 +154,10 @@ class JurnalApp(JurnalSalesHooks, ProviderApp):
     def not_found(self, request):
         return Response(404, {"errors": "Not Found"})
 
+    def missing_document(self, request):
+        # jurnal-notes: GET-by-id endpoints answer 422 for an id Jurnal does not have
+        return Response(422, {"errors": "Unprocessable Entity"})
+
     # --- routes ----------------------------------------------------------------
     @route("GET", BASE + r"companies/active" + EXT)
     def active_company(self, request):
@@ -177,7 +181,7 @@ class JurnalApp(JurnalSalesHooks, ProviderApp):
             by = ("transaction_no",)
         rec = self.store.get(res, ident, by=by)
         if not rec or rec.get("deleted_at"):
-            return Response(422, {"errors": "Unprocessable Entity"})
+            return self.missing_document(request)
         if res == "warehouses":  # the quantity of each product held there, as Jurnal answers
             rec = dict(rec, warehouse_inventory=self.store.inventory(rec))
         return Response(200, {singular: rec})
