@@ -74,7 +74,7 @@ class AccountingConnectionClient(models.Model):
         ``values`` (credentials, callbacks)."""
         self.ensure_one()
         return ConnectionConfig(provider=self.provider, base_url=(self.base_url or "").strip(),
-                                timeout=float(self.request_timeout or 30),
+                                sandbox=bool(self.sandbox), timeout=float(self.request_timeout or 30),
                                 rate_limits=[(self.rate_limit_per_minute, 60.0)]
                                 if self.rate_limit_per_minute else None, **values)
 
@@ -88,7 +88,7 @@ class AccountingConnectionClient(models.Model):
                                  max_in_flight=limits.max_in_flight, max_wait=config.max_wait,
                                  request_seconds=seconds, before_request=before_request)
 
-    @api.constrains("provider", "base_url", "request_timeout", "rate_limit_per_minute")
+    @api.constrains("provider", "base_url", "sandbox", "request_timeout", "rate_limit_per_minute")
     def _check_connection_settings(self):
         """Host, timeout and limits are checked by the connector on save, in
         its words, instead of failing later inside a cron run."""
@@ -101,6 +101,9 @@ class AccountingConnectionClient(models.Model):
 
     def action_test_connection(self):
         self.ensure_one()
+        # a test starts from the settings as typed: a data host or session learnt
+        # before (even a bad one, e.g. a stored redirect) is asked again
+        self._forget_learnt()
         try:
             facts = self._get_client().test_connection() or {}
         except ConnectorError as exc:
@@ -121,8 +124,8 @@ class AccountingConnectionClient(models.Model):
         """Read warehouses and accounts from the accounting system so the
         mappings are chosen from a list, not typed."""
         self.ensure_one()
-        client = self._get_client()
         try:
+            client = self._get_client()  # a stored host may already be refused here
             warehouses = client.list_warehouses()
             accounts = client.list_accounts()
             customers = client.list_customers()
