@@ -8,6 +8,7 @@ import pytz
 from odoo import _, api, fields, models
 
 from . import accounting_messages as msgs
+from .accounting_access import MANAGER, check_action
 
 #: Jurnal's API packages are monthly; the shop's calendar month is assumed
 QUOTA_TZ = "Asia/Jakarta"
@@ -74,6 +75,7 @@ class AccountingConnectionProblems(models.Model):
 
     def action_resume_sync(self):
         """An administrator raised the quota (or wants to try): send again now."""
+        check_action(self, MANAGER)
         self.sudo().paused_until = False
         self._close_problem("quota", _("Resumed by %s.", self.env.user.name))
         self.env["accounting.sync.job"]._trigger_worker()

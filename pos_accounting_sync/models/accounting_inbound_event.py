@@ -17,6 +17,7 @@ from odoo import _, api, fields, models
 from accounting_connectors.errors import ConnectorError, NotFoundError
 
 from .accounting_inbound_document import InboundDataError
+from .accounting_access import MANAGER, USER, check_action
 
 _logger = logging.getLogger(__name__)
 
@@ -198,6 +199,7 @@ class AccountingInboundEvent(models.Model):
     # --- accountant actions -----------------------------------------------------
     def action_retry(self):
         """Put failed (or ignored) events back in the queue and run it now."""
+        check_action(self, MANAGER)
         events = self.filtered(lambda e: e.state in ("failed", "ignored") and e.doc_type)
         events.write({"state": "received", "attempts": 0, "next_attempt_at": False, "reason": False})
         for event in events:
@@ -206,6 +208,7 @@ class AccountingInboundEvent(models.Model):
         return True
 
     def action_view_pickings(self):
+        check_action(self, USER)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_picking_tree_all")
         action["domain"] = [("id", "in", self.picking_ids.ids)]

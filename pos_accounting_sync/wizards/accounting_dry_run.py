@@ -15,6 +15,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from accounting_connectors.errors import ConnectorError
+from ..models.accounting_access import USER, check_action
 
 _logger = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ class AccountingDryRun(models.TransientModel):
     @api.model
     def action_open(self, records):
         """The dry run of ``records[0]`` (the binding passes the active record)."""
+        check_action(self, USER)
         record = records[:1]
         if not record:
             raise UserError(_("Choose a record to dry-run."))
@@ -53,6 +55,7 @@ class AccountingDryRun(models.TransientModel):
         return wizard._reopen()
 
     def action_refresh(self):
+        check_action(self, USER)
         self._compute_lines()
         return self._reopen()
 

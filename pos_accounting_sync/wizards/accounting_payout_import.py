@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tools.misc import formatLang
 
 from .settlement_csv import SettlementError, decode, parse_amount, parse_date, read_rows
+from ..models.accounting_access import MANAGER, check_action
 
 IMPORT_HELP = (
     "A CSV file with a header line: date, method (the MID or name the report uses), gross, and "
@@ -47,6 +48,7 @@ class AccountingPayoutImport(models.TransientModel):
 
     # --- preview --------------------------------------------------------------------
     def action_preview(self):
+        check_action(self, MANAGER)
         self.ensure_one()
         if not self.file:
             raise UserError(_("Choose the settlement report (a CSV file) first."))
@@ -144,6 +146,7 @@ class AccountingPayoutImport(models.TransientModel):
     # --- posting --------------------------------------------------------------------
     def action_post_matched(self):
         """Create and queue the payouts of the matched rows only."""
+        check_action(self, MANAGER)
         self.ensure_one()
         matched = self.line_ids.filtered(lambda l: l.status == "matched")
         if not matched:
