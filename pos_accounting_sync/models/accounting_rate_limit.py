@@ -99,7 +99,10 @@ class SharedRateLimiter:
                     row = cr.fetchone()
                     if row:
                         break
-                    cr.execute("""INSERT INTO accounting_rate_limit (key, company_id) VALUES (%s, %s)
+                    # the company as this (separate) transaction sees it: one not yet
+                    # committed by the caller's transaction leaves the row without one
+                    cr.execute("""INSERT INTO accounting_rate_limit (key, company_id)
+                                  SELECT %s, (SELECT id FROM res_company WHERE id = %s)
                                   ON CONFLICT (key) DO NOTHING""", [self.key, self.company_id])
                 yield cr, list(row[0]), float(row[1])
         except psycopg2.Error as exc:
