@@ -70,6 +70,9 @@ class TestOutboxTrust(AccountingSyncCase):
             for field, value in tampering.items():
                 with self.assertRaises(AccessError, msg="%s wrote %s" % (user.login, field)):
                     job.with_user(user).write({field: value})
+            # a deleted line would let its document be queued and posted again
+            with self.assertRaises(AccessError, msg="%s deleted a job" % user.login):
+                job.with_user(user).unlink()
             with self.assertRaises(AccessError, msg="%s created a job" % user.login):
                 self.env["accounting.sync.job"].with_user(user).create({
                     "connection_id": self.connection.id, "res_model": "res.partner", "res_id": self.partner_b.id,
