@@ -10,6 +10,11 @@ from urllib.parse import urlsplit
 from .errors import ConfigurationError
 
 _LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", re.I)
+#: a top-level domain starts with a letter: "127.1", "2130706433" or "0x7f.1" are addresses in disguise
+_TLD = re.compile(r"^[a-z][a-z0-9-]*$", re.I)
+#: names that never lead to a public server (RFC 6761, 6762, 8375 and common private zones)
+LOCAL_SUFFIXES = ("localhost", "local", "localdomain", "internal", "intranet", "lan", "home", "corp",
+                  "home.arpa", "invalid", "test", "example")
 #: longest request timeout accepted, in seconds (a worker must get its answer within its run)
 MAX_TIMEOUT = 600.0
 
@@ -43,6 +48,47 @@ def check_url(url, what="host"):
     if not _valid_host(host):
         raise ConfigurationError(code="settings.url_bad_host", params=dict(named, host=host))
     return url
+
+
+def check_host(url, what="host", sandbox=False):
+    """``url`` stripped, when it may receive a connection's credentials:
+    a valid address (:func:`check_url`) without ``user:pass@``; outside a
+    sandbox also https only and a public server (a domain name, or an IP
+    outside the loopback, private, link-local, shared and reserved ranges).
+    A sandbox (a test server the administrator runs) may be any http(s)
+    host. ConfigurationError naming ``what`` otherwise."""
+    url = check_url(url, what)
+    parts = urlsplit(url)
+    if "@" in parts.netloc:  # the value is not repeated: it holds a password
+        raise ConfigurationError(code="settings.url_credentials", params={"what": what, "host": parts.hostname})
+    if sandbox:
+        return url
+    named = {"what": what, "value": url, "host": parts.hostname}
+    if parts.scheme.lower() != "https":
+        raise ConfigurationError(code="settings.url_not_https", params=named)
+    if not is_public_host(parts.hostname):
+        raise ConfigurationError(code="settings.url_private", params=named)
+    return url
+
+
+def is_public_host(host):
+    """True when ``host`` (a name or an IP, as in a URL) can only be a
+    server on the internet: a global IP, or a dotted name under a real
+    top-level domain (not localhost, .local, .internal...). A name is not
+    resolved here: what it resolves to is the provider's DNS."""
+    host = (host or "").strip("[]").rstrip(".").lower()
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    if address is not None:
+        if address.version == 6 and address.ipv4_mapped:
+            address = address.ipv4_mapped
+        return address.is_global and not address.is_multicast
+    labels = host.split(".")
+    if len(labels) < 2 or not _TLD.match(labels[-1]):
+        return False
+    return not any(host == suffix or host.endswith("." + suffix) for suffix in LOCAL_SUFFIXES)
 
 
 def _valid_host(host):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass, field
 
-from .checks import check_timeout, check_url
+from .checks import check_host, check_timeout
 from .errors import ConfigurationError
 from .http import Redactor, Transport
 from .ratelimit import Limiter, check_windows, default_windows, limiter_for_config
@@ -21,6 +21,9 @@ class ConnectionConfig:
     #: Accurate: the account host (api-token.do, oauth, open-db);
     #: Jurnal: the gateway host. Empty means production.
     base_url: str = ""
+    #: a test server the administrator runs (the local sandbox): its host
+    #: may be http, loopback or private, and redirects stay on that host
+    sandbox: bool = False
     auth_method: str = ""  # accurate: api_token | oauth ; jurnal: hmac | apikey
     # Accurate
     api_token: str = ""
@@ -59,9 +62,9 @@ class ConnectionConfig:
         if self.provider not in PROVIDERS:
             raise ConfigurationError(code="settings.unknown_provider", params={"provider": self.provider})
         if self.base_url:
-            check_url(self.base_url)
+            check_host(self.base_url, "host", self.sandbox)
         if self.data_host:
-            check_url(self.data_host, "database host")
+            check_host(self.data_host, "database host", self.sandbox)
         check_timeout(self.timeout)
         default_windows(self)  # the limits, overridden or not
         check_windows([], self.max_in_flight, self.max_wait)

@@ -23,6 +23,12 @@ TEXTS = {
                             "%(scheme)s://.",
     "settings.url_query": "The %(what)s %(value)r is not a valid web address: it must not contain '?' or '#'.",
     "settings.url_bad_host": "The %(what)s %(value)r is not a valid web address: %(host)r is not a server name.",
+    "settings.url_credentials": "The %(what)s of %(host)s must not contain a user name or password (user:pass@); "
+                                "type the credentials in their own fields.",
+    "settings.url_not_https": "The %(what)s %(value)r must start with https:// (http:// is only for a sandbox "
+                              "connection).",
+    "settings.url_private": "The %(what)s %(value)r is not a public server (%(host)s is a local, private or "
+                            "reserved address); only a sandbox connection may use one.",
     "settings.timeout": "The request timeout must be a number of seconds above 0 and at most %(max)d, "
                         "not %(value)r.",
     "settings.unknown_provider": "Unknown accounting system %(provider)r (accurate or jurnal).",
@@ -59,6 +65,12 @@ TEXTS = {
                          "first.",
     "accurate.unknown_auth": "Unknown Accurate sign-in method %(value)r (api_token or oauth).",
     "accurate.redirect_loop": "Accurate kept redirecting the request; giving up after %(count)d moves.",
+    "accurate.redirect_refused": "%(source)s redirected the request to %(target)s, which is not an address the "
+                                 "connection may use (%(allowed)s): it was not followed and no credential was "
+                                 "sent there. Check the connection's host, then press Test connection.",
+    "accurate.bad_data_host": "Accurate named %(target)s as the database's server, which is not an address the "
+                              "connection may use (%(allowed)s): it was not used and no credential was sent "
+                              "there.",
     "accurate.moved_nowhere": "Accurate said the database moved but not where to.",
     "accurate.slow_down": "Accurate asks to slow down (too many requests); retrying in %(seconds).0f s.",
     "accurate.server_error_write": "Accurate had a server error (HTTP %(status)s) while saving; the document "

@@ -124,7 +124,7 @@ def test_missing_credentials_name_the_field():
 
 
 def test_unreachable_server_says_so():
-    client = make_client(ConnectionConfig(provider="jurnal", base_url="http://127.0.0.1:9", client_id="a",
+    client = make_client(ConnectionConfig(provider="jurnal", base_url="http://127.0.0.1:9", sandbox=True, client_id="a",
                                           client_secret="b", timeout=(1, 1)))
     with pytest.raises(Exception) as err:
         client.test_connection()

@@ -49,7 +49,7 @@ def test_other_bad_settings_are_refused(field, value):
 
 
 @pytest.mark.parametrize("config", [
-    ConnectionConfig(**GOOD), ConnectionConfig(base_url="http://127.0.0.1:8899", timeout=(5, 30), **GOOD),
+    ConnectionConfig(**GOOD), ConnectionConfig(base_url="http://127.0.0.1:8899", sandbox=True, timeout=(5, 30), **GOOD),
     ConnectionConfig(base_url="https://api.mekari.com/", timeout=12.5, rate_limits=[(20, 60)], **GOOD),
     ConnectionConfig(provider="accurate", base_url="https://account.accurate.id", api_token="t",
                      signature_secret="s", data_host="https://zeus.accurate.id"),
@@ -124,3 +124,43 @@ def test_accurate_test_connection_reads_the_data_layer_as_accurate_lists(sandbox
     sandbox.add_fault("empty", provider="accurate", path_contains="glaccount/list.do", body=body)
     with pytest.raises(ConnectorError):
         make_client(sandbox.accurate_config()).test_connection()
+
+
+# --- where credentials may go: public https hosts, or any host of a sandbox ---------------------
+NOT_PUBLIC = ["https://10.1.2.3", "https://172.16.0.9", "https://192.168.1.10", "https://100.64.0.1",
+              "https://169.254.169.254", "https://127.0.0.1", "https://127.1", "https://2130706433",
+              "https://0x7f.1", "https://[::1]", "https://[fe80::1]", "https://[fd00::1]",
+              "https://[::ffff:127.0.0.1]", "https://0.0.0.0", "https://localhost", "https://intranet",
+              "https://api.localhost", "https://printer.local", "https://gateway.internal", "https://224.0.0.1"]
+
+
+@pytest.mark.parametrize("host", NOT_PUBLIC)
+def test_a_private_loopback_or_link_local_host_is_refused_outside_a_sandbox(host):
+    for provider in ({"provider": "jurnal", "client_id": "id", "client_secret": "s"},
+                     {"provider": "accurate", "api_token": "t", "signature_secret": "s"}):
+        with pytest.raises(ConfigurationError) as err:
+            make_client(ConnectionConfig(base_url=host, **provider))
+        assert "not a public server" in err.value.message
+    ConnectionConfig(base_url=host.replace("https://", "http://"), sandbox=True, **GOOD).check()
+
+
+def test_http_is_refused_outside_a_sandbox():
+    with pytest.raises(ConfigurationError) as err:
+        ConnectionConfig(base_url="http://api.mekari.com", **GOOD).check()
+    assert "must start with https://" in err.value.message
+    with pytest.raises(ConfigurationError, match="database host"):
+        ConnectionConfig(provider="accurate", api_token="t", signature_secret="s",
+                         data_host="http://zeus.accurate.id").check()
+
+
+@pytest.mark.parametrize("sandbox", [False, True])
+def test_a_user_and_password_in_the_host_are_refused_and_not_repeated(sandbox):
+    with pytest.raises(ConfigurationError) as err:
+        ConnectionConfig(base_url="https://admin:s3cr3t-pw@api.mekari.com", sandbox=sandbox, **GOOD).check()
+    assert "user name or password" in err.value.message and "s3cr3t-pw" not in err.value.message
+
+
+def test_public_hosts_pass_outside_a_sandbox():
+    for host in ("https://api.mekari.com", "https://8.8.8.8", "https://[2606:4700::1111]",
+                 "https://zeus.accurate.id:8443"):
+        ConnectionConfig(base_url=host, **GOOD).check()

@@ -6,6 +6,9 @@ from the account layer, cached in ``config.data_host`` and reported through
 ``config.on_credentials`` so the caller can persist it.
 A create is never retried here: only a request the server refused before
 processing it (401 for an expired session/token, 308 host move) is re-sent.
+A redirect is followed (and re-signed) only to Accurate's own https hosts
+(accurate-notes 1.1: ``account.accurate.id`` and ``{code}.accurate.id``)
+or the configured host; a sandbox connection stays on its configured host.
 
 This module holds the plumbing (sign-in, the data host, one exchange and its
 envelope, paged lists) and the connection test; posting and finding are in
@@ -15,6 +18,7 @@ envelope, paged lists) and the connection test; posting and finding are in
 from urllib.parse import urljoin, urlsplit
 
 from .. import shapes
+from ..checks import check_host
 from ..client import BaseClient, RemoteResult
 from ..errors import (
     AmbiguousError,
@@ -35,6 +39,12 @@ from .reads import PAGE_SIZE, AccurateReads
 
 PRODUCTION_URL = "https://account.accurate.id"
 MAX_REDIRECTS = 3
+#: Accurate's own servers (accurate-notes 1.1: the account layer on
+#: account.accurate.id, the data layer on https://{cloudServerCode}.accurate.id)
+PROVIDER_DOMAINS = (".accurate.id",)  # a suffix: the leading dot keeps "evilaccurate.id" out
+#: the redirects that say the database lives elsewhere for good (the
+#: notes' 308 host move): the new host is remembered; 302/307 are not
+MOVED_FOR_GOOD = (301, 308)
 
 
 class AccurateClient(AccuratePreview, AccuratePosting, AccurateReads, BaseClient):
@@ -65,7 +75,13 @@ class AccurateClient(AccuratePreview, AccuratePosting, AccurateReads, BaseClient
 
     # --- plumbing ------------------------------------------------------------
     def _remember(self, **changes):
+        """Keep (and report through ``on_credentials``) what the provider
+        handed out; a data host is checked first (ConfigurationError)."""
+        changes = {k: v.rstrip("/") if k == "data_host" else v for k, v in changes.items()}
         changes = {k: v for k, v in changes.items() if v and getattr(self.config, k) != v}
+        if "data_host" in changes and not self._may_store(changes["data_host"]):
+            raise ConfigurationError(code="accurate.bad_data_host", params={
+                "target": self.redactor.text(_shown(changes["data_host"])), "allowed": self._allowed()})
         if not changes:
             return
         for key, value in changes.items():
@@ -78,7 +94,38 @@ class AccurateClient(AccuratePreview, AccuratePosting, AccurateReads, BaseClient
     def _data_url(self, module, action):
         return "%s/accurate/api/%s/%s.do" % (self._host(), module, action)
 
+    def _may_store(self, url):
+        """True when ``url`` may be kept as the data host (and receive this
+        connection's credentials): https on Accurate's own domains or the
+        configured host; a sandbox's host may be any address it names
+        (http, loopback...). Never user:pass@, nor outside a sandbox a
+        private or loopback address (:func:`~..checks.check_host`)."""
+        origin = _origin(url)
+        try:
+            check_host(origin, "host", self.config.sandbox)
+        except ConfigurationError:
+            return False
+        return self.config.sandbox or origin == _origin(self.base_url) or _accurate_host(origin)
+
+    def _may_follow(self, url):
+        """True when a redirect to ``url`` may be followed (re-signed): as
+        :meth:`_may_store`, and a sandbox only to its configured host."""
+        if self.config.sandbox:
+            return _origin(url) == _origin(self.base_url) and self._may_store(url)
+        return self._may_store(url)
+
+    def _allowed(self):
+        """Where this connection may go, for a message (addresses, no words)."""
+        own = _origin(self.base_url)
+        if self.config.sandbox:
+            return own
+        hosts = ["https://*" + d for d in PROVIDER_DOMAINS]
+        return ", ".join(hosts if _accurate_host(own) else hosts + [own])
+
     def _host(self):
+        if self.config.data_host and not self._may_store(self.config.data_host):
+            # a host cached before it was checked: asked again of the account layer
+            self.config.data_host = ""
         if not self.config.data_host and not self._previewing:  # a preview sends nothing
             if self.auth.kind == "api_token":
                 self._discover()
@@ -102,8 +149,8 @@ class AccurateClient(AccuratePreview, AccuratePosting, AccurateReads, BaseClient
                                             sign=self.auth.signer(layer))
             if result.status not in (301, 302, 307, 308) or layer != "data":
                 break
-            # the database moved: same method, body and (re-signed) auth
-            url = self._moved(url, result.headers.get("Location") or "")
+            # the database moved: same method, body and (re-signed) auth, on an allowed host only
+            url = self._moved(url, result)
         else:
             raise TransientError(code="accurate.redirect_loop", params={"count": MAX_REDIRECTS},
                                  status=result.status, request=result.request,
@@ -117,14 +164,24 @@ class AccurateClient(AccuratePreview, AccuratePosting, AccurateReads, BaseClient
                 return self._call(method, layer, url, None, body, write, check, retried=True)
         return self._envelope(result, write, check), result
 
-    def _moved(self, url, location):
+    def _moved(self, url, result):
+        """The URL to send the request to again after the redirect
+        ``result``; ConfigurationError (nothing sent) when it leads to a
+        host the connection may not use. A move for good is remembered."""
+        location = result.headers.get("Location") or ""
         if not location:
             raise TransientError(code="accurate.moved_nowhere")
-        new_url = urljoin(url, location)
-        marker = new_url.find("/accurate/api/")
-        parts = urlsplit(new_url)
-        host = new_url[:marker] if marker > 0 else "%s://%s" % (parts.scheme, parts.netloc)
-        self._remember(data_host=host.rstrip("/"))
+        try:
+            new_url = urljoin(url, location)
+        except ValueError:
+            new_url = location
+        if not self._may_follow(new_url):
+            raise ConfigurationError(code="accurate.redirect_refused", params={
+                "source": _origin(url), "target": self.redactor.text(_shown(new_url)), "allowed": self._allowed()},
+                status=result.status, request=result.request, response=result.response)
+        if result.status in MOVED_FOR_GOOD:
+            marker = new_url.find("/accurate/api/")
+            self._remember(data_host=new_url[:marker] if marker > 0 else _origin(new_url))
         return new_url
 
     def _envelope(self, result, write, check):
@@ -175,7 +232,7 @@ class AccurateClient(AccuratePreview, AccuratePosting, AccurateReads, BaseClient
         if self.config.database_id and str(db["id"]) != str(self.config.database_id):
             raise ConfigurationError(code="accurate.other_database", params={
                 "database": db.get("alias") or "?", "found": db["id"], "wanted": self.config.database_id})
-        self._remember(data_host=db["host"].rstrip("/"), database_id=str(db["id"]))
+        self._remember(data_host=db["host"], database_id=str(db["id"]))
         return d
 
     def _refresh(self):
@@ -207,7 +264,7 @@ class AccurateClient(AccuratePreview, AccuratePosting, AccurateReads, BaseClient
             if not said:
                 raise ConnectorError(code="accurate.no_session_silent")
             raise ConnectorError(code="accurate.no_session", params={"provider": said}, provider_message=said)
-        self._remember(session_id=body["session"], data_host=body["host"].rstrip("/"))
+        self._remember(session_id=body["session"], data_host=body["host"])
         return body
 
     def _list(self, module, fields, filters=(), page_size=PAGE_SIZE):
@@ -280,3 +337,34 @@ class AccurateClient(AccuratePreview, AccuratePosting, AccurateReads, BaseClient
         """Extend the app's webhook by 7 days; returns the new expiry text."""
         body, _result = self._call("POST", "account", "/api/webhook-renew.do", write=True)
         return body.get("d")
+
+
+def _accurate_host(origin):
+    """True when the URL ``origin`` names a server of Accurate's own domains."""
+    host = urlsplit(origin).hostname or ""
+    return any(host == d[1:] or host.endswith(d) for d in PROVIDER_DOMAINS)
+
+
+def _origin(url):
+    """``scheme://host[:port]`` of ``url``, lower case, without a default
+    port ("" when it is no URL); a ``user:pass@`` stays, to be refused."""
+    try:
+        parts = urlsplit((url or "").strip())
+        port = parts.port
+    except ValueError:
+        return ""
+    scheme, netloc = parts.scheme.lower(), parts.netloc.lower()
+    if (scheme, port) in (("https", 443), ("http", 80)):
+        netloc = netloc.rsplit(":", 1)[0]
+    return "%s://%s" % (scheme, netloc)
+
+
+def _shown(url, size=200):
+    """``url`` as a message may show it: no ``user:pass@``, no query."""
+    try:
+        parts = urlsplit(url)
+        netloc = parts.netloc.rpartition("@")[2]
+        text = "%s://%s%s" % (parts.scheme, netloc, parts.path) if parts.scheme else url
+    except ValueError:
+        text = url
+    return text[:size]

@@ -61,7 +61,7 @@ class AccurateApp(AccurateHooksMixin, AccurateSalesHooks, ProviderApp):
         self.data_host = None  # None: any host; else requests elsewhere get 308
 
     def client_config(self, **kwargs):
-        values = {"provider": "accurate", "base_url": self.server.url, "auth_method": "api_token",
+        values = {"provider": "accurate", "base_url": self.server.url, "sandbox": True, "auth_method": "api_token",
                   "api_token": API_TOKEN, "signature_secret": SIGNATURE_SECRET}
         if kwargs.get("auth_method") == "oauth":
             values.update(api_token="", signature_secret="", oauth_client_id=CLIENT_ID,
@@ -83,9 +83,10 @@ class AccurateApp(AccurateHooksMixin, AccurateSalesHooks, ProviderApp):
         kind = module.upper().replace("-", "_")
         head, *rest = module.split("-")
         prefix = head + "".join(part.capitalize() for part in rest)
-        self.server.send_webhook([{"uuid": str(uuid.uuid4()), "type": kind, "databaseId": DATABASE["id"],
-                                   "data": [{prefix + "Id": record["id"], prefix + "No": record["number"],
-                                             "action": action}]}])
+        body = [{"uuid": str(uuid.uuid4()), "type": kind, "databaseId": DATABASE["id"],
+                 "data": [{prefix + "Id": record["id"], prefix + "No": record["number"], "action": action}]}]
+        self.server.send_webhook(body)
+        return body
 
     # --- auth ---------------------------------------------------------------------
     def _lang(self, request):

@@ -1,12 +1,18 @@
 """Test hooks of the Accurate imitation: moving the database's host
 (answered 308 from the old one), expiring the session or access token,
 revoking the API token, dumping the state, and purchases entered "by a
-person" (created, edited, deleted, each announced by webhook). Mixed into
+person" (created, edited, deleted, each announced by webhook), or only
+announced (a delivery that comes early, late, or forged with the right URL). Mixed into
 :class:`.accurate.AccurateApp` (uses its ``store`` and ``_notify``)."""
 
+import re
 import uuid
 
 from .accurate_vocab import MODULES, Refused
+from .base import Response
+
+#: the purchase types a test may announce -> Accurate module
+PURCHASE_MODULES = {"invoice": "purchase-invoice", "return": "purchase-return", "receipt": "receive-item"}
 
 
 class AccurateHooksMixin:
@@ -24,6 +30,15 @@ class AccurateHooksMixin:
 
     def revoke_api_token(self, revoked=True):
         self.api_token_revoked = revoked
+
+    def missing_document(self, request):
+        """``detail.do`` of an id Accurate does not have (deleted, or never
+        created): HTTP 200 with ``s`` false and "<document> tidak tepat"
+        (accurate-notes 2, "record-not-found is HTTP 200 + tidak tepat")."""
+        match = re.search(r"/accurate/api/([a-z-]+)/", request.path)
+        module = match.group(1) if match and match.group(1) in MODULES else "purchase-invoice"
+        text = Refused("not_found", module).text(request.headers.get("x-language-profile", "ID"))
+        return Response(200, {"s": False, "d": [text]})
 
     def dump(self, kind=None):
         if kind == "stock":
@@ -69,6 +84,19 @@ class AccurateHooksMixin:
             return {"s": False, "d": [exc.text()]}
         self._notify(module, record)
         return self.store.view(module, record)
+
+    def announce_purchase(self, remote_id, payload):
+        """Send the webhook Accurate sends for a purchase, whatever the
+        sandbox holds: ``action`` WRITE (default) or DELETE, ``type``
+        invoice (default), return or receipt, ``number`` optional. The
+        answer names the envelope sent."""
+        payload = payload or {}
+        module = PURCHASE_MODULES.get(payload.get("type") or "invoice")
+        action = payload.get("action") or "WRITE"
+        if module is None or action not in ("WRITE", "DELETE") or not str(remote_id).isdigit():
+            return {"error": "announce needs a numeric id, type invoice|return|receipt, action WRITE|DELETE"}
+        record = {"id": int(remote_id), "number": str(payload.get("number") or "")}
+        return {"s": True, "d": self._notify(module, record, action)}
 
     def delete_purchase(self, remote_id):
         try:

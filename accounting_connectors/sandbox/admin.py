@@ -11,7 +11,9 @@ never a 500 or a dropped connection.
 - ``GET /_sandbox/state/<provider>[/<kind>]``
 - ``POST /_sandbox/purchases/<provider>`` a purchase entered by a person
   (422 with the provider's refusal when it does not validate);
-  ``POST /_sandbox/purchases/<provider>/<id>`` edits it, ``DELETE`` deletes it
+  ``POST /_sandbox/purchases/<provider>/<id>`` edits it, ``DELETE`` deletes it;
+  ``POST /_sandbox/purchases/accurate/<id>/announce`` ``{"action", "type", "number"}``
+  only sends the webhook for that id (which may not exist, or still exist)
 - ``POST /_sandbox/sales/<provider>/<edit|delete|copy>`` ``{"kind": "sales_invoice" |
   "sales_return" | "sales_receipt", "reference": <our reference>, "changes": {...}}``:
   a person edits, deletes or enters again by hand a synced sales document
@@ -111,7 +113,12 @@ def handle(server, request):
         payload = body_of(request, required=method == "POST")
         with server.lock:
             try:
-                if not remote_id:
+                remote_id, _sep, verb = remote_id.partition("/")
+                if verb == "announce" and method == "POST" and hasattr(app, "announce_purchase"):
+                    result = app.announce_purchase(remote_id, payload)
+                elif verb:
+                    raise BadInput("unknown purchase hook %r" % verb, status=404)
+                elif not remote_id:
                     result = app.create_purchase(payload)
                 elif method == "DELETE":
                     result = app.delete_purchase(remote_id)

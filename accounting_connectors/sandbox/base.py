@@ -106,6 +106,10 @@ class ProviderApp:
     def not_found(self, request):
         return Response(404, {"message": "Not found"})
 
+    def missing_document(self, request):
+        """The provider's answer to a read of a document it does not have."""
+        return self.not_found(request)
+
     @classmethod
     def _routes(cls):
         if "_route_table" in cls.__dict__:

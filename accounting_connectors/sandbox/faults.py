@@ -19,6 +19,10 @@ Kinds:
   holding no document, WITHOUT handling (nothing is saved). ``body`` gives
   the exact answer text (default: an empty body), e.g. ``{}`` for Jurnal
   or ``{"s": true}`` for Accurate;
+- ``not_found``: the provider's answer for a document it does not have
+  (Accurate: HTTP 200 ``{"s": false, "d": ["<document> tidak tepat"]}``;
+  Jurnal: 422 ``{"errors": "Unprocessable Entity"}``), WITHOUT handling:
+  a read that has not caught up with a document just created;
 - ``quota``: Jurnal's monthly API package used up: 429
   ``{"message": "Monthly limit exceeded. Please wait until next month or
   upgrade your package."}`` (Jurnal only; ``provider`` "*" means Jurnal).
@@ -33,7 +37,7 @@ import threading
 from dataclasses import dataclass
 
 KINDS = ("latency", "429", "500", "502", "503", "reset", "commit_drop", "timeout", "html",
-         "commit_502", "commit_504", "empty", "quota")
+         "commit_502", "commit_504", "empty", "quota", "not_found")
 PROVIDERS = ("*", "accurate", "jurnal")
 METHODS = ("*", "GET", "POST", "PUT", "PATCH", "DELETE")
 #: Jurnal's words when the monthly API package is used up (jurnal-notes.md, rate limits)

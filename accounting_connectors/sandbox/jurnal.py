@@ -96,7 +96,7 @@ class JurnalApp(JurnalSalesHooks, ProviderApp):
         super().__init__(server)
 
     def client_config(self, **kwargs):
-        values = dict(provider="jurnal", base_url=self.server.url, auth_method="hmac",
+        values = dict(provider="jurnal", base_url=self.server.url, sandbox=True, auth_method="hmac",
                       client_id=self.client_id, client_secret=self.client_secret, api_key=self.api_key)
         if not self.server.rate_limits:
             # the sandbox limits nobody unless asked: Jurnal's 40/min would only slow tests down
@@ -154,6 +154,10 @@ class JurnalApp(JurnalSalesHooks, ProviderApp):
     def not_found(self, request):
         return Response(404, {"errors": "Not Found"})
 
+    def missing_document(self, request):
+        # jurnal-notes: GET-by-id endpoints answer 422 for an id Jurnal does not have
+        return Response(422, {"errors": "Unprocessable Entity"})
+
     # --- routes ----------------------------------------------------------------
     @route("GET", BASE + r"companies/active" + EXT)
     def active_company(self, request):
@@ -177,7 +181,7 @@ class JurnalApp(JurnalSalesHooks, ProviderApp):
             by = ("transaction_no",)
         rec = self.store.get(res, ident, by=by)
         if not rec or rec.get("deleted_at"):
-            return Response(422, {"errors": "Unprocessable Entity"})
+            return self.missing_document(request)
         if res == "warehouses":  # the quantity of each product held there, as Jurnal answers
             rec = dict(rec, warehouse_inventory=self.store.inventory(rec))
         return Response(200, {singular: rec})

@@ -210,7 +210,7 @@ class _Handler(BaseHTTPRequestHandler):
             fault = self.sandbox.faults.take(request)
         if fault and fault.kind == "reset":
             return self._drop()
-        if fault and fault.kind in ("429", "500", "502", "503", "html", "quota", "empty"):
+        if fault and fault.kind in ("429", "500", "502", "503", "html", "quota", "empty", "not_found"):
             return self._send(self._fault_response(fault, request))
         if fault and fault.kind == "latency":
             time.sleep(fault.seconds)
@@ -238,6 +238,8 @@ class _Handler(BaseHTTPRequestHandler):
             return app.rate_limited_response()
         if fault.kind == "quota":
             return Response(429, {"message": QUOTA_MESSAGE})
+        if fault.kind == "not_found":
+            return self.sandbox.app(request.provider).missing_document(request)
         if fault.kind == "empty":
             status = fault.status or (201 if request.provider == "jurnal" else 200)
             return Response(status, fault.body or "", {"Content-Type": "application/json"})

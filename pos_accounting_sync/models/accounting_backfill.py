@@ -115,23 +115,26 @@ class AccountingBackfill(models.Model):
     def _feed(self, commit):
         """Refresh the running backfills and queue the next item of each one
         whose previous item has finished. Returns True when something was queued."""
-        fed = False
-        for backfill in self.sudo().search([("state", "=", "running")], order="id"):
+        fed = []
+
+        def feed(backfill):
             # one feeder per backfill at a time (several workers may run)
             self.env.cr.execute("SELECT id FROM accounting_backfill WHERE id = %s AND state = 'running' "
                                 "FOR NO KEY UPDATE SKIP LOCKED", [backfill.id])
             if not self.env.cr.fetchone():
-                continue
+                return
             backfill._refresh()
             if not backfill.item_ids.filtered(lambda i: i.state == "queued"):
                 item = backfill.item_ids.filtered(lambda i: i.state == "pending").sorted("sequence")[:1]
                 if item:
                     item._queue()
                     backfill._refresh()
-                    fed = True
-            if commit:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-        return fed
+                    fed.append(backfill)
+
+        # each backfill in its own savepoint: one that fails (its company's data) spares the others
+        self.env["accounting.connection"]._run_isolated(
+            self.sudo().search([("state", "=", "running")], order="id"), _("Posting the past"), feed, commit=commit)
+        return bool(fed)
 
     def _refresh(self):
         """Item states from their documents, counters, and the end."""

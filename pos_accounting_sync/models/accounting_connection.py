@@ -52,7 +52,13 @@ class AccountingConnection(models.Model):
         "res.users", string="Responsible", default=lambda self: self.env.user,
         help="Receives the to-do when documents fail or the connection stops.")
     base_url = fields.Char(
-        string="Host", help="Leave empty for the production service; any URL for a sandbox.")
+        string="Host", help="Leave empty for the production service. Another host must be a public https "
+                            "address, unless the connection is a sandbox.")
+    sandbox = fields.Boolean(
+        copy=False, tracking=True,
+        help="A test server you run (such as the local sandbox): its host may be http:// or a local or "
+             "private address, and Odoo follows its redirects only to that same host. Leave it off for "
+             "the real Accurate or Jurnal.")
 
     # --- credentials: readable by sync administrators only -------------------
     auth_method = fields.Selection(

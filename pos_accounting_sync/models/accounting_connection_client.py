@@ -75,7 +75,7 @@ class AccountingConnectionClient(models.Model):
         ``values`` (credentials, callbacks)."""
         self.ensure_one()
         return ConnectionConfig(provider=self.provider, base_url=(self.base_url or "").strip(),
-                                timeout=float(self.request_timeout or 30),
+                                sandbox=bool(self.sandbox), timeout=float(self.request_timeout or 30),
                                 rate_limits=[(self.rate_limit_per_minute, 60.0)]
                                 if self.rate_limit_per_minute else None, **values)
 
@@ -90,7 +90,7 @@ class AccountingConnectionClient(models.Model):
                                  request_seconds=seconds, before_request=before_request,
                                  company_id=self.company_id.id or None)
 
-    @api.constrains("provider", "base_url", "request_timeout", "rate_limit_per_minute")
+    @api.constrains("provider", "base_url", "sandbox", "request_timeout", "rate_limit_per_minute")
     def _check_connection_settings(self):
         """Host, timeout and limits are checked by the connector on save, in
         its words, instead of failing later inside a cron run."""
@@ -104,6 +104,9 @@ class AccountingConnectionClient(models.Model):
     def action_test_connection(self):
         check_action(self, MANAGER)
         self.ensure_one()
+        # a test starts from the settings as typed: a data host or session learnt
+        # before (even a bad one, e.g. a stored redirect) is asked again
+        self._forget_learnt()
         try:
             facts = self._get_client().test_connection() or {}
         except ConnectorError as exc:
@@ -125,8 +128,8 @@ class AccountingConnectionClient(models.Model):
         mappings are chosen from a list, not typed."""
         check_action(self, MANAGER)
         self.ensure_one()
-        client = self._get_client()
         try:
+            client = self._get_client()  # a stored host may already be refused here
             warehouses = client.list_warehouses()
             accounts = client.list_accounts()
             customers = client.list_customers()

@@ -3,7 +3,7 @@ the poll of purchase invoices and returns (Jurnal, which has no purchase
 webhook)."""
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import requests
 
@@ -14,11 +14,16 @@ from odoo.tools import config
 from accounting_connectors.errors import ConnectorError
 from .accounting_access import USER, check_action
 
+from . import accounting_messages as msgs
+
 _logger = logging.getLogger(__name__)
 
 MANAGER = "pos_accounting_sync.group_accounting_sync_manager"
 #: Accurate stops a webhook subscription silently after 7 days: renew before that
 RENEW_BEFORE_DAYS = 2
+#: a poll lists at most this many creation days: a cursor (or go-live) far
+#: back is caught up over several runs, each well inside the cron's time limit
+POLL_MAX_DAYS = 31
 
 
 class AccountingConnectionInbound(models.Model):
@@ -28,11 +33,13 @@ class AccountingConnectionInbound(models.Model):
         default=True, help="Purchase invoices, purchase returns and goods received entered in the "
                            "accounting system become receipts and returns in Odoo.")
     purchase_poll_cursor = fields.Datetime(
-        readonly=True, copy=False, help="Jurnal: when purchases were last polled.")
+        readonly=True, copy=False,
+        help="Jurnal: when purchases were last polled. After a pause, the next polls catch up from the day "
+             "before it, 31 days at a time.")
     purchase_poll_window_days = fields.Integer(
         string="Watch Edits For (days)", default=7,
         help="Jurnal lists purchases by creation day only: each poll re-reads those created in this "
-             "many last days, so that their later edits and deletions are seen.")
+             "many last days (31 at most), so that their later edits and deletions are seen.")
     webhook_expires_on = fields.Date(
         string="Webhook Subscription Expires", readonly=True, copy=False,
         help="Accurate stops sending webhooks 7 days after the last renewal; Odoo renews it every day.")
@@ -72,6 +79,10 @@ class AccountingConnectionInbound(models.Model):
     def _problem_summary(self, problem):
         if problem == "inbound_failed":
             return _("Accounting sync: purchases not received")
+        if problem == "inbound_poll":
+            return _("Accounting sync: purchases not read")
+        if problem == "inbound_renew":
+            return _("Accounting sync: webhook subscription not renewed")
         return super()._problem_summary(problem)
 
     def action_view_webhook_log(self):
@@ -137,42 +148,80 @@ class AccountingConnectionInbound(models.Model):
     @api.model
     def _cron_renew_webhooks(self):
         """Daily: renew every Accurate subscription that ends within two days
-        (or whose end is unknown)."""
+        (or whose end is unknown). Each connection on its own: one failing
+        is reported on it, the others are still renewed."""
         limit = fields.Date.today() + timedelta(days=RENEW_BEFORE_DAYS)
         for rec in self.search([("provider", "=", "accurate"), ("state", "=", "connected"),
                                 ("receive_purchases", "=", True)]):
             if not rec.webhook_expires_on or rec.webhook_expires_on <= limit:
-                rec._renew_webhook()
+                rec._run_isolated("inbound_renew", rec._renew_webhook)
 
     # --- Jurnal: poll purchases --------------------------------------------------------
     @api.model
     def _cron_poll_purchases(self):
-        Event = self.env["accounting.inbound.event"]
+        """Every 15 minutes: poll each Jurnal connection's purchases (each in
+        its own transaction: one failing is reported on it, the others still
+        poll), then process what was queued."""
         for rec in self.search([("provider", "=", "jurnal"), ("state", "=", "connected"),
                                 ("receive_purchases", "=", True)]):
-            try:
-                rec._poll_purchases()
-            except ConnectorError as exc:
-                _logger.info("accounting sync: purchase poll of connection %s failed: %s", rec.id, exc.message)
-            if Event.env["accounting.sync.job"]._can_commit():
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-        Event._process_queue()
+            rec._run_isolated("inbound_poll", rec._poll_purchases)
+        self.env["accounting.inbound.event"]._process_queue()
+
+    def _run_isolated(self, problem, method):
+        """Run ``method`` (no argument; False when it failed in words it
+        stored itself) for this connection so that nothing it raises stops
+        the cron for the other connections: rolled back and logged; a
+        transient connector error (unreachable, rate limit) is only logged,
+        as the next run tries again; anything else raises the ``problem``
+        activity (``inbound_poll`` or ``inbound_renew``) on the connection,
+        closed by the next success. Commits when the cron may."""
+        self.ensure_one()
+        error = None
+        try:
+            with self.env.cr.savepoint():
+                if method() is False:
+                    error = self.webhook_check_message
+        except ConnectorError as exc:
+            _logger.info("accounting sync: %s of connection %s failed: %s", problem, self.id, exc.message)
+            error = None if exc.retryable else msgs.from_exception(exc)
+        except Exception as exc:  # noqa: BLE001 - one connection must not stop the others
+            _logger.exception("accounting sync: %s of connection %s failed", problem, self.id)
+            error = msgs.from_exception(exc)
+        else:
+            if not error:
+                self._close_problem(problem, _("It worked at the next run."))
+        if error:
+            self._raise_problem(problem, msgs.message(
+                "problem." + problem, conn=self.display_name, msg=error,
+                end=str(self.webhook_expires_on or "?")))
+        if self.env["accounting.sync.job"]._can_commit():
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _poll_window(self, today):
+        """(first, last) creation day the next poll lists: the watch window
+        (or from the day before the cursor, when that is earlier), never
+        before go-live, and at most POLL_MAX_DAYS days; ``last`` before
+        ``today`` means the poll is catching up."""
+        self.ensure_one()
+        watch = min(max(self.purchase_poll_window_days, 1), POLL_MAX_DAYS)
+        start = today - timedelta(days=watch)
+        if self.purchase_poll_cursor:
+            start = min(start, self.purchase_poll_cursor.date() - timedelta(days=1))
+        if self.go_live_date:
+            start = max(start, self.go_live_date)
+        return start, min(today, start + timedelta(days=POLL_MAX_DAYS))
 
     def _poll_purchases(self, today=None):
         """Queue an event for every purchase invoice/return Jurnal lists as
-        created from (cursor day - 1, or the watch window) to today whose
+        created in the poll window (see ``_poll_window``) whose
         (id, updated_at) was not queued before, and one to re-read every
         document in the window that Jurnal no longer lists (deleted). Returns
         the events queued."""
         self.ensure_one()
         now = fields.Datetime.now()
         today = today or fields.Date.context_today(self)
-        start = today - timedelta(days=max(self.purchase_poll_window_days, 1))
-        if self.purchase_poll_cursor:
-            start = min(start, self.purchase_poll_cursor.date() - timedelta(days=1))
-        if self.go_live_date:
-            start = max(start, self.go_live_date)
-        listed = self._get_client().list_purchases(start, today)
+        start, end = self._poll_window(today)
+        listed = self._get_client().list_purchases(start, end)
         Event = self.env["accounting.inbound.event"]
         Document = self.env["accounting.inbound.document"]
         rows, seen = [], set()
@@ -185,20 +234,21 @@ class AccountingConnectionInbound(models.Model):
                          "remote_number": doc.reference or False,
                          "event_type": "PURCHASE_RETURN" if doc.doc_type == "return" else "PURCHASE_INVOICE"})
         for document in Document.search([("connection_id", "=", self.id), ("deleted", "=", False),
-                                         ("remote_created_on", ">=", start)]):
+                                         ("remote_created_on", ">=", start), ("remote_created_on", "<=", end)]):
             if (document.doc_type, document.remote_id) in seen or document.event_ids.filtered(
                     lambda e: e.state == "received"):
                 continue
             rows.append({"doc_type": document.doc_type, "remote_id": document.remote_id,
                          "remote_number": document.remote_number,
                          "event_type": "PURCHASE_RETURN" if document.doc_type == "return" else "PURCHASE_INVOICE"})
-        self.purchase_poll_cursor = now
+        # caught up: now; catching up: the next poll goes on from the end of this window
+        self.purchase_poll_cursor = now if end >= today else datetime.combine(end, time.min)
         if not rows:
             return Event
         delivery = self.env["accounting.webhook.event"].create({
             "connection_id": self.id, "source": "poll", "received_at": now,
             "event_types": ", ".join(sorted({r["event_type"] for r in rows})),
             "body": _("Jurnal poll of purchases created %(start)s to %(end)s: %(count)s listed, %(new)s new "
-                      "or changed.", start=start, end=today, count=len(listed), new=len(rows))})
+                      "or changed.", start=start, end=end, count=len(listed), new=len(rows))})
         return Event.create([dict(row, connection_id=self.id, source="poll", delivery_id=delivery.id)
                              for row in rows])

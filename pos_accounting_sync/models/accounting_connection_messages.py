@@ -3,6 +3,8 @@ stored as a message code and arguments and read in the reader's language;
 problems reach their responsible as activities written in that person's
 language."""
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 
 from . import accounting_messages as msgs
@@ -65,13 +67,14 @@ class AccountingConnectionMessages(models.Model):
     def _raise_problem(self, problem, note):
         """Create, or refresh, the single open activity for this problem;
         ``note`` (a message or a text) and the summary are written in the
-        language of the person it is assigned to."""
+        language of the person it is assigned to; the note is plain text
+        (names and the provider's words are escaped, never read as HTML)."""
         activity_type = self.env.ref("pos_accounting_sync.mail_activity_accounting_sync_problem")
         for rec in self.sudo():
             existing = rec._problem_activities(problem)
             user = existing[:1].user_id or rec._problem_user()
             lang = user.lang or "en_US"
-            text = msgs.render(self.env, note, lang)
+            text = Markup("<p>%s</p>") % Markup("<br/>").join(msgs.render(self.env, note, lang).splitlines())
             summary = rec.with_context(lang=lang)._problem_summary(problem)
             if existing:
                 existing[:1].write({"note": text, "summary": summary, "accounting_problem": problem})

@@ -1,14 +1,21 @@
 """Connections: problems reach people as one activity per connection and
-problem; a used-up monthly quota pauses the connection until next month."""
+problem; a used-up monthly quota pauses the connection until next month;
+a cron's failure on one connection is told on it and spares the others."""
 
+import logging
 from datetime import datetime, time
 
 import pytz
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from accounting_connectors.errors import ConnectorError
 
 from . import accounting_messages as msgs
 from .accounting_access import MANAGER, check_action
+
+_logger = logging.getLogger(__name__)
 
 #: Jurnal's API packages are monthly; the shop's calendar month is assumed
 QUOTA_TZ = "Asia/Jakarta"
@@ -80,3 +87,43 @@ class AccountingConnectionProblems(models.Model):
         self._close_problem("quota", _("Resumed by %s.", self.env.user.name))
         self.env["accounting.sync.job"]._trigger_worker()
         return True
+
+    # --- crons: one connection's failure never stops the others --------------------
+    @api.model
+    def _run_isolated(self, records, task, run, commit=None):
+        """Call ``run(record)`` for each of ``records`` (connections, or
+        other records with a chatter) in its own savepoint: an exception is
+        logged, posted on that record (``task``: what the cron does, in
+        words) and the loop goes on. ``commit`` (default: when the cron may
+        commit) commits after each record. Returns the records that failed."""
+        if commit is None:
+            commit = self.env["accounting.sync.job"]._can_commit()
+        failed = records.browse()
+        for record in records:
+            try:
+                with self.env.cr.savepoint():
+                    run(record)
+            except Exception as exc:  # noqa: BLE001 - one record's failure never stops the others
+                _logger.exception("accounting sync: %s failed for %s %s", task, record._name, record.id)
+                failed |= record
+                self._report_isolated_failure(record, task, exc)
+            if commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit; each record's work is its own
+        return failed
+
+    @api.model
+    def _report_isolated_failure(self, record, task, exc):
+        """Post on ``record`` that ``task`` failed there (never a traceback:
+        the log has it); a failure to post is only logged."""
+        if isinstance(exc, ConnectorError):
+            reason = msgs.describe(self.env, exc)
+        elif isinstance(exc, UserError):
+            reason = exc.args[0]
+        else:
+            reason = _("an unexpected error (%(type)s); the server log has the details", type=type(exc).__name__)
+        try:
+            with self.env.cr.savepoint():
+                record.sudo().message_post(body=_("%(task)s failed here; the others went on: "
+                                                  "%(reason)s", task=task, reason=reason))
+        except Exception:  # noqa: BLE001 - the log line above already tells it
+            _logger.exception("accounting sync: could not report the failure on %s %s", record._name, record.id)

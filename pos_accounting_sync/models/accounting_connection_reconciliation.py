@@ -47,7 +47,7 @@ class AccountingConnectionReconciliation(models.Model):
     def _cron_reconciliation(self):
         """Daily: compare the last month of every connected connection,
         reading yesterday and today again (Jurnal announces no change)."""
-        for conn in self.search([("state", "=", "connected"), ("outlet_map_ids", "!=", False)]):
+        def reconcile(conn):
             today = conn._reconciliation_today()
             try:
                 conn._reconcile(today - timedelta(days=DEFAULT_DAYS - 1), today,
@@ -56,8 +56,9 @@ class AccountingConnectionReconciliation(models.Model):
                 _logger.warning("accounting sync: reconciliation of %s failed: %s", conn.id, exc.message)
                 conn.message_post(body=_("The reconciliation could not read %(system)s: %(msg)s",
                                          system=conn._get_provider_label(), msg=exc.message))
-            if self.env["accounting.sync.job"]._can_commit():
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+
+        self._run_isolated(self.search([("state", "=", "connected"), ("outlet_map_ids", "!=", False)]),
+                           _("The reconciliation"), reconcile)
 
     def _reconciliation_differences(self, date_from, date_to):
         """The stored report lines of these connections dated ``date_from``

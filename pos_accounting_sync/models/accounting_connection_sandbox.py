@@ -15,7 +15,7 @@ class AccountingConnectionSandbox(models.Model):
         """Field values for a record that reproduces ``config`` (sandbox
         credentials in tests and demo data)."""
         vals = {name: getattr(config, name) or False for name in CONFIG_FIELDS}
-        vals.update(provider=config.provider, base_url=config.base_url or False,
+        vals.update(provider=config.provider, base_url=config.base_url or False, sandbox=config.sandbox,
                     rate_limit_per_minute=int(sum(n * 60.0 / s for n, s in config.rate_limits[:1]))
                     if config.rate_limits else 0)
         if not vals["auth_method"]:

@@ -68,9 +68,10 @@ class AccountingConnectionSchedule(models.Model):
     def _cron_scheduled_sync(self):
         """Hourly: let feature modules queue what waits for set hours
         (``_collect_scheduled_documents``), then wake the worker."""
-        for conn in self.search([("state", "!=", "paused")]):
-            if "scheduled" in (conn.sales_sync_mode, conn.transfer_sync_mode):
-                conn._collect_scheduled_documents()
+        due = self.search([("state", "!=", "paused")]).filtered(
+            lambda conn: "scheduled" in (conn.sales_sync_mode, conn.transfer_sync_mode))
+        self._run_isolated(due, _("Queuing the documents of the set hours"),
+                           lambda conn: conn._collect_scheduled_documents())
         self.env["accounting.sync.job"]._trigger_worker()
 
     def _collect_scheduled_documents(self):

@@ -5,8 +5,9 @@
   ``auth_method``, so Jurnal is never offered Accurate's methods and every
   method shows its own credential fields.
 - The walk-in customer is picked from the customers Fetch lists read.
-- A changed credential makes a tested connection "Not tested" again: the
-  status said the old credentials worked, not the new ones.
+- A changed credential or host makes a tested connection "Not tested"
+  again (the status said the old ones worked, not the new ones) and forgets
+  what was learnt with the old ones (the data host, the database session).
 """
 
 from odoo import api, fields, models
@@ -20,7 +21,9 @@ JURNAL_AUTH = [("hmac", "HMAC (Mekari)"), ("apikey", "API key (legacy)")]
 #: (Tokens the provider hands back are written under ``accounting_learnt_credentials``.)
 CREDENTIAL_FIELDS = ("auth_method", "base_url", "api_token", "signature_secret", "oauth_client_id",
                      "oauth_client_secret", "access_token", "refresh_token", "database_id", "client_id",
-                     "client_secret", "api_key", "provider")
+                     "client_secret", "api_key", "provider", "sandbox")
+#: what the connection learnt with its settings (``on_credentials``), valid for those only
+LEARNT_FIELDS = ("data_host", "session_id")
 
 
 class AccountingConnectionSetup(models.Model):
@@ -75,15 +78,26 @@ class AccountingConnectionSetup(models.Model):
 
     def write(self, vals):
         changed = set(vals) & set(CREDENTIAL_FIELDS)
-        if changed and not self.env.context.get("accounting_learnt_credentials") and "state" not in vals:
-            # only records whose value really changes; a paused connection stays paused until tested
-            stale = self.filtered(lambda r: r.state in ("connected", "error") and any(
-                (r.sudo()[f] or False) != (vals[f] or False) for f in changed))
-            result = super().write(vals)
-            if stale:
+        if not changed or self.env.context.get("accounting_learnt_credentials"):
+            return super().write(vals)
+        # only records whose value really changes
+        edited = self.filtered(lambda r: any((r.sudo()[f] or False) != (vals[f] or False) for f in changed))
+        result = super().write(vals)
+        if edited:
+            # the old host's data host and session would receive the new credentials
+            edited._forget_learnt()
+            # a paused connection stays paused until it is tested again
+            stale = edited.filtered(lambda r: r.state in ("connected", "error"))
+            if stale and "state" not in vals:
                 super(AccountingConnectionSetup, stale).write({"state": "draft", "state_message": False})
-            return result
-        return super().write(vals)
+        return result
+
+    def _forget_learnt(self):
+        """Drop what was learnt from the accounting system (data host,
+        session): the next call asks its account layer again."""
+        learnt = self.sudo().filtered(lambda r: any(r[f] for f in LEARNT_FIELDS))
+        if learnt:
+            learnt.with_context(accounting_learnt_credentials=True).write(dict.fromkeys(LEARNT_FIELDS, False))
 
     remote_option_count = fields.Integer(compute="_compute_remote_option_count")
 

@@ -38,7 +38,9 @@ class AccountingInboundDocument(models.Model):
     remote_number = fields.Char(readonly=True, string="Number")
     version = fields.Char(readonly=True, help="The remote edit counter last applied (Accurate optLock, "
                                               "Jurnal updated_at).")
-    deleted = fields.Boolean(readonly=True, help="Deleted in the accounting system: what it made is reversed.")
+    deleted = fields.Boolean(
+        readonly=True, help="Received, then confirmed deleted in the accounting system (read there): what it "
+                            "made is reversed. Not final: if the system shows it again, it is received again.")
     remote_created_on = fields.Date(readonly=True, help="The day the remote system created it (Jurnal).")
     vendor_id = fields.Many2one("res.partner", readonly=True)
     picking_ids = fields.One2many("stock.picking", "accounting_inbound_document_id", readonly=True)
@@ -154,6 +156,14 @@ class AccountingInboundDocument(models.Model):
                 net[(move.location_id, move.product_id)] -= move.product_qty
         return net
 
+    def _was_received(self):
+        """Whether a version of this document was ever applied (a picking
+        made, or a version read and found to need none). Only such a
+        document is reversed and flagged deleted when the accounting system
+        no longer has it: an id never received may still be created."""
+        self.ensure_one()
+        return bool(self.version or self.picking_ids)
+
     # --- making stock follow -----------------------------------------------------
     def _apply(self, purchase, event):
         """Make the pickings that bring our stock to what ``purchase`` says;
@@ -179,7 +189,7 @@ class AccountingInboundDocument(models.Model):
             pickings |= self._make_picking(location, incoming, lines, vendor, purchase, event)
         self.write({"vendor_id": vendor.id if vendor else False,
                     "remote_number": (purchase.reference if purchase else False) or self.remote_number,
-                    "deleted": purchase is None or purchase.deleted,
+                    "deleted": purchase is None or purchase.deleted,  # only a received one is given None
                     "remote_created_on": (purchase.created_on if purchase else None) or self.remote_created_on})
         return pickings
 

@@ -7,9 +7,16 @@ under a lock on its document row and makes stock converge to it (see
 makes nothing, and events of one document that arrive out of order end in
 the state of the newest version. A fetched version older than the one
 already applied is never applied.
+
+Nothing in a delivery is trusted but the id it names: a DELETE reverses a
+receipt only once the accounting system, read again, confirms the document
+is gone (if it still has it, its current version is applied instead); an id
+Odoo never received is never flagged deleted; and "deleted" is not final: a
+later successful read receives the document again.
 """
 
 import logging
+import time
 from datetime import timedelta
 
 from odoo import _, api, fields, models
@@ -33,7 +40,24 @@ ACCURATE_EVENT_TYPES = frozenset({
 })
 #: transient failures (network, rate limit) are retried this many times, spaced out
 MAX_ATTEMPTS = 5
+#: a WRITE naming an id the accounting system does not show (yet: Accurate
+#: answers "not found" for a moment after a creation) is read this many
+#: times, spaced out, before it is concluded "not there"
+NOT_FOUND_ATTEMPTS = 3
+#: one run of the webhook cron stops taking events after this many seconds
+#: (well inside Odoo's cron time limit); the rest waits for the next run
+QUEUE_SECONDS = 60
+#: system parameter: days after which done rows are thinned (0: keep everything)
+RETENTION_PARAM = "pos_accounting_sync.log_retention_days"
+RETENTION_DAYS = 90
+#: rows removed per model per vacuum run: the daily cron stays well inside its time limit
+RETENTION_BATCH = 20000
 STATES = [("received", "Received"), ("done", "Done"), ("failed", "Failed"), ("ignored", "Ignored")]
+
+
+class NotVisibleYet(Exception):
+    """The accounting system does not show a document named by a WRITE:
+    read it again later (its first argument is the reason shown)."""
 
 
 class AccountingInboundEvent(models.Model):
@@ -105,22 +129,27 @@ class AccountingInboundEvent(models.Model):
 
     # --- the queue ----------------------------------------------------------------
     @api.model
-    def _process_queue(self, limit=200, commit=None):
-        """Process ready events, oldest first, one transaction each. Returns
-        the number processed."""
+    def _process_queue(self, limit=200, commit=None, budget=QUEUE_SECONDS):
+        """Process ready events, oldest first, one transaction each, for at
+        most ``budget`` seconds. A connection whose accounting system fails
+        transiently (unreachable, rate limit) is left for the next run after
+        its first such event, so it cannot hold the run for the others.
+        Returns the number processed."""
         commit = self.env["accounting.sync.job"]._can_commit() if commit is None else commit
-        count, seen = 0, set()
-        while count < limit:
+        count, seen, down = 0, set(), set()
+        deadline = time.monotonic() + budget
+        while count < limit and time.monotonic() < deadline:
             if commit:
                 # each event in its own READ COMMITTED transaction: a worker that
                 # waited for a document's lock then sees what the other one made
                 self.env.cr.commit()  # pylint: disable=invalid-commit
                 self.env.cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-            event = self._claim_next(seen)
+            event = self._claim_next(seen, down)
             if not event:
                 break
             seen.add(event.id)
-            event._process()
+            if event._process() == "retry":
+                down.add(event.connection_id.id)
             count += 1
             if commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
@@ -128,21 +157,23 @@ class AccountingInboundEvent(models.Model):
             self._report_failures()
         return count
 
-    def _claim_next(self, seen):
+    def _claim_next(self, seen, down=()):
         # SKIP LOCKED: two cron workers never take the same event; the
         # document row lock (in _process) orders events of one document
         self.env.flush_all()
         self.env.cr.execute("""
             SELECT id FROM accounting_inbound_event
              WHERE state = 'received' AND (next_attempt_at IS NULL OR next_attempt_at <= %s)
-               AND NOT (id = ANY(%s))
+               AND NOT (id = ANY(%s)) AND NOT (connection_id = ANY(%s))
              ORDER BY id LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED
-        """, (fields.Datetime.now(), list(seen) or [0]))
+        """, (fields.Datetime.now(), list(seen) or [0], list(down) or [0]))
         row = self.env.cr.fetchone()
         return self.browse(row[0]) if row else self.browse()
 
     def _process(self):
-        """Apply one event; its state and reason say what happened."""
+        """Apply one event; its state and reason say what happened. Returns
+        "retry" when the accounting system failed transiently (the event
+        waits for a later run), else None."""
         self.ensure_one()
         self.attempts += 1
         try:
@@ -150,57 +181,97 @@ class AccountingInboundEvent(models.Model):
                 state, reason = self._apply()
         except InboundDataError as exc:
             self._finish("failed", exc.args[0])
+        except NotVisibleYet as exc:
+            self.write({"reason": exc.args[0],
+                        "next_attempt_at": fields.Datetime.now() + timedelta(minutes=2 ** self.attempts)})
         except ConnectorError as exc:
             if exc.retryable and self.attempts < MAX_ATTEMPTS:
                 self.write({"reason": _("Will try again: %(msg)s", msg=exc.message),
                             "next_attempt_at": fields.Datetime.now() + timedelta(minutes=2 ** self.attempts)})
-            else:
-                self._finish("failed", exc.message)
+                return "retry"
+            self._finish("failed", exc.message)
         except Exception as exc:  # noqa: BLE001 - logged for the admin, stated for the accountant
             _logger.exception("accounting sync: inbound event %s failed", self.id)
             self._finish("failed", _("Could not process this event: %(error)s", error=exc))
         else:
             self._finish(state, reason)
+        return None
 
     def _finish(self, state, reason):
         self.write({"state": state, "reason": reason or False, "processed_at": fields.Datetime.now(),
                     "next_attempt_at": False})
 
     def _apply(self):
-        """(state, reason) after making stock follow the document."""
+        """(state, reason) after making stock follow the document as the
+        accounting system has it now. Nothing from the event itself is
+        trusted: a DELETE is only an invitation to read the document again.
+        Raises ConnectorError (retried when transient) and InboundDataError."""
         connection = self.connection_id
         document = self.env["accounting.inbound.document"]._lock_for(connection, self.doc_type, self.remote_id)
         self.document_id = document
-        if document.deleted:
-            return "ignored", _("The document was deleted in %(system)s; what it made is already reversed.",
-                                system=connection._get_provider_label())
-        purchase = None
-        if self.action != "DELETE":
-            try:
-                purchase = connection._get_client().fetch_purchase(self.doc_type, self.remote_id)
-            except NotFoundError:
-                purchase = None  # deleted since: a DELETE event may still be on its way
-        if purchase is not None and purchase.version and document.version and purchase.version < document.version:
+        system = connection._get_provider_label()
+        try:
+            purchase = connection._get_client().fetch_purchase(self.doc_type, self.remote_id)
+        except NotFoundError:
+            purchase = None
+        if purchase is not None and purchase.deleted:
+            purchase = None  # Jurnal keeps a deleted document, flagged
+        if purchase is None:
+            return self._apply_missing(document)
+        if purchase.version and document.version and purchase.version < document.version:
             return "ignored", _("An older version (%(old)s) than the one applied (%(new)s).",
                                 old=purchase.version, new=document.version)
-        if purchase is not None and purchase.date and not connection._is_live(purchase.date):
+        if purchase.date and not connection._is_live(purchase.date):
             return "ignored", _("Dated %(date)s, before the connection's go-live date.", date=purchase.date)
-        if purchase is not None:
-            self.write({"version": purchase.version or False, "remote_number": purchase.reference or False})
+        self.write({"version": purchase.version or False, "remote_number": purchase.reference or False})
+        came_back = document.deleted
         pickings = document._apply(purchase, self)
-        document.version = (purchase.version if purchase else document.version) or document.version
+        document.version = purchase.version or document.version
+        reason = []
+        if self.action == "DELETE":
+            reason.append(_("Announced as deleted, but %(system)s still has it: its current version is "
+                            "applied, nothing is reversed.", system=system))
+        elif came_back:
+            reason.append(_("%(system)s has it again after it was read as deleted: received again.",
+                            system=system))
         if pickings:
-            return "done", _("Transfers made: %(names)s.", names=", ".join(pickings.mapped("name")))
-        if purchase is None:
-            return "done", _("Deleted in %(system)s: nothing had been received, nothing to reverse.",
-                             system=connection._get_provider_label())
-        return "ignored", _("Already applied: Odoo's stock matches this version; nothing made.")
+            reason.append(_("Transfers made: %(names)s.", names=", ".join(pickings.mapped("name"))))
+            return "done", " ".join(reason)
+        reason.append(_("Already applied: Odoo's stock matches this version; nothing made."))
+        return "ignored", " ".join(reason)
+
+    def _apply_missing(self, document):
+        """(state, reason) when the accounting system says it has no such
+        document. Only a document Odoo received is reversed, and only now
+        that the system confirmed it gone; an id never received is left
+        unflagged (it may be created later, or be visible later: a WRITE's
+        not-found on a new id is read again a few times first)."""
+        system = self.connection_id._get_provider_label()
+        if document.deleted:
+            return "ignored", _("The document was deleted in %(system)s; what it made is already reversed.",
+                                system=system)
+        if not document._was_received():
+            if self.action != "DELETE" and self.attempts < NOT_FOUND_ATTEMPTS:
+                # Accurate may answer "not found" for a moment after a creation
+                raise NotVisibleYet(_("%(system)s does not show this document yet; it is read again "
+                                      "later.", system=system))
+            return "done", _("%(system)s has no such document and Odoo never received it: nothing to do. "
+                             "If it is created later, it is received then.", system=system)
+        pickings = document._apply(None, self)
+        if pickings:
+            return "done", _("Deleted in %(system)s (checked there): reversed by %(names)s.",
+                             system=system, names=", ".join(pickings.mapped("name")))
+        return "done", _("Deleted in %(system)s (checked there): nothing had been received, nothing to "
+                         "reverse.", system=system)
 
     # --- accountant actions -----------------------------------------------------
     def action_retry(self):
-        """Put failed (or ignored) events back in the queue and run it now."""
+        """Put failed (or ignored) events back in the queue and run it now.
+        The events are those the user can read (company rules apply); they
+        then run as the cron runs them, since what they make (receipts)
+        follows only what the accounting system says, not the user."""
         check_action(self, MANAGER)
-        events = self.filtered(lambda e: e.state in ("failed", "ignored") and e.doc_type)
+        events = self.filtered(lambda e: e.state in ("failed", "ignored") and e.doc_type).sudo()
         events.write({"state": "received", "attempts": 0, "next_attempt_at": False, "reason": False})
         for event in events:
             event._process()
@@ -221,11 +292,60 @@ class AccountingInboundEvent(models.Model):
         never one per event); closed when none is left."""
         Connection = self.env["accounting.connection"].sudo()
         for connection in Connection.search([]):
-            failed = self.sudo().search_count([("connection_id", "=", connection.id), ("state", "=", "failed")])
-            if failed:
-                connection._raise_problem("inbound_failed", _(
-                    "%(count)s purchase event(s) from %(system)s could not become receipts. Open "
-                    "Accounting Sync > Webhook Log, filter Failed, fix the cause and press Retry.",
-                    count=failed, system=connection._get_provider_label()))
-            else:
-                connection._close_problem("inbound_failed", _("All purchase events are processed."))
+            try:
+                with self.env.cr.savepoint():
+                    self._report_failures_of(connection)
+            except Exception:  # noqa: BLE001 - one connection's to-do must not stop the others'
+                _logger.exception("accounting sync: could not report the purchase events of connection %s",
+                                  connection.id)
+
+    @api.model
+    def _report_failures_of(self, connection):
+        failed = self.sudo().search_count([("connection_id", "=", connection.id), ("state", "=", "failed")])
+        if failed:
+            connection._raise_problem("inbound_failed", _(
+                "%(count)s purchase event(s) from %(system)s could not become receipts. Open "
+                "Accounting Sync > Webhook Log, filter Failed, fix the cause and press Retry.",
+                count=failed, system=connection._get_provider_label()))
+        else:
+            connection._close_problem("inbound_failed", _("All purchase events are processed."))
+
+    # --- retention -------------------------------------------------------------------
+    @api.autovacuum
+    def _gc_accounting_history(self):
+        """Thin the sync history older than the ``log_retention_days``
+        system parameter (90 by default; 0 keeps everything), once a day.
+
+        Removed: webhook deliveries and polls that ended done or ignored,
+        with their events (done or ignored, as the delivery's state says);
+        the attempts of sent documents, but the last one (when and by whom
+        it went out); purchase documents from which nothing was ever made
+        (ids announced but never received, documents before go-live) and
+        that no event still names. Kept: every refused or failed delivery,
+        every failed or waiting event, the attempts of documents not sent,
+        and every purchase document with transfers (the record of what was
+        received). An accountant thus loses, after that age, the raw body
+        of deliveries that went well, the reason line per event of a
+        receipt (its transfers keep the document and reference), and the
+        failed tries before a document went out. At most RETENTION_BATCH
+        rows of each model per run; the rest goes the next day."""
+        days = int(self.env["ir.config_parameter"].sudo().get_param(RETENTION_PARAM, RETENTION_DAYS) or 0)
+        if days <= 0:
+            return
+        cutoff = fields.Datetime.now() - timedelta(days=days)
+        Delivery = self.env["accounting.webhook.event"].sudo().with_context(active_test=False)
+        deliveries = Delivery.search([("state", "in", ("done", "ignored")), ("received_at", "<", cutoff),
+                                      ("processed_at", "<", cutoff)], limit=RETENTION_BATCH)
+        events = self.sudo().search([("delivery_id", "in", deliveries.ids)])
+        events.unlink()
+        deliveries.unlink()
+        Attempt = self.env["accounting.sync.attempt"].sudo()
+        attempts = Attempt.search([("job_id.state", "=", "done"), ("date", "<", cutoff)],
+                                  limit=RETENTION_BATCH, order="id")
+        last = set(Attempt._read_group([("job_id", "in", attempts.job_id.ids)], ["job_id"], ["id:max"]))
+        attempts.filtered(lambda a: (a.job_id, a.id) not in last).unlink()
+        Document = self.env["accounting.inbound.document"].sudo()
+        Document.search([("picking_ids", "=", False), ("event_ids", "=", False), ("write_date", "<", cutoff)],
+                        limit=RETENTION_BATCH).unlink()
+        _logger.info("accounting sync: history older than %s days thinned (%s deliveries, %s events)",
+                     days, len(deliveries), len(events))

@@ -68,13 +68,14 @@ class AccountingConnectionHealth(models.Model):
     @api.model
     def _cron_mapping_health(self):
         """Daily, for every connection that can be reached."""
-        for conn in self.search([("state", "=", "connected")]):
+        def check(conn):
             try:
                 conn._check_mapping_health()
             except ConnectorError as exc:
                 conn.message_post(body=_("The mappings could not be checked: %(msg)s", msg=exc.message))
-            if self.env["accounting.sync.job"]._can_commit():
-                self.env.cr.commit()  # pylint: disable=invalid-commit; one connection's check never undoes another's
+
+        # committed per connection: one connection's check never undoes another's
+        self._run_isolated(self.search([("state", "=", "connected")]), _("The mapping check"), check)
 
     # --- the check ----------------------------------------------------------------------
     def _check_mapping_health(self):

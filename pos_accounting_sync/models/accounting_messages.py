@@ -86,6 +86,12 @@ ADDON_MESSAGES = {
         "%(conn)s answered that the monthly API quota of its plan is used up: %(msg)s Nothing is sent to it "
         "until %(until)s; queued documents go out then. To send them sooner, raise the plan's quota, then "
         "press Resume sync on the connection."),
+    "problem.inbound_poll": _lt(
+        "Odoo could not read the purchases of %(conn)s: %(msg)s The other connections were read; this one is "
+        "read again at the next poll."),
+    "problem.inbound_renew": _lt(
+        "Odoo could not renew the webhook subscription of %(conn)s: %(msg)s Accurate stops sending purchases "
+        "when it ends (%(end)s). It is tried again tomorrow; Test connection on the connection also renews it."),
     "connection.accepted": _lt("The credentials were accepted."),
     # raised while a document is built (see user_error)
     "pos.unknown_pos_document": _lt("Unknown POS document %s."),

@@ -22,6 +22,14 @@ CONNECTOR_MESSAGES = {
         "The %(what)s %(value)r is not a valid web address: it names no server after %(scheme)s://."),
     "settings.url_query": _lt("The %(what)s %(value)r is not a valid web address: it must not contain '?' or '#'."),
     "settings.url_bad_host": _lt("The %(what)s %(value)r is not a valid web address: %(host)r is not a server name."),
+    "settings.url_credentials": _lt(
+        "The %(what)s of %(host)s must not contain a user name or password (user:pass@); type the credentials "
+        "in their own fields."),
+    "settings.url_not_https": _lt(
+        "The %(what)s %(value)r must start with https:// (http:// is only for a sandbox connection)."),
+    "settings.url_private": _lt(
+        "The %(what)s %(value)r is not a public server (%(host)s is a local, private or reserved address); only "
+        "a sandbox connection may use one."),
     "settings.timeout": _lt(
         "The request timeout must be a number of seconds above 0 and at most %(max)d, not %(value)r."),
     "settings.unknown_provider": _lt("Unknown accounting system %(provider)r (accurate or jurnal)."),
@@ -58,6 +66,13 @@ CONNECTOR_MESSAGES = {
     "accurate.no_token": _lt("The connection is missing: access token (or refresh token). Connect to Accurate first."),
     "accurate.unknown_auth": _lt("Unknown Accurate sign-in method %(value)r (api_token or oauth)."),
     "accurate.redirect_loop": _lt("Accurate kept redirecting the request; giving up after %(count)d moves."),
+    "accurate.redirect_refused": _lt(
+        "%(source)s redirected the request to %(target)s, which is not an address the connection may use "
+        "(%(allowed)s): it was not followed and no credential was sent there. Check the connection's host, then "
+        "press Test connection."),
+    "accurate.bad_data_host": _lt(
+        "Accurate named %(target)s as the database's server, which is not an address the connection may use "
+        "(%(allowed)s): it was not used and no credential was sent there."),
     "accurate.moved_nowhere": _lt("Accurate said the database moved but not where to."),
     "accurate.slow_down": _lt("Accurate asks to slow down (too many requests); retrying in %(seconds).0f s."),
     "accurate.server_error_write": _lt(

@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
@@ -60,18 +62,22 @@ class AccountingConnectionParity(models.Model):
     def _cron_stock_parity(self):
         """Daily: compare every connected connection; a difference becomes a
         to-do for its responsible."""
-        for conn in self.search([("state", "=", "connected"), ("warehouse_map_ids", "!=", False)]):
+        def compare(conn):
             try:
                 lines = conn._check_stock_parity()
             except ConnectorError as exc:
                 conn.message_post(body=_("Stock could not be compared: %s", exc.message))
-                continue
+                return
             if lines:
                 conn.activity_schedule(
                     "pos_accounting_sync.mail_activity_accounting_sync_problem",
                     summary=_("Accounting sync: stock differs"), user_id=(conn.user_id or self.env.user).id,
-                    note=_("%(n)s item(s) differ between Odoo and %(conn)s. Open the connection's "
-                           "Stock Differences.", n=len(lines), conn=conn.display_name))
+                    note=Markup("<p>%s</p>") % _("%(n)s item(s) differ between Odoo and %(conn)s. Open the "
+                                                 "connection's Stock Differences.", n=len(lines),
+                                                 conn=conn.display_name))
+
+        self._run_isolated(self.search([("state", "=", "connected"), ("warehouse_map_ids", "!=", False)]),
+                           _("The stock comparison"), compare)
 
     def _transit_remote_name(self, client):
         return self.transit_warehouse or getattr(client, "default_transit_warehouse", "") or ""

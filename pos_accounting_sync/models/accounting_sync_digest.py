@@ -23,10 +23,7 @@ class AccountingConnectionDigest(models.Model):
 
     @api.model
     def _cron_morning_digest(self):
-        for conn in self.search([]):
-            conn._post_digest()
-            if self.env["accounting.sync.job"]._can_commit():
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+        self._run_isolated(self.search([]), _("The morning digest"), lambda conn: conn._post_digest())
 
     def _digest_responsible(self):
         return self.user_id or self.company_id.partner_id.user_ids[:1] or self.env.ref("base.user_admin")

@@ -21,6 +21,7 @@ from . import test_engine_field_faults
 from . import test_engine_pooled
 from . import test_pos_money
 from . import test_inbound_concurrency
+from . import test_inbound_crons
 from . import test_day_parity
 from . import test_messages
 from . import test_messages_build
@@ -39,3 +40,4 @@ from . import test_backfill
 from . import test_connection_setup
 from . import test_tour_setup
 from . import test_outbox_trust
+from . import test_connection_trust

@@ -88,6 +88,14 @@ class InboundCase(AccountingSyncCase):
         self.env.ref("pos_accounting_sync.ir_cron_accounting_webhook").method_direct_trigger()
         self.env.invalidate_all()
 
+    def poll(self):
+        """The Jurnal poll cron exactly as the scheduler runs it (it also
+        processes); returns the connection's newest delivery."""
+        self.env.ref("pos_accounting_sync.ir_cron_accounting_poll_purchases").method_direct_trigger()
+        self.env.invalidate_all()
+        return self.env["accounting.webhook.event"].search([("connection_id", "=", self.connection.id)],
+                                                           order="id desc", limit=1)
+
     @staticmethod
     def envelope(kind, record_id, number, action="WRITE", database=DATABASE_ID, event_uuid=None):
         head, *rest = kind.lower().split("_")

@@ -1,6 +1,7 @@
 """Accurate purchases reach Odoo by webhook: the sandbox posts real HTTP
 calls to Odoo's test server; the webhook cron makes the pickings."""
 
+from odoo import fields
 from odoo.tests import HttpCase, tagged
 
 from .inbound_common import InboundCase, WebhookMixin
@@ -155,3 +156,149 @@ class TestInboundAccurate(WebhookMixin, InboundCase, HttpCase):
         self.assertIn("“Cabang” is not mapped", events[0].reason)
         self.assertIn("SALES_INVOICE events are not used", events[1].reason)
         self.assertFalse(self.pickings())
+
+
+@tagged("post_install", "-at_install")
+class TestInboundAccurateVerified(WebhookMixin, InboundCase, HttpCase):
+    """Nothing in a webhook is trusted but the id it names: each scenario's
+    deliveries are sent by the sandbox over real HTTP to Odoo's webhook
+    route, and what Odoo does follows what Accurate answers when asked."""
+
+    provider = "accurate"
+
+    def announce(self, remote_id, action="WRITE", number=""):
+        """The sandbox sends Accurate's webhook for ``remote_id`` whatever it
+        holds (early, late, or forged by whoever has the URL)."""
+        return self.admin("POST", "accurate/%s/announce" % remote_id, {"action": action, "number": number})
+
+    def events(self, remote_id=None):
+        domain = [("connection_id", "=", self.connection.id)]
+        domain += [("remote_id", "=", str(remote_id))] if remote_id else []
+        return self.env["accounting.inbound.event"].search(domain, order="id")
+
+    def documents(self):
+        return self.env["accounting.inbound.document"].search([("connection_id", "=", self.connection.id)])
+
+    def edit_and_receive(self, invoice, qty, webhooks):
+        """A person sets the purchase to ``qty`` AD23 in Utama; its webhook
+        (the ``webhooks``-th delivery) is received and processed."""
+        self.admin("POST", "accurate/%s" % invoice["id"], {"detailItem": [
+            {"itemNo": "AD23", "quantity": qty, "unitPrice": 1000, "warehouseName": "Utama"}]})
+        self.wait_webhooks(webhooks)
+        self.run_cron()
+
+    def let_time_pass(self):
+        """The events waiting to be read again are due (instead of sleeping)."""
+        self.events().filtered(lambda e: e.state == "received").sudo().write(
+            {"next_attempt_at": "2000-01-01 00:00:00"})
+
+    def test_delete_of_a_purchase_that_still_exists_reverses_nothing(self):
+        invoice = self.accurate_purchase([("AD23", 5, "Utama")])
+        self.wait_webhooks(1)
+        self.run_cron()
+        self.assertEqual(self.on_hand(self.kopi, self.wh_main), 5)
+        # a DELETE webhook for a purchase Accurate still has (forged, or sent by mistake)
+        self.announce(invoice["id"], "DELETE", invoice["number"])
+        self.assertEqual(self.wait_webhooks(2)[1]["status"], 200)
+        self.run_cron()
+        self.assertEqual(self.on_hand(self.kopi, self.wh_main), 5, "nothing reversed")
+        self.assertEqual(self.pickings().mapped("picking_type_code"), ["incoming"], "the receipt is kept")
+        delete = self.events(invoice["id"]).filtered(lambda e: e.action == "DELETE")
+        self.assertEqual(delete.state, "ignored")
+        self.assertIn("still has it", delete.reason)
+        self.assertFalse(self.documents().deleted)
+        # a genuine edit afterwards is still applied
+        self.edit_and_receive(invoice, 8, webhooks=3)
+        self.assertEqual(self.on_hand(self.kopi, self.wh_main), 8)
+        # and a real deletion (gone at Accurate) reverses the receipts
+        self.admin("DELETE", "accurate/%s" % invoice["id"])
+        self.wait_webhooks(4)
+        self.run_cron()
+        self.assertEqual(self.on_hand(self.kopi, self.wh_main), 0)
+        self.assertEqual(self.pickings().mapped("picking_type_code"), ["incoming", "incoming", "outgoing"])
+        self.assertTrue(self.documents().deleted)
+        self.assertIn("checked there", self.events(invoice["id"])[-1].reason)
+
+    def test_ids_announced_before_they_exist_are_received_when_created(self):
+        first = self.accurate_purchase([("AD23", 1, "Utama")])
+        self.wait_webhooks(1)
+        self.run_cron()
+        soon = [first["id"] + 1, first["id"] + 2, first["id"] + 3]  # the sandbox numbers ids in turn
+        self.announce(soon[0])
+        self.announce(soon[1])
+        self.announce(soon[2], "DELETE")
+        self.wait_webhooks(4)
+        self.run_cron()
+        writes = self.events(soon[0]) | self.events(soon[1])
+        self.assertEqual(writes.mapped("state"), ["received", "received"], "read again later, not concluded")
+        self.assertIn("does not show this document yet", writes[0].reason)
+        delete = self.events(soon[2])
+        self.assertEqual(delete.state, "done")
+        self.assertIn("never received it", delete.reason)
+        for _run in range(3):  # the WRITEs are read again with backoff, then concluded "not there"
+            self.let_time_pass()
+            self.run_cron()
+        self.assertEqual(writes.mapped("state"), ["done", "done"])
+        self.assertEqual(writes.mapped("attempts"), [3, 3])
+        self.assertFalse(self.documents().filtered("deleted"), "an id never received is never flagged deleted")
+        # the real purchases that get those ids become receipts
+        created = [self.accurate_purchase([("BX10", 2, "Utama")]),
+                   self.accurate_purchase([("BX10", 3, "Cabang")]),
+                   self.accurate_purchase([("AD23", 4, "Cabang")])]
+        self.assertEqual([c["id"] for c in created], soon)
+        self.wait_webhooks(7)
+        self.run_cron()
+        self.assertEqual(self.on_hand(self.gula, self.wh_main), 2)
+        self.assertEqual(self.on_hand(self.gula, self.wh_branch), 3)
+        self.assertEqual(self.on_hand(self.kopi, self.wh_branch), 4)
+        self.assertEqual(len(self.pickings()), 4)
+
+    def test_a_new_purchase_not_visible_yet_is_read_again_then_received(self):
+        # Accurate answers "not found" for a moment after a creation (its read lags)
+        self.sandbox.add_fault("not_found", provider="accurate", path_contains="purchase-invoice/detail")
+        invoice = self.accurate_purchase([("AD23", 6, "Utama")])
+        self.wait_webhooks(1)
+        self.run_cron()
+        event = self.events(invoice["id"])
+        self.assertEqual((event.state, event.attempts), ("received", 1))
+        self.assertGreater(event.next_attempt_at, fields.Datetime.now(), "read again after a pause")
+        self.assertFalse(self.pickings())
+        self.run_cron()
+        self.assertEqual(event.attempts, 1, "not before its time")
+        self.let_time_pass()
+        self.run_cron()
+        self.assertEqual(event.state, "done")
+        self.assertEqual(self.on_hand(self.kopi, self.wh_main), 6)
+
+    def test_a_received_purchase_read_as_gone_then_found_again_is_received_again(self):
+        invoice = self.accurate_purchase([("AD23", 5, "Utama")])
+        self.wait_webhooks(1)
+        self.run_cron()
+        # a read says it is gone (a WRITE of a received document): reversed, flagged
+        self.sandbox.add_fault("not_found", provider="accurate", path_contains="purchase-invoice/detail")
+        self.announce(invoice["id"], number=invoice["number"])
+        self.wait_webhooks(2)
+        self.run_cron()
+        self.assertEqual(self.on_hand(self.kopi, self.wh_main), 0)
+        self.assertTrue(self.documents().deleted)
+        # the next successful read wins: "deleted" is not final
+        self.edit_and_receive(invoice, 7, webhooks=3)
+        self.assertEqual(self.on_hand(self.kopi, self.wh_main), 7)
+        self.assertFalse(self.documents().deleted)
+        self.assertIn("received again", self.events(invoice["id"])[-1].reason)
+
+    def test_sync_user_retries_a_failed_event(self):
+        self.accurate_purchase([("ZZ99", 2, "Utama")])
+        self.wait_webhooks(1)
+        self.run_cron()
+        event = self.events()
+        self.assertEqual(event.state, "failed")
+        product = self.env["product.product"].create({"name": "Teh", "default_code": "ZZ99", "is_storable": True})
+        user = self.env["res.users"].create({
+            "name": "Akuntan", "login": "akuntan-retry", "company_id": self.env.company.id,
+            "company_ids": [(6, 0, self.env.company.ids)],
+            "groups_id": [(6, 0, [self.env.ref("pos_accounting_sync.group_accounting_sync_user").id])]})
+        self.assertFalse(user.has_group("stock.group_stock_user"))
+        event.with_user(user).action_retry()
+        self.assertEqual(event.state, "done")
+        self.assertEqual(self.on_hand(product, self.wh_main), 2)

@@ -13,11 +13,6 @@ from .inbound_common import InboundCase
 class TestInboundJurnal(InboundCase):
     provider = "jurnal"
 
-    def poll(self):
-        """The poll cron exactly as the scheduler runs it (it also processes)."""
-        self.env.ref("pos_accounting_sync.ir_cron_accounting_poll_purchases").method_direct_trigger()
-        self.env.invalidate_all()
-
     def test_overlapping_polls_receive_each_invoice_once(self):
         self.jurnal_invoice([("AD23", 5), ("BX10", 2)])
         self.poll()
@@ -105,3 +100,71 @@ class TestInboundJurnal(InboundCase):
         self.assertEqual(delivery.read(["state", "picking_count"])[0]["state"], "done")
         with self.assertRaises(AccessError):
             events.write({"state": "received"})
+
+    # --- verify before acting, isolation, bounded windows -----------------------------
+    def test_a_listed_purchase_not_readable_yet_is_read_again_not_lost(self):
+        invoice = self.jurnal_invoice([("AD23", 4)])
+        # Jurnal lists it but its read answers "no such id" for a moment
+        self.sandbox.add_fault("not_found", provider="jurnal", path_contains="purchase_invoices/%s" % invoice["id"])
+        self.poll()
+        event = self.env["accounting.inbound.event"].search([("connection_id", "=", self.connection.id)])
+        self.assertEqual((event.state, event.attempts), ("received", 1))
+        self.assertIn("does not show this document yet", event.reason)
+        self.assertFalse(event.document_id.deleted, "never flagged deleted")
+        self.poll()
+        self.assertEqual(len(event.search([("connection_id", "=", self.connection.id)])), 1)
+        event.sudo().next_attempt_at = "2000-01-01 00:00:00"  # its pause is over
+        self.poll()
+        self.assertEqual(event.state, "done")
+        self.assertEqual(self.on_hand(self.kopi, self.wh_main), 4)
+
+    def test_one_failing_connection_does_not_stop_the_other_companys_poll(self):
+        Connection = self.env["accounting.connection"]
+        company_b = self.env["res.company"].create({"name": "Toko B"})
+        wh_b = self.env["stock.warehouse"].search([("company_id", "=", company_b.id)], limit=1)
+        Connection.create(dict(
+            Connection._vals_from_config(self.sandbox.jurnal_config()), name="jurnal B", company_id=company_b.id,
+            request_timeout=1, state="connected", rate_limit_per_minute=600000,
+            user_id=self.env.ref("base.user_admin").id,
+            warehouse_map_ids=[(0, 0, {"warehouse_id": wh_b.id, "remote_warehouse": "Gudang Utama"})]))
+        # company A's connection comes first and is refused by Jurnal
+        self.connection.write({"client_secret": "not-the-secret"})
+        self.connection.state = "connected"
+        self.jurnal_invoice([("AD23", 4)])
+        self.poll()
+        self.assertEqual(self.on_hand(self.kopi, wh_b), 4, "company B still polled and received")
+        self.assertFalse(self.connection.purchase_poll_cursor, "company A's poll is rolled back")
+        summary = self.connection._problem_summary("inbound_poll")
+        activity = self.connection.activity_ids.filtered(lambda a: a.summary == summary)
+        self.assertEqual(len(activity), 1, "reported on the failing connection")
+        self.assertIn("jurnal test", activity.note)
+        self.connection.write({"client_secret": self.sandbox.jurnal_config().client_secret})
+        self.connection.state = "connected"
+        self.poll()
+        self.assertFalse(self.connection.activity_ids.filtered(lambda a: a.summary == summary),
+                         "closed by the next successful poll")
+        self.assertEqual(self.on_hand(self.kopi, self.wh_main), 4)
+
+    def test_a_huge_poll_window_is_read_over_several_runs(self):
+        self.connection.go_live_date = False
+        day = 86400
+        self.addCleanup(setattr, self.sandbox, "clock_offset", 0.0)
+        for days_ago, qty in ((150, 1), (60, 2), (0, 4)):  # created on those days in Jurnal
+            self.sandbox.clock_offset = -days_ago * day
+            self.jurnal_invoice([("AD23", qty)])
+        self.sandbox.clock_offset = 0
+        today = fields.Date.context_today(self.connection)
+        self.connection.purchase_poll_cursor = fields.Datetime.now() - timedelta(days=200)
+        self.poll()
+        self.assertEqual(self.connection.purchase_poll_cursor.date(), today - timedelta(days=201 - 31),
+                         "one run reads 31 creation days, and the next goes on from there")
+        self.assertEqual(self.on_hand(self.kopi, self.wh_main), 0)
+        self.poll()
+        self.assertEqual(self.on_hand(self.kopi, self.wh_main), 1, "the next 31 days")
+        runs = 2
+        while self.connection.purchase_poll_cursor.date() < today and runs < 12:
+            self.poll()
+            runs += 1
+        self.assertEqual(runs, 7)
+        self.assertEqual(self.on_hand(self.kopi, self.wh_main), 7, "every purchase received once")
+        self.assertEqual(len(self.pickings()), 3)

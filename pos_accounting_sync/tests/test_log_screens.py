@@ -44,7 +44,7 @@ class TestLabels(TransactionCase):
         Connection = self.env["accounting.connection"]
         connection = Connection.search([], limit=1) or Connection.create({
             "name": "Webhook words", "provider": "accurate", "auth_method": "api_token",
-            "base_url": "http://127.0.0.1:9", "api_token": "aat.words", "signature_secret": "words"})
+            "base_url": "http://127.0.0.1:9", "sandbox": True, "api_token": "aat.words", "signature_secret": "words"})
         parsed = [WebhookEvent(uuid="u-1", type="PURCHASE_INVOICE", database_id="1", action="WRITE",
                                remote_id="11", number="PI.1"),
                   WebhookEvent(uuid="u-2", type="PURCHASE_RETURN", database_id="1", action="WRITE",

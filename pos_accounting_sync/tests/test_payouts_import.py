@@ -8,7 +8,7 @@ from decimal import Decimal
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from ..wizards.settlement_csv import parse_amount, read_rows
+from ..wizards.settlement_csv import MAX_ROWS, is_formula, parse_amount, read_rows
 from .payout_common import PayoutCase
 
 D = Decimal
@@ -79,6 +79,45 @@ class TestPayoutImport(PayoutCase):
         self.assertIn("not a date", lines[1].reason)
         self.assertIn("not an amount", lines[2].reason)
         self.assertIn("less than the gross", lines[3].reason)
+
+    def test_formula_cells_and_nul_bytes_are_never_kept(self):
+        self.card_shift(100)
+        wizard = self.import_report(
+            "Tanggal;MID;Jumlah;Biaya;Referensi\n"
+            "15/06/2026;MID-0042;1.000\x00.000;;STL-\x00NUL\n"
+            "16/06/2026;MID-0042;100.000;;=cmd|' /C calc'!A0\n"
+            "17/06/2026;@SUM(A1);100.000;;STL-AT\n"
+            "18/06/2026;MID-0042;-250.000;;STL-NEG\n"
+            "19/06/2026;MID-0042;=1+2;;STL-EQ\n"
+            "20/06/2026;MID-0042;100.000;-cmd;+STL-PLUS\n")
+        lines = wizard.line_ids.sorted("line_no")
+        self.assertEqual(lines.mapped("status"), ["matched"] + ["unmatched"] * 5)
+        self.assertEqual((lines[0].gross, lines[0].reference), (1000000, "STL-NUL"), "NUL bytes are dropped")
+        self.assertIn("spreadsheet formula", lines[1].reason)
+        self.assertEqual(lines[1].reference, "'=cmd|' /C calc'!A0", "kept only as text")
+        self.assertIn("spreadsheet formula", lines[2].reason)
+        self.assertEqual(lines[2].method_text, "'@SUM(A1)")
+        self.assertIn("above zero", lines[3].reason, "a negative number is a number, not a formula")
+        self.assertEqual(lines[3].gross_text, "-250.000")
+        self.assertIn("not an amount", lines[4].reason)
+        self.assertIn("spreadsheet formula", lines[5].reason)
+        for line in lines:
+            for fname in ("method_text", "reference", "date_text", "gross_text", "fee_text", "reason"):
+                value = line[fname] or ""
+                self.assertFalse(is_formula(value) or "\x00" in value, (fname, value))
+        wizard.action_post_matched()
+        self.assertEqual(wizard.payout_ids.mapped("settlement_ref"), ["STL-NUL"])
+
+    def test_a_report_too_large_is_refused_in_words(self):
+        rows = "".join("2026-06-15,Bank,1000,,R%s\n" % n for n in range(MAX_ROWS + 1))
+        with self.assertRaisesRegex(UserError, "more than %s rows" % MAX_ROWS):
+            self.import_report("date,method,gross,fee,reference\n" + rows)
+        with self.assertRaisesRegex(UserError, "at most 5 MB"):
+            self.import_report("date,method,gross\n" + "2026-06-15,Bank,1000\n" * 300000)
+        with self.assertRaisesRegex(UserError, "Line 2 of the settlement report has a cell longer than"):
+            self.import_report("date,method,gross\n2026-06-15,Bank,\"%s\"\n" % ("9" * 200000))
+        wizard = self.import_report("date,method,gross\n2026-06-15,Bank,%s\n" % ("9" * 40))
+        self.assertIn("not an amount", wizard.line_ids.reason, "an amount beyond any till is no amount")
 
     def test_a_header_without_amount_is_refused(self):
         with self.assertRaisesRegex(UserError, "no gross column"):

@@ -12,7 +12,7 @@ class TestSyncLogUi(HttpCase):
         cls.env.flush_all()
         cls.connection = Connection.create({
             "name": "Accurate UI", "provider": "accurate", "auth_method": "api_token",
-            "base_url": "http://127.0.0.1:9", "api_token": "aat.ui-test",
+            "base_url": "http://127.0.0.1:9", "sandbox": True, "api_token": "aat.ui-test",
             "signature_secret": "ui-test-secret"})
         source = cls.env["res.partner.category"].create({"name": "UI source"})
         Job = cls.env["accounting.sync.job"]

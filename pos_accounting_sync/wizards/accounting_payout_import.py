@@ -4,8 +4,12 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import formatLang
 
-from .settlement_csv import SettlementError, decode, parse_amount, parse_date, read_rows
 from ..models.accounting_access import MANAGER, check_action
+from .settlement_csv import (
+    MAX_CELL, MAX_ROWS, SettlementError, decode, is_formula, neutralise, parse_amount, parse_date, read_rows)
+
+#: the largest report read at once, in MB (months of daily settlements stay far below)
+MAX_FILE_MB = 5
 
 IMPORT_HELP = (
     "A CSV file with a header line: date, method (the MID or name the report uses), gross, and "
@@ -52,9 +56,24 @@ class AccountingPayoutImport(models.TransientModel):
         self.ensure_one()
         if not self.file:
             raise UserError(_("Choose the settlement report (a CSV file) first."))
+        data = base64.b64decode(self.file)
+        if len(data) > MAX_FILE_MB * 1024 * 1024:
+            raise UserError(_("The settlement report is %(size).1f MB; at most %(max)s MB is read at once. "
+                              "Export it in parts (by date) and import each.",
+                              size=len(data) / 1024.0 / 1024.0, max=MAX_FILE_MB))
         try:
-            rows = read_rows(decode(base64.b64decode(self.file)))
+            rows = read_rows(decode(data))
         except SettlementError as exc:
+            if exc.too_many:
+                raise UserError(_("The settlement report has more than %(max)s rows; export it in parts (by "
+                                  "date) and import each.", max=MAX_ROWS)) from None
+            if exc.long_cell:
+                raise UserError(_("Line %(line)s of the settlement report has a cell longer than %(max)s "
+                                  "characters; is it the provider's settlement report?",
+                                  line=exc.long_cell, max=MAX_CELL)) from None
+            if exc.broken:
+                raise UserError(_("The settlement report is not a CSV file that can be read (%(reason)s).",
+                                  reason=exc.broken)) from None
             if not exc.missing:
                 raise UserError(_("The settlement report is empty.")) from None
             raise UserError(_("The settlement report's header line has no %(missing)s column (it reads: "
@@ -76,8 +95,10 @@ class AccountingPayoutImport(models.TransientModel):
         Payout = self.env["accounting.payout"]
         out = []
         for row in rows:
-            vals = {"line_no": row["line"], "method_text": row["method"], "reference": row["reference"],
-                    "date_text": row["date"], "gross_text": row["gross"], "fee_text": row["fee"]}
+            # cells are kept as written, but none may start a formula where the rows are shown or exported
+            vals = {"line_no": row["line"], "method_text": neutralise(row["method"]),
+                    "reference": neutralise(row["reference"]), "date_text": neutralise(row["date"]),
+                    "gross_text": neutralise(row["gross"]), "fee_text": neutralise(row["fee"])}
             reason = self._row_problem(row, vals, maps, conn)
             payment_map = vals.get("payment_map_id") and self.env["accounting.payment.map"].browse(
                 vals["payment_map_id"])
@@ -106,6 +127,10 @@ class AccountingPayoutImport(models.TransientModel):
     def _row_problem(self, row, vals, maps, conn):
         """The first reason a row cannot become a payout (empty when none);
         fills ``vals`` with what it could read."""
+        for key, column in (("method", _("method")), ("reference", _("reference"))):
+            if is_formula(row[key]):
+                return _("The %(column)s %(value)s starts like a spreadsheet formula (=, +, -, @): the row is "
+                         "not imported. Correct the report.", column=column, value=neutralise(row[key]))
         try:
             vals["date"] = parse_date(row["date"])
         except ValueError:

@@ -14,7 +14,11 @@ accepted (the wizard's help says the same):
 * amounts with an optional ``Rp``: ``1.000.000`` and ``1.000.000,50``
   (Indonesian), ``1,000,000.50`` (English), ``1000000``. A single
   separator followed by exactly three digits groups thousands (``1.500`` is
-  one thousand five hundred); otherwise it is the decimal separator.
+  one thousand five hundred); otherwise it is the decimal separator;
+* at most MAX_ROWS rows; NUL bytes are dropped, and a text cell that would
+  start a spreadsheet formula (``=``, ``+``, ``-``, ``@``, tab or carriage
+  return, and not a number) is refused by the wizard and kept only
+  neutralised (:func:`neutralise`), so no export of it runs a formula.
 """
 
 import csv
@@ -32,16 +36,42 @@ COLUMNS = {
 }
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 THOUSANDS = {".": re.compile(r"^\d{1,3}(\.\d{3})+$"), ",": re.compile(r"^\d{1,3}(,\d{3})+$")}
+#: rows of one report (a provider's daily settlements for months fit well below)
+MAX_ROWS = 5000
+#: characters of one cell (a reference or a method name is far shorter)
+MAX_CELL = 500
+#: digits of an amount (a trillion rupiah with cents has 15)
+MAX_DIGITS = 18
+#: what a spreadsheet reads as the start of a formula (OWASP "CSV injection")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"^[+-]?(rp\.?|idr)?\s*[\d.,\s]*\d[\d.,\s]*$", re.I)
 
 
 class SettlementError(ValueError):
     """The file as a whole cannot be read: ``missing`` lists the required
     columns the header lacks (empty: the file is empty), ``header`` the
-    header's cells; the wizard words the sentence."""
+    header's cells, ``too_many`` the row limit it passes, ``long_cell``
+    the line of a cell longer than MAX_CELL, ``broken`` the CSV reader's
+    complaint; the wizard words the sentence."""
 
-    def __init__(self, missing=(), header=()):
+    def __init__(self, missing=(), header=(), too_many=0, long_cell=0, broken=""):
         super().__init__("missing columns %s in %s" % (list(missing), list(header)))
         self.missing, self.header = list(missing), list(header)
+        self.too_many, self.long_cell, self.broken = too_many, long_cell, broken
+
+
+def is_formula(text):
+    """True when a spreadsheet would read the cell ``text`` as a formula
+    (it starts with one of FORMULA_START) and it is not a plain number
+    (``-1.500`` is an amount, ``=1+2`` and ``-cmd`` are not)."""
+    text = text or ""
+    return text.startswith(FORMULA_START) and not NUMBER.match(text)
+
+
+def neutralise(text):
+    """``text`` as it may be stored and shown: a formula gets a leading
+    apostrophe (a spreadsheet then shows it as text)."""
+    return "'" + text if is_formula(text) else text
 
 
 def parse_amount(text):
@@ -58,7 +88,7 @@ def parse_amount(text):
         for sep in (".", ","):
             if sep in value:
                 value = value.replace(sep, "") if THOUSANDS[sep].match(value) else value.replace(sep, ".")
-    if not re.match(r"^\d+(\.\d+)?$", value):
+    if not re.match(r"^\d+(\.\d+)?$", value) or len(value) > MAX_DIGITS + 1:
         raise ValueError(text)
     try:
         amount = Decimal(value)
@@ -79,18 +109,29 @@ def parse_date(text):
 
 
 def decode(data):
-    """Bytes of an uploaded file as text (UTF-8 with or without BOM, else Latin-1)."""
+    """Bytes of an uploaded file as text (UTF-8 with or without BOM, else
+    Latin-1), without NUL bytes (never part of a report; they end strings
+    in other programs)."""
+    data = data.replace(b"\x00", b"")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("latin-1")
 
 
-def read_rows(text):
+def read_rows(text, max_rows=MAX_ROWS):
     """``[{"line": n, "date": str, "method": str, "gross": str, "fee": str,
     "reference": str}]`` from the report's text, cells as written (parsed by
     the caller, so that each bad cell is reported on its own row);
-    SettlementError when the header lacks a required column."""
+    SettlementError when the header lacks a required column, the file has
+    more than ``max_rows`` rows or is no CSV (a cell too long...)."""
+    try:
+        return _read_rows(text.replace("\x00", ""), max_rows)
+    except csv.Error as exc:
+        raise SettlementError(broken=str(exc)) from None
+
+
+def _read_rows(text, max_rows):
     lines = text.splitlines()
     header_line = next((line for line in lines if line.strip()), "")
     if not header_line:
@@ -110,9 +151,13 @@ def read_rows(text):
     for cells in reader:
         if not any(cell.strip() for cell in cells):
             continue
+        if any(len(cell) > MAX_CELL for cell in cells):
+            raise SettlementError(long_cell=reader.line_num)
         row = {key: (cells[i].strip() if i < len(cells) else "") for key, i in index.items()}
         row.setdefault("fee", "")
         row.setdefault("reference", "")
         row["line"] = reader.line_num
         rows.append(row)
+        if len(rows) > max_rows:
+            raise SettlementError(too_many=max_rows)
     return rows

@@ -62,6 +62,11 @@ registry.category("web_tour.tours").add("pos_accounting_sync_setup_tour", {
             run: (helpers) => helpers.edit(given("url")),
         },
         {
+            content: "A local test server: the sandbox box allows its http:// loopback host",
+            trigger: `${field("sandbox")} input`,
+            run: "click",
+        },
+        {
             content: "Client ID",
             trigger: `${field("client_id")} input`,
             run: (helpers) => helpers.edit(given("client_id")),
