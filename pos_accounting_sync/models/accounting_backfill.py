@@ -16,6 +16,7 @@ its reference and never posted twice."""
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from .accounting_access import MANAGER, USER, check_action
 
 ITEM_STATES = [("pending", "Waiting"), ("queued", "Sending"), ("done", "Posted"), ("failed", "Failed")]
 #: job states after which an item's document no longer holds the next one back
@@ -71,6 +72,7 @@ class AccountingBackfill(models.Model):
 
     # --- what the admin does -------------------------------------------------------
     def action_start(self):
+        check_action(self, MANAGER)
         for rec in self.filtered(lambda b: b.state == "draft"):
             rec.connection_id._check_live_mode()
             if self.search_count([("connection_id", "=", rec.connection_id.id), ("state", "=", "running")]):
@@ -91,11 +93,13 @@ class AccountingBackfill(models.Model):
 
     def action_cancel(self):
         """Stops queueing; what is queued already goes out as usual."""
+        check_action(self, MANAGER)
         self.filtered(lambda b: b.state in ("draft", "running")).write(
             {"state": "cancelled", "date_finished": fields.Datetime.now()})
         return True
 
     def action_view_items(self):
+        check_action(self, USER)
         self.ensure_one()
         return {"type": "ir.actions.act_window", "res_model": "accounting.backfill.item",
                 "name": self.name, "view_mode": "list", "domain": [("backfill_id", "=", self.id)]}

@@ -9,6 +9,7 @@ from odoo import api, fields, models
 
 from .accounting_mapping import EXPENSE, INCOME, INCOME_OR_EXPENSE, copy_chosen_code, remote_choice
 from . import accounting_messages as msgs
+from .accounting_access import USER, check_action
 
 MANAGER = "pos_accounting_sync.group_accounting_sync_manager"
 
@@ -205,6 +206,7 @@ class AccountingConnection(models.Model):
                            "next": {"type": "ir.actions.client", "tag": "soft_reload"}}}
 
     def action_view_jobs(self):
+        check_action(self, USER)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "pos_accounting_sync.action_accounting_sync_job")

@@ -14,6 +14,7 @@ from accounting_connectors.ratelimit import default_windows, limiter_key
 from . import accounting_messages as msgs
 from .accounting_rate_limit import SharedRateLimiter
 from .accounting_connection import CONFIG_FIELDS, PERSISTED_FIELDS, ROTATED_FIELDS
+from .accounting_access import MANAGER, check_action
 
 _logger = logging.getLogger(__name__)
 
@@ -86,7 +87,8 @@ class AccountingConnectionClient(models.Model):
         seconds = sum(timeout) if isinstance(timeout, (tuple, list)) else float(timeout)
         return SharedRateLimiter(self.env.cr.dbname, limiter_key(config), limits.windows,
                                  max_in_flight=limits.max_in_flight, max_wait=config.max_wait,
-                                 request_seconds=seconds, before_request=before_request)
+                                 request_seconds=seconds, before_request=before_request,
+                                 company_id=self.company_id.id or None)
 
     @api.constrains("provider", "base_url", "sandbox", "request_timeout", "rate_limit_per_minute")
     def _check_connection_settings(self):
@@ -100,6 +102,7 @@ class AccountingConnectionClient(models.Model):
                                         msg=msgs.describe(self.env, exc))) from None
 
     def action_test_connection(self):
+        check_action(self, MANAGER)
         self.ensure_one()
         # a test starts from the settings as typed: a data host or session learnt
         # before (even a bad one, e.g. a stored redirect) is asked again
@@ -123,6 +126,7 @@ class AccountingConnectionClient(models.Model):
     def action_fetch_remote_lists(self):
         """Read warehouses and accounts from the accounting system so the
         mappings are chosen from a list, not typed."""
+        check_action(self, MANAGER)
         self.ensure_one()
         try:
             client = self._get_client()  # a stored host may already be refused here

@@ -14,6 +14,7 @@ from odoo.service import db as db_service
 from odoo.tools import config
 
 from accounting_connectors.errors import ConnectorError
+from .accounting_access import USER, check_action
 
 from . import accounting_messages as msgs
 
@@ -111,6 +112,7 @@ class AccountingConnectionInbound(models.Model):
         return super()._problem_summary(problem)
 
     def action_view_webhook_log(self):
+        check_action(self, USER)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "pos_accounting_sync.action_accounting_inbound_event")

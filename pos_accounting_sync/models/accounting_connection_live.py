@@ -5,6 +5,7 @@ start from that moment). Accurate connections have no such switch."""
 
 from odoo import _, fields, models
 from odoo.exceptions import UserError
+from .accounting_access import MANAGER, check_action
 
 
 class AccountingConnectionLive(models.Model):
@@ -45,6 +46,7 @@ class AccountingConnectionLive(models.Model):
     def action_enable_live_mode(self):
         """Turn live mode on (the button asks for confirmation first) and
         release the documents that waited for it."""
+        check_action(self, MANAGER)
         for rec in self.filtered(lambda c: c.provider == "jurnal" and not c.live_mode):
             rec.write({"live_mode": True, "live_since": fields.Datetime.now()})
             held = self.env["accounting.sync.job"].sudo().search([

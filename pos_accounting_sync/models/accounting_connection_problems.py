@@ -13,6 +13,7 @@ from odoo.exceptions import UserError
 from accounting_connectors.errors import ConnectorError
 
 from . import accounting_messages as msgs
+from .accounting_access import MANAGER, check_action
 
 _logger = logging.getLogger(__name__)
 
@@ -81,6 +82,7 @@ class AccountingConnectionProblems(models.Model):
 
     def action_resume_sync(self):
         """An administrator raised the quota (or wants to try): send again now."""
+        check_action(self, MANAGER)
         self.sudo().paused_until = False
         self._close_problem("quota", _("Resumed by %s.", self.env.user.name))
         self.env["accounting.sync.job"]._trigger_worker()

@@ -13,6 +13,7 @@ from accounting_connectors.errors import ConnectorError
 
 from .accounting_reconciliation_figures import AR_PARTNER, MEASURE_KINDS, odoo_figures, remote_figures
 from .pos_sales_lines import business_date, shop_tz
+from .accounting_access import USER, check_action
 
 _logger = logging.getLogger(__name__)
 
@@ -28,6 +29,7 @@ class AccountingConnectionReconciliation(models.Model):
     # --- entry points --------------------------------------------------------------
     def action_view_reconciliation(self):
         """Compare the last month (days already read are not read again) and open the report."""
+        check_action(self, USER)
         self.ensure_one()
         today = self._reconciliation_today()
         try:

@@ -13,6 +13,7 @@
 from odoo import api, fields, models
 
 from .accounting_mapping import remote_choice
+from .accounting_access import USER, check_action
 
 ACCURATE_AUTH = [("api_token", "API token"), ("oauth", "OAuth")]
 JURNAL_AUTH = [("hmac", "HMAC (Mekari)"), ("apikey", "API key (legacy)")]
@@ -108,6 +109,7 @@ class AccountingConnectionSetup(models.Model):
 
     def action_view_remote_options(self):
         """What Fetch lists read, by list and account kind (what each picker offers)."""
+        check_action(self, USER)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("pos_accounting_sync.action_accounting_remote_option")
         action["domain"] = [("connection_id", "=", self.id)]

@@ -24,6 +24,7 @@ from odoo import _, api, fields, models
 from accounting_connectors.errors import ConnectorError, NotFoundError
 
 from .accounting_inbound_document import InboundDataError
+from .accounting_access import MANAGER, USER, check_action
 
 _logger = logging.getLogger(__name__)
 
@@ -269,6 +270,7 @@ class AccountingInboundEvent(models.Model):
         The events are those the user can read (company rules apply); they
         then run as the cron runs them, since what they make (receipts)
         follows only what the accounting system says, not the user."""
+        check_action(self, MANAGER)
         events = self.filtered(lambda e: e.state in ("failed", "ignored") and e.doc_type).sudo()
         events.write({"state": "received", "attempts": 0, "next_attempt_at": False, "reason": False})
         for event in events:
@@ -277,6 +279,7 @@ class AccountingInboundEvent(models.Model):
         return True
 
     def action_view_pickings(self):
+        check_action(self, USER)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_picking_tree_all")
         action["domain"] = [("id", "in", self.picking_ids.ids)]

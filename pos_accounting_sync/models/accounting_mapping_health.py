@@ -12,6 +12,7 @@ from odoo import _, api, fields, models
 
 from . import accounting_messages as msgs
 from .accounting_sync_cause import remote_token
+from .accounting_access import MANAGER, USER, check_action
 
 CATEGORIES = [
     ("outlet", "Outlet"),
@@ -130,6 +131,7 @@ class AccountingMappingHealth(models.Model):
     def action_open_fix(self):
         """Where the fix is made: the mapping line (new, or the one holding a
         vanished code), else the connection's own fields."""
+        check_action(self, MANAGER)
         self.ensure_one()
         if self.fix_model and self.fix_model in self.env:
             context = {"default_connection_id": self.connection_id.id}
@@ -145,6 +147,7 @@ class AccountingMappingHealth(models.Model):
                 "views": [(False, "form")], "res_id": self.connection_id.id, "target": "current"}
 
     def action_view_jobs(self):
+        check_action(self, USER)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("pos_accounting_sync.action_accounting_sync_job")
         action.update(domain=[("id", "in", self.job_ids.ids)], context={"create": False},

@@ -13,6 +13,7 @@ from accounting_connectors.errors import ConnectorError
 
 from .accounting_mapping_health import breaks, document_codes
 from .accounting_sync_cause import SyncDataError, cause_tokens, tokens_of
+from .accounting_access import MANAGER, USER, check_action
 
 _logger = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ class AccountingConnectionHealth(models.Model):
     # --- entry points -------------------------------------------------------------------
     def action_check_mapping_health(self):
         """Check now (also before going live) and show the result."""
+        check_action(self, MANAGER)
         self.ensure_one()
         try:
             self._check_mapping_health()
@@ -56,6 +58,7 @@ class AccountingConnectionHealth(models.Model):
         return self.action_view_mapping_health()
 
     def action_view_mapping_health(self):
+        check_action(self, USER)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "pos_accounting_sync.action_accounting_mapping_health")

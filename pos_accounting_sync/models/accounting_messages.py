@@ -67,6 +67,15 @@ ADDON_MESSAGES = {
     "job.paused_auth": _lt("Paused: the connection's credentials were refused; sent once they are fixed."),
     "job.paused_until": _lt("Paused until %(when)s: the monthly API quota is used up."),
     "job.paused_inactive": _lt("Paused: the connection is archived."),
+    "job.paused_not_tested": _lt(
+        "Waiting: the connection %(conn)s is not tested (its host or credentials changed, or the last test "
+        "failed). Nothing is sent until an administrator presses Test connection."),
+    "job.foreign_company": _lt(
+        "The Odoo record %(model)s #%(id)s does not belong to %(company)s, the company of %(conn)s: nothing "
+        "was read from it or sent."),
+    "job.foreign_company_via": _lt(
+        "The %(field)s of the Odoo record %(model)s #%(id)s does not belong to %(company)s, the company of "
+        "%(conn)s: nothing was read from it or sent."),
     "problem.failed": _lt(
         "Some documents could not be sent to %(conn)s, e.g. %(doc)s: %(msg)s Open Point of Sale > Accounting "
         "Sync > Sync Log, filter Failed, fix and Retry."),

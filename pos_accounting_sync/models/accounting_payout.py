@@ -5,6 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import formatLang
 
 from .accounting_stock_document import local_date
+from .accounting_access import MANAGER, USER, check_action
 
 PAYOUT_STATES = [("draft", "Draft"), ("posted", "Posted"), ("cancelled", "Cancelled")]
 #: what a posted payout may no longer change: it is (or is about to be) in the accounting system
@@ -173,6 +174,7 @@ class AccountingPayout(models.Model):
     # --- what accountants do ---------------------------------------------------------------
     def action_post(self):
         """Queue the bank transfer of each draft payout (once)."""
+        check_action(self, MANAGER)
         for rec in self:
             if rec.state != "draft":
                 raise UserError(_("Only draft payouts can be posted; %(name)s is %(state)s.", name=rec.name,
@@ -188,6 +190,7 @@ class AccountingPayout(models.Model):
         return True
 
     def action_cancel(self):
+        check_action(self, MANAGER)
         for rec in self:
             if rec.job_state in ("done", "running"):
                 raise UserError(_("The payout %(name)s is already in the accounting system (or being sent); "
@@ -198,6 +201,7 @@ class AccountingPayout(models.Model):
         return True
 
     def action_open_job(self):
+        check_action(self, USER)
         self.ensure_one()
         return {"type": "ir.actions.act_window", "res_model": "accounting.sync.job", "res_id": self.job_id.id,
                 "view_mode": "form", "views": [(False, "form")], "target": "current"}

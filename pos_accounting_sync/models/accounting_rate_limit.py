@@ -42,6 +42,9 @@ class AccountingRateLimit(models.Model):
     _log_access = False
 
     key = fields.Char(required=True, readonly=True, help="Provider and hashed credential.")
+    company_id = fields.Many2one(
+        "res.company", readonly=True, index=True, ondelete="set null",
+        help="The company of the connection whose request created the row (its record rule).")
 
     _sql_constraints = [
         ("key_uniq", "unique(key)", "This credential already has a rate limit row."),
@@ -64,11 +67,14 @@ class SharedRateLimiter:
     :param before_request: called (no argument) before each slot is taken,
         e.g. to renew the job's lease; what it raises propagates.
     :param connect: returns a new Odoo cursor (tests pass a pooled one)
+    :param company_id: id of the company the row is recorded for when this
+        limiter creates it (its record rule), or None
     """
 
     def __init__(self, dbname, key, windows, max_in_flight=None, max_wait=5.0, request_seconds=30.0,
-                 before_request=None, connect=None):
+                 before_request=None, connect=None, company_id=None):
         self.key = key
+        self.company_id = company_id
         self.windows = [(int(n), float(s)) for n, s in windows]
         self.longest = max(s for _n, s in self.windows)
         self.max_in_flight = max_in_flight
@@ -93,8 +99,11 @@ class SharedRateLimiter:
                     row = cr.fetchone()
                     if row:
                         break
-                    cr.execute("""INSERT INTO accounting_rate_limit (key) VALUES (%s)
-                                  ON CONFLICT (key) DO NOTHING""", [self.key])
+                    # the company as this (separate) transaction sees it: one not yet
+                    # committed by the caller's transaction leaves the row without one
+                    cr.execute("""INSERT INTO accounting_rate_limit (key, company_id)
+                                  SELECT %s, (SELECT id FROM res_company WHERE id = %s)
+                                  ON CONFLICT (key) DO NOTHING""", [self.key, self.company_id])
                 yield cr, list(row[0]), float(row[1])
         except psycopg2.Error as exc:
             raise TransientError("Could not take a rate-limit slot for this connection: %s"

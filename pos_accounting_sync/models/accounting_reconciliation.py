@@ -3,6 +3,7 @@ from datetime import date as Date
 from decimal import Decimal
 
 from odoo import _, api, fields, models
+from .accounting_access import USER, check_action
 
 MEASURES = [
     ("sales", "Sales"),
@@ -65,17 +66,20 @@ class AccountingReconciliationLine(models.Model):
                 labels.get(line.measure), line.subject]))
 
     def action_view_jobs(self):
+        check_action(self, USER)
         action = self.env["ir.actions.act_window"]._for_xml_id("pos_accounting_sync.action_accounting_sync_job")
         action.update(domain=[("id", "in", self.job_ids.ids)], context={"create": False})
         return action
 
     def action_view_sessions(self):
+        check_action(self, USER)
         action = self.env["ir.actions.act_window"]._for_xml_id("point_of_sale.action_pos_session")
         action.update(domain=[("id", "in", self.session_ids.ids)], context={"create": False})
         return action
 
     def action_refresh(self):
         """Re-read the selected days from the accounting system and compare again."""
+        check_action(self, USER)
         for connection in self.connection_id:
             lines = self.filtered(lambda l, c=connection: l.connection_id == c)
             days = lines.mapped("date")

@@ -7,6 +7,7 @@ from odoo.tools import float_compare
 from accounting_connectors.errors import ConnectorError
 
 from . import accounting_messages as msgs
+from .accounting_access import MANAGER, USER, check_action
 
 
 class AccountingStockParity(models.Model):
@@ -34,6 +35,7 @@ class AccountingStockParity(models.Model):
     checked_at = fields.Datetime(readonly=True)
 
     def action_view_jobs(self):
+        check_action(self, USER)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("pos_accounting_sync.action_accounting_sync_job")
         action.update(domain=[("id", "in", self.job_ids.ids)], context={"create": False})
@@ -45,6 +47,7 @@ class AccountingConnectionParity(models.Model):
 
     def action_check_stock_parity(self):
         """Compare now and list the differences."""
+        check_action(self, MANAGER)
         self.ensure_one()
         try:
             self._check_stock_parity()

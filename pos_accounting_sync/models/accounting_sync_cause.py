@@ -13,6 +13,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from . import accounting_messages as msgs
+from .accounting_access import USER, check_action
 
 #: job kinds whose own source record is the cause of a refusal (its data)
 SELF_CAUSED_KINDS = ("item", "customer")
@@ -72,7 +73,7 @@ class AccountingSyncJobCause(models.Model):
                     names.append(_("%(code)s in the accounting system", code=token.split(":", 2)[2]))
                 elif model in self.env and rid.isdigit():
                     record = self.env[model].sudo().browse(int(rid)).exists()
-                    if record:
+                    if record and not job._foreign_records(record):  # another company's name is not shown
                         names.append("%s: %s" % (self.env["ir.model"]._get(model).name, record.display_name))
             job.cause_display = "\n".join(names) or False
 
@@ -127,7 +128,9 @@ class AccountingSyncJobCause(models.Model):
     # --- retrying what was fixed ------------------------------------------------------
     def action_retry(self):
         """Retry on a product's or customer's line retries that record's failed
-        lines on every connection: the fix was made once, in Odoo."""
+        lines on every connection the user may read (their companies' only:
+        the search applies the user's record rules, never sudo)."""
+        check_action(self, USER)
         masters = self.filtered(lambda j: j.kind in SELF_CAUSED_KINDS)
         siblings = self.browse()
         if masters:
@@ -135,7 +138,7 @@ class AccountingSyncJobCause(models.Model):
             domain = [("state", "=", "failed"), ("kind", "in", SELF_CAUSED_KINDS), ("id", "not in", self.ids)]
             terms = [["&", ("res_model", "=", m), ("res_id", "=", i)] for m, i in sorted(pairs)]
             domain += ["|"] * (len(terms) - 1) + [t for term in terms for t in term]
-            siblings = self.sudo().search(domain).with_env(self.env)
+            siblings = self.search(domain)
         return super(AccountingSyncJobCause, self | siblings).action_retry()
 
     @api.model

@@ -3,7 +3,9 @@ import logging
 import psycopg2
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+
+from .accounting_access import USER, check_action
 
 _logger = logging.getLogger(__name__)
 
@@ -38,6 +40,11 @@ ERROR_KINDS = [
     ("data", "Odoo data to fix"),
     ("blocked", "Waiting for another document"),
 ]
+#: what a job posts, and where: written by the engine only (``_enqueue`` and
+#: the worker, in superuser mode), never by a user, whatever their rights
+TARGET_FIELDS = ("connection_id", "res_model", "res_id", "res_name", "kind", "doc_key", "reference",
+                 "chain", "sequence", "depends_on_id", "pos_config_id", "state", "request_body",
+                 "response_body", "remote_id", "remote_number", "needs_lookup")
 #: worst first: what a source record shows when it has several documents
 STATE_SEVERITY = ["failed", "blocked", "running", "pending", "done", "cancelled"]
 
@@ -112,6 +119,20 @@ class AccountingSyncJob(models.Model):
             ON accounting_sync_job (id DESC) WHERE state IN ('failed', 'blocked')
         """)
 
+    # --- only the engine writes what a job posts ----------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            # rows are queued by feature code through _enqueue (superuser mode)
+            raise AccessError(_("Documents are queued by Odoo itself, not created by hand."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su and set(vals) & set(TARGET_FIELDS):
+            # access rights give no user write access; this holds even if one is added later
+            raise AccessError(_("What a document sends, and where, is set by Odoo; use Retry or Cancel."))
+        return super().write(vals)
+
     @api.depends("reference", "kind")
     def _compute_display_name(self):
         labels = dict(self._fields["kind"]._description_selection(self.env))
@@ -167,6 +188,7 @@ class AccountingSyncJob(models.Model):
     # --- what accountants do --------------------------------------------------
     def action_retry(self):
         """Send again: the document is rebuilt from Odoo, so fixed data goes out."""
+        check_action(self, USER)
         jobs = self.filtered(lambda j: j.state in ("failed", "blocked", "cancelled", "pending"))
         if not jobs and self:
             raise UserError(_("Only failed, blocked, cancelled or waiting documents can be retried."))
@@ -178,6 +200,7 @@ class AccountingSyncJob(models.Model):
         return self._notify_count(self._retried_message(len(jobs)))
 
     def action_cancel(self):
+        check_action(self, USER)
         jobs = self.filtered(lambda j: j.state in ("pending", "failed", "blocked"))
         if not jobs and self:
             raise UserError(_("Documents that are running, done or already cancelled cannot be cancelled."))
@@ -187,6 +210,7 @@ class AccountingSyncJob(models.Model):
         return self._notify_count(self._cancelled_message(len(jobs)))
 
     def action_open_source(self):
+        check_action(self, USER)
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",

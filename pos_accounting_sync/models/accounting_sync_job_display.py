@@ -7,6 +7,7 @@ import json
 from urllib.parse import parse_qsl
 
 from odoo import _, api, fields, models
+from .accounting_access import USER, check_action
 
 #: a transitive "waiting on this" list stops here (a shift has a handful of lines)
 MAX_WAITING = 200
@@ -87,6 +88,7 @@ class AccountingSyncJobDisplay(models.Model):
         return result
 
     def action_open_blocker(self):
+        check_action(self, USER)
         self.ensure_one()
         return self.blocked_by_id._open_form_action()
 
@@ -118,6 +120,7 @@ class AccountingSyncJobDisplay(models.Model):
             job.waiting_count = len(waiting)
 
     def action_open_waiting(self):
+        check_action(self, USER)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("pos_accounting_sync.action_accounting_sync_job")
         action.update(name=_("Waiting on %(doc)s", doc=self.display_name),

@@ -60,6 +60,8 @@ class AccountingSyncJobMessages(models.Model):
                     note = msgs.render(self.env, msgs.message("job.paused_inactive"))
                 elif conn.state == "paused":
                     note = msgs.render(self.env, msgs.message("job.paused_auth"))
+                elif conn.state != "connected":  # the worker claims nothing of it (accounting_sync_worker.py)
+                    note = msgs.render(self.env, msgs.message("job.paused_not_tested", conn=conn.display_name))
                 elif conn.paused_until and conn.paused_until > now:
                     when = fields.Datetime.context_timestamp(job, conn.paused_until)
                     note = msgs.render(self.env, msgs.message(

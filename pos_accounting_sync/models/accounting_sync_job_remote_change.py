@@ -1,4 +1,5 @@
 from odoo import fields, models
+from .accounting_access import USER, check_action
 
 REMOTE_CHANGES = [
     ("edited", "Edited remotely"),
@@ -48,5 +49,6 @@ class AccountingSyncJobRemoteChange(models.Model):
 
     def action_clear_remote_change(self):
         """The accountant checked the change (and corrected it where needed)."""
+        check_action(self, USER)
         self.sudo().write({"remote_change": False, "remote_change_at": False, "remote_change_note": False})
         return True

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 from .accounting_sync_job import STATE_SEVERITY, STATES
+from .accounting_access import USER, check_action
 
 
 def sync_summary(states, labels):
@@ -54,6 +55,7 @@ class AccountingSyncMixin(models.AbstractModel):
             rec.accounting_sync_summary = sync_summary(rec_jobs.mapped("state"), labels)
 
     def action_view_accounting_sync_jobs(self):
+        check_action(self, USER)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "pos_accounting_sync.action_accounting_sync_job")
         action["domain"] = self._accounting_sync_domain()

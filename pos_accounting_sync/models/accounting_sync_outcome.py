@@ -21,6 +21,10 @@ _logger = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
 MAX_BACKOFF = timedelta(hours=6)
 
+#: many2one targets whose company does not say whose record it is (a user's
+#: current company, a company itself, a file)
+COMPANY_BLIND = ("res.users", "res.company", "ir.attachment")
+
 #: what the worker does with each error kind the connectors raise
 #: (``accounting_connectors.errors.ERROR_KINDS``); a test checks both agree
 ERROR_HANDLING = {
@@ -45,6 +49,13 @@ class AccountingSyncJobOutcome(models.Model):
             client = run.client(connection)
         except cerr.ConnectorError as exc:
             return self._on_error(exc, run, None)
+        except Exception as exc:  # noqa: BLE001 - one connection's broken setup must not stop the others
+            _logger.exception("accounting sync: cannot make the client of connection %s", connection.id)
+            # not the document's fault: it waits (attempt given back), the connection is left for this run
+            run.skip_connections.add(connection.id)
+            self.write(dict(self._error_vals("transient", msgs.message("job.unexpected", error=str(exc))),
+                            state="pending", attempts=max(self.attempts - 1, 0)))
+            return False
         document = self._build_document()
         if document is None:
             return False
@@ -87,6 +98,12 @@ class AccountingSyncJobOutcome(models.Model):
             self._fail("data", msgs.message("job.record_gone", name=self.res_name or self.res_id,
                                             model=self.res_model))
             return None
+        foreign = self._foreign_records(record)
+        if foreign:
+            # whoever queued it: the record is read with superuser rights below, so
+            # another company's data must not reach this connection's books or log
+            self._fail_foreign(record, foreign[0][0])
+            return None
         try:
             with self.env.cr.savepoint():
                 document = record._accounting_sync_document(self)
@@ -101,6 +118,43 @@ class AccountingSyncJobOutcome(models.Model):
         if document is None:
             self._fail("data", msgs.message("job.nothing_to_send", name=self.res_name or self.reference))
         return document
+
+    def _foreign_records(self, record):
+        """What of ``record`` (one record, e.g. the job's source) belongs to
+        another company than this job's connection: a list of ``(field,
+        record)``, ``field`` None for ``record`` itself, else the many2one
+        field (``fields.Field``) it is reached through. Checked: ``record``
+        and the targets of its stored many2one fields that Odoo ties to the
+        record's company (``check_company``) or that are partners (customers,
+        vendors: private data). A record without a company is shared."""
+        self.ensure_one()
+        company = self.connection_id.company_id
+
+        def foreign(rec):
+            return "company_id" in rec._fields and rec.company_id and rec.company_id != company
+
+        found = [(None, record)] if foreign(record) else []
+        for field in record._fields.values():
+            if (field.type == "many2one" and field.store and not field.company_dependent
+                    and field.comodel_name not in COMPANY_BLIND
+                    and (field.check_company or field.comodel_name == "res.partner")):
+                target = record[field.name]
+                if target and foreign(target):
+                    found.append((field, target))
+        return found
+
+    def _fail_foreign(self, record, field=None):
+        """Fail the job: ``record`` (or what its ``field`` names) is another
+        company's. The reason names no data of that company."""
+        args = {"model": record._name, "id": record.id, "company": self.connection_id.company_id.name,
+                "conn": self.connection_id.display_name}
+        if field is None:
+            message = msgs.message("job.foreign_company", **args)
+        else:
+            message = msgs.message("job.foreign_company_via", field=field.string, **args)
+        _logger.warning("accounting sync: job %s names %s,%s of another company than its connection; refused",
+                        self.id, record._name, record.id)
+        self._fail("data", message)
 
     def _lookup_after(self, client, exc, started, run, parent=None):
         """The post may have been applied (ambiguous) or the remote says it

@@ -33,6 +33,8 @@ from odoo import api, fields, models, modules
 from odoo.sql_db import TestCursor, db_connect
 from odoo.tools import config
 
+from . import accounting_messages as msgs
+
 _logger = logging.getLogger(__name__)
 
 #: the longest a run works when the server sets no time limit (seconds)
@@ -68,14 +70,16 @@ def run_budget(request_timeout):
     return min(BUDGET_FRACTION * limit, max(room, 0.1 * limit), RUN_BUDGET_MAX)
 
 
-#: the jobs a worker may claim now: due, connection usable, dependency done,
-#: nothing earlier of its chain unfinished (``%(now)s``, ``%(skip)s``: params)
+#: the jobs a worker may claim now: due, connection usable (active, tested:
+#: not "Not tested" after its host or credentials changed, not failed its
+#: test, not paused), dependency done, nothing earlier of its chain
+#: unfinished (``%(now)s``, ``%(skip)s``: params)
 CLAIMABLE = """
       FROM accounting_sync_job j
       JOIN accounting_connection c ON c.id = j.connection_id
      WHERE j.state = 'pending'
        AND j.next_attempt_at <= %(now)s
-       AND c.active AND c.state != 'paused'
+       AND c.active AND c.state = 'connected'
        AND (c.paused_until IS NULL OR c.paused_until <= %(now)s)
        AND j.connection_id NOT IN %(skip)s
        AND (j.depends_on_id IS NULL OR EXISTS (
@@ -165,8 +169,15 @@ class AccountingSyncJobWorker(models.Model):
                 break
             run.job = job
             try:
-                job._process_claimed(run, commit)
-                if commit:
+                recorded = True
+                try:
+                    with self.env.cr.savepoint():
+                        job._process_claimed(run, commit)
+                except LeaseLost:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - one document or connection must not stop the others
+                    recorded = job._fail_unexpected(exc, run, commit)
+                if commit and recorded:
                     job._commit_if_still_ours(run.token)
             except LeaseLost:
                 _logger.warning("accounting sync: job %s was recovered by another worker; "
@@ -179,6 +190,25 @@ class AccountingSyncJobWorker(models.Model):
         if skipped is not None:
             skipped.update(run.skip_connections)
         return count
+
+    def _fail_unexpected(self, exc, run, commit):
+        """An error the outcome code did not expect (a bug, a broken setup):
+        the job fails with it and its connection is left alone for the rest
+        of the run; the others go on. Returns False when even that could not
+        be recorded (rolled back: the lease expires and the job is looked up
+        again later)."""
+        _logger.exception("accounting sync: job %s stopped with an unexpected error", self.id)
+        run.skip_connections.add(self.connection_id.id)
+        try:
+            with self.env.cr.savepoint():
+                self._fail("permanent", msgs.message("job.unexpected", error=str(exc)))
+        except Exception:  # noqa: BLE001 - the run goes on with the other connections
+            _logger.exception("accounting sync: could not record the failure of job %s", self.id)
+            if not commit:
+                raise
+            self.env.cr.rollback()
+            return False
+        return True
 
     @api.model
     def _can_commit(self):

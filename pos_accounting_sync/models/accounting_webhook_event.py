@@ -2,6 +2,7 @@ import logging
 from datetime import timedelta
 
 from odoo import _, api, fields, models
+from .accounting_access import MANAGER, USER, check_action
 
 from .accounting_inbound_event import PURCHASE_TYPES
 
@@ -155,16 +156,19 @@ class AccountingWebhookEvent(models.Model):
 
     def action_reprocess(self):
         """Retry: failed events of these deliveries go back to the queue."""
+        check_action(self, MANAGER)
         self.inbound_event_ids.filtered(lambda e: e.state == "failed").action_retry()
         return True
 
     def action_view_events(self):
+        check_action(self, USER)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("pos_accounting_sync.action_accounting_inbound_event")
         action["domain"] = [("delivery_id", "=", self.id)]
         return action
 
     def action_view_pickings(self):
+        check_action(self, USER)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_picking_tree_all")
         action["domain"] = [("id", "in", self.inbound_event_ids.picking_ids.ids)]

@@ -6,6 +6,7 @@ from accounting_connectors.documents import ZERO, ReceiptLine, ReceiptVoid, Sale
 from .pos_sales_documents import SEQ_SETTLEMENT, SalesDocuments
 from .pos_sales_lines import money
 from . import accounting_messages as msgs
+from .accounting_access import USER, check_action
 
 
 class PosSession(models.Model):
@@ -199,6 +200,7 @@ class PosSession(models.Model):
     def action_accounting_retry(self):
         """Retry the shift's failed and blocked documents in posting order
         (items and customers first), as an accountant does after a fix."""
+        check_action(self, USER)
         Job = self.env["accounting.sync.job"]
         jobs = Job.search([("chain", "in", [s._accounting_chain() for s in self]),
                            ("state", "in", ("failed", "blocked"))])

@@ -6,6 +6,7 @@ from .accounting_sync_job import STATE_SEVERITY, STATES
 from .accounting_sync_mixin import sync_summary
 from .pos_sales_lines import dec
 from . import accounting_messages as msgs
+from .accounting_access import USER, check_action
 
 
 class ProductProduct(models.Model):
@@ -128,4 +129,5 @@ class ProductTemplate(models.Model):
                 dict(self.env["accounting.sync.job"]._fields["state"]._description_selection(self.env)))
 
     def action_view_accounting_sync_jobs(self):
+        check_action(self, USER)
         return self.product_variant_ids.action_view_accounting_sync_jobs()

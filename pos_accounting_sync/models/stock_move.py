@@ -1,6 +1,7 @@
 from odoo import fields, models
 
 from .accounting_sync_job import STATE_SEVERITY, STATES
+from .accounting_access import USER, check_action
 
 #: context key set by the inbound purchase flow (branch h9in) while it
 #: validates pickings made from the accounting system: their moves are
@@ -108,6 +109,7 @@ class StockMoveLine(models.Model):
     accounting_sync_state = fields.Selection(related="move_id.accounting_sync_state")
 
     def action_view_accounting_sync_jobs(self):
+        check_action(self, USER)
         action = self.env["ir.actions.act_window"]._for_xml_id("pos_accounting_sync.action_accounting_sync_job")
         jobs = self.move_id._accounting_documents().job_id
         action.update(domain=[("id", "in", jobs.ids)], context={"create": False})

@@ -39,4 +39,5 @@ from . import test_live_mode
 from . import test_backfill
 from . import test_connection_setup
 from . import test_tour_setup
+from . import test_outbox_trust
 from . import test_connection_trust

@@ -230,6 +230,9 @@ class EngineScenario(TagDocumentsMixin):
         field = "signature_secret" if self.provider == "accurate" else "client_secret"
         good = self.connection[field]
         self.connection[field] = "wrong-secret-value"
+        # as if the provider revoked it: the connection still counts as tested (an
+        # edit in Odoo makes it "Not tested", and the worker would leave it alone)
+        self.connection.state = "connected"
         return field, good
 
     def test_refused_credentials_pause_the_connection_with_one_activity(self):
@@ -410,7 +413,7 @@ class TestTwoWorkers(TransactionCase):
             env.flush_all()
             conn = Connection.create(dict(Connection._vals_from_config(sandbox.accurate_config()),
                                           name="two workers", rate_limit_per_minute=600000,
-                                          request_timeout=1))
+                                          request_timeout=1, state="connected"))
             tag = env["res.partner.category"].create({"name": "Two workers"})
             Job = env["accounting.sync.job"]
 

@@ -15,6 +15,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from accounting_connectors.errors import ConnectorError
+from ..models.accounting_access import USER, check_action
 
 _logger = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ class AccountingDryRun(models.TransientModel):
     @api.model
     def action_open(self, records):
         """The dry run of ``records[0]`` (the binding passes the active record)."""
+        check_action(self, USER)
         record = records[:1]
         if not record:
             raise UserError(_("Choose a record to dry-run."))
@@ -53,6 +55,7 @@ class AccountingDryRun(models.TransientModel):
         return wizard._reopen()
 
     def action_refresh(self):
+        check_action(self, USER)
         self._compute_lines()
         return self._reopen()
 
@@ -66,6 +69,9 @@ class AccountingDryRun(models.TransientModel):
     # --- the dry run ----------------------------------------------------------
     def _compute_lines(self):
         self.ensure_one()
+        # the dry run reads for the user only what they may read themselves
+        self.connection_id.check_access("read")
+        self._source().check_access("read")
         conn = self.connection_id
         source = self._source()
         rows, notes = [], []
@@ -133,7 +139,7 @@ class AccountingDryRun(models.TransientModel):
             elif job.id > before:
                 # as if it had gone out (all of this is rolled back): the documents after
                 # it in its chain are built the way they will be, e.g. on a new customer's number
-                job.write({"state": "done", "remote_id": job.remote_id or "dry-run",
+                job.sudo().write({"state": "done", "remote_id": job.remote_id or "dry-run",
                            "remote_number": job.remote_number or getattr(row["document"], "reference", "")
                            or "<number of %s in %s>" % (job.res_name, conn.provider.capitalize())})
             rows.append(row)

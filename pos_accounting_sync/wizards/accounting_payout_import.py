@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import formatLang
 
+from ..models.accounting_access import MANAGER, check_action
 from .settlement_csv import (
     MAX_CELL, MAX_ROWS, SettlementError, decode, is_formula, neutralise, parse_amount, parse_date, read_rows)
 
@@ -51,6 +52,7 @@ class AccountingPayoutImport(models.TransientModel):
 
     # --- preview --------------------------------------------------------------------
     def action_preview(self):
+        check_action(self, MANAGER)
         self.ensure_one()
         if not self.file:
             raise UserError(_("Choose the settlement report (a CSV file) first."))
@@ -169,6 +171,7 @@ class AccountingPayoutImport(models.TransientModel):
     # --- posting --------------------------------------------------------------------
     def action_post_matched(self):
         """Create and queue the payouts of the matched rows only."""
+        check_action(self, MANAGER)
         self.ensure_one()
         matched = self.line_ids.filtered(lambda l: l.status == "matched")
         if not matched:

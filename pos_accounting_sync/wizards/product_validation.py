@@ -4,6 +4,7 @@ from odoo.exceptions import UserError
 from accounting_connectors.errors import ConnectorError
 
 from ..models import accounting_messages as msgs
+from ..models.accounting_access import MANAGER, check_action
 
 
 class AccountingProductValidation(models.TransientModel):
@@ -84,12 +85,14 @@ class AccountingProductValidation(models.TransientModel):
         return products.filtered(lambda p: refs[p] in by_ref or p.id in placeholders)
 
     def action_refresh(self):
+        check_action(self, MANAGER)
         return self._reopen()
 
     def action_push(self):
         """Create the valid, unsent products as items with one bulk call
         where the API has one. Each item still gets its sync-log line; what
         the bulk call could not save stays queued for the worker."""
+        check_action(self, MANAGER)
         self.ensure_one()
         self.connection_id._check_live_mode()
         products = self.to_push_ids
@@ -127,12 +130,14 @@ class AccountingProductValidation(models.TransientModel):
 
     @api.model
     def action_open(self, connection):
+        check_action(self, MANAGER)
         return self.create({"connection_id": connection.id})._reopen()
 
     @api.model
     def action_open_from_menu(self):
         """From the Accounting Sync menu: the current company's first active
         connection (another one can be picked on the form)."""
+        check_action(self, MANAGER)
         connection = self.env["accounting.connection"].search(
             [("company_id", "in", self.env.companies.ids)], limit=1)
         if not connection:
