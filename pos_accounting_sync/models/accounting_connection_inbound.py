@@ -180,7 +180,7 @@ class AccountingConnectionInbound(models.Model):
         for rec in self.search([("provider", "=", "accurate"), ("state", "=", "connected"),
                                 ("receive_purchases", "=", True)]):
             if not rec.webhook_expires_on or rec.webhook_expires_on <= limit:
-                rec._run_isolated("inbound_renew", rec._renew_webhook)
+                rec._run_inbound_task("inbound_renew", rec._renew_webhook)
 
     # --- Jurnal: poll purchases --------------------------------------------------------
     @api.model
@@ -190,10 +190,10 @@ class AccountingConnectionInbound(models.Model):
         poll), then process what was queued."""
         for rec in self.search([("provider", "=", "jurnal"), ("state", "=", "connected"),
                                 ("receive_purchases", "=", True)]):
-            rec._run_isolated("inbound_poll", rec._poll_purchases)
+            rec._run_inbound_task("inbound_poll", rec._poll_purchases)
         self.env["accounting.inbound.event"]._process_queue()
 
-    def _run_isolated(self, problem, method):
+    def _run_inbound_task(self, problem, method):
         """Run ``method`` (no argument; False when it failed in words it
         stored itself) for this connection so that nothing it raises stops
         the cron for the other connections: rolled back and logged; a
