@@ -56,6 +56,7 @@ class DayMixin:
         cls.connection.outlet_map_ids.remote_warehouse = cls.remote_a
         cls.connection.write({
             "database_id": DATABASE_ID if cls.provider == "accurate" else False,
+            "state": "connected",  # the database id is a credential: set as if tested with it
             "transfer_sync_mode": "realtime",
             "adjustment_account": cls.codes["adjustment"],
             "transit_warehouse": cls.remote_transit if cls.provider == "jurnal" else False,

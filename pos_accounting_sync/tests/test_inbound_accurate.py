@@ -2,6 +2,7 @@
 calls to Odoo's test server; the webhook cron makes the pickings."""
 
 from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
 from .inbound_common import InboundCase, WebhookMixin
@@ -287,18 +288,27 @@ class TestInboundAccurateVerified(WebhookMixin, InboundCase, HttpCase):
         self.assertFalse(self.documents().deleted)
         self.assertIn("received again", self.events(invoice["id"])[-1].reason)
 
-    def test_sync_user_retries_a_failed_event(self):
+    def test_only_a_sync_manager_retries_a_failed_event(self):
+        """A retried event makes receipts: the Retry button is the
+        administrators' (as the view shows it); a Sync User is refused over
+        RPC too, and a manager's retry receives the purchase."""
         self.accurate_purchase([("ZZ99", 2, "Utama")])
         self.wait_webhooks(1)
         self.run_cron()
         event = self.events()
         self.assertEqual(event.state, "failed")
         product = self.env["product.product"].create({"name": "Teh", "default_code": "ZZ99", "is_storable": True})
-        user = self.env["res.users"].create({
-            "name": "Akuntan", "login": "akuntan-retry", "company_id": self.env.company.id,
-            "company_ids": [(6, 0, self.env.company.ids)],
-            "groups_id": [(6, 0, [self.env.ref("pos_accounting_sync.group_accounting_sync_user").id])]})
-        self.assertFalse(user.has_group("stock.group_stock_user"))
-        event.with_user(user).action_retry()
+        users = {}
+        for login, group in (("akuntan-retry", "group_accounting_sync_user"),
+                             ("admin-retry", "group_accounting_sync_manager")):
+            users[login] = self.env["res.users"].create({
+                "name": login, "login": login, "company_id": self.env.company.id,
+                "company_ids": [(6, 0, self.env.company.ids)],
+                "groups_id": [(6, 0, [self.env.ref("pos_accounting_sync.%s" % group).id])]})
+        with self.assertRaises(AccessError):
+            event.with_user(users["akuntan-retry"]).action_retry()
+        self.assertEqual(event.state, "failed")
+        self.assertFalse(users["admin-retry"].has_group("stock.group_stock_user"))
+        event.with_user(users["admin-retry"]).action_retry()
         self.assertEqual(event.state, "done")
         self.assertEqual(self.on_hand(product, self.wh_main), 2)
