@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass, field
 
+from . import preview
 from .checks import check_host, check_timeout
 from .errors import ConfigurationError
 from .http import Redactor, Transport
@@ -172,8 +173,6 @@ class BaseClient:
         providers that take account names; remote names it cannot know
         offline show as ``<customer REF in Jurnal>``. A document the post
         would refuse raises the same :class:`~.errors.ConnectorError`."""
-        from . import preview
-
         self._previewing, self._preview_accounts = True, accounts
         try:
             return preview.run(self, document)

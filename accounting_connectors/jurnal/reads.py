@@ -10,7 +10,7 @@ from urllib.parse import quote
 from .. import shapes
 from ..errors import NotFoundError, ValidationError
 from ..shapes import guarded
-from . import mapping
+from . import mapping, returns
 
 
 class JurnalReads:
@@ -97,8 +97,6 @@ class JurnalReads:
             row = _sales_row("sales_receipt", rec, rec.get("total"), 0)
             row["account"] = str(_dict(rec.get("deposit_to")).get("name") or "")
             out.append(row)
-        from . import returns  # returns posts through the client, which imports this module
-
         for rec in self._created_since("sales_returns", params, date_from):
             row = _sales_row("sales_return", rec, rec.get("return_amount"), 0)
             row["reference"] = returns.reference_of(rec) or ""  # our tag in its memo

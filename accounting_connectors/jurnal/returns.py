@@ -53,7 +53,7 @@ def post(client, doc):
     # credit memo to refund from, not lower the invoice's amount owing
     keys = invoice_lines(invoice.data, doc.lines) if invoice and not doc.refunded else None
     if keys is not None:
-        body = mapping.sales_return(doc, keys, client.options)
+        body = mapping.sales_return_payload(doc, keys, client.options)
         body["sales_return"]["memo"] = tagged_memo(doc.description, doc.reference)
         return client._send("POST", "/sales_returns", body, "sales_return")
     body = credit_memo_body(client, doc)  # resolves everything before the first write

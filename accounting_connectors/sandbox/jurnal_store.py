@@ -38,6 +38,12 @@ class JurnalError(Exception):
         self.status, self.body = status, body
 
 
+def status(code):
+    """A document's ``transaction_status`` as Jurnal answers it (:data:`STATUS`)."""
+    name, bahasa = STATUS[code]
+    return {"id": code, "name": name, "name_bahasa": bahasa}
+
+
 def invalid(*messages, field=None, status=422):
     body = {field: "(%s)" % messages[0]} if field else {}
     body.update(id=None, error_full_messages=list(messages))
