@@ -27,7 +27,7 @@ def test_quota_on_a_bare_text_body_is_still_the_quota(sandbox):
     from accounting_connectors.jurnal.errors import error_for
 
     result = HttpResult(429, {}, "Monthly limit exceeded. Please wait until next month.", 0.1)
-    assert isinstance(error_for("POST", result), QuotaExceededError)
+    assert isinstance(error_for(result, write=True), QuotaExceededError)
 
 
 @pytest.mark.parametrize("provider, status, body", [
