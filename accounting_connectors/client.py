@@ -101,9 +101,11 @@ class WebhookEvent:
 
 
 #: the engine's calls: a parser error inside one leaves as an error of the
-#: taxonomy (see :func:`~.shapes.guarded`), never as a raw exception
+#: taxonomy (see :func:`~.shapes.guarded`), never as a raw exception. Guarded
+#: in one place, :meth:`BaseClient.__init_subclass__`, wherever in a client's
+#: classes (its mixins included) they are written.
 ENGINE_CALLS = ("test_connection", "post", "post_many", "find", "list_warehouses", "list_accounts",
-                "invoice_status", "list_purchases", "fetch_purchase", "renew_webhook")
+                "list_customers", "invoice_status", "list_purchases", "fetch_purchase", "renew_webhook")
 
 
 class BaseClient:
@@ -119,9 +121,11 @@ class BaseClient:
     _preview_accounts = None
 
     def __init_subclass__(cls, **kwargs):
+        """Guards each engine call as the class resolves it (its own, a
+        mixin's or an inherited one), once: mixins never guard their own."""
         super().__init_subclass__(**kwargs)
         for name in ENGINE_CALLS:
-            func = cls.__dict__.get(name)
+            func = getattr(cls, name, None)
             if callable(func) and not getattr(func, "__guarded__", False):
                 setattr(cls, name, guarded()(func))
 

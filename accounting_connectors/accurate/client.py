@@ -27,6 +27,7 @@ from ..errors import (
     RateLimitedError,
     TransientError,
 )
+from ..jsonutil import dumps
 from ..messages import render
 from . import mapping, webhook
 from .auth import ApiTokenAuth, OAuthAuth, auth_error, basic_auth
@@ -141,7 +142,7 @@ class AccurateClient(AccuratePreview, AccuratePosting, AccurateReads, BaseClient
         headers = {"X-Language-Profile": self.config.language or "ID"}
         data = None
         if body is not None:
-            data = mapping.dumps(body).encode("utf-8")
+            data = dumps(body).encode("utf-8")
             headers["Content-Type"] = "application/json"
         for _hop in range(MAX_REDIRECTS + 1):
             result = self.transport.request(method, url, data=data, headers=headers,

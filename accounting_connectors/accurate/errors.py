@@ -13,7 +13,7 @@ from ..errors import (
     TransientError,
     ValidationError,
 )
-from . import mapping
+from ..jsonutil import loads
 from .auth import auth_error
 from .params import as_float
 
@@ -67,7 +67,7 @@ def refusal(messages, **ctx):
 
 def decode(result):
     try:
-        return mapping.loads(result.text) if result.text else None
+        return loads(result.text) if result.text else None
     except ValueError:
         return result.json()  # raises the transport's plain-words error
 
@@ -75,7 +75,7 @@ def decode(result):
 def provider_text(result):
     """The provider's message out of any error body (JSON or not)."""
     try:
-        body = mapping.loads(result.text)
+        body = loads(result.text)
     except ValueError:
         return " ".join(result.text.split())[:200] or "HTTP %s" % result.status
     if isinstance(body, dict):

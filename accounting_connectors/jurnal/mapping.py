@@ -12,9 +12,9 @@ never a float.
 """
 
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from ..documents import ZERO, PurchaseDocument, PurchaseLine
+from ..documents import ZERO, PurchaseDocument, PurchaseLine, dec
 from ..errors import ValidationError
 
 HUNDRED = Decimal("100")
@@ -336,13 +336,6 @@ def parse_date(value):
     return None
 
 
-def dec(value):
-    try:
-        return Decimal(str(value)) if value not in (None, "") else ZERO
-    except InvalidOperation:
-        return ZERO
-
-
 def _person(data):
     person = data.get("person") or {}
     name = person.get("display_name") or person.get("name") or ""
@@ -357,12 +350,13 @@ def purchase_invoice(data):
     for line in data.get("transaction_lines_attributes") or []:
         prod = line.get("product") or {}
         lines.append(PurchaseLine(item_ref=prod.get("code") or prod.get("name") or "",
-                                  quantity=dec(line.get("quantity")), unit_price=dec(line.get("rate")),
+                                  quantity=dec(line.get("quantity"), malformed=ZERO),
+                                  unit_price=dec(line.get("rate"), malformed=ZERO),
                                   warehouse=warehouse, unit=(line.get("unit") or {}).get("name", "")))
     return PurchaseDocument(
         reference=data.get("transaction_no") or "", doc_type="invoice", remote_id=str(data.get("id")),
         vendor_ref=vendor_id, vendor_name=vendor_name, date=parse_date(data.get("transaction_date")),
-        lines=lines, total=dec(data.get("original_amount")), deleted=bool(data.get("deleted_at")),
+        lines=lines, total=dec(data.get("original_amount"), malformed=ZERO), deleted=bool(data.get("deleted_at")),
         version=str(data.get("updated_at") or ""), created_on=_created_on(data))
 
 
@@ -379,13 +373,13 @@ def purchase_return(data, invoice=None):
     for line in data.get("transaction_return_lines_attributes") or []:
         orig = line.get("transaction_line") or {}
         ref = codes.get(line.get("transaction_line_id")) or orig.get("product") or ""
-        lines.append(PurchaseLine(item_ref=ref, quantity=dec(line.get("return_quantity")),
-                                  unit_price=dec(orig.get("rate")), warehouse=warehouse,
+        lines.append(PurchaseLine(item_ref=ref, quantity=dec(line.get("return_quantity"), malformed=ZERO),
+                                  unit_price=dec(orig.get("rate"), malformed=ZERO), warehouse=warehouse,
                                   unit=orig.get("unit") or ""))
     return PurchaseDocument(
         reference=data.get("transaction_no") or "", doc_type="return", remote_id=str(data.get("id")),
         vendor_ref=vendor_id, vendor_name=vendor_name, date=parse_date(data.get("transaction_date")),
-        lines=lines, invoice_ref=data.get("invoice_no") or "", total=dec(data.get("return_amount")),
+        lines=lines, invoice_ref=data.get("invoice_no") or "", total=dec(data.get("return_amount"), malformed=ZERO),
         deleted=bool(data.get("deleted_at")), version=str(data.get("updated_at") or ""),
         created_on=_created_on(data))
 

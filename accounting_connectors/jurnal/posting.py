@@ -13,7 +13,6 @@ from urllib.parse import quote
 from .. import shapes
 from ..client import RemoteResult
 from ..errors import ConnectorError, DuplicateError, ValidationError
-from ..shapes import guarded
 from . import lookup, mapping, money_out, returns
 from .errors import provider_message, refused
 from .lookup import RESOURCES
@@ -131,13 +130,12 @@ FINDERS = {
 
 class JurnalPosting:
     """Mixed into :class:`.client.JurnalClient`: its engine calls post,
-    post_many and find (guarded here, as the client guards its own)."""
+    post_many and find (guarded by
+    :meth:`..client.BaseClient.__init_subclass__`, as every engine call)."""
 
-    @guarded()
     def post(self, doc):
         return poster_for(doc.kind)(self, doc)
 
-    @guarded()
     def post_many(self, documents):
         out = [None] * len(documents)
         groups = {}
@@ -205,7 +203,6 @@ class JurnalPosting:
                 if kind == "customer":
                     self._people[doc.reference] = rec.get("display_name")
 
-    @guarded()
     def find(self, kind, reference, parent=None):
         """The RemoteResult of the document carrying ``reference``, or None.
         ``parent``: the invoice reference of a sales return (searched first)."""

@@ -29,7 +29,7 @@ cannot take (unknown product or account) leaves nothing behind.
 import re
 from decimal import Decimal
 
-from ..documents import ZERO, AdjustmentLine, ItemAdjustment
+from ..documents import ZERO, AdjustmentLine, ItemAdjustment, dec
 from ..errors import ValidationError
 from . import lookup, mapping
 
@@ -68,7 +68,7 @@ def invoice_lines(invoice, lines):
     for line in invoice.get("transaction_lines_attributes") or []:
         code = (line.get("product") or {}).get("code")
         line_id, qty = found.get(code, (line.get("id"), ZERO))
-        found[code] = (line_id, qty + mapping.dec(line.get("quantity")))
+        found[code] = (line_id, qty + dec(line.get("quantity"), malformed=ZERO))
     wanted = {}
     for line in lines:
         wanted[line.item_ref] = wanted.get(line.item_ref, ZERO) + line.quantity
