@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass, field
 
+from . import preview
 from .checks import check_host, check_timeout
 from .errors import ConfigurationError
 from .http import Redactor, Transport
@@ -100,9 +101,11 @@ class WebhookEvent:
 
 
 #: the engine's calls: a parser error inside one leaves as an error of the
-#: taxonomy (see :func:`~.shapes.guarded`), never as a raw exception
+#: taxonomy (see :func:`~.shapes.guarded`), never as a raw exception. Guarded
+#: in one place, :meth:`BaseClient.__init_subclass__`, wherever in a client's
+#: classes (its mixins included) they are written.
 ENGINE_CALLS = ("test_connection", "post", "post_many", "find", "list_warehouses", "list_accounts",
-                "invoice_status", "list_purchases", "fetch_purchase", "renew_webhook")
+                "list_customers", "invoice_status", "list_purchases", "fetch_purchase", "renew_webhook")
 
 
 class BaseClient:
@@ -118,9 +121,11 @@ class BaseClient:
     _preview_accounts = None
 
     def __init_subclass__(cls, **kwargs):
+        """Guards each engine call as the class resolves it (its own, a
+        mixin's or an inherited one), once: mixins never guard their own."""
         super().__init_subclass__(**kwargs)
         for name in ENGINE_CALLS:
-            func = cls.__dict__.get(name)
+            func = getattr(cls, name, None)
             if callable(func) and not getattr(func, "__guarded__", False):
                 setattr(cls, name, guarded()(func))
 
@@ -172,8 +177,6 @@ class BaseClient:
         providers that take account names; remote names it cannot know
         offline show as ``<customer REF in Jurnal>``. A document the post
         would refuse raises the same :class:`~.errors.ConnectorError`."""
-        from . import preview
-
         self._previewing, self._preview_accounts = True, accounts
         try:
             return preview.run(self, document)

@@ -11,13 +11,32 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from .errors import ValidationError
 
 ZERO = Decimal("0")
 #: a ReceiptVoid's reference is the receipt's own plus this
 VOID_SUFFIX = "/VOID"
+
+
+def dec(value, default=ZERO, malformed=None):
+    """An amount read from an answer or a request (int, float, Decimal, text
+    or None) as an exact Decimal: a float through its shortest text
+    (0.1 -> ``Decimal("0.1")``, never its binary value), None or "" ->
+    ``default``. Text that is no number raises InvalidOperation (under
+    :func:`.shapes.guarded`, an unexpected answer), or reads as ``malformed``
+    when one is given."""
+    if value is None or value == "":
+        return default
+    if isinstance(value, Decimal):
+        return value
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        if malformed is None:
+            raise
+        return malformed
 
 
 @dataclass

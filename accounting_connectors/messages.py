@@ -4,9 +4,11 @@ An error (:class:`~.errors.ConnectorError`) carries ``code`` and ``params``
 (a dict of plain values: numbers, references, the provider's own words);
 its English ``message`` is ``TEXTS[code] % params``. The addon renders the
 same code in the reader's language from its own catalogue
-(``pos_accounting_sync/models/accounting_messages.py``, whose English
-sources must equal these texts: a test checks), so a code once used keeps
-its meaning. What the provider said stays in ``params`` (and in the error's
+(``pos_accounting_sync/models/accounting_messages.py``); its copy of these
+texts as translatable terms is generated from here
+(``scripts/gen_connector_messages.py``: run it after changing TEXTS;
+``tests/test_connector_messages.py`` fails until it is). A code once used
+keeps its meaning. What the provider said stays in ``params`` (and in the error's
 ``provider_message``) as it came, never translated.
 """
 

@@ -8,7 +8,9 @@
     "author": "pos_accounting_sync contributors",
     "website": "https://github.com/pos-accounting-sync/pos_accounting_sync",
     "depends": ["point_of_sale", "stock_account", "purchase_stock", "sales_team"],
-    "external_dependencies": {"python": ["requests"]},
+    # the connector package by its distribution name (pyproject.toml), as Odoo looks
+    # it up with importlib.metadata; `make setup` installs it
+    "external_dependencies": {"python": ["accounting-connectors", "requests"]},
     "data": [
         "security/security.xml",
         "security/ir.model.access.csv",

@@ -29,7 +29,7 @@ def _db_exists(name):
 
 def _webhook_url(db, port):
     """The Accurate demo connection's webhook URL, for the sandbox to call."""
-    import psycopg2  # noqa: PLC0415 - only with Odoo, which needs it anyway
+    import psycopg2  # only with Odoo, which needs it anyway
 
     with psycopg2.connect(dbname=db) as cnx, cnx.cursor() as cr:
         cr.execute("""SELECT id, webhook_token FROM accounting_connection

@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[1]
 def find_odoo():
     """(odoo module, addons path list) or (None, reason)."""
     try:
-        import odoo  # noqa: PLC0415 - optional by design
+        import odoo  # optional by design
     except ImportError as exc:
         return None, "`import odoo` fails in %s (%s)" % (sys.executable, exc)
     paths = [p for p in os.environ.get("ODOO_ADDONS_PATH", "").split(",") if p]
@@ -36,7 +36,7 @@ def free_port():
 
 def _pg_ok():
     try:
-        import psycopg2  # noqa: PLC0415
+        import psycopg2
         psycopg2.connect(dbname="postgres", connect_timeout=3).close()
         return True, ""
     except Exception as exc:  # noqa: BLE001 - the reason is shown to the user

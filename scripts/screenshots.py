@@ -230,7 +230,7 @@ def main(argv=None):
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     args = parser.parse_args(argv)
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415 - only this script needs it
+    from playwright.sync_api import sync_playwright  # only this script needs it
 
     args.out.mkdir(parents=True, exist_ok=True)
     proc = None

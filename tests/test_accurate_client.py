@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 
-from accounting_connectors.accurate.mapping import dumps, payload_for
+from accounting_connectors.accurate.mapping import payload_for
 from accounting_connectors.client import RemoteResult, make_client
 from accounting_connectors.documents import (
     AdjustmentLine,
@@ -36,6 +36,7 @@ from accounting_connectors.errors import (
     TransientError,
     ValidationError,
 )
+from accounting_connectors.jsonutil import dumps
 
 PPN = "PPN 11%"  # the sandbox database's PPN record
 

@@ -6,9 +6,7 @@ import requests
 
 from accounting_connectors.client import make_client
 from accounting_connectors.documents import Customer
-from accounting_connectors.errors import QuotaExceededError
-
-JURNAL_CUSTOMERS = "/public/jurnal/api/v1/customers"
+from accounting_connectors.errors import AmbiguousError, QuotaExceededError
 
 
 def test_quota_is_jurnal_monthly_429_and_a_quota_error(sandbox):
@@ -27,7 +25,7 @@ def test_quota_on_a_bare_text_body_is_still_the_quota(sandbox):
     from accounting_connectors.jurnal.errors import error_for
 
     result = HttpResult(429, {}, "Monthly limit exceeded. Please wait until next month.", 0.1)
-    assert isinstance(error_for("POST", result), QuotaExceededError)
+    assert isinstance(error_for(result, write=True), QuotaExceededError)
 
 
 @pytest.mark.parametrize("provider, status, body", [
@@ -56,5 +54,17 @@ def test_empty_answers_without_saving(sandbox, provider, status, body):
 @pytest.mark.parametrize("kind, status", [("commit_502", 502), ("commit_504", 504)])
 def test_commit_then_gateway_error_saves_the_document(sandbox, kind, status):
     sandbox.add_fault(kind, provider="jurnal", method="POST")
-    resp = requests.post(sandbox.url + JURNAL_CUSTOMERS, json={}, timeout=5)  # unsigned: refused, 502 anyway
-    assert resp.status_code == status and "html" in resp.headers["Content-Type"]
+    client = make_client(sandbox.jurnal_config())
+    captured = []
+    send = client.transport.request
+    client.transport.request = lambda *a, **k: captured.append(send(*a, **k)) or captured[-1]
+    with pytest.raises(AmbiguousError) as err:
+        client.post(Customer("C-G", name="Toko Gerbang"))
+    # the gateway's HTML page, after the document was committed behind it
+    answer = [r for r in captured if r.request["method"] == "POST"][-1]
+    assert answer.status == status and "html" in answer.headers["Content-Type"]
+    assert err.value.kind == "ambiguous" and err.value.status == status
+    saved = [c for c in sandbox.app("jurnal").dump("customer") if c.get("custom_id") == "C-G"]
+    assert len(saved) == 1 and saved[0]["display_name"] == "Toko Gerbang"
+    # which is why an ambiguous post is looked up before any retry: it is found
+    assert client.find("customer", "C-G").remote_id == str(saved[0]["id"])

@@ -21,18 +21,18 @@ from .. import shapes
 from ..checks import check_host
 from ..client import BaseClient, RemoteResult
 from ..errors import (
-    AmbiguousError,
     AuthError,
     ConfigurationError,
     ConnectorError,
     RateLimitedError,
     TransientError,
 )
+from ..jsonutil import dumps
 from ..messages import render
 from . import mapping, webhook
 from .auth import ApiTokenAuth, OAuthAuth, auth_error, basic_auth
-from .errors import decode, join_messages, provider_text, refusal
-from .params import as_float, filters_params, query_text
+from .errors import decode, error_for, join_messages, provider_text, refusal
+from .params import filters_params, query_text
 from .posting import AccuratePosting
 from .preview import AccuratePreview
 from .reads import PAGE_SIZE, AccurateReads
@@ -142,7 +142,7 @@ class AccurateClient(AccuratePreview, AccuratePosting, AccurateReads, BaseClient
         headers = {"X-Language-Profile": self.config.language or "ID"}
         data = None
         if body is not None:
-            data = mapping.dumps(body).encode("utf-8")
+            data = dumps(body).encode("utf-8")
             headers["Content-Type"] = "application/json"
         for _hop in range(MAX_REDIRECTS + 1):
             result = self.transport.request(method, url, data=data, headers=headers,
@@ -185,28 +185,8 @@ class AccurateClient(AccuratePreview, AccuratePosting, AccurateReads, BaseClient
         return new_url
 
     def _envelope(self, result, write, check):
-        status = result.status
-        ctx = {"status": status, "request": result.request, "response": result.response}
-        if status in (401, 403):
-            raise auth_error(status, provider_text(result), result.request, result.response)
-        if status == 429:
-            retry = as_float(result.headers.get("Retry-After"), 1.0)
-            raise RateLimitedError(code="accurate.slow_down", params={"seconds": max(retry, 1)}, retry_after=retry,
-                                   provider_message=provider_text(result), **ctx)
-        if status >= 500:
-            if write:
-                raise AmbiguousError(code="accurate.server_error_write", params={"status": status},
-                                     provider_message=provider_text(result), **ctx)
-            raise TransientError(code="accurate.server_error", params={"status": status},
-                                 provider_message=provider_text(result), **ctx)
-        if status == 404:
-            said = provider_text(result)
-            raise ConfigurationError(code="accurate.unknown_address", params={"provider": said},
-                                     provider_message=said, **ctx)
-        if status != 200:
-            said = provider_text(result)
-            raise ConnectorError(code="accurate.http_error", params={"status": status, "provider": said},
-                                 provider_message=said, **ctx)
+        if result.status != 200:
+            raise error_for(result, write)
         try:
             body = decode(result)
         except ConnectorError as exc:  # a 200 page that is not data: after a write, it may be saved
@@ -216,7 +196,7 @@ class AccurateClient(AccuratePreview, AccuratePosting, AccurateReads, BaseClient
                                     detail=exc.message) from None
         body = shapes.obj(body, "Accurate", "the answer", write, result)
         if check and body.get("s") is False:
-            raise refusal(body.get("d"), **ctx)
+            raise refusal(body.get("d"), status=result.status, request=result.request, response=result.response)
         return body
 
     def _discover(self):

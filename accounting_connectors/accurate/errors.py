@@ -1,14 +1,51 @@
 """Accurate's answers turned into the connector's error taxonomy: the
+status map (:func:`error_for`, as :func:`..jurnal.errors.error_for`) and the
 provider's own words, pulled out of whichever shape the body has."""
 
 import re
 
-from ..errors import DuplicateError, ValidationError
-from . import mapping
+from ..errors import (
+    AmbiguousError,
+    ConfigurationError,
+    ConnectorError,
+    DuplicateError,
+    RateLimitedError,
+    TransientError,
+    ValidationError,
+)
+from ..jsonutil import loads
+from .auth import auth_error
+from .params import as_float
 
 #: Accurate's words for "this number is taken"; the exact text is not public
 DUPLICATE_RE = re.compile(r"sudah (digunakan|dipakai|ada|terdaftar)|already (been )?(used|exist)|duplicat",
                           re.I)
+
+
+def error_for(result, write):
+    """The error of an answer other than 200 (``write``: the request may have
+    saved something, so a server error leaves the outcome unknown)."""
+    status = result.status
+    ctx = {"status": status, "request": result.request, "response": result.response}
+    if status in (401, 403):
+        return auth_error(status, provider_text(result), result.request, result.response)
+    if status == 429:
+        retry = as_float(result.headers.get("Retry-After"), 1.0)
+        return RateLimitedError(code="accurate.slow_down", params={"seconds": max(retry, 1)}, retry_after=retry,
+                                provider_message=provider_text(result), **ctx)
+    if status >= 500:
+        if write:
+            return AmbiguousError(code="accurate.server_error_write", params={"status": status},
+                                  provider_message=provider_text(result), **ctx)
+        return TransientError(code="accurate.server_error", params={"status": status},
+                              provider_message=provider_text(result), **ctx)
+    if status == 404:
+        said = provider_text(result)
+        return ConfigurationError(code="accurate.unknown_address", params={"provider": said},
+                                  provider_message=said, **ctx)
+    said = provider_text(result)
+    return ConnectorError(code="accurate.http_error", params={"status": status, "provider": said},
+                          provider_message=said, **ctx)
 
 
 def join_messages(messages):
@@ -30,7 +67,7 @@ def refusal(messages, **ctx):
 
 def decode(result):
     try:
-        return mapping.loads(result.text) if result.text else None
+        return loads(result.text) if result.text else None
     except ValueError:
         return result.json()  # raises the transport's plain-words error
 
@@ -38,7 +75,7 @@ def decode(result):
 def provider_text(result):
     """The provider's message out of any error body (JSON or not)."""
     try:
-        body = mapping.loads(result.text)
+        body = loads(result.text)
     except ValueError:
         return " ".join(result.text.split())[:200] or "HTTP %s" % result.status
     if isinstance(body, dict):

@@ -2,13 +2,11 @@
 
 Pure functions: no HTTP, no clock (callers pass ``today`` where Accurate
 wants a date the document has not got). Dates are ``dd/MM/yyyy`` strings;
-money stays ``Decimal`` up to :func:`dumps`, which writes the exact decimal
-text as a JSON number (no float ever touches an amount).
+money stays ``Decimal`` up to :func:`..jsonutil.dumps`, which writes the
+exact decimal text as a JSON number (no float ever touches an amount).
 """
 
-import json
 from datetime import date, datetime
-from decimal import Decimal
 
 from ..documents import (
     ZERO,
@@ -24,10 +22,11 @@ from ..documents import (
     SalesInvoice,
     SalesReceipt,
     SalesReturn,
+    dec,
 )
 from ..errors import ValidationError
+from ..jsonutil import DATE_FORMAT, decimal_text
 
-DATE_FORMAT = "%d/%m/%Y"
 ITEM_TYPES = {"inventory": "INVENTORY", "service": "SERVICE", "non_inventory": "NON_INVENTORY"}
 #: ``detailBankTransfer[].bankChargeType``: the enum's values are not in any
 #: public source; this one is our best reading (charge taken from the source
@@ -36,41 +35,6 @@ BANK_CHARGE_TYPE = "FROM"
 ROUNDING_EXPENSE_NAME = "Pembulatan"
 FEE_EXPENSE_NAME = "Biaya MDR"
 PREPAID_EXPENSE_NAME = "Kartu Hadiah"
-
-
-# --- JSON with exact decimals ------------------------------------------------
-def dumps(value):
-    """JSON text in which every Decimal is written as its exact number."""
-    if isinstance(value, dict):
-        return "{" + ",".join("%s:%s" % (json.dumps(str(k)), dumps(v)) for k, v in value.items()) + "}"
-    if isinstance(value, (list, tuple)):
-        return "[" + ",".join(dumps(v) for v in value) + "]"
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise ValueError("amount %s is not a number" % value)
-        return decimal_text(value)
-    if isinstance(value, date):
-        return json.dumps(fmt_date(value))
-    return json.dumps(value, ensure_ascii=False)
-
-
-def loads(text):
-    """Parse JSON keeping non-integral numbers as Decimal."""
-    return json.loads(text, parse_float=Decimal)
-
-
-def decimal_text(value):
-    value = Decimal(value)
-    if value == value.to_integral_value():
-        return str(int(value))
-    return format(value.normalize(), "f")
-
-
-def dec(value, default=ZERO):
-    """An amount from a response (int, Decimal, str or None) as Decimal."""
-    if value is None or value == "":
-        return default
-    return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
 def fmt_date(value):

@@ -10,7 +10,6 @@ from .. import shapes
 from ..client import RemoteResult
 from ..documents import VOID_SUFFIX, Item, account_item_ref
 from ..errors import ConfigurationError, ConnectorError
-from ..shapes import guarded
 from . import mapping
 from .errors import refusal
 from .reads import PURCHASE_MODULES
@@ -23,9 +22,9 @@ LOOKUP = {"customer": ("customer", "no"), "item": ("item", "no")}
 
 class AccuratePosting:
     """Mixed into :class:`.client.AccurateClient`: its engine calls post,
-    post_many and find (guarded here, as the client guards its own)."""
+    post_many and find (guarded by
+    :meth:`..client.BaseClient.__init_subclass__`, as every engine call)."""
 
-    @guarded()
     def post(self, document):
         if document.kind == "receipt_void":
             return self._void_receipt(document)
@@ -38,7 +37,6 @@ class AccuratePosting:
                                     detail="no success flag")
         return self._result(shapes.document(body.get("r"), "Accurate", "the saved document", result), result)
 
-    @guarded()
     def post_many(self, documents):
         documents = list(documents)
         out = [None] * len(documents)
@@ -110,7 +108,6 @@ class AccuratePosting:
                             data={"deleted": doc.receipt_ref, "answer": body.get("d")},
                             request=result.request, response=result.response, duration=result.duration)
 
-    @guarded()
     def find(self, kind, reference, parent=None):  # Accurate finds every document by its number
         if not reference:
             return None

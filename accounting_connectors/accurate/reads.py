@@ -6,9 +6,8 @@ by a person) to bring into Odoo. Mixed into :class:`.client.AccurateClient`
 
 from datetime import datetime
 
-from ..documents import ZERO
+from ..documents import ZERO, dec
 from ..errors import ConfigurationError, NotFoundError, ValidationError
-from ..shapes import guarded
 from . import mapping
 from .params import wib
 
@@ -27,9 +26,8 @@ PURCHASE_MODULES = {"invoice": "purchase-invoice", "return": "purchase-return", 
 
 class AccurateReads:
     """Mixed into :class:`.client.AccurateClient`; the engine calls among
-    these are guarded here, as the client guards its own."""
+    these are guarded by :meth:`..client.BaseClient.__init_subclass__`."""
 
-    @guarded()
     def list_warehouses(self):
         return [{"id": str(r.get("id")), "name": r.get("name", ""), "suspended": bool(r.get("suspended"))}
                 for r in self._list("warehouse", ["id", "name", "suspended"])]
@@ -39,7 +37,7 @@ class AccurateReads:
         records of ``tax/list.do`` (a sales line's tax is a PPN record,
         ``tax1Name``; PPnBM/PPh are not sales taxes of a POS)."""
         return [{"id": str(r.get("id")), "name": r.get("description") or r.get("name") or "",
-                 "rate": mapping.dec(r.get("rate")), "type": r.get("taxType", "")}
+                 "rate": dec(r.get("rate")), "type": r.get("taxType", "")}
                 for r in self._list("tax", ["id", "description", "rate", "taxType"])
                 if (r.get("taxType") or "PPN") == "PPN"]
 
@@ -54,29 +52,26 @@ class AccurateReads:
                 body, _res = self._call("GET", "data", self._data_url("item", "list-stock"), params)
                 for row in body.get("d") or []:
                     if row.get("no"):
-                        levels[str(row["no"])] = levels.get(str(row["no"]), ZERO) + mapping.dec(row.get("quantity"))
+                        levels[str(row["no"])] = levels.get(str(row["no"]), ZERO) + dec(row.get("quantity"))
                 if page >= int((body.get("sp") or {}).get("pageCount") or 1) or not body.get("d"):
                     break
                 page += 1
         return out
 
-    @guarded()
     def list_accounts(self):
         return [{"id": str(r.get("id")), "number": r.get("no", ""), "name": r.get("name", ""),
                  "type": r.get("accountType", "")}
                 for r in self._list("glaccount", ["id", "no", "name", "accountType"])]
 
-    @guarded()
     def list_customers(self):
         return [{"id": str(r.get("id")), "number": r.get("customerNo", ""), "name": r.get("name", "")}
                 for r in self._list("customer", ["id", "customerNo", "name"])]
 
-    @guarded()
     def invoice_status(self, reference):
         record, _result = self._detail("sales-invoice", number=reference)
-        outstanding = mapping.dec(record.get("outstanding", record.get("primeOwing")))
+        outstanding = dec(record.get("outstanding", record.get("primeOwing")))
         return {"paid": outstanding <= ZERO, "outstanding": outstanding,
-                "total": mapping.dec(record.get("totalAmount"))}
+                "total": dec(record.get("totalAmount"))}
 
     def list_sales_documents(self, date_from, date_to):
         """Every sales invoice, sales return and sales receipt dated from
@@ -96,13 +91,12 @@ class AccurateReads:
                 out.append({
                     "kind": kind, "reference": str(row.get("number") or ""), "remote_id": str(row["id"]),
                     "number": str(row.get("number") or ""),
-                    "date": mapping.parse_date(row.get("transDate")), "total": mapping.dec(row.get(total)),
-                    "tax": mapping.dec(row.get("tax1Amount")), "account": _no(row.get("bank"), "no"),
+                    "date": mapping.parse_date(row.get("transDate")), "total": dec(row.get(total)),
+                    "tax": dec(row.get("tax1Amount")), "account": _no(row.get("bank"), "no"),
                     "customer": _no(row.get("customer"), "customerNo"),
                     "invoice_ref": _no(row.get("invoice"), "number"), "updated": row.get("lastUpdate") or ""})
         return out
 
-    @guarded()
     def list_purchases(self, since, until=None):
         # a datetime asks "changed since" (lastUpdate), a date "dated since"
         if isinstance(since, datetime):
@@ -121,7 +115,6 @@ class AccurateReads:
                 out.append(self.fetch_purchase(doc_type, row["id"]))
         return out
 
-    @guarded()
     def fetch_purchase(self, doc_type, remote_id):
         if doc_type not in PURCHASE_MODULES:
             raise ConfigurationError(code="accurate.unknown_purchase_type", params={"value": doc_type})

@@ -68,9 +68,9 @@ class JurnalClient(JurnalPreview, JurnalPosting, JurnalReads, JurnalNames, BaseC
         sign = self._signer()
         result = self.transport.request(method, self.base + path, params=params, json_body=body,
                                         headers={"Content-Type": "application/json"}, sign=sign)
-        if not 200 <= result.status < 300:
-            raise error_for(method, result)
         write = method != "GET"
+        if not 200 <= result.status < 300:
+            raise error_for(result, write)
         if method == "DELETE" and result.status == 204:
             return {}, result  # Jurnal's documented answer to a delete: no content
         what = "the answer to %s %s" % (method, path.split("?")[0])

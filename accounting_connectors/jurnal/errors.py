@@ -29,8 +29,10 @@ def clock_skew(date_header):
     return (theirs - datetime.now(timezone.utc)).total_seconds()
 
 
-def error_for(method, result):
-    status, write = result.status, method != "GET"
+def error_for(result, write):
+    """The error of an answer outside 2xx (``write``: the request may have
+    saved something, so a server error leaves the outcome unknown)."""
+    status = result.status
     ctx = dict(status=status, request=result.request, response=result.response)
     try:
         data = result.json()

@@ -4,7 +4,9 @@
 Swagger's path parameter); where it takes Jurnal's id only, the list is
 searched, newest first where Jurnal can sort it. Sales returns are found
 through their invoice (see :mod:`.returns`): the Swagger documents no
-``custom_id`` on their create body.
+``custom_id`` on their create body. Which finder serves which kind is
+decided in :meth:`.posting.JurnalPosting.find`, which imports both modules;
+this one holds only the primitives, so :mod:`.returns` can build on it.
 """
 
 from urllib.parse import quote
@@ -30,22 +32,6 @@ RESOURCES = {
 }
 #: resources whose list Jurnal sorts by creation (newest first finds recent documents fast)
 SORTABLE = ("sales_invoice", "credit_memo")
-
-
-def find(client, kind, reference, parent=None):
-    """The RemoteResult of the document carrying ``reference``, or None.
-    ``parent``: the invoice reference of a sales return (searched first)."""
-    if kind not in RESOURCES:
-        raise ValidationError(code="jurnal.no_such_kind", params={"kind": kind})
-    if kind == "bank_transfer":  # a payout with a fee was booked as a journal entry
-        return find_one(client, "bank_transfer", reference) or find_one(client, "journal_entry", reference)
-    if kind == "sales_return":
-        from . import returns  # returns posts through the client, which imports this module
-
-        return returns.find(client, reference, parent)
-    if kind == "item":  # made by hand in Jurnal: no custom_id, its product code is our SKU
-        return find_one(client, kind, reference) or find_product_by_code(client, reference)
-    return find_one(client, kind, reference)
 
 
 def find_product_by_code(client, code):

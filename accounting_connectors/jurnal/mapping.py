@@ -1,4 +1,5 @@
-"""Documents -> Jurnal request bodies, and Jurnal purchases -> documents.
+"""Documents -> Jurnal request bodies (``<kind>_payload``, named as Accurate's
+builders in :mod:`..accurate.mapping`), and Jurnal purchases -> documents.
 
 Pure functions: whatever needs a look-up (an account number's name, a
 product's name, an invoice line id) is resolved by the client and passed in.
@@ -11,9 +12,9 @@ never a float.
 """
 
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from ..documents import ZERO, PurchaseDocument, PurchaseLine
+from ..documents import ZERO, PurchaseDocument, PurchaseLine, dec
 from ..errors import ValidationError
 
 HUNDRED = Decimal("100")
@@ -43,7 +44,7 @@ def _drop_empty(body):
 
 
 # --- master data ----------------------------------------------------------
-def customer(doc, options=None):
+def customer_payload(doc, options=None):
     options = options or {}
     address = ", ".join(p for p in (doc.street, doc.city, doc.zip, doc.country) if p)
     body = _drop_empty({
@@ -61,7 +62,7 @@ def customer(doc, options=None):
     return {"customer": body}
 
 
-def product(doc, options=None):
+def item_payload(doc, options=None):
     options = options or {}
     tracked = doc.item_type == "inventory"
     body = _drop_empty({
@@ -114,7 +115,7 @@ def _warehouse(lines, fallback=""):
     return names.pop() if names else fallback
 
 
-def sales_invoice(doc, person_name, options=None):
+def sales_invoice_payload(doc, person_name, options=None):
     options = options or {}
     lines = []
     for line in doc.lines:
@@ -197,7 +198,7 @@ def _add_rounding(body, doc, options):
         {"product_code": code, "quantity": 1, "rate": num(doc.rounding_amount), "description": "Rounding"})
 
 
-def receive_payment(doc, deposit_to_name, options=None):
+def sales_receipt_payload(doc, deposit_to_name, options=None):
     """A receive payment; what the payer kept back (a marketplace fee) is
     its withholding: each record pays the invoice money plus deduction, the
     deposit account receives the money only."""
@@ -238,7 +239,7 @@ def dated_on_invoices(doc):
     return latest, "%s. %s" % (doc.description, note) if doc.description else note
 
 
-def sales_return(doc, return_lines, options=None):
+def sales_return_payload(doc, return_lines, options=None):
     """``return_lines``: ``[(resolved line key dict, quantity)]`` where the key
     is ``{"transaction_line_id": id}`` or ``{"product_name": name}``."""
     if not doc.invoice_ref:
@@ -256,7 +257,7 @@ def sales_return(doc, return_lines, options=None):
 
 
 # --- inventory and money movements ----------------------------------------
-def warehouse_transfer(doc, from_name, to_name, product_names):
+def item_transfer_payload(doc, from_name, to_name, product_names):
     lines = [{"product_name": product_names[line.item_ref], "quantity": num(line.quantity)}
              for line in doc.lines]
     return {"warehouse_transfer": _drop_empty({
@@ -270,7 +271,7 @@ def warehouse_transfer(doc, from_name, to_name, product_names):
     })}
 
 
-def stock_adjustment(doc, account_name, product_names, options=None):
+def item_adjustment_payload(doc, account_name, product_names, options=None):
     """Stock In/Out (``maintain_actual`` false): only ``difference`` is read."""
     options = options or {}
     lines = []
@@ -293,8 +294,8 @@ def stock_adjustment(doc, account_name, product_names, options=None):
     })}
 
 
-def bank_transfer(doc, from_name, to_name):
-    """A plain transfer; with a fee, see :func:`fee_journal_entry`."""
+def bank_transfer_payload(doc, from_name, to_name):
+    """A plain transfer; with a fee, see :func:`fee_journal_entry_payload`."""
     return {"bank_transfer": _drop_empty({
         "refund_from_name": from_name,
         "deposit_to_name": to_name,
@@ -306,7 +307,7 @@ def bank_transfer(doc, from_name, to_name):
     })}
 
 
-def fee_journal_entry(doc, from_name, to_name, fee_name):
+def fee_journal_entry_payload(doc, from_name, to_name, fee_name):
     """A payout with a fee kept by the provider: Jurnal's bank transfer has
     no fee, so one balanced journal entry books both legs atomically."""
     net = doc.amount - doc.fee
@@ -335,13 +336,6 @@ def parse_date(value):
     return None
 
 
-def dec(value):
-    try:
-        return Decimal(str(value)) if value not in (None, "") else ZERO
-    except InvalidOperation:
-        return ZERO
-
-
 def _person(data):
     person = data.get("person") or {}
     name = person.get("display_name") or person.get("name") or ""
@@ -356,12 +350,13 @@ def purchase_invoice(data):
     for line in data.get("transaction_lines_attributes") or []:
         prod = line.get("product") or {}
         lines.append(PurchaseLine(item_ref=prod.get("code") or prod.get("name") or "",
-                                  quantity=dec(line.get("quantity")), unit_price=dec(line.get("rate")),
+                                  quantity=dec(line.get("quantity"), malformed=ZERO),
+                                  unit_price=dec(line.get("rate"), malformed=ZERO),
                                   warehouse=warehouse, unit=(line.get("unit") or {}).get("name", "")))
     return PurchaseDocument(
         reference=data.get("transaction_no") or "", doc_type="invoice", remote_id=str(data.get("id")),
         vendor_ref=vendor_id, vendor_name=vendor_name, date=parse_date(data.get("transaction_date")),
-        lines=lines, total=dec(data.get("original_amount")), deleted=bool(data.get("deleted_at")),
+        lines=lines, total=dec(data.get("original_amount"), malformed=ZERO), deleted=bool(data.get("deleted_at")),
         version=str(data.get("updated_at") or ""), created_on=_created_on(data))
 
 
@@ -378,13 +373,13 @@ def purchase_return(data, invoice=None):
     for line in data.get("transaction_return_lines_attributes") or []:
         orig = line.get("transaction_line") or {}
         ref = codes.get(line.get("transaction_line_id")) or orig.get("product") or ""
-        lines.append(PurchaseLine(item_ref=ref, quantity=dec(line.get("return_quantity")),
-                                  unit_price=dec(orig.get("rate")), warehouse=warehouse,
+        lines.append(PurchaseLine(item_ref=ref, quantity=dec(line.get("return_quantity"), malformed=ZERO),
+                                  unit_price=dec(orig.get("rate"), malformed=ZERO), warehouse=warehouse,
                                   unit=orig.get("unit") or ""))
     return PurchaseDocument(
         reference=data.get("transaction_no") or "", doc_type="return", remote_id=str(data.get("id")),
         vendor_ref=vendor_id, vendor_name=vendor_name, date=parse_date(data.get("transaction_date")),
-        lines=lines, invoice_ref=data.get("invoice_no") or "", total=dec(data.get("return_amount")),
+        lines=lines, invoice_ref=data.get("invoice_no") or "", total=dec(data.get("return_amount"), malformed=ZERO),
         deleted=bool(data.get("deleted_at")), version=str(data.get("updated_at") or ""),
         created_on=_created_on(data))
 

@@ -96,8 +96,9 @@ def void_receipt(client, doc):
                         request=res.request, response=res.response, duration=res.duration)
 
 
-def find_void(client, reference):
-    """A void is done once the receipt it names is gone."""
+def find_void(client, reference, parent=None):
+    """A void is done once the receipt it names is gone (``parent``: unused,
+    every finder of :data:`.posting.FINDERS` takes it)."""
     target = reference[:-len(VOID_SUFFIX)] if reference.endswith(VOID_SUFFIX) else reference
     if client.find("sales_receipt", target) is not None:
         return None

@@ -1,9 +1,9 @@
 """Posting documents to Jurnal and finding them again.
 
-One document at a time (each kind to its resource, through :mod:`.mapping`,
-:mod:`.returns` or :mod:`.money_out`), new customers and products through
-``batch_create`` in chunks of :data:`BATCH_SIZE`; finding is delegated to
-:mod:`.lookup` and :mod:`.money_out`. Mixed into :class:`.client.JurnalClient`
+One document at a time (each kind to its poster in :data:`POSTERS`, through
+:mod:`.mapping`, :mod:`.returns` or :mod:`.money_out`), new customers and
+products through ``batch_create`` in chunks of :data:`BATCH_SIZE`; finding
+goes through :data:`FINDERS`, else :func:`.lookup.find_one`. Mixed into :class:`.client.JurnalClient`
 (uses its ``_call``, ``_send``, ``_pages`` and the name resolution of
 :mod:`.names`).
 """
@@ -13,7 +13,6 @@ from urllib.parse import quote
 from .. import shapes
 from ..client import RemoteResult
 from ..errors import ConnectorError, DuplicateError, ValidationError
-from ..shapes import guarded
 from . import lookup, mapping, money_out, returns
 from .errors import provider_message, refused
 from .lookup import RESOURCES
@@ -22,56 +21,121 @@ from .reads import _dict
 BATCH_SIZE = 100  # Jurnal's ceiling per batch_create
 
 
+# Each poster takes (client, document) and returns its RemoteResult. Most
+# build one body with :mod:`.mapping` and POST it to the kind's resource;
+# Accurate needs no such step (its builders take the document alone, see
+# :data:`..accurate.mapping.BUILDERS`), Jurnal's bodies name remote records.
+def _post_customer(client, doc):
+    body = mapping.customer_payload(doc, client._customer_options())
+    result = (client._send("PATCH", "/customers/%s" % quote(doc.remote_id, safe=""), body, "customer")
+              if doc.remote_id else client._send("POST", "/customers", body, "customer"))
+    client._people[doc.reference] = result.data.get("display_name")
+    return result
+
+
+def _post_item(client, doc):
+    body = mapping.item_payload(doc, client._product_options(doc))
+    if doc.remote_id:
+        return client._send("PATCH", "/products/%s" % quote(doc.remote_id, safe=""), body, "product")
+    return client._send("POST", "/products", body, "product")
+
+
+def _post_sales_invoice(client, doc):
+    client._ensure_account_items(doc.lines)
+    body = mapping.sales_invoice_payload(doc, client._person_name(doc.customer_ref), client._invoice_options(doc))
+    return _create(client, doc.kind, body)
+
+
+def _post_sales_receipt(client, doc):
+    body = mapping.sales_receipt_payload(doc, client._account_name(doc.account), client._receipt_options(doc))
+    return _create(client, doc.kind, body)
+
+
+def _post_sales_return(client, doc):
+    client._ensure_account_items(doc.lines)
+    return returns.post(client, doc)
+
+
+def _post_item_transfer(client, doc):
+    return _create(client, doc.kind, client._transfer_body(doc))
+
+
+def _post_item_adjustment(client, doc):
+    body = mapping.item_adjustment_payload(doc, client._account_name(doc.account),
+                                           client._product_names(doc.lines), client.options)
+    return _create(client, doc.kind, body)
+
+
+def _post_bank_transfer(client, doc):
+    src, dst = client._account_name(doc.from_account), client._account_name(doc.to_account)
+    doc.check_fee()
+    if doc.fee:  # Jurnal's transfer has no fee: the payout is one journal entry
+        body = mapping.fee_journal_entry_payload(doc, src, dst, client._account_name(doc.fee_account))
+        return client._send("POST", "/journal_entries", body, "journal_entry")
+    return _create(client, doc.kind, mapping.bank_transfer_payload(doc, src, dst))
+
+
+def _create(client, kind, body):
+    resource, key, _by = RESOURCES[kind]
+    return client._send("POST", "/" + resource, body, key)
+
+
+#: kind -> poster (Jurnal's counterpart of Accurate's ``BUILDERS``)
+POSTERS = {
+    "customer": _post_customer,
+    "item": _post_item,
+    "sales_invoice": _post_sales_invoice,
+    "sales_receipt": _post_sales_receipt,
+    "sales_return": _post_sales_return,
+    "customer_refund": money_out.customer_refund,
+    "journal_entry": money_out.journal_entry,
+    "receipt_void": money_out.void_receipt,
+    "item_transfer": _post_item_transfer,
+    "item_adjustment": _post_item_adjustment,
+    "bank_transfer": _post_bank_transfer,
+}
+
+
+def poster_for(kind):
+    """The poster of ``kind`` (as :func:`..accurate.mapping.payload_for`, an
+    unknown kind is a ValidationError)."""
+    try:
+        return POSTERS[kind]
+    except KeyError:
+        raise ValidationError(code="jurnal.unknown_kind", params={"kind": kind}) from None
+
+
+# Each finder takes (client, reference, parent) and returns the RemoteResult
+# of the document carrying ``reference``, or None. They sit here, not in
+# :mod:`.lookup`, because :mod:`.returns` builds on lookup's primitives.
+def _find_bank_transfer(client, reference, parent=None):
+    # a payout with a fee was booked as a journal entry
+    return lookup.find_one(client, "bank_transfer", reference) or lookup.find_one(client, "journal_entry", reference)
+
+
+def _find_item(client, reference, parent=None):
+    # made by hand in Jurnal: no custom_id, its product code is our SKU
+    return lookup.find_one(client, "item", reference) or lookup.find_product_by_code(client, reference)
+
+
+#: kind -> finder, where :func:`.lookup.find_one` does not do
+FINDERS = {
+    "bank_transfer": _find_bank_transfer,
+    "item": _find_item,
+    "sales_return": returns.find,  # through its invoice (``parent``) first
+    "receipt_void": money_out.find_void,
+    "customer_refund": money_out.find_refund,
+}
+
+
 class JurnalPosting:
     """Mixed into :class:`.client.JurnalClient`: its engine calls post,
-    post_many and find (guarded here, as the client guards its own)."""
+    post_many and find (guarded by
+    :meth:`..client.BaseClient.__init_subclass__`, as every engine call)."""
 
-    @guarded()
     def post(self, doc):
-        kind = doc.kind
-        if kind == "customer":
-            body = mapping.customer(doc, self._customer_options())
-            result = (self._send("PATCH", "/customers/%s" % quote(doc.remote_id, safe=""), body, "customer")
-                      if doc.remote_id else self._send("POST", "/customers", body, "customer"))
-            self._people[doc.reference] = result.data.get("display_name")
-            return result
-        if kind == "item":
-            body = mapping.product(doc, self._product_options(doc))
-            if doc.remote_id:
-                return self._send("PATCH", "/products/%s" % quote(doc.remote_id, safe=""), body, "product")
-            return self._send("POST", "/products", body, "product")
-        if kind == "sales_invoice":
-            self._ensure_account_items(doc.lines)
-            body = mapping.sales_invoice(doc, self._person_name(doc.customer_ref), self._invoice_options(doc))
-        elif kind == "sales_receipt":
-            body = mapping.receive_payment(doc, self._account_name(doc.account), self._receipt_options(doc))
-        elif kind == "sales_return":
-            self._ensure_account_items(doc.lines)
-            return returns.post(self, doc)
-        elif kind == "customer_refund":
-            return money_out.customer_refund(self, doc)
-        elif kind == "journal_entry":
-            return money_out.journal_entry(self, doc)
-        elif kind == "receipt_void":
-            return money_out.void_receipt(self, doc)
-        elif kind == "item_transfer":
-            body = self._transfer_body(doc)
-        elif kind == "item_adjustment":
-            body = mapping.stock_adjustment(doc, self._account_name(doc.account),
-                                            self._product_names(doc.lines), self.options)
-        elif kind == "bank_transfer":
-            src, dst = self._account_name(doc.from_account), self._account_name(doc.to_account)
-            doc.check_fee()
-            if doc.fee:
-                body = mapping.fee_journal_entry(doc, src, dst, self._account_name(doc.fee_account))
-                return self._send("POST", "/journal_entries", body, "journal_entry")
-            body = mapping.bank_transfer(doc, src, dst)
-        else:
-            raise ValidationError(code="jurnal.unknown_kind", params={"kind": kind})
-        resource, key, _by = RESOURCES[kind]
-        return self._send("POST", "/" + resource, body, key)
+        return poster_for(doc.kind)(self, doc)
 
-    @guarded()
     def post_many(self, documents):
         out = [None] * len(documents)
         groups = {}
@@ -108,7 +172,7 @@ class JurnalPosting:
             else:
                 seen.add(doc.reference)
                 pending.append((doc, i))
-        build = mapping.customer if kind == "customer" else mapping.product
+        build = mapping.customer_payload if kind == "customer" else mapping.item_payload
         for start in range(0, len(pending), BATCH_SIZE):
             chunk = pending[start:start + BATCH_SIZE]
             body = {resource: [build(doc, self._customer_options() if kind == "customer"
@@ -139,14 +203,15 @@ class JurnalPosting:
                 if kind == "customer":
                     self._people[doc.reference] = rec.get("display_name")
 
-    @guarded()
     def find(self, kind, reference, parent=None):
-        """See :func:`.lookup.find` (``parent``: a sales return's invoice reference)."""
-        if kind == "receipt_void":
-            return money_out.find_void(self, reference)
-        if kind == "customer_refund":
-            return money_out.find_refund(self, reference, parent)
-        return lookup.find(self, kind, reference, parent)
+        """The RemoteResult of the document carrying ``reference``, or None.
+        ``parent``: the invoice reference of a sales return (searched first)."""
+        finder = FINDERS.get(kind)
+        if finder:
+            return finder(self, reference, parent)
+        if kind not in RESOURCES:
+            raise ValidationError(code="jurnal.no_such_kind", params={"kind": kind})
+        return lookup.find_one(self, kind, reference)
 
     def _find_one(self, kind, reference):
         return lookup.find_one(self, kind, reference)
@@ -164,4 +229,4 @@ class JurnalPosting:
             dst = doc.warehouse
         if not src or not dst:
             raise ValidationError(code="jurnal.transfer_warehouses", params={"ref": doc.reference})
-        return mapping.warehouse_transfer(doc, src, dst, self._product_names(doc.lines))
+        return mapping.item_transfer_payload(doc, src, dst, self._product_names(doc.lines))

@@ -8,16 +8,15 @@ from datetime import date, datetime
 from urllib.parse import quote
 
 from .. import shapes
+from ..documents import ZERO, dec
 from ..errors import NotFoundError, ValidationError
-from ..shapes import guarded
-from . import mapping
+from . import mapping, returns
 
 
 class JurnalReads:
     """Mixed into :class:`.client.JurnalClient`; the engine calls among
-    these are guarded here, as the client guards its own."""
+    these are guarded by :meth:`..client.BaseClient.__init_subclass__`."""
 
-    @guarded()
     def list_warehouses(self):
         return [{"id": str(w["id"]), "name": w.get("name"), "code": w.get("code")}
                 for w in self._pages("warehouses") if _named(w, "warehouses")]
@@ -36,10 +35,9 @@ class JurnalReads:
             for row in ((data or {}).get("warehouse") or {}).get("warehouse_inventory") or []:
                 code = row.get("code")
                 if code:
-                    levels[code] = levels.get(code, mapping.ZERO) + mapping.dec(row.get("quantity"))
+                    levels[code] = levels.get(code, ZERO) + dec(row.get("quantity"), malformed=ZERO)
         return out
 
-    @guarded()
     def list_accounts(self):
         if self._accounts is None:
             self._accounts = [{"id": str(a["id"]), "number": str(a.get("number") or ""), "name": a["name"],
@@ -48,7 +46,6 @@ class JurnalReads:
                               for a in self._pages("accounts", page_size=200) if _named(a, "accounts")]
         return self._accounts
 
-    @guarded()
     def list_customers(self):
         # a customer made by hand has no custom_id: documents then name it by display name
         return [{"id": str(c["id"]), "number": c.get("custom_id") or c.get("display_name") or "",
@@ -61,17 +58,16 @@ class JurnalReads:
         line's tax is never one."""
         if self._taxes is None:
             self._taxes = [{"id": str(t.get("id", "")), "name": t.get("name") or "",
-                            "rate": mapping.dec(t.get("rate"))}
+                            "rate": dec(t.get("rate"), malformed=ZERO)}
                            for t in self._pages("taxes", key="company_taxes")
                            if not (t.get("use_witholding") or t.get("is_witholding"))]
         return self._taxes
 
-    @guarded()
     def invoice_status(self, reference):
         found = self.find("sales_invoice", reference)
         if not found:
             raise ValidationError(code="jurnal.no_invoice_ref", params={"ref": reference})
-        remaining = mapping.dec(found.data.get("remaining"))
+        remaining = dec(found.data.get("remaining"), malformed=ZERO)
         status = _dict(found.data.get("transaction_status")).get("name")
         return {"paid": status == "Paid" or remaining == 0, "outstanding": remaining, "status": status}
 
@@ -97,8 +93,6 @@ class JurnalReads:
             row = _sales_row("sales_receipt", rec, rec.get("total"), 0)
             row["account"] = str(_dict(rec.get("deposit_to")).get("name") or "")
             out.append(row)
-        from . import returns  # returns posts through the client, which imports this module
-
         for rec in self._created_since("sales_returns", params, date_from):
             row = _sales_row("sales_return", rec, rec.get("return_amount"), 0)
             row["reference"] = returns.reference_of(rec) or ""  # our tag in its memo
@@ -114,7 +108,6 @@ class JurnalReads:
             rows.append(rec)
         return rows
 
-    @guarded()
     def list_purchases(self, since, until=None):
         params = {"sort_key": "created_at", "sort_order": "asc", "start_date": mapping.dmy(_day(since)),
                   "end_date": mapping.dmy(_day(until) if until else date.today())}
@@ -125,7 +118,6 @@ class JurnalReads:
             out.append(mapping.purchase_return(ret, self._purchase_invoice_of(ret, by_no)))
         return out
 
-    @guarded()
     def fetch_purchase(self, doc_type, remote_id):
         resource, key = (("purchase_returns", "purchase_return") if doc_type == "return"
                          else ("purchase_invoices", "purchase_invoice"))
@@ -152,7 +144,7 @@ class JurnalReads:
 def _sales_row(kind, rec, total, tax):
     return {"kind": kind, "reference": str(rec.get("custom_id") or ""), "remote_id": str(rec.get("id") or ""),
             "number": str(rec.get("transaction_no") or ""), "date": mapping.parse_date(rec.get("transaction_date")),
-            "total": mapping.dec(total), "tax": mapping.dec(tax), "account": "",
+            "total": dec(total, malformed=ZERO), "tax": dec(tax, malformed=ZERO), "account": "",
             "customer": str(_dict(rec.get("person")).get("display_name") or ""), "invoice_ref": "",
             "updated": str(rec.get("updated_at") or "")}
 

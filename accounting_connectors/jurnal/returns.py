@@ -29,7 +29,7 @@ cannot take (unknown product or account) leaves nothing behind.
 import re
 from decimal import Decimal
 
-from ..documents import ZERO, AdjustmentLine, ItemAdjustment
+from ..documents import ZERO, AdjustmentLine, ItemAdjustment, dec
 from ..errors import ValidationError
 from . import lookup, mapping
 
@@ -53,7 +53,7 @@ def post(client, doc):
     # credit memo to refund from, not lower the invoice's amount owing
     keys = invoice_lines(invoice.data, doc.lines) if invoice and not doc.refunded else None
     if keys is not None:
-        body = mapping.sales_return(doc, keys, client.options)
+        body = mapping.sales_return_payload(doc, keys, client.options)
         body["sales_return"]["memo"] = tagged_memo(doc.description, doc.reference)
         return client._send("POST", "/sales_returns", body, "sales_return")
     body = credit_memo_body(client, doc)  # resolves everything before the first write
@@ -68,7 +68,7 @@ def invoice_lines(invoice, lines):
     for line in invoice.get("transaction_lines_attributes") or []:
         code = (line.get("product") or {}).get("code")
         line_id, qty = found.get(code, (line.get("id"), ZERO))
-        found[code] = (line_id, qty + mapping.dec(line.get("quantity")))
+        found[code] = (line_id, qty + dec(line.get("quantity"), malformed=ZERO))
     wanted = {}
     for line in lines:
         wanted[line.item_ref] = wanted.get(line.item_ref, ZERO) + line.quantity

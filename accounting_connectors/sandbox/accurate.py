@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from ..accurate import auth
-from ..accurate.mapping import dumps, loads
 from ..client import ConnectionConfig
+from ..jsonutil import dumps, loads
 from .accurate_filters import _matches
 from .accurate_hooks import AccurateHooksMixin
 from .accurate_store import AccurateStore

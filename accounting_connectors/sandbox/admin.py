@@ -28,14 +28,9 @@ import math
 from decimal import Decimal, InvalidOperation
 from urllib.parse import unquote
 
-from .base import Response
+from . import masters_admin
+from .base import BadInput, Response
 from .sales_hooks import SalesHookError
-
-
-class BadInput(Exception):
-    def __init__(self, message, status=400):
-        super().__init__(message)
-        self.status = status
 
 
 def _number(value):
@@ -132,7 +127,6 @@ def handle(server, request):
     if path.startswith("/sales/") and method == "POST":
         return _sales(server, path[len("/sales/"):], body_of(request))
     if path.startswith("/masters/"):
-        from . import masters_admin  # noqa: PLC0415 - it imports this module
         provider, _sep, rest = path[len("/masters/"):].partition("/")
         kind, _sep, code = rest.partition("/")
         app = app_of(server, provider)

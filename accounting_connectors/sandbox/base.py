@@ -7,6 +7,15 @@ from decimal import Decimal
 from urllib.parse import parse_qsl
 
 
+class BadInput(Exception):
+    """Malformed admin input (:mod:`.admin`, :mod:`.masters_admin`): answered
+    ``status`` with the sentence, never a 500."""
+
+    def __init__(self, message, status=400):
+        super().__init__(message)
+        self.status = status
+
+
 @dataclass
 class Request:
     method: str

@@ -11,8 +11,8 @@ moves no stock. ``GET /credit_memos/{id}`` takes Jurnal's id only.
 
 from decimal import Decimal
 
-from .jurnal_docs import _lines, _ref, status
-from .jurnal_store import dec, dmy, invalid, money, parse_date
+from .jurnal_docs import _lines, _ref
+from .jurnal_store import dec, dmy, invalid, money, parse_date, status
 
 ZERO = Decimal(0)
 KEY = "transaction_account_lines_attributes"

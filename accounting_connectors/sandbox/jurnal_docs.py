@@ -4,14 +4,10 @@ returns the record in Jurnal's response shape."""
 
 from decimal import Decimal
 
-from .jurnal_store import STATUS, dec, dmy, invalid, money, parse_date, parse_dmy
+from .jurnal_money import check_paid_after
+from .jurnal_store import dec, dmy, invalid, money, parse_date, parse_dmy, status
 
 ZERO = Decimal(0)
-
-
-def status(code):
-    name, bahasa = STATUS[code]
-    return {"id": code, "name": name, "name_bahasa": bahasa}
 
 
 def _ref(rec, *keys):
@@ -129,8 +125,6 @@ def receive_payment(store, payload):
         if not inv:
             invalid("Transaction no %s not found" % record.get("transaction_no"), field="records_attributes")
         invoices.append((inv, dec(record.get("amount"))))
-    from .jurnal_money import check_paid_after
-
     for inv, amount in invoices:
         check_paid_after(inv, day)
         pay(store, inv, amount, acc, rec)

@@ -15,8 +15,7 @@ reconciliation needs.
 from datetime import datetime
 from decimal import Decimal
 
-from .jurnal_docs import status
-from .jurnal_store import dec, dmy, invalid, money, parse_date
+from .jurnal_store import dec, dmy, invalid, money, parse_date, status
 
 ZERO = Decimal(0)
 KEY = "credit_memo_refund_lines_attributes"

@@ -11,6 +11,8 @@ import itertools
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
 
+from .. import documents
+
 Q = Decimal("0.01")
 STATUS = {1: ("Open", "Belum Dibayar"), 2: ("Closed", "Selesai"), 3: ("Paid", "Lunas"),
           4: ("Partial", "Terbayar Sebagian")}
@@ -38,6 +40,12 @@ class JurnalError(Exception):
         self.status, self.body = status, body
 
 
+def status(code):
+    """A document's ``transaction_status`` as Jurnal answers it (:data:`STATUS`)."""
+    name, bahasa = STATUS[code]
+    return {"id": code, "name": name, "name_bahasa": bahasa}
+
+
 def invalid(*messages, field=None, status=422):
     body = {field: "(%s)" % messages[0]} if field else {}
     body.update(id=None, error_full_messages=list(messages))
@@ -50,8 +58,10 @@ def money(value):
 
 
 def dec(value, what="amount"):
+    """An amount of a request body (:func:`accounting_connectors.documents.dec`); text that is
+    no number is refused as Jurnal refuses it."""
     try:
-        return Decimal(str(value if value not in (None, "") else 0))
+        return documents.dec(value)
     except InvalidOperation:
         invalid("%s is not a number" % what.capitalize())
 

@@ -15,7 +15,7 @@ default warehouse (both systems refuse to delete it) 409, a missing or
 taken name 400/409.
 """
 
-from .admin import BadInput
+from .base import BadInput
 
 KINDS = ("account", "warehouse")
 

@@ -14,8 +14,10 @@ from urllib.parse import urlsplit
 import requests
 
 from . import admin
-from .base import Request, Response
+from .accurate import AccurateApp
+from .base import BadInput, Request, Response
 from .faults import QUOTA_MESSAGE, FaultQueue
+from .jurnal import JurnalApp
 
 _logger = logging.getLogger(__name__)
 
@@ -54,9 +56,6 @@ class SandboxServer:
     """
 
     def __init__(self, host="127.0.0.1", port=0, webhook_url=None, rate_limits=False):
-        from .accurate import AccurateApp
-        from .jurnal import JurnalApp
-
         self.host = host
         self.port = port
         self.webhook_url = webhook_url
@@ -173,7 +172,7 @@ class SandboxServer:
         """The admin endpoints; bad input is a 4xx with ``{"error": sentence}``."""
         try:
             return admin.handle(self, request)
-        except admin.BadInput as exc:
+        except BadInput as exc:
             return Response(exc.status, {"error": str(exc)})
 
 

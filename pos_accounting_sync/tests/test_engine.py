@@ -280,6 +280,7 @@ class EngineScenario(TagDocumentsMixin):
         self.masters()
         job = self.env["accounting.sync.job"].search([("connection_id", "=", self.connection.id)], limit=1)
         secrets = [s for s in self.sandbox.app(self.provider).client_config().secrets() if s]
+        self.assertTrue(secrets, "the connection has credentials to leak")
         self.assertTrue(job.request_body)
         for secret in secrets:
             self.assertNotIn(secret, job.request_body)

@@ -48,7 +48,9 @@ class TestPosReferences(PosSyncCase):
         self.assertEqual(set(self.jobs_of(session).mapped("state")), {"done"})
         self.assertEqual(list(self.remote("sales_invoice")), ["%s/INV" % old])
         # the receipts pay the invoice under the reference it was posted with
-        for row in self.remote("sales_receipt").values():
+        receipts = self.remote("sales_receipt")
+        self.assertTrue(receipts, "the shift's payments were posted as receipts")
+        for row in receipts.values():
             self.assertEqual([ref for ref, _amount in self.receipt_lines(row)], ["%s/INV" % old])
         self.assertEqual(session._accounting_chain(), old)
         # a shift queued for the first time uses the readable form meanwhile
