@@ -61,14 +61,14 @@ def main():
 
 
 def run(env, args):
-    from odoo.addons.pos_accounting_sync.models.accounting_connection_client import AccountingConnectionClient
+    from odoo.addons.pos_accounting_sync.models.accounting_connection import AccountingConnection
     from odoo.addons.pos_accounting_sync.models.pos_session import PosSession
 
     from accounting_connectors.sandbox import SandboxServer
     from accounting_connectors.sandbox import server as sandbox_server
 
     windows = [(n, seconds / args.scale) for n, seconds in JURNAL]
-    make_config = AccountingConnectionClient._connection_config
+    make_config = AccountingConnection._connection_config
 
     def scaled_config(self, **values):  # the connection is held to the sandbox's scaled windows
         config = make_config(self, **values)
@@ -77,7 +77,7 @@ def run(env, args):
 
     with SandboxServer("127.0.0.1", 0, rate_limits=True) as sandbox, \
             patch.dict(sandbox_server.PROVIDER_LIMITS, {"jurnal": windows}), \
-            patch.object(AccountingConnectionClient, "_connection_config", scaled_config):
+            patch.object(AccountingConnection, "_connection_config", scaled_config):
         arrivals, refused = _watch(sandbox, "jurnal")
         bench = Bench(env, sandbox, args)
         with patch.object(PosSession, "_accounting_enqueue_sales", lambda self, connections=None: None):

@@ -13,8 +13,6 @@ from .res_partner import SYNCED_FIELDS
 #: product fields a document is built from (a stock valuation's standard_price write retries nothing)
 PRODUCT_FIELDS = ("default_code", "name", "barcode", "uom_id", "type", "is_storable", "active",
                   "lst_price", "list_price", "taxes_id")
-#: connection fields whose change may cure a failure (the accounts, the walk-in customer)
-CONNECTION_FIELDS = ("default_customer_ref",)
 
 
 def _requeue_if_changed(records, vals, watched, reason_records=None):
@@ -75,50 +73,6 @@ class ResPartnerFix(models.Model):
             return super()._accounting_customer_ref(connection)
         except UserError as exc:
             raise _named(exc, self) from None
-
-
-class AccountingConnectionFix(models.Model):
-    _inherit = "accounting.connection"
-
-    def _payment_account(self, payment_method):
-        try:
-            return super()._payment_account(payment_method)
-        except UserError as exc:
-            raise _named(exc, payment_method) from None
-
-    def _remote_tax(self, tax):
-        try:
-            return super()._remote_tax(tax)
-        except UserError as exc:
-            raise _named(exc, tax) from None
-
-    def _line_account(self, fname, line):
-        try:
-            return super()._line_account(fname, line)
-        except UserError as exc:
-            raise _named(exc, self) from None
-
-    @api.model
-    def _mapped_code_fields(self):
-        """``{field: kind}`` of the connection's own remote codes (accounts,
-        the transit warehouse): every Char with a ``<field>_option_id`` pick."""
-        out = {}
-        for name, field in self._fields.items():
-            pick = self._fields.get(name + "_option_id")
-            if field.type == "char" and pick is not None and pick.comodel_name == "accounting.remote.option":
-                domain = str(pick.domain or "")
-                out[name] = next((k for k in ("warehouse", "tax", "account") if "'%s'" % k in domain), "account")
-        return out
-
-    def write(self, vals):
-        result = super().write(vals)
-        fixed = set(vals) & (set(self._mapped_code_fields()) | set(CONNECTION_FIELDS)
-                             | {f + "_option_id" for f in self._mapped_code_fields()})
-        if fixed:
-            labels = ", ".join(self._fields[f].string for f in sorted(fixed))
-            for rec in self:
-                self.env["accounting.sync.job"]._requeue_fixed(rec, rec, reason=labels)
-        return result
 
 
 class _MappingFix(models.AbstractModel):

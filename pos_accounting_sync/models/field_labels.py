@@ -6,20 +6,6 @@ it was declared with."""
 from odoo import fields, models
 
 
-class AccountingConnectionLabels(models.Model):
-    _inherit = "accounting.connection"
-
-    state = fields.Selection(string="Status")
-    auth_method = fields.Selection(string="Authentication Method")
-    api_token = fields.Char(string="API Token")
-    session_id = fields.Char(string="Session ID")
-    webhook_url = fields.Char(string="Webhook URL")
-    job_ids = fields.One2many(string="Sync Log")
-    job_failed_count = fields.Integer(string="Failed Documents")
-    job_pending_count = fields.Integer(string="Waiting Documents")
-    remote_option_ids = fields.One2many(string="Remote Lists")
-
-
 class AccountingSyncJobLabels(models.Model):
     _inherit = "accounting.sync.job"
 

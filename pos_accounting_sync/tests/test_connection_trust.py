@@ -113,7 +113,7 @@ class TestConnectionTrust(AccountingSyncCase):
             return original(conn)
 
         before = failing.name
-        logger = "odoo.addons.pos_accounting_sync.models.accounting_connection_problems"
+        logger = "odoo.addons.pos_accounting_sync.models.accounting_connection"
         with patch.object(Connection, "_check_mapping_health", check), self.assertLogs(logger, "ERROR") as logged:
             self.env["accounting.connection"]._cron_mapping_health()
         self.assertIn("an unforeseen bug", str(logged.records[0].exc_info[1]), "the log has the details")
