@@ -259,3 +259,17 @@ class AccountingConnection(models.Model):
         # sudo: called from cashier/stock transactions that have no access to connections
         return self.sudo().search([("company_id", "=", company.id)])
 
+
+    # --- reconciliation: buttons of the form ---
+    # The run lives on the reconciliation model (accounting_reconciliation.py).
+    def action_view_reconciliation(self):
+        return self.env["accounting.reconciliation.line"]._action_open(self)
+
+    def _reconciliation_differences(self, date_from, date_to):
+        return self.env["accounting.reconciliation.line"]._reconciliation_differences(self, date_from, date_to)
+
+    @api.model
+    def _cron_reconciliation(self):
+        # the cron record is noupdate: databases installed before the run
+        # moved keep it on this model
+        return self.env["accounting.reconciliation.line"]._cron_reconciliation()

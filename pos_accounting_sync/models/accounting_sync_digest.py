@@ -7,12 +7,11 @@ stop the whole connection."""
 
 from datetime import timedelta
 
-import pytz
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
 
-from .pos_sales_lines import DEFAULT_TZ, local_date
+from ..tools.shop_time import local_date
 
 #: a section lists this many lines, then links to the rest
 DIGEST_LINES = 20
@@ -30,11 +29,7 @@ class AccountingConnectionDigest(models.Model):
 
     def _digest_day(self, now):
         """The shop's calendar day at ``now`` (its first outlet's time zone, else the company's)."""
-        config = self.outlet_map_ids.pos_config_id[:1]
-        if config:
-            return local_date(config, now)
-        tz = pytz.timezone(self.company_id.partner_id.tz or DEFAULT_TZ)
-        return pytz.utc.localize(now).astimezone(tz).date()
+        return local_date(now, self.company_id, self.outlet_map_ids.pos_config_id[:1])
 
     def _digest_sections(self, since, day):
         """``[(title, [(label, url)], more_count, more_url)]`` of what needs the responsible."""

@@ -8,21 +8,9 @@ from odoo import _, api, models
 from odoo.exceptions import UserError
 
 from .accounting_sync_cause import SyncDataError
-from .res_partner import SYNCED_FIELDS
 
-#: product fields a document is built from (a stock valuation's standard_price write retries nothing)
-PRODUCT_FIELDS = ("default_code", "name", "barcode", "uom_id", "type", "is_storable", "active",
-                  "lst_price", "list_price", "taxes_id")
 #: connection fields whose change may cure a failure (the accounts, the walk-in customer)
 CONNECTION_FIELDS = ("default_customer_ref",)
-
-
-def _requeue_if_changed(records, vals, watched, reason_records=None):
-    """After a write of ``vals``: retry the failed jobs caused by ``records``
-    when a ``watched`` field changed (never for the worker's own writes)."""
-    if set(vals) & set(watched) and records and not records.env.context.get("accounting_sync_done"):
-        records.env["accounting.sync.job"]._requeue_fixed(
-            records, reason=", ".join((reason_records or records).mapped("display_name")))
 
 
 def _named(exc, causes):
@@ -35,46 +23,6 @@ def _named(exc, causes):
     if stored:
         named.accounting_message = stored
     return named
-
-
-class ProductProductFix(models.Model):
-    _inherit = "product.product"
-
-    def write(self, vals):
-        result = super().write(vals)
-        _requeue_if_changed(self, vals, PRODUCT_FIELDS)
-        return result
-
-    def _accounting_item_document(self, connection):
-        try:
-            return super()._accounting_item_document(connection)
-        except UserError as exc:
-            raise _named(exc, self) from None
-
-
-class ProductTemplateFix(models.Model):
-    _inherit = "product.template"
-
-    def write(self, vals):
-        result = super().write(vals)
-        # the name lives on the template; the SKU reaches the variants' own write
-        _requeue_if_changed(self.with_context(active_test=False).product_variant_ids, vals, PRODUCT_FIELDS, self)
-        return result
-
-
-class ResPartnerFix(models.Model):
-    _inherit = "res.partner"
-
-    def write(self, vals):
-        result = super().write(vals)
-        _requeue_if_changed(self, vals, SYNCED_FIELDS)
-        return result
-
-    def _accounting_customer_ref(self, connection):
-        try:
-            return super()._accounting_customer_ref(connection)
-        except UserError as exc:
-            raise _named(exc, self) from None
 
 
 class AccountingConnectionFix(models.Model):
