@@ -195,7 +195,16 @@ class TestReconciliation(WebhookMixin, PosSyncCase, HttpCase):
         action = self.connection.action_view_reconciliation()
         self.assertEqual(action["res_model"], "accounting.reconciliation.line")
         self.assertEqual(action["domain"], [("connection_id", "=", self.connection.id)])
-        self.assertTrue(self.Line.search([("connection_id", "=", self.connection.id), ("measure", "=", "sales")]))
+        sales = self.Line.search([("connection_id", "=", self.connection.id), ("measure", "=", "sales")])
+        self.assertEqual(len(sales), 1)
+        # from a line: its sync log lines and its shifts
+        jobs = sales.action_view_jobs()
+        self.assertEqual(jobs["domain"], [("id", "in", sales.job_ids.ids)])
+        self.assertTrue(sales.job_ids)
+        sessions = sales.action_view_sessions()
+        self.assertEqual(sessions["res_model"], "pos.session")
+        self.assertEqual(sessions["domain"], [("id", "in", sales.session_ids.ids)])
+        self.assertTrue(sales.session_ids)
 
 
 @tagged("post_install", "-at_install")
