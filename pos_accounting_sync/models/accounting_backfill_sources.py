@@ -7,7 +7,7 @@ import pytz
 
 from odoo import models
 
-from .accounting_stock_document import local_date
+from ..tools.shop_time import local_date, shop_tz
 
 
 class AccountingBackfillSources(models.Model):
@@ -15,7 +15,7 @@ class AccountingBackfillSources(models.Model):
 
     def _since_utc(self):
         """The first moment of ``date_from`` in the shop's time zone, as naive UTC."""
-        tz = pytz.timezone(self.company_id.partner_id.tz or "Asia/Jakarta")
+        tz = shop_tz(self.company_id)
         start = tz.localize(datetime.combine(self.date_from, time.min))
         return start.astimezone(pytz.utc).replace(tzinfo=None)
 
@@ -29,11 +29,11 @@ class AccountingBackfillSources(models.Model):
                 ("state", "=", "closed"), ("company_id", "=", conn.company_id.id), ("stop_at", ">=", since),
                 ("config_id", "in", conn.outlet_map_ids.filtered("active").pos_config_id.ids)])
             for session in sessions.filtered(lambda s: conn._is_live(s.stop_at)):
-                day = session.move_id.date or local_date(session.company_id, session.stop_at)
+                day = session.move_id.date or local_date(session.stop_at, config=session.config_id)
                 out.append((day, session.stop_at, session))
         if self.include_stock:
             for record, moment in self._stock_sources(since):
-                out.append((local_date(conn.company_id, moment), moment, record))
+                out.append((local_date(moment, conn.company_id), moment, record))
         if self.include_payouts and "accounting.payout" in self.env:
             for payout in self.env["accounting.payout"].sudo()._accounting_backfill_records(conn, self.date_from):
                 day = payout["date"] if "date" in payout._fields else self.date_from

@@ -29,6 +29,7 @@ from .accounting_mapping import (
     EXPENSE, INCOME, INCOME_OR_EXPENSE, RECEIVABLE, copy_chosen_code, remote_choice,
 )
 from .accounting_rate_limit import SharedRateLimiter
+from ..tools.shop_time import local_date
 
 _logger = logging.getLogger(__name__)
 
@@ -1232,15 +1233,7 @@ class AccountingConnection(models.Model):
 
     def _digest_day(self, now):
         """The shop's calendar day at ``now`` (its first outlet's time zone, else the company's)."""
-        # imported here: pos_sales_lines needs accounting_sync_cause, which
-        # extends accounting.sync.job, a model defined after this one
-        from .pos_sales_lines import DEFAULT_TZ, local_date
-
-        config = self.outlet_map_ids.pos_config_id[:1]
-        if config:
-            return local_date(config, now)
-        tz = pytz.timezone(self.company_id.partner_id.tz or DEFAULT_TZ)
-        return pytz.utc.localize(now).astimezone(tz).date()
+        return local_date(now, self.company_id, self.outlet_map_ids.pos_config_id[:1])
 
     def _digest_sections(self, since, day):
         """``[(title, [(label, url)], more_count, more_url)]`` of what needs the responsible."""
@@ -1415,3 +1408,11 @@ class AccountingConnection(models.Model):
             for method in config.payment_method_ids.filtered(
                     lambda m: m.type == "cash" and m.name == "Cash" and len(m.config_ids) == 1):
                 method.name = "Cash %s" % config.name
+
+    # --- reconciliation: buttons of the form ---------------------------------------
+    # The run lives on the reconciliation model (accounting_reconciliation.py).
+    def action_view_reconciliation(self):
+        return self.env["accounting.reconciliation.line"]._action_open(self)
+
+    def _reconciliation_differences(self, date_from, date_to):
+        return self.env["accounting.reconciliation.line"]._reconciliation_differences(self, date_from, date_to)

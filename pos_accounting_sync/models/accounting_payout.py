@@ -4,7 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import formatLang
 
-from .accounting_stock_document import local_date
+from ..tools.shop_time import local_date
 from .accounting_access import MANAGER, USER, check_action
 
 PAYOUT_STATES = [("draft", "Draft"), ("posted", "Posted"), ("cancelled", "Cancelled")]
@@ -45,7 +45,7 @@ class AccountingPayout(models.Model):
     payment_method_id = fields.Many2one(related="payment_map_id.payment_method_id", store=True,
                                         string="POS Payment Method")
     date = fields.Date(
-        required=True, default=lambda self: local_date(self.env.company, fields.Datetime.now()),
+        required=True, default=lambda self: local_date(fields.Datetime.now(), self.env.company),
         help="The day the money reached the bank (the shop's date); the bank transfer carries it.")
     gross_amount = fields.Monetary(
         required=True,

@@ -1,9 +1,8 @@
-from decimal import Decimal
-
 from odoo import _, api, models
-from odoo.tools import float_repr
 
 from accounting_connectors.documents import BankTransfer
+
+from ..tools.amounts import money
 
 
 class AccountingPayoutSync(models.Model):
@@ -35,19 +34,16 @@ class AccountingPayoutSync(models.Model):
         return self.search([("connection_id", "=", connection.id), ("date", ">=", date_from),
                             ("state", "=", "draft"), ("job_id", "=", False)], order="date, id")
 
-    def _decimal(self, amount):
-        return Decimal(float_repr(self.currency_id.round(amount), self.currency_id.decimal_places))
-
     def _accounting_sync_document(self, job):
         """The worker's call: the :class:`BankTransfer` of this payout (amount
         = gross in rupiah, ``fee`` kept by the provider on ``fee_account``)."""
         self.ensure_one()
-        fee = self._decimal(self.fee_amount)
+        fee = money(self.currency_id, self.fee_amount)
         clearing, bank, fee_account = self.payment_map_id._payout_accounts(with_fee=bool(fee))
         description = _("Payout %(method)s", method=self.payment_method_id.name)
         if self.settlement_ref:
             description = "%s %s" % (description, self.settlement_ref)
         return BankTransfer(
             self.name, date=self.date, from_account=clearing, to_account=bank,
-            amount=self._decimal(self.gross_amount), fee=fee, fee_account=fee_account if fee else "",
+            amount=money(self.currency_id, self.gross_amount), fee=fee, fee_account=fee_account if fee else "",
             description=description[:200])

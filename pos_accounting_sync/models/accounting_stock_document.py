@@ -1,7 +1,5 @@
 from decimal import Decimal
 
-import pytz
-
 from odoo import _, api, fields, models
 
 from . import accounting_messages as msgs
@@ -20,13 +18,6 @@ JOB_KIND = {"transfer_out": "item_transfer", "transfer_in": "item_transfer",
             "adjustment": "item_adjustment", "scrap": "item_adjustment"}
 #: how finely a unit cost is sent: far below a rupiah on any real quantity
 COST_QUANT = Decimal("0.000001")
-
-
-def local_date(company, moment):
-    """The shop's business date of a UTC datetime: the company's time zone
-    (its partner's), else Asia/Jakarta; never the user's who runs the worker."""
-    tz = pytz.timezone(company.partner_id.tz or "Asia/Jakarta")
-    return pytz.utc.localize(fields.Datetime.to_datetime(moment)).astimezone(tz).date()
 
 
 class AccountingStockDocument(models.Model):

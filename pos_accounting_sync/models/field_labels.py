@@ -57,9 +57,3 @@ class AccountingWebhookEventLabels(models.Model):
     event_types = fields.Char(string="Event Codes")
     picking_count = fields.Integer(string="Transfers")
 
-
-class ResPartnerLabels(models.Model):
-    _inherit = "res.partner"
-
-    accounting_remote_id = fields.Char(string="Accounting Remote ID")
-

@@ -29,6 +29,7 @@ from . import test_payouts
 from . import test_payouts_import
 from . import test_sync_log_display
 from . import test_pos_references
+from . import test_tools
 from . import test_log_screens
 from . import test_reconciliation
 from . import test_mapping_health

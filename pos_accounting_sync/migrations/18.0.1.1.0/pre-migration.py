@@ -1,4 +1,6 @@
-"""Views: the 24 views that extended this module's own views are folded
+"""Crons moved to the model of their flow (their records are noupdate).
+
+Views: the 24 views that extended this module's own views are folded
 into the view they extended (one view per screen). They go before the
 module's data is loaded: left in place, they would be applied to the
 folded view while it is updated, and some of their anchors are gone."""
@@ -32,9 +34,23 @@ FOLDED = {
 }
 
 
+#: crons whose run moved off the connection onto the model of its flow; the
+#: cron records are noupdate, so an upgrade would keep the old model
+CRON_MODELS = {
+    "ir_cron_accounting_reconciliation": "accounting.reconciliation.line",
+}
+
+
 def migrate(cr, version):
     if not version:
         return
+    for cron, model in CRON_MODELS.items():
+        cr.execute("""
+            UPDATE ir_act_server act SET model_id = m.id, model_name = m.model
+              FROM ir_cron c, ir_model_data d, ir_model m
+             WHERE d.module = 'pos_accounting_sync' AND d.model = 'ir.cron' AND d.name = %s
+               AND c.id = d.res_id AND act.id = c.ir_actions_server_id AND m.model = %s
+        """, (cron, model))
     for old, base in FOLDED.items():
         cr.execute("""
             SELECT old.res_id, new.res_id FROM ir_model_data old, ir_model_data new

@@ -23,8 +23,9 @@ from types import SimpleNamespace
 
 from accounting_connectors.documents import ZERO, Deduction, InvoiceLine, account_item_ref
 
-from .pos_sales_lines import _ceil, _spread_discounts, check_skus, dec, money, plain, rounding_gap
-from . import accounting_messages as msgs
+from ..models import accounting_messages as msgs
+from .amounts import dec, money, plain
+from .pos_sales_lines import _ceil, _spread_discounts, check_skus, rounding_gap
 
 
 def move_line_tax(line):

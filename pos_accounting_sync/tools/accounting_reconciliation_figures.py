@@ -19,7 +19,8 @@ from decimal import Decimal
 
 from odoo.exceptions import UserError
 
-from .pos_sales_lines import money, postable_lines
+from .amounts import money
+from .pos_sales_lines import postable_lines
 
 ZERO = Decimal(0)
 #: which remote document kinds make each measure, and the sign they count with

@@ -1,12 +1,14 @@
-from odoo import api, fields, models
+from odoo import models
 
 from accounting_connectors.documents import Item
 
-from .accounting_sync_job import STATE_SEVERITY, STATES
-from .accounting_sync_mixin import sync_summary
-from .pos_sales_lines import dec
+from ..tools.amounts import dec
 from . import accounting_messages as msgs
-from .accounting_access import USER, check_action
+from .accounting_sync_cause import SyncDataError
+
+#: product fields a document is built from (a stock valuation's standard_price write retries nothing)
+PRODUCT_FIELDS = ("default_code", "name", "barcode", "uom_id", "type", "is_storable", "active",
+                  "lst_price", "list_price", "taxes_id")
 
 
 class ProductProduct(models.Model):
@@ -68,23 +70,43 @@ class ProductProduct(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        if "default_code" in vals and not self.env.context.get("accounting_sync_done"):
+        # Only saved products, and never the worker's own writes: Odoo's
+        # product form writes on new (unsaved) variants during its onchanges.
+        products = self._accounting_saved()
+        if not products or self.env.context.get("accounting_sync_done"):
+            return result
+        Job = self.env["accounting.sync.job"]
+        if "default_code" in vals:
             # a new SKU is a new item code: items already sent go out again
             # under the new code so later sales find it
-            Job = self.env["accounting.sync.job"]
-            sent = Job.sudo().search([("res_model", "=", "product.product"), ("res_id", "in", self.ids),
+            sent = Job.sudo().search([("res_model", "=", "product.product"), ("res_id", "in", products.ids),
                                       ("kind", "=", "item"), ("state", "=", "done")])
             for connection in sent.connection_id:
                 self.browse(sent.filtered(lambda j: j.connection_id == connection).mapped("res_id")) \
                     ._accounting_enqueue_items(connection)
+        if set(vals) & set(PRODUCT_FIELDS):
+            # what failed for this product's data is retried, on every connection
+            products._accounting_requeue_fixed(products)
         return result
+
+    def _accounting_saved(self):
+        """These products without the new (unsaved) ones of a form."""
+        return self.filtered("id")
+
+    def _accounting_requeue_fixed(self, reason_records):
+        """Put back the failed jobs these products caused, naming ``reason_records``."""
+        if self:
+            self.env["accounting.sync.job"]._requeue_fixed(
+                self, reason=", ".join(filter(None, reason_records.mapped("display_name"))))
 
     # --- documents --------------------------------------------------------------------
     def _accounting_item_document(self, connection):
         self.ensure_one()
         problem = self._accounting_sku_problem_messages().get(self)
         if problem:
-            raise msgs.user_error(self.env, "product.product_sent_fix_then", product=self.display_name, why=problem)
+            # the product is the cause: fixing it retries the document by itself
+            raise msgs.user_error(self.env, "product.product_sent_fix_then", product=self.display_name, why=problem,
+                                  cls=SyncDataError, causes=self)
         previous = self.env["accounting.sync.job"].sudo().search([
             ("connection_id", "=", connection.id), ("res_model", "=", self._name), ("res_id", "=", self.id),
             ("kind", "=", "item"), ("state", "=", "done"), ("reference", "=", self.default_code.strip())],
@@ -104,30 +126,3 @@ class ProductProduct(models.Model):
 
     def _accounting_sync_document(self, job):
         return self._accounting_item_document(job.connection_id)
-
-
-class ProductTemplate(models.Model):
-    _inherit = "product.template"
-
-    accounting_sync_job_count = fields.Integer(compute="_compute_accounting_sync_variants",
-                                               string="Accounting Documents")
-    accounting_sync_state = fields.Selection(STATES, compute="_compute_accounting_sync_variants",
-                                             string="Accounting Sync")
-    accounting_sync_summary = fields.Char(compute="_compute_accounting_sync_variants",
-                                          string="Accounting Status")
-
-    @api.depends("product_variant_ids")
-    def _compute_accounting_sync_variants(self):
-        rank = {state: i for i, state in enumerate(STATE_SEVERITY)}
-        for template in self:
-            variants = template.product_variant_ids
-            template.accounting_sync_job_count = sum(variants.mapped("accounting_sync_job_count"))
-            states = [s for s in variants.mapped("accounting_sync_state") if s]
-            template.accounting_sync_state = min(states, key=rank.get) if states else False
-            template.accounting_sync_summary = sync_summary(
-                variants.accounting_sync_job_ids.mapped("state"),
-                dict(self.env["accounting.sync.job"]._fields["state"]._description_selection(self.env)))
-
-    def action_view_accounting_sync_jobs(self):
-        check_action(self, USER)
-        return self.product_variant_ids.action_view_accounting_sync_jobs()

@@ -9,8 +9,8 @@ from odoo import _
 
 from accounting_connectors.documents import ZERO, CustomerRefund, JournalEntry, JournalLine
 
-from .pos_sales_lines import money
-from . import accounting_messages as msgs
+from ..models import accounting_messages as msgs
+from .amounts import money
 
 
 def is_pay_later(payment):

@@ -28,17 +28,11 @@ from collections import OrderedDict, defaultdict
 
 from accounting_connectors.documents import ZERO, ReceiptLine, SalesInvoice, SalesReceipt, SalesReturn
 
-from .pos_sales_lines import (
-    business_date,
-    check_skus,
-    goods_lines,
-    group_lines,
-    money,
-    postable_lines,
-    rounding_gap,
-)
+from ..models import accounting_messages as msgs
+from .amounts import money
+from .pos_sales_lines import check_skus, goods_lines, group_lines, postable_lines, rounding_gap
 from .pos_sales_money import SalesMoney, is_pay_later
-from . import accounting_messages as msgs
+from .shop_time import business_date
 
 #: order of the documents inside one chain (items and customers go first)
 SEQ_ITEM, SEQ_CUSTOMER, SEQ_INVOICE, SEQ_RETURN, SEQ_RECEIPT = 1, 2, 20, 30, 40

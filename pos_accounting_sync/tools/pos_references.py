@@ -7,7 +7,10 @@ already has lines queued under the older form keeps that form for all its
 documents; only records queued for the first time use the readable one.
 """
 
-from odoo import models
+
+def old_prefix(name):
+    """The older form, ``POS/<name>`` whatever the name."""
+    return "POS/%s" % name
 
 
 def readable_prefix(name):
@@ -17,24 +20,12 @@ def readable_prefix(name):
     return name if name.upper().startswith("POS/") else "POS/%s" % name
 
 
-def chain_for(record, old):
-    """The chain (and reference prefix) of ``record`` (a session or order):
-    the readable one, unless lines were already queued under ``old``."""
+def chain_for(record):
+    """The chain (and reference prefix) of ``record`` (a pos.session or
+    pos.order): the readable one, unless lines were already queued under
+    the older form."""
+    old = old_prefix(record.name)
     new = readable_prefix(record.name)
     if new == old or record.env["accounting.sync.job"].sudo().search_count([("chain", "=", old)], limit=1):
         return old
     return new
-
-
-class PosSession(models.Model):
-    _inherit = "pos.session"
-
-    def _accounting_chain(self):
-        return chain_for(self, super()._accounting_chain())
-
-
-class PosOrder(models.Model):
-    _inherit = "pos.order"
-
-    def _accounting_chain(self):
-        return chain_for(self, super()._accounting_chain())

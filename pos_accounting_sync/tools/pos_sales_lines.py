@@ -9,66 +9,15 @@ and :func:`rounding_gap` measures how far that lands from Odoo's.
 """
 
 from collections import OrderedDict
-from datetime import datetime
 from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal
-
-import pytz
-
-from odoo import fields
 
 from accounting_connectors.documents import ZERO, InvoiceLine, account_item_ref
 
-from .accounting_sync_cause import SyncDataError
-from . import accounting_messages as msgs
+from ..models import accounting_messages as msgs
+from ..models.accounting_sync_cause import SyncDataError
+from .amounts import dec, money, plain
 
 HUNDRED = Decimal("100")
-#: the business day of a shop with no time zone set anywhere (Indonesia's WIB)
-DEFAULT_TZ = "Asia/Jakarta"
-
-
-def shop_tz(config):
-    """The shop's time zone: the outlet's (a ``tz`` field, where a module
-    adds one), else the company's partner's, else Asia/Jakarta. Never the
-    user's: the worker runs as OdooBot, who has none."""
-    name = (config and "tz" in config._fields and config.tz) or config.company_id.partner_id.tz or DEFAULT_TZ
-    try:
-        return pytz.timezone(name)
-    except pytz.UnknownTimeZoneError:
-        return pytz.timezone(DEFAULT_TZ)
-
-
-def local_date(config, moment):
-    """The shop's calendar day of a UTC ``moment`` (naive datetime, as Odoo stores it)."""
-    moment = fields.Datetime.to_datetime(moment) or datetime.utcnow()
-    return pytz.utc.localize(moment).astimezone(shop_tz(config)).date()
-
-
-def business_date(source, session, stop_at=None):
-    """The date every document of ``source`` carries: an order's local day
-    (per-order posting), else the day of the session's journal entry (what
-    the books hold), else the local day the shift closed."""
-    config = session.config_id
-    if source._name == "pos.order":
-        return local_date(config, source.date_order)
-    if session.move_id:
-        return session.move_id.date
-    return local_date(config, stop_at or session.stop_at)
-
-
-def dec(value, digits=2):
-    """Exact Decimal of an already-rounded Odoo float (never float maths)."""
-    return Decimal("%.*f" % (digits, value or 0.0))
-
-
-def plain(value):
-    """2.000 -> 2, 2.500 -> 2.5 (never 1E+1)."""
-    if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
-    return value.normalize()
-
-
-def money(currency, value):
-    return dec(currency.round(value or 0.0), currency.decimal_places)
 
 
 def line_tax(line):
