@@ -27,7 +27,10 @@ def main():
     parser.add_argument("--addons-path", required=True)
     parser.add_argument("--jobs", type=int, default=10000)
     parser.add_argument("--rows", type=int, default=1000000)
+    parser.add_argument("--tiny", action="store_true", help="100 jobs, 2,000 log rows: CI checks it runs")
     args = parser.parse_args()
+    if args.tiny:
+        args.jobs, args.rows = 100, 2000
 
     import odoo
     from odoo import SUPERUSER_ID, api
