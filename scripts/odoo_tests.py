@@ -160,7 +160,6 @@ def main(argv=None):
         # part of the test setup (.ci/run installs it)
         no_browser = [line for line in lines if MODULE in line and SKIP.search(line) and NO_BROWSER.search(line)]
         if no_browser:
-            skipped = [name for name in skipped if not any(name in line for line in no_browser)]
             problems.append("%d browser test(s) could not run (install Chromium and websocket-client):\n  %s"
                             % (len(no_browser), "\n  ".join(line.strip()[-200:] for line in no_browser)))
         # warnings logged while loading modules, before the first test starts
@@ -180,6 +179,7 @@ def main(argv=None):
             benches_ok = benches(addons, db, problems)
         # 4. upgrade and uninstall in the same database
         lifecycle_ok = 0
+        template = None
         if not args.no_lifecycle and not failed:
             cmd, env = odoo_command(addons, "-u", MODULE, *common)
             rc_u, up = run(cmd, env, LOG_DIR / "upgrade.log", lambda line: WARN.match(line))
@@ -192,10 +192,11 @@ def main(argv=None):
                 problems.append("uninstall failed:\n%s" % out[-2000:])
             else:
                 lifecycle_ok += 1
+                template = db  # the dependencies installed, the module not: the upgrade check starts there
         # 5. a database of an earlier commit upgraded to this one
         upgrade_ok = 0
         if args.upgrade_check:
-            upgrade_ok = upgrade_check(problems)
+            upgrade_ok = upgrade_check(problems, template)
         for p in problems:
             print("Odoo addon tests: PROBLEM: %s" % p)
         passed = tests - len(failed) - len(skipped) + lifecycle_ok + benches_ok + upgrade_ok
@@ -260,9 +261,9 @@ def benches(addons, db, problems):
     return ok
 
 
-def upgrade_check(problems):
+def upgrade_check(problems, template):
     started = time.time()
-    cmd = [sys.executable, str(REPO / "scripts" / "upgrade_check.py")]
+    cmd = [sys.executable, str(REPO / "scripts" / "upgrade_check.py")] + (["--template", template] if template else [])
     proc = subprocess.run(cmd, capture_output=True, text=True)
     (LOG_DIR / "upgrade-check.out").write_text(proc.stdout + proc.stderr)
     print("upgrade check: %s in %.0f s" % ("passed" if proc.returncode == 0 else "FAILED",

@@ -1,6 +1,6 @@
 """A database made with an earlier module upgrades with everything in it.
 
-    python3 scripts/upgrade_check.py [--from <git ref>] [--keep-db]
+    python3 scripts/upgrade_check.py [--from <git ref>] [--template <db>] [--keep-db]
 
 1. exports the module and the connector package of ``--from`` (default:
    BASE, the main of before the restructuring, issue #23) with
@@ -16,7 +16,10 @@
    worker runs and the sandbox holds its documents.
 
 Exit code 0 when all of that holds. Run by scripts/odoo_tests.py (the full
-run); takes a few minutes (one module install).
+run) with ``--template``: a copy of its test database after the module's
+uninstall (Odoo and the module's dependencies installed, the module not),
+so only the module itself is installed here; alone, the database is made
+from nothing (the dependencies' install takes most of the time).
 """
 
 import argparse
@@ -180,6 +183,7 @@ def odoo(addons, source, log, *args):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--from", dest="ref", default=BASE, help="git ref of the module to upgrade from")
+    parser.add_argument("--template", help="start from a copy of this database (the module not installed)")
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args(argv)
     odoo_module, addons = find_odoo()
@@ -204,6 +208,8 @@ def main(argv=None):
             export(args.ref, old)
             old_addons = [p for p in addons if Path(p).resolve() != REPO] + [str(old)]
             step("module of %s exported" % args.ref[:12], started)
+            if args.template:
+                subprocess.run(["createdb", "-T", args.template, db], check=True)
             if odoo(old_addons, old, LOG_DIR / "upgrade-check-install.log", "-i", MODULE, *common):
                 print("upgrade check: FAILED, the module of %s did not install (see %s)"
                       % (args.ref, LOG_DIR / "upgrade-check-install.log"))
