@@ -135,7 +135,8 @@ def _setup(env, sandbox):
     env.flush_all()
     vals = Connection._vals_from_config(sandbox.accurate_config())
     # 0 = the provider's published limit, which the sandbox enforces
-    conn = Connection.create(dict(vals, name="bench shared limit", rate_limit_per_minute=0))
+    # state: jobs of an untested connection wait until it is tested
+    conn = Connection.create(dict(vals, name="bench shared limit", rate_limit_per_minute=0, state="connected"))
     tag = env["res.partner.category"].create({"name": "bench shared limit"})
     env.cr.commit()
     return conn, tag, archived
