@@ -47,7 +47,10 @@ def main():
     parser.add_argument("--orders", type=int, default=3, help="orders per shift")
     parser.add_argument("--scale", type=float, default=10.0,
                         help="Jurnal's windows run this many times faster (1 = real: 40/min, 1,800/h)")
+    parser.add_argument("--tiny", action="store_true", help="2 days x 1 outlet, windows x100: CI checks it runs")
     args = parser.parse_args()
+    if args.tiny:
+        args.days, args.outlets, args.orders, args.scale = 2, 1, 1, 100.0
 
     import odoo
     from odoo import SUPERUSER_ID, api

@@ -42,3 +42,4 @@ from . import test_connection_setup
 from . import test_tour_setup
 from . import test_outbox_trust
 from . import test_connection_trust
+from . import test_buttons
