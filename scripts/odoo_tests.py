@@ -77,6 +77,13 @@ ODOO_SUITES = [
     "/base:TestPartner",
     "/base:TestPartnerAddressCompany",
 ]
+#: tests of those classes that fail in this Odoo without our module, each with why
+ODOO_SUITES_EXCLUDED = {
+    # purchase_stock (a dependency of ours) makes an MTO move wait for a vendor price the test never sets
+    "/stock:TestStockFlow.test_74_move_state_waiting_mto": "fails with purchase_stock installed",
+    # the test hard-codes payments dated 2025 and expects this year's sequence
+    "/account:TestAccountPayment.test_resequence_change_payment_name": "date-bound: fails after 2025",
+}
 
 #: every benchmark that needs Odoo, at its tiny size: it must run, its numbers are not judged
 BENCHES = ["bench_session_close.py", "bench_backfill.py", "bench_drain.py", "bench_reconciliation.py",
@@ -229,7 +236,7 @@ registry = Registry(%(db)r)
 config["test_enable"], config["test_tags"] = True, %(tags)r
 from odoo.tests import loader
 from odoo.tests.suite import OdooSuite
-modules = sorted({tag.split(":")[0].strip("/") for tag in %(tags)r.split(",")})
+modules = sorted({tag.split(":")[0].strip("/") for tag in %(tags)r.split(",") if not tag.startswith("-")})
 suite = OdooSuite([*loader.make_suite(modules, "at_install"), *loader.make_suite(modules, "post_install")])
 if suite.has_http_case():
     from odoo.service import server
@@ -248,7 +255,8 @@ def odoo_suites(addons, db, problems):
     """Run ODOO_SUITES in the installed database, every module loaded;
     returns (passed, failed)."""
     started = time.time()
-    code = SUITE_RUNNER % {"addons": ",".join(addons), "db": db, "port": free_port(), "tags": ",".join(ODOO_SUITES)}
+    code = SUITE_RUNNER % {"addons": ",".join(addons), "db": db, "port": free_port(), "tags": ",".join(
+        [*ODOO_SUITES, *("-" + tag for tag in ODOO_SUITES_EXCLUDED)])}
     cmd, env = odoo_command(addons)
     rc, lines = run([cmd[0], "-c", code], env, LOG_DIR / "odoo-suites.log", lambda line: FAILURE.search(line))
     report = next((m for m in map(REPORT.search, reversed(lines)) if m), None)
