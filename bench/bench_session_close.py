@@ -167,11 +167,11 @@ class Bench:
     def requests_for(self, session):
         """Remote requests caused by one shift, once earlier shifts (and the
         one-off creation of items and customers) have gone out."""
-        Job = self.env["accounting.sync.job"]
-        Job._process_jobs(connection=self.connection)
+        Job, Worker = self.env["accounting.sync.job"], self.env["accounting.sync.worker"]
+        Worker._process_jobs(connection=self.connection)
         self.close(session)
         before = sum(self.sandbox.request_count.values())
-        Job._process_jobs(connection=self.connection)
+        Worker._process_jobs(connection=self.connection)
         jobs = Job.search([("chain", "=", "POS/%s" % session.name)])
         if not jobs or set(jobs.mapped("state")) - {"done"}:
             raise SystemExit("documents not sent: %s" % jobs.mapped("error_message"))

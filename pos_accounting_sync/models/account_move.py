@@ -147,8 +147,8 @@ class AccountMove(models.Model):
                                         doc_key="undo:%s" % job.id, chain=job.chain, sequence=SEQ_INVOICE_DOC)
                     frozen[str(undo.id)] = move._accounting_frozen_lines(job)
                 elif job.state != "cancelled":
-                    job.write(dict(job._error_vals(False, msgs.message("job.move_undone", move=move.display_name)),
-                                   state="cancelled", date_done=fields.Datetime.now()))
+                    reason = msgs.message("job.move_undone", move=move.display_name)
+                    job._set_cancelled(dict(job._error_vals(False, reason), date_done=fields.Datetime.now()))
             if frozen:
                 move.sudo().write({"accounting_revision": move.accounting_revision + 1,
                                    "accounting_reversal_json": json.dumps(frozen)})

@@ -45,7 +45,7 @@ class AccountMovePayments(models.Model):
                 Job._enqueue(job.connection_id, "receipt_void", self.browse(job.res_id), job.reference + VOID_SUFFIX,
                              doc_key="void:%s" % job.id, chain=job.chain, sequence=SEQ_INVOICE_DOC)
             elif job.state != "cancelled":
-                job.write(dict(job._error_vals(False, msgs.message("job.payment_undone")), state="cancelled"))
+                job._set_cancelled(job._error_vals(False, msgs.message("job.payment_undone")))
         if jobs:
             Job._trigger_worker()
 

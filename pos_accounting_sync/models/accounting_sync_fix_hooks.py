@@ -7,7 +7,7 @@ raise "map it / fix it" errors name their record (:class:`SyncDataError`)."""
 from odoo import _, api, models
 from odoo.exceptions import UserError
 
-from .accounting_sync_cause import SyncDataError
+from ..tools.sync_causes import SyncDataError
 from .res_partner import SYNCED_FIELDS
 
 #: product fields a document is built from (a stock valuation's standard_price write retries nothing)

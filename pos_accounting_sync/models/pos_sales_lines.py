@@ -18,7 +18,7 @@ from odoo import fields
 
 from accounting_connectors.documents import ZERO, InvoiceLine, account_item_ref
 
-from .accounting_sync_cause import SyncDataError
+from ..tools.sync_causes import SyncDataError
 from . import accounting_messages as msgs
 
 HUNDRED = Decimal("100")
