@@ -713,9 +713,8 @@ class AccountingSyncJob(models.Model):
                     raise cerr.AmbiguousError(code="http.no_saved_document",
                                               response=getattr(result, "response", None))
         except (cerr.DuplicateError, cerr.AmbiguousError) as exc:
-            result = self._lookup_after(client, exc, started, run, document.parent_ref() or None)
-            if result is None:
-                return False
+            # the look-up records the outcome: adopted (done, saying why), or left to retry or fail
+            return self._lookup_after(client, exc, started, run, document.parent_ref() or None) is not None
         except cerr.ConnectorError as exc:
             return self._on_error(exc, run, client, time.monotonic() - started)
         except LeaseLost:

@@ -71,3 +71,13 @@ class TestSyncJobStates(TagDocumentsMixin, AccountingSyncCase):
         # legal: a waiting document is cancelled, and no state is written by hand
         waiting._set_cancelled()
         self.assertEqual(waiting.state, "cancelled")
+
+    def test_an_adopted_document_is_done_once_saying_why(self):
+        doc = Customer(reference="C-STATE-6", name="C-STATE-6")
+        self.connection._get_client().post(doc)  # e.g. sent by a worker whose log was lost
+        job = self.enqueue(doc)
+        self.run_worker()
+        self.assertEqual(job.state, "done", job.error_message)
+        # one outcome: the look-up's, which says why nothing was posted
+        self.assertEqual(job.attempt_ids.mapped("event"), ["done"])
+        self.assertEqual(job.error_code, "job.adopted")
