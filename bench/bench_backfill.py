@@ -92,13 +92,13 @@ def run(env, args):
         backfill = env["accounting.backfill"].create({"connection_id": bench.connection.id, "date_from": first})
         backfill.action_start()
         env.cr.commit()
-        Job = env["accounting.sync.job"]
+        Worker = env["accounting.sync.worker"]
         while backfill.state == "running":
-            Job._process_jobs(time_budget=60)
+            Worker._process_jobs(time_budget=60)
             env["accounting.backfill"]._cron_run()
             env.cr.commit()
             backfill.invalidate_recordset()
-            if backfill.state == "running" and not Job._count_due():
+            if backfill.state == "running" and not Worker._count_due():
                 time.sleep(0.05)  # waiting for a rate-limit slot
         elapsed = time.monotonic() - started
         requests = len(arrivals)

@@ -109,7 +109,7 @@ def _drain(new_env, conn_id, workers):
         env = new_env()
         try:
             conn = env["accounting.connection"].browse(conn_id)
-            counts[i] = env["accounting.sync.job"]._process_jobs(connection=conn)
+            counts[i] = env["accounting.sync.worker"]._process_jobs(connection=conn)
             env.cr.commit()
         finally:
             env.cr.close()

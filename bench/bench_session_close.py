@@ -175,11 +175,11 @@ class Bench:
     def requests_for(self, session):
         """Remote requests caused by one shift, once earlier shifts (and the
         one-off creation of items and customers) have gone out."""
-        Job = self.env["accounting.sync.job"]
-        Job._process_jobs(connection=self.connection)
+        Job, Worker = self.env["accounting.sync.job"], self.env["accounting.sync.worker"]
+        Worker._process_jobs(connection=self.connection)
         self.close(session)
         before = sum(self.sandbox.request_count.values())
-        Job._process_jobs(connection=self.connection)
+        Worker._process_jobs(connection=self.connection)
         # the shift's own chain, as the module names it (not a name rebuilt here)
         jobs = Job.search([("chain", "=", session._accounting_chain())])
         if not jobs or set(jobs.mapped("state")) - {"done"}:

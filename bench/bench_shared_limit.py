@@ -162,7 +162,7 @@ def _drain(new_env, conn_id, workers, seconds):
         env = new_env()
         try:
             conn = env["accounting.connection"].browse(conn_id)
-            counts[i] = env["accounting.sync.job"]._process_jobs(connection=conn, time_budget=seconds)
+            counts[i] = env["accounting.sync.worker"]._process_jobs(connection=conn, time_budget=seconds)
             env.cr.commit()
         finally:
             env.cr.close()

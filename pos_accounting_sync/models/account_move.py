@@ -164,8 +164,8 @@ class AccountMove(models.Model):
                                         doc_key="undo:%s" % job.id, chain=job.chain, sequence=SEQ_INVOICE_DOC)
                     frozen[str(undo.id)] = move._accounting_frozen_lines(job)
                 elif job.state != "cancelled":
-                    job.write(dict(job._error_vals(False, msgs.message("job.move_undone", move=move.display_name)),
-                                   state="cancelled", date_done=fields.Datetime.now()))
+                    reason = msgs.message("job.move_undone", move=move.display_name)
+                    job._set_cancelled(dict(job._error_vals(False, reason), date_done=fields.Datetime.now()))
             if frozen:
                 move.sudo().write({"accounting_revision": move.accounting_revision + 1,
                                    "accounting_reversal_json": json.dumps(frozen)})
@@ -275,7 +275,7 @@ class AccountMove(models.Model):
                 Job._enqueue(job.connection_id, "receipt_void", self.browse(job.res_id), job.reference + VOID_SUFFIX,
                              doc_key="void:%s" % job.id, chain=job.chain, sequence=SEQ_INVOICE_DOC)
             elif job.state != "cancelled":
-                job.write(dict(job._error_vals(False, msgs.message("job.payment_undone")), state="cancelled"))
+                job._set_cancelled(job._error_vals(False, msgs.message("job.payment_undone")))
         if jobs:
             Job._trigger_worker()
 

@@ -97,7 +97,7 @@ class AccountPartialReconcile(models.Model):
                              doc_key="void:%s" % job.id, chain=job.chain, pos_config=job.pos_config_id,
                              sequence=SEQ_SETTLEMENT + 1)
             elif job.state != "cancelled":
-                job.write(dict(job._error_vals(False, msgs.message("job.settlement_undone")), state="cancelled"))
+                job._set_cancelled(job._error_vals(False, msgs.message("job.settlement_undone")))
         if jobs:
             Job._trigger_worker()
 

@@ -8,7 +8,7 @@ They are queued one at a time, the next only once the previous one's
 documents have all finished (posted, or failed for the accountant to fix),
 so the accounting system receives them in date order whatever retries and
 rate limits do. Queueing is fed by the worker whenever its queue runs dry
-(``accounting_sync_job_backfill.py``) and by a cron; each item is queued
+(``accounting.sync.worker._claim_next``) and by a cron; each item is queued
 and committed in its own transaction, so a server restart half-way resumes
 at the first item not queued. Queueing goes through the outbox's own
 ``_enqueue``: a document real-time sync already queued or posted is found by

@@ -30,6 +30,7 @@ from .accounting_mapping import (
 )
 from .accounting_rate_limit import SharedRateLimiter
 from ..tools.shop_time import local_date
+from ..tools.sync_causes import SyncDataError
 
 _logger = logging.getLogger(__name__)
 
@@ -96,10 +97,6 @@ DIGEST_LINES = 20
 def _data_error(env, code, causes, **args):
     """The "map it" error of sentence ``code``, naming ``causes``: the job
     that fails on it is retried by itself once they are fixed."""
-    # imported here: accounting_sync_cause extends accounting.sync.job, a
-    # model defined after this one (see models/__init__.py)
-    from .accounting_sync_cause import SyncDataError
-
     return msgs.user_error(env, code, cls=SyncDataError, causes=causes, **args)
 
 

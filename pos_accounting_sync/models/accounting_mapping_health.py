@@ -2,16 +2,16 @@
 outlet, payment method, tax, warehouse or account in use and unmapped; a
 mapped remote code that no longer exists remotely), with a plain sentence,
 a link to fix it and the pending documents it would break. The check that
-fills it is ``accounting_mapping_health_check.py``; here the worker reads
-the last result before it sends anything."""
+fills it is ``accounting_mapping_health_check.py``; the worker reads the
+last result before it sends anything
+(``accounting.sync.job._fail_on_mapping_health``)."""
 
 import dataclasses
 
 from odoo import _, api, fields, models
 
 
-from . import accounting_messages as msgs
-from .accounting_sync_cause import remote_token
+from ..tools.sync_causes import remote_token
 from .accounting_access import MANAGER, USER, check_action
 
 CATEGORIES = [
@@ -153,22 +153,3 @@ class AccountingMappingHealth(models.Model):
         action.update(domain=[("id", "in", self.job_ids.ids)], context={"create": False},
                       name=_("Documents it would break"))
         return action
-
-
-class AccountingSyncJobHealth(models.Model):
-    _inherit = "accounting.sync.job"
-
-    def _fail_on_mapping_health(self, document):
-        """The worker, before any request: a document naming a remote code
-        that the last mapping health check found gone fails with that
-        row's sentence, and waits for the mapping (or the code) to be fixed."""
-        rows = self.env["accounting.mapping.health"].sudo().search([
-            ("connection_id", "=", self.connection_id.id), ("problem", "=", "missing_remote")])
-        if not rows:
-            return super()._fail_on_mapping_health(document)
-        codes = document_codes(document)
-        row = next((r for r in rows if r._breaks(self, codes)), None)
-        if row is None:
-            return super()._fail_on_mapping_health(document)
-        self._fail("data", msgs.message("job.mapping_broken", problem=row.message), causes=row._cause_tokens())
-        return True

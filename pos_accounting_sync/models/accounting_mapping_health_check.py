@@ -12,7 +12,7 @@ from odoo.exceptions import UserError
 from accounting_connectors.errors import ConnectorError
 
 from .accounting_mapping_health import breaks, document_codes
-from .accounting_sync_cause import SyncDataError, cause_tokens, tokens_of
+from ..tools.sync_causes import SyncDataError, cause_tokens, tokens_of
 from .accounting_access import MANAGER, USER, check_action
 
 _logger = logging.getLogger(__name__)

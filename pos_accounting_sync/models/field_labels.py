@@ -6,20 +6,6 @@ it was declared with."""
 from odoo import fields, models
 
 
-class AccountingSyncJobLabels(models.Model):
-    _inherit = "accounting.sync.job"
-
-    state = fields.Selection(string="Status")
-    kind = fields.Selection(string="Document Type")
-    doc_key = fields.Char(string="Document Key")
-    error_kind = fields.Selection(string="Failure Type")
-    error_message = fields.Text(string="Reason")
-    remote_id = fields.Char(string="Remote ID")
-    needs_lookup = fields.Boolean(string="Look Up First")
-    date_done = fields.Datetime(string="Done On")
-    request_body = fields.Text(string="Request (Raw)")
-    response_body = fields.Text(string="Answer (Raw)")
-    dependant_ids = fields.One2many(string="Depending on It")
 
 
 class AccountingRemoteOptionLabels(models.Model):

@@ -4,7 +4,7 @@ from accounting_connectors.documents import Item
 
 from ..tools.amounts import dec
 from . import accounting_messages as msgs
-from .accounting_sync_cause import SyncDataError
+from ..tools.sync_causes import SyncDataError
 
 #: product fields a document is built from (a stock valuation's standard_price write retries nothing)
 PRODUCT_FIELDS = ("default_code", "name", "barcode", "uom_id", "type", "is_storable", "active",

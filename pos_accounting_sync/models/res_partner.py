@@ -3,7 +3,7 @@ from odoo import fields, models
 from accounting_connectors.documents import Customer
 
 from . import accounting_messages as msgs
-from .accounting_sync_cause import SyncDataError
+from ..tools.sync_causes import SyncDataError
 
 #: a change to one of these re-sends a customer already in the accounting system
 SYNCED_FIELDS = ("name", "email", "phone", "street", "city", "zip", "country_id", "vat", "ref")

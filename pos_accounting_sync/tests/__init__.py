@@ -43,3 +43,4 @@ from . import test_tour_setup
 from . import test_outbox_trust
 from . import test_connection_trust
 from . import test_buttons
+from . import test_sync_job_states

@@ -14,8 +14,8 @@ from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal
 from accounting_connectors.documents import ZERO, InvoiceLine, account_item_ref
 
 from ..models import accounting_messages as msgs
-from ..models.accounting_sync_cause import SyncDataError
 from .amounts import dec, money, plain
+from .sync_causes import SyncDataError
 
 HUNDRED = Decimal("100")
 
