@@ -21,7 +21,6 @@ from . import accounting_rate_limit
 from . import accounting_tax_map
 from . import accounting_connection_options
 from . import accounting_stock_document
-from . import accounting_stock_collect
 from . import accounting_connection_stock
 from . import accounting_stock_parity
 from . import stock_move
@@ -30,7 +29,6 @@ from . import stock_scrap
 from . import accounting_inbound_document
 from . import accounting_inbound_event
 from . import accounting_webhook_refusal
-from . import accounting_connection_inbound
 from . import stock_picking_inbound
 from . import res_partner_vendor
 from . import accounting_connection_cash
@@ -46,15 +44,12 @@ from . import accounting_payout_sync
 from . import accounting_sync_job_display
 from . import pos_references
 from . import field_labels
-from . import accounting_webhook_display
 from . import accounting_sync_job_remote_change
 from . import accounting_reconciliation
 from . import accounting_connection_reconciliation
-from . import accounting_inbound_event_sales
 from . import accounting_sync_cause
 from . import accounting_sync_fix_hooks
 from . import accounting_mapping_health
-from . import accounting_mapping_health_check
 from . import accounting_sync_digest
 from . import accounting_invoice_line_kind
 from . import accounting_invoice_journal_map

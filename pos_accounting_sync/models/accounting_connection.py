@@ -5,7 +5,9 @@ the feature code reads. Client, schedule and problems live in the
 import secrets
 from datetime import datetime
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.service import db as db_service
+from odoo.tools import config
 
 from .accounting_mapping import EXPENSE, INCOME, INCOME_OR_EXPENSE, copy_chosen_code, remote_choice
 from . import accounting_messages as msgs
@@ -175,10 +177,11 @@ class AccountingConnection(models.Model):
             copy_chosen_code(self, fname)
 
     def _compute_webhook_url(self):
+        # names the database: with several databases, the call carries no session
         base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
         for rec in self:
-            rec.webhook_url = rec.id and "%s/pos_accounting_sync/webhook/%s/%s" % (
-                base, rec.id, rec.webhook_token) or False
+            rec.webhook_url = rec.id and "%s/pos_accounting_sync/webhook/%s/%s/%s" % (
+                base, self.env.cr.dbname, rec.id, rec.sudo().webhook_token) or False
 
     def _compute_job_counts(self):
         Job = self.env["accounting.sync.job"]
@@ -259,3 +262,82 @@ class AccountingConnection(models.Model):
         # sudo: called from cashier/stock transactions that have no access to connections
         return self.sudo().search([("company_id", "=", company.id)])
 
+    def _get_provider_label(self):
+        self.ensure_one()
+        return dict(self._fields["provider"]._description_selection(self.env)).get(self.provider, "")
+
+    # --- inbound: fields the form shows ---------------------------------------------
+    # (the flow itself: accounting.webhook.event and accounting.inbound.event)
+    receive_purchases = fields.Boolean(
+        default=True, help="Purchase invoices, purchase returns and goods received entered in the "
+                           "accounting system become receipts and returns in Odoo.")
+    purchase_poll_cursor = fields.Datetime(
+        readonly=True, copy=False,
+        help="Jurnal: when purchases were last polled. After a pause, the next polls catch up from the day "
+             "before it, 31 days at a time.")
+    purchase_poll_window_days = fields.Integer(
+        string="Watch Edits For (days)", default=7,
+        help="Jurnal lists purchases by creation day only: each poll re-reads those created in this "
+             "many last days (31 at most), so that their later edits and deletions are seen.")
+    webhook_expires_on = fields.Date(
+        string="Webhook Subscription Expires", readonly=True, copy=False,
+        help="Accurate stops sending webhooks 7 days after the last renewal; Odoo renews it every day.")
+    webhook_check_message = fields.Char(string="Webhook Check", readonly=True, copy=False)
+    webhook_reach_note = fields.Char(compute="_compute_webhook_reach_note")
+    webhook_delivery_ids = fields.One2many("accounting.webhook.event", "connection_id")
+    inbound_failed_count = fields.Integer(compute="_compute_inbound_failed_count")
+
+    def _compute_webhook_reach_note(self):
+        note = False
+        if not config.get("dbfilter") and len(db_service.list_dbs(True)) > 1:
+            note = _("This server holds several databases and has no database filter: Accurate's call "
+                     "carries no login, so Odoo cannot pick %(db)s. Start Odoo with a --db-filter that "
+                     "leads this URL's host to %(db)s (e.g. ^%%d$ with one host name per database).",
+                     db=self.env.cr.dbname)
+        for rec in self:
+            rec.webhook_reach_note = note
+
+    def _compute_inbound_failed_count(self):
+        counts = dict(self.env["accounting.inbound.event"]._read_group(
+            [("connection_id", "in", self.ids), ("state", "=", "failed")], ["connection_id"], ["__count"]))
+        for rec in self:
+            rec.inbound_failed_count = counts.get(rec, 0)
+
+    def action_rotate_webhook_token(self):
+        return self.env["accounting.webhook.event"]._rotate_token(self)
+
+    def action_view_webhook_log(self):
+        check_action(self, USER)
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "pos_accounting_sync.action_accounting_inbound_event")
+        action["domain"] = [("connection_id", "=", self.id)]
+        action["context"] = {"search_default_filter_failed": 1}
+        return action
+
+    # --- mapping health: fields the form shows ----------------------------------------
+    # (the check itself: accounting.mapping.health)
+    health_ids = fields.One2many("accounting.mapping.health", "connection_id", string="Mapping Health")
+    health_count = fields.Integer(compute="_compute_health_count", string="Mapping Problems")
+    health_checked_at = fields.Datetime(string="Mappings Checked", readonly=True, copy=False)
+
+    def _compute_health_count(self):
+        counts = dict(self.env["accounting.mapping.health"]._read_group(
+            [("connection_id", "in", self.ids)], ["connection_id"], ["__count"]))
+        for rec in self:
+            rec.health_count = counts.get(rec, 0)
+
+    def action_check_mapping_health(self):
+        return self.env["accounting.mapping.health"]._action_check(self)
+
+    def action_view_mapping_health(self):
+        check_action(self, USER)
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "pos_accounting_sync.action_accounting_mapping_health")
+        action.update(domain=[("connection_id", "=", self.id)], context={"create": False})
+        return action
+
+    # --- stock differences: the button the form shows (the comparison: accounting.stock.parity) ---
+    def action_check_stock_parity(self):
+        return self.env["accounting.stock.parity"]._action_check(self)

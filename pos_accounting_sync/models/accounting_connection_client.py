@@ -121,6 +121,7 @@ class AccountingConnectionClient(models.Model):
         self.write(vals)
         self._close_problem("auth", _("The connection works again."))
         self.env["accounting.sync.job"]._trigger_worker()
+        self.env["accounting.webhook.event"]._after_connection_test(self)
         return self._notify(_("Connection works"), self.state_message, "success")
 
     def action_fetch_remote_lists(self):

@@ -35,6 +35,9 @@ class AccountingConnectionProblems(models.Model):
             "auth": _("Accounting sync stopped: credentials refused"),
             "failed": _("Accounting sync: documents failed"),
             "quota": _("Accounting sync paused: monthly API quota used up"),
+            "inbound_failed": _("Accounting sync: purchases not received"),
+            "inbound_poll": _("Accounting sync: purchases not read"),
+            "inbound_renew": _("Accounting sync: webhook subscription not renewed"),
         }[problem]
 
     def _pause(self, reason):

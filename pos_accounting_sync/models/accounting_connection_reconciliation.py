@@ -176,7 +176,7 @@ class AccountingConnectionReconciliation(models.Model):
 
     def _reconciliation_stock(self, today, now):
         try:
-            parity = self._check_stock_parity()
+            parity = self.env["accounting.stock.parity"]._compare_connection(self)
         except ConnectorError as exc:
             _logger.info("accounting sync: stock not compared for %s: %s", self.id, exc.message)
             return self.env["accounting.reconciliation.line"]
