@@ -1,4 +1,6 @@
 from . import accounting_unique
+from . import accounting_map_mixin
+from . import accounting_mapping_fix_mixin
 from . import accounting_connection
 from . import accounting_connection_client
 from . import accounting_connection_schedule
@@ -38,9 +40,7 @@ from . import accounting_sync_job_messages
 from . import accounting_sync_attempt
 from . import accounting_connection_messages
 from . import mail_activity
-from . import accounting_payment_map_payout
 from . import accounting_payout
-from . import accounting_payout_sync
 from . import accounting_sync_job_display
 from . import pos_references
 from . import field_labels
@@ -60,7 +60,6 @@ from . import account_partial_reconcile_invoice
 from . import accounting_connection_live
 from . import accounting_sync_job_live
 from . import accounting_backfill
-from . import accounting_backfill_sources
 from . import accounting_sync_job_backfill
 from . import accounting_connection_setup
 from . import ir_http
