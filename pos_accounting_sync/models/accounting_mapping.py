@@ -189,6 +189,7 @@ class AccountingPaymentMap(models.Model):
              "(pay later) method, the customers' receivable account.")
     remote_account = fields.Char(
         string="Account Code", compute="_compute_remote_code", store=True, readonly=False)
+
     # --- payouts -------------------------------------------------------------------
     currency_id = fields.Many2one(related="connection_id.company_id.currency_id")
     mdr_rate = fields.Float(
