@@ -22,9 +22,9 @@ job of a document Odoo posted that a person changed there.
 
 import logging
 import time
-from functools import partial
 from datetime import datetime, timedelta
 from datetime import time as day_time
+from functools import partial
 
 from odoo import _, api, fields, models
 
