@@ -16,8 +16,9 @@ from markupsafe import Markup
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.api import Transaction
 from odoo.exceptions import UserError, ValidationError
+from odoo.service import db as db_service
 from odoo.sql_db import db_connect
-from odoo.tools import float_compare
+from odoo.tools import config as odoo_config, float_compare
 
 from accounting_connectors.client import ConnectionConfig, make_client
 from accounting_connectors.errors import ConnectorError
@@ -427,10 +428,11 @@ class AccountingConnection(models.Model):
             rec.auth_method = rec.jurnal_auth_method
 
     def _compute_webhook_url(self):
+        # names the database: with several databases, the call carries no session
         base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
         for rec in self:
-            rec.webhook_url = rec.id and "%s/pos_accounting_sync/webhook/%s/%s" % (
-                base, rec.id, rec.webhook_token) or False
+            rec.webhook_url = rec.id and "%s/pos_accounting_sync/webhook/%s/%s/%s" % (
+                base, self.env.cr.dbname, rec.id, rec.sudo().webhook_token) or False
 
     @api.depends("default_customer_option_id")
     def _compute_default_customer_ref(self):
@@ -636,6 +638,7 @@ class AccountingConnection(models.Model):
         self.write(vals)
         self._close_problem("auth", _("The connection works again."))
         self.env["accounting.sync.job"]._trigger_worker()
+        self.env["accounting.webhook.event"]._after_connection_test(self)
         return self._notify(_("Connection works"), self.state_message, "success")
 
     def action_fetch_remote_lists(self):
@@ -1141,6 +1144,9 @@ class AccountingConnection(models.Model):
             "auth": _("Accounting sync stopped: credentials refused"),
             "failed": _("Accounting sync: documents failed"),
             "quota": _("Accounting sync paused: monthly API quota used up"),
+            "inbound_failed": _("Accounting sync: purchases not received"),
+            "inbound_poll": _("Accounting sync: purchases not read"),
+            "inbound_renew": _("Accounting sync: webhook subscription not renewed"),
         }[problem]
 
     def _problem_activities(self, problem):
@@ -1413,3 +1419,83 @@ class AccountingConnection(models.Model):
 
     def _reconciliation_differences(self, date_from, date_to):
         return self.env["accounting.reconciliation.line"]._reconciliation_differences(self, date_from, date_to)
+
+    def _get_provider_label(self):
+        self.ensure_one()
+        return dict(self._fields["provider"]._description_selection(self.env)).get(self.provider, "")
+
+    # --- inbound: fields the form shows ---------------------------------------------
+    # (the flow itself: accounting.webhook.event and accounting.inbound.event)
+    receive_purchases = fields.Boolean(
+        default=True, help="Purchase invoices, purchase returns and goods received entered in the "
+                           "accounting system become receipts and returns in Odoo.")
+    purchase_poll_cursor = fields.Datetime(
+        readonly=True, copy=False,
+        help="Jurnal: when purchases were last polled. After a pause, the next polls catch up from the day "
+             "before it, 31 days at a time.")
+    purchase_poll_window_days = fields.Integer(
+        string="Watch Edits For (days)", default=7,
+        help="Jurnal lists purchases by creation day only: each poll re-reads those created in this "
+             "many last days (31 at most), so that their later edits and deletions are seen.")
+    webhook_expires_on = fields.Date(
+        string="Webhook Subscription Expires", readonly=True, copy=False,
+        help="Accurate stops sending webhooks 7 days after the last renewal; Odoo renews it every day.")
+    webhook_check_message = fields.Char(string="Webhook Check", readonly=True, copy=False)
+    webhook_reach_note = fields.Char(compute="_compute_webhook_reach_note")
+    webhook_delivery_ids = fields.One2many("accounting.webhook.event", "connection_id")
+    inbound_failed_count = fields.Integer(compute="_compute_inbound_failed_count")
+
+    def _compute_webhook_reach_note(self):
+        note = False
+        if not odoo_config.get("dbfilter") and len(db_service.list_dbs(True)) > 1:
+            note = _("This server holds several databases and has no database filter: Accurate's call "
+                     "carries no login, so Odoo cannot pick %(db)s. Start Odoo with a --db-filter that "
+                     "leads this URL's host to %(db)s (e.g. ^%%d$ with one host name per database).",
+                     db=self.env.cr.dbname)
+        for rec in self:
+            rec.webhook_reach_note = note
+
+    def _compute_inbound_failed_count(self):
+        counts = dict(self.env["accounting.inbound.event"]._read_group(
+            [("connection_id", "in", self.ids), ("state", "=", "failed")], ["connection_id"], ["__count"]))
+        for rec in self:
+            rec.inbound_failed_count = counts.get(rec, 0)
+
+    def action_rotate_webhook_token(self):
+        return self.env["accounting.webhook.event"]._rotate_token(self)
+
+    def action_view_webhook_log(self):
+        check_action(self, USER)
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "pos_accounting_sync.action_accounting_inbound_event")
+        action["domain"] = [("connection_id", "=", self.id)]
+        action["context"] = {"search_default_filter_failed": 1}
+        return action
+
+    # --- mapping health: fields the form shows ----------------------------------------
+    # (the check itself: accounting.mapping.health)
+    health_ids = fields.One2many("accounting.mapping.health", "connection_id", string="Mapping Health")
+    health_count = fields.Integer(compute="_compute_health_count", string="Mapping Problems")
+    health_checked_at = fields.Datetime(string="Mappings Checked", readonly=True, copy=False)
+
+    def _compute_health_count(self):
+        counts = dict(self.env["accounting.mapping.health"]._read_group(
+            [("connection_id", "in", self.ids)], ["connection_id"], ["__count"]))
+        for rec in self:
+            rec.health_count = counts.get(rec, 0)
+
+    def action_check_mapping_health(self):
+        return self.env["accounting.mapping.health"]._action_check(self)
+
+    def action_view_mapping_health(self):
+        check_action(self, USER)
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "pos_accounting_sync.action_accounting_mapping_health")
+        action.update(domain=[("connection_id", "=", self.id)], context={"create": False})
+        return action
+
+    # --- stock differences: the button the form shows (the comparison: accounting.stock.parity) ---
+    def action_check_stock_parity(self):
+        return self.env["accounting.stock.parity"]._action_check(self)

@@ -268,7 +268,7 @@ class AccountingReconciliationLine(models.Model):
     @api.model
     def _reconciliation_stock(self, connection, today, now):
         try:
-            parity = connection._check_stock_parity()
+            parity = self.env["accounting.stock.parity"]._compare_connection(connection)
         except ConnectorError as exc:
             _logger.info("accounting sync: stock not compared for %s: %s", connection.id, exc.message)
             return self.browse()

@@ -5,29 +5,23 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
 
-from .accounting_mapping import copy_chosen_code, remote_choice
-
-
-class AccountingRemoteOptionTax(models.Model):
-    _inherit = "accounting.remote.option"
-
-    option_type = fields.Selection(selection_add=[("tax", "Tax")], ondelete={"tax": "cascade"})
-    rate = fields.Float(digits=(16, 4), help="Percent rate of a remote tax, as the accounting system lists it.")
+from .accounting_map_mixin import remote_choice
 
 
 class AccountingTaxMap(models.Model):
     _name = "accounting.tax.map"
+    _inherit = ["accounting.map.mixin", "accounting.mapping.fix.mixin"]
     _description = "Accounting Sync Tax Mapping"
     _order = "connection_id, tax_id"
+    _remote_code_field = "remote_tax"
+    _fix_field = "tax_id"
 
-    connection_id = fields.Many2one("accounting.connection", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="connection_id.company_id", store=True)
     tax_id = fields.Many2one(
         "account.tax", string="Odoo Tax", required=True, ondelete="cascade",
         domain="[('company_id', '=', company_id), ('type_tax_use', '=', 'sale'), ('amount_type', '=', 'percent')]")
     remote_tax_option_id = remote_choice("Remote Tax Choice", "tax")
     remote_tax = fields.Char(
-        compute="_compute_remote_tax", store=True, readonly=False, required=True,
+        compute="_compute_remote_code", store=True, readonly=False, required=True,
         help="What invoice lines carry: the Accurate tax record's name (tax1Name) or the Jurnal tax's "
              "name (line_tax_name).")
     remote_rate = fields.Float(related="remote_tax_option_id.rate", string="Remote Rate (%)")
@@ -35,10 +29,6 @@ class AccountingTaxMap(models.Model):
     _sql_constraints = [
         ("tax_uniq", "unique(connection_id, tax_id)", "This tax is already mapped."),
     ]
-
-    @api.depends("remote_tax_option_id")
-    def _compute_remote_tax(self):
-        copy_chosen_code(self, "remote_tax")
 
     @api.constrains("tax_id", "remote_tax_option_id")
     def _check_rate(self):

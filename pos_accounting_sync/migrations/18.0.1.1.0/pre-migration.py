@@ -38,6 +38,10 @@ FOLDED = {
 #: cron records are noupdate, so an upgrade would keep the old model
 CRON_MODELS = {
     "ir_cron_accounting_reconciliation": "accounting.reconciliation.line",
+    "ir_cron_accounting_poll_purchases": "accounting.inbound.event",
+    "ir_cron_accounting_renew_webhooks": "accounting.webhook.event",
+    "ir_cron_accounting_stock_parity": "accounting.stock.parity",
+    "ir_cron_accounting_mapping_health": "accounting.mapping.health",
 }
 
 
