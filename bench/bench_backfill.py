@@ -47,7 +47,10 @@ def main():
     parser.add_argument("--orders", type=int, default=3, help="orders per shift")
     parser.add_argument("--scale", type=float, default=10.0,
                         help="Jurnal's windows run this many times faster (1 = real: 40/min, 1,800/h)")
+    parser.add_argument("--tiny", action="store_true", help="2 days x 1 outlet, windows x100: CI checks it runs")
     args = parser.parse_args()
+    if args.tiny:
+        args.days, args.outlets, args.orders, args.scale = 2, 1, 1, 100.0
 
     import odoo
     from odoo import SUPERUSER_ID, api
@@ -61,14 +64,14 @@ def main():
 
 
 def run(env, args):
-    from odoo.addons.pos_accounting_sync.models.accounting_connection_client import AccountingConnectionClient
+    from odoo.addons.pos_accounting_sync.models.accounting_connection import AccountingConnection
     from odoo.addons.pos_accounting_sync.models.pos_session import PosSession
 
     from accounting_connectors.sandbox import SandboxServer
     from accounting_connectors.sandbox import server as sandbox_server
 
     windows = [(n, seconds / args.scale) for n, seconds in JURNAL]
-    make_config = AccountingConnectionClient._connection_config
+    make_config = AccountingConnection._connection_config
 
     def scaled_config(self, **values):  # the connection is held to the sandbox's scaled windows
         config = make_config(self, **values)
@@ -77,7 +80,7 @@ def run(env, args):
 
     with SandboxServer("127.0.0.1", 0, rate_limits=True) as sandbox, \
             patch.dict(sandbox_server.PROVIDER_LIMITS, {"jurnal": windows}), \
-            patch.object(AccountingConnectionClient, "_connection_config", scaled_config):
+            patch.object(AccountingConnection, "_connection_config", scaled_config):
         arrivals, refused = _watch(sandbox, "jurnal")
         bench = Bench(env, sandbox, args)
         with patch.object(PosSession, "_accounting_enqueue_sales", lambda self, connections=None: None):
@@ -89,13 +92,13 @@ def run(env, args):
         backfill = env["accounting.backfill"].create({"connection_id": bench.connection.id, "date_from": first})
         backfill.action_start()
         env.cr.commit()
-        Job = env["accounting.sync.job"]
+        Worker = env["accounting.sync.worker"]
         while backfill.state == "running":
-            Job._process_jobs(time_budget=60)
+            Worker._process_jobs(time_budget=60)
             env["accounting.backfill"]._cron_run()
             env.cr.commit()
             backfill.invalidate_recordset()
-            if backfill.state == "running" and not Job._count_due():
+            if backfill.state == "running" and not Worker._count_due():
                 time.sleep(0.05)  # waiting for a rate-limit slot
         elapsed = time.monotonic() - started
         requests = len(arrivals)

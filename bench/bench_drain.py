@@ -27,7 +27,10 @@ def main():
     parser.add_argument("--addons-path", required=True)
     parser.add_argument("--jobs", type=int, default=10000)
     parser.add_argument("--rows", type=int, default=1000000)
+    parser.add_argument("--tiny", action="store_true", help="100 jobs, 2,000 log rows: CI checks it runs")
     args = parser.parse_args()
+    if args.tiny:
+        args.jobs, args.rows = 100, 2000
 
     import odoo
     from odoo import SUPERUSER_ID, api
@@ -78,7 +81,8 @@ def _setup(env, sandbox):
     archived.action_archive()
     env.flush_all()
     conn = Connection.create(dict(Connection._vals_from_config(sandbox.accurate_config()),
-                                  name="bench", rate_limit_per_minute=10 ** 7))
+                                  name="bench", rate_limit_per_minute=10 ** 7,
+                                  state="connected"))  # jobs of an untested connection wait
     tag = env["res.partner.category"].create({"name": "bench"})
     conn = conn.with_context(archived_ids=archived.ids)
     env.cr.commit()
@@ -105,7 +109,7 @@ def _drain(new_env, conn_id, workers):
         env = new_env()
         try:
             conn = env["accounting.connection"].browse(conn_id)
-            counts[i] = env["accounting.sync.job"]._process_jobs(connection=conn)
+            counts[i] = env["accounting.sync.worker"]._process_jobs(connection=conn)
             env.cr.commit()
         finally:
             env.cr.close()
@@ -128,7 +132,7 @@ def _failed_filter(env, conn, tag, rows):
         env.cr.execute("""
             INSERT INTO accounting_sync_job (connection_id, company_id, res_model, res_id, res_name, kind,
                                              reference, state, attempts, max_attempts, error_kind,
-                                             error_message,
+                                             error_note,
                                              sequence, create_date, write_date, create_uid, write_uid)
             SELECT %s, %s, 'res.partner.category', %s, 'bench', 'sales_invoice', 'BENCH/LOG/' || i,
                    CASE WHEN i %% 100 = 0 THEN 'failed' ELSE 'done' END, 1, 8,
@@ -136,7 +140,7 @@ def _failed_filter(env, conn, tag, rows):
                    CASE WHEN i %% 100 = 0 THEN 'Barang SKU-' || i || ' tidak ditemukan' END,
                    10, now() AT TIME ZONE 'UTC' - (i || ' seconds')::interval, now() AT TIME ZONE 'UTC', 1, 1
               FROM generate_series(1, %s) i
-        """, [conn.id, conn.company_id.id, tag.id, missing])
+        """, [conn.id, conn.company_id.id, tag.id, missing])  # error_note: the stored reason behind error_message
         env.cr.execute("ANALYZE accounting_sync_job")
         env.cr.commit()
     domain = [("state", "=", "failed")]

@@ -32,7 +32,10 @@ def main():
     parser.add_argument("--addons-path", required=True)
     parser.add_argument("--outlets", type=int, default=10)
     parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--tiny", action="store_true", help="2 outlets x 5 days: CI checks it runs")
     args = parser.parse_args()
+    if args.tiny:
+        args.outlets, args.days = 2, 5
 
     import odoo
     from odoo import SUPERUSER_ID, api
@@ -46,7 +49,8 @@ def main():
         env = api.Environment(cr, SUPERUSER_ID, {})
         conn, configs = _setup(env, sandbox, args.outlets)
         try:
-            today = conn._reconciliation_today()
+            Recon = env["accounting.reconciliation.line"]  # the run lives on the reconciliation model
+            today = Recon._reconciliation_today(conn)
             first_day = today - timedelta(days=args.days - 1)
             shifts = _seed_remote(sandbox, configs, first_day, today)
             print("remote: %d shifts (%d outlets x %d days), %d documents"
@@ -56,7 +60,7 @@ def main():
                                  ("refresh of two years     ", first_day - timedelta(days=args.days))):
                 sandbox.request_count.clear()
                 started = time.perf_counter()
-                conn._reconcile(start, today)
+                Recon._reconcile(conn, start, today)
                 cr.commit()
                 print("  %s: %4d remote requests, %6.2f s"
                       % (label, sandbox.request_count["accurate"], time.perf_counter() - started))

@@ -32,7 +32,10 @@ def main():
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--per-process", action="store_true",
                         help="each worker keeps its own limiter (as before #14), to see what sharing prevents")
+    parser.add_argument("--tiny", action="store_true", help="2 workers for 2 s: CI checks it runs")
     args = parser.parse_args()
+    if args.tiny:
+        args.workers, args.seconds = 2, 2.0
 
     import odoo
     from odoo import SUPERUSER_ID, api
@@ -132,7 +135,8 @@ def _setup(env, sandbox):
     env.flush_all()
     vals = Connection._vals_from_config(sandbox.accurate_config())
     # 0 = the provider's published limit, which the sandbox enforces
-    conn = Connection.create(dict(vals, name="bench shared limit", rate_limit_per_minute=0))
+    # state: jobs of an untested connection wait until it is tested
+    conn = Connection.create(dict(vals, name="bench shared limit", rate_limit_per_minute=0, state="connected"))
     tag = env["res.partner.category"].create({"name": "bench shared limit"})
     env.cr.commit()
     return conn, tag, archived
@@ -158,7 +162,7 @@ def _drain(new_env, conn_id, workers, seconds):
         env = new_env()
         try:
             conn = env["accounting.connection"].browse(conn_id)
-            counts[i] = env["accounting.sync.job"]._process_jobs(connection=conn, time_budget=seconds)
+            counts[i] = env["accounting.sync.worker"]._process_jobs(connection=conn, time_budget=seconds)
             env.cr.commit()
         finally:
             env.cr.close()

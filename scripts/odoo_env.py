@@ -71,9 +71,11 @@ def ensure_postgres():
     return why
 
 
-def odoo_command(addons_path, *args):
+def odoo_command(addons_path, *args, source=REPO):
+    """``python -m odoo`` with the addons path; ``source`` (the tree whose
+    ``accounting_connectors`` the module imports) goes first on the path."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(source), env.get("PYTHONPATH")]))
     cmd = [sys.executable, "-m", "odoo", "--addons-path=" + ",".join(addons_path), *args]
     return cmd, env
 
@@ -82,11 +84,12 @@ def dropdb(name):
     subprocess.run(["dropdb", "--if-exists", name], check=False, capture_output=True)
 
 
-def run_in_odoo(addons_path, db, body):
+def run_in_odoo(addons_path, db, body, source=REPO):
     """Run ``body`` (Python using ``env``, superuser) against ``db`` in a
-    fresh interpreter and commit; returns (exit code, output)."""
+    fresh interpreter and commit; returns (exit code, output). ``source``:
+    as in ``odoo_command``."""
     code = (
-        "import odoo, sys\n"
+        "import json, odoo, sys\n"
         "from odoo.tools import config\n"
         "config.parse_config(['--addons-path=%s', '-d', %r, '--log-level=warn'])\n"
         "registry = odoo.modules.registry.Registry.new(%r)\n"
@@ -94,6 +97,6 @@ def run_in_odoo(addons_path, db, body):
         "    env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})\n"
     ) % (",".join(addons_path), db, db)
     code += "".join("    %s\n" % line for line in body.strip().splitlines())
-    cmd, env = odoo_command(addons_path)
-    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    cmd, env = odoo_command(addons_path, source=source)
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=source)
     return proc.returncode, proc.stdout + proc.stderr

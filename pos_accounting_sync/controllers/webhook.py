@@ -4,10 +4,11 @@ Order of the checks: the secret token in the URL first (a wrong one, or an
 archived connection, is only counted with the source address: its body is
 never read), then what the headers say (content type, then the declared
 size), then at most the limit read once from the stream, the JSON, the
-envelope (databaseId, known event types), the caps. A genuine sender's
-refused delivery is logged with the reason; an accepted one is stored with
-its events and answered at once, the webhook cron processing them. Nothing
-here creates stock.
+envelope (databaseId, known event types), the caps. What the body says is
+checked by the webhook log itself (``accounting.webhook.event._receive``).
+A genuine sender's refused delivery is logged with the reason; an accepted
+one is stored with its events and answered at once, the webhook cron
+processing them. Nothing here creates stock.
 
 The token is in the path (Accurate can only be given a URL to call and
 documents no signature header, accurate-notes 4), so Odoo's request log
@@ -15,7 +16,6 @@ line is masked by :class:`WebhookTokenMask`, installed when this module is
 imported.
 """
 
-import json
 import logging
 import re
 
@@ -23,17 +23,13 @@ from odoo import _, http
 from odoo.http import request
 from odoo.tools import consteq
 
-from ..models.accounting_inbound_event import ACCURATE_EVENT_TYPES
+from ..models.accounting_webhook_event import short as _short
 from ..models.ir_http import WEBHOOK_ROUTE as ROUTE
-
-_logger = logging.getLogger(__name__)
 
 #: default body limit in bytes (system parameter pos_accounting_sync.webhook_max_bytes)
 MAX_BODY = 1024 * 1024
 #: the body types werkzeug would parse as a form (they are never parsed here)
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-#: what of the request goes into a log row or an answer, at most
-SHORT = 200
 #: the token segment(s) of our route in a logged path: everything after the connection id
 TOKEN_IN_PATH = re.compile(r"(%s/(?:[^/\s?#\"]+/)?\d+/)[^\s?#\"]+" % re.escape(ROUTE))
 
@@ -79,11 +75,6 @@ for _name in ("werkzeug", "odoo.http"):
 def _answer(status, headers=None, **payload):
     payload.setdefault("ok", status == 200)
     return request.make_json_response(payload, status=status, headers=headers)
-
-
-def _short(text, size=SHORT):
-    text = str(text or "")
-    return text if len(text) <= size else text[:size] + "…"
 
 
 def _werkzeug_request():
@@ -154,38 +145,7 @@ class AccountingWebhookController(http.Controller):
         if len(raw) > limit:
             reason = _("The body is over the limit of %(limit)s bytes; it was not read further.", limit=limit)
             return refuse(413, reason, "body over %s bytes" % limit)
-        try:
-            body = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            body = raw.decode("utf-8", "replace")
-            return refuse(400, _("Not an Accurate webhook: the body is not UTF-8 text."), "body is not UTF-8", body)
-        try:
-            json.loads(body)
-            parsed = connection._get_client().parse_webhook(body)
-        except RecursionError:
-            return refuse(400, _("Not an Accurate webhook: the JSON is nested too deeply."), "JSON nested too deeply",
-                          body)
-        except ValueError as exc:
-            return refuse(400, _("Not an Accurate webhook: %(error)s", error=_short(exc)), exc, body)
-        unknown = sorted({p.type for p in parsed} - ACCURATE_EVENT_TYPES)
-        if unknown:
-            types = _short(", ".join(unknown))
-            reason = _("Unknown event type %(types)s (not one of Accurate's).", types=types)
-            return refuse(400, reason, "unknown event type %s" % types, body)
-        ours = (connection.database_id or "").strip()
-        others = sorted({p.database_id for p in parsed if p.database_id and ours and p.database_id != ours})
-        if others:
-            reason = _("For Accurate database %(theirs)s; this connection is database %(ours)s.",
-                       theirs=_short(", ".join(others)), ours=ours)
-            return refuse(403, reason, "this URL serves Accurate database %s" % ours, body)
-        over = Delivery._over_cap(connection, parsed)
-        if over:
-            status, reason = over
-            headers = {"Retry-After": "3600"} if status == 429 else None
-            return refuse(status, reason, "over the cap on webhook work", body, headers)
-        delivery = Delivery._store_delivery(connection, body, parsed, **meta)
-        cron = env.ref("pos_accounting_sync.ir_cron_accounting_webhook", raise_if_not_found=False)
-        if cron and delivery.inbound_event_ids.filtered(lambda e: e.state == "received"):
-            cron._trigger()
-        _logger.info("accounting sync: webhook delivery %s stored for connection %s", delivery.id, connection.id)
-        return _answer(200, id=delivery.id)
+        status, answer, headers = Delivery._receive(connection, raw, **meta)
+        if status != 200:
+            answer["error"] = _short(answer["error"])
+        return _answer(status, headers=headers, **answer)

@@ -4,7 +4,13 @@ website, marketplace connectors) posted to the accounting system.
 - posting an invoice queues its customer, its items, then the sales invoice
   (``INV/<id>``) in the invoice's own chain; a credit note queues a sales
   return against the invoice it reverses (or without invoice);
-- payments reconciled with it queue receipts (account_partial_reconcile_invoice.py);
+- payments reconciled with it queue receipts (account_partial_reconcile.py
+  calls :meth:`_accounting_enqueue_payment`): each reconciliation of money
+  with such an invoice (partial ones too) is one sales receipt against the
+  remote invoice; a fee the payer kept back (Odoo's write-off to a fee
+  account in Register Payment, e.g. a marketplace's commission) is a
+  deduction on the fee's mapped account. Undoing the reconciliation voids
+  the receipt;
 - resetting to draft or cancelling an invoice already sent queues a return
   of all of it (the reversal: both providers take a return against its
   invoice), and a later posting goes out under a new reference
@@ -22,10 +28,21 @@ from decimal import Decimal
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
-from accounting_connectors.documents import Deduction, InvoiceLine, SalesInvoice, SalesReturn
+from accounting_connectors.documents import (
+    VOID_SUFFIX,
+    ZERO,
+    Deduction,
+    InvoiceLine,
+    ReceiptLine,
+    ReceiptVoid,
+    SalesInvoice,
+    SalesReceipt,
+    SalesReturn,
+)
 
 from . import accounting_messages as msgs
-from .account_move_lines import goods_products, invoice_lines
+from ..tools.account_move_lines import goods_products, invoice_lines
+from ..tools.amounts import money
 
 #: every document of an invoice's chain goes out in the order it was queued
 #: (items 1 and customers 2 go first, as in the POS chains)
@@ -147,8 +164,8 @@ class AccountMove(models.Model):
                                         doc_key="undo:%s" % job.id, chain=job.chain, sequence=SEQ_INVOICE_DOC)
                     frozen[str(undo.id)] = move._accounting_frozen_lines(job)
                 elif job.state != "cancelled":
-                    job.write(dict(job._error_vals(False, msgs.message("job.move_undone", move=move.display_name)),
-                                   state="cancelled", date_done=fields.Datetime.now()))
+                    reason = msgs.message("job.move_undone", move=move.display_name)
+                    job._set_cancelled(dict(job._error_vals(False, reason), date_done=fields.Datetime.now()))
             if frozen:
                 move.sudo().write({"accounting_revision": move.accounting_revision + 1,
                                    "accounting_reversal_json": json.dumps(frozen)})
@@ -220,8 +237,8 @@ class AccountMove(models.Model):
         frozen = json.loads(self.sudo().accounting_reversal_json or "{}").get(str(job.id))
         if not frozen:
             raise msgs.user_error(self.env, "invoice.lines_sent_could_read", ref=sent.reference, move=self.display_name)
-        money = ("quantity", "unit_price", "discount_amount", "tax_rate")
-        lines = [InvoiceLine(**dict(line, **{k: Decimal(line[k]) for k in money})) for line in frozen["lines"]]
+        exact = ("quantity", "unit_price", "discount_amount", "tax_rate")
+        lines = [InvoiceLine(**dict(line, **{k: Decimal(line[k]) for k in exact})) for line in frozen["lines"]]
         deductions = [Deduction(account=d["account"], amount=Decimal(d["amount"]), description=d["description"])
                       for d in frozen["deductions"]]
         return SalesReturn(reference=job.reference, customer_ref=frozen["customer_ref"],
@@ -229,3 +246,87 @@ class AccountMove(models.Model):
                            tax_included=frozen["tax_included"], deductions=deductions,
                            description=_("Reversal of %(ref)s: %(move)s reset or cancelled in Odoo",
                                          ref=sent.reference, move=self.name or self.display_name))
+
+    # --- payments: queueing ---------------------------------------------------------------
+    def _accounting_enqueue_payment(self, partial):
+        """Money reconciled with this posted invoice (``partial``): one
+        receipt per connection the invoice went to, after the invoice."""
+        self.ensure_one()
+        Job = self.env["accounting.sync.job"]
+        jobs = Job
+        for connection in self.env["accounting.connection"]._for_company(self.company_id):
+            invoice_job = self._accounting_invoice_job(connection)
+            if not invoice_job or invoice_job.kind != "sales_invoice" or invoice_job.state == "cancelled":
+                continue
+            jobs |= Job._enqueue(connection, "sales_receipt", self, "%s/RCV/%s" % (invoice_job.reference, partial.id),
+                                 doc_key="settle:%s" % partial.id, chain=invoice_job.chain,
+                                 depends_on=invoice_job, sequence=SEQ_INVOICE_DOC)
+        if jobs:
+            Job._trigger_worker()
+        return jobs
+
+    def _accounting_undo_payments(self, partials):
+        """Reconciliations undone: receipts not sent are cancelled, sent ones voided."""
+        Job = self.env["accounting.sync.job"].sudo()
+        jobs = Job.search([("res_model", "=", "account.move"), ("kind", "=", "sales_receipt"),
+                           ("doc_key", "in", ["settle:%s" % p.id for p in partials])])
+        for job in jobs:
+            if job.state in ("done", "running"):
+                Job._enqueue(job.connection_id, "receipt_void", self.browse(job.res_id), job.reference + VOID_SUFFIX,
+                             doc_key="void:%s" % job.id, chain=job.chain, sequence=SEQ_INVOICE_DOC)
+            elif job.state != "cancelled":
+                job._set_cancelled(job._error_vals(False, msgs.message("job.payment_undone")))
+        if jobs:
+            Job._trigger_worker()
+
+    # --- payments: documents --------------------------------------------------------------
+    def _accounting_receipt_document(self, job, partial_id):
+        self.ensure_one()
+        partial = self.env["account.partial.reconcile"].browse(partial_id).exists()
+        if not partial:
+            raise msgs.user_error(self.env, "invoice.payment_behind_undone_odoo", job.reference)
+        connection = job.connection_id
+        currency = self.company_id.currency_id
+        invoice_line = (partial.debit_move_id | partial.credit_move_id).filtered(lambda l: l.move_id == self)[:1]
+        counterpart = (partial.debit_move_id | partial.credit_move_id) - invoice_line
+        deductions = self._accounting_payment_deductions(connection, partial, counterpart)
+        settled = money(currency, partial.amount)
+        kept = sum((d.amount for d in deductions), ZERO)
+        partner = self.env["res.partner"]._find_accounting_partner(self.partner_id)
+        invoice_job = job.depends_on_id
+        return SalesReceipt(
+            reference=job.reference, customer_ref=partner._accounting_customer_ref(connection),
+            date=counterpart.date or fields.Date.context_today(self),
+            account=connection._invoice_money_account(counterpart.journal_id),
+            lines=[ReceiptLine(invoice_ref=invoice_job.reference, amount=settled - kept,
+                               invoice_date=self.invoice_date or self.date, deductions=deductions)],
+            description=_("Payment of %(move)s (%(entry)s)", move=self.name, entry=counterpart.move_id.name))
+
+    def _accounting_payment_deductions(self, connection, partial, counterpart):
+        """What the payer kept back, from the payment's write-off lines (fee
+        accounts), on the first reconciliation of that payment only."""
+        payment = counterpart.move_id.sudo().origin_payment_id
+        if not payment:
+            return []
+        _liquidity, _counterpart, writeoffs = payment._seek_for_lines()
+        earlier = (counterpart.matched_debit_ids | counterpart.matched_credit_ids).filtered(
+            lambda p: p.id < partial.id)
+        if earlier:
+            return []
+        currency = self.company_id.currency_id
+        out = []
+        for line in writeoffs.filtered(lambda l: l.debit > 0):
+            kind = connection._invoice_writeoff_kind(line.account_id)
+            out.append(Deduction(account=kind.remote_account, amount=money(currency, line.debit),
+                                 description=(line.name or kind.display_name)[:100]))
+        if sum((d.amount for d in out), ZERO) >= money(currency, partial.amount):
+            raise msgs.user_error(self.env, "invoice.payment_keeps_back_pays", payment=payment.display_name,
+                                  move=self.display_name)
+        return out
+
+    def _accounting_void_document(self, job):
+        receipt = self.env["accounting.sync.job"].sudo().browse(int(job.doc_key.partition(":")[2])).exists()
+        if not receipt:
+            raise msgs.user_error(self.env, "invoice.receipt_undo_longer_sync", job.reference)
+        return ReceiptVoid(reference=job.reference, receipt_ref=receipt.reference,
+                           description=_("Payment undone in Odoo"))

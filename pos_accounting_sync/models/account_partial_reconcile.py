@@ -3,7 +3,7 @@ from odoo import api, models
 from accounting_connectors.documents import VOID_SUFFIX
 
 from . import accounting_messages as msgs
-from .pos_sales_documents import SEQ_SETTLEMENT
+from ..tools.pos_sales_documents import SEQ_SETTLEMENT
 
 
 class AccountPartialReconcile(models.Model):
@@ -18,6 +18,12 @@ class AccountPartialReconcile(models.Model):
     (``reversed_pos_order_id``), the POS payment entries of invoiced orders
     (``pos_payment_ids``), session entries and other POS invoices.
 
+    Money reconciled with a customer invoice posted outside the POS queues
+    a receipt too (account.move's ``_accounting_enqueue_payment``). Left
+    alone there: POS invoices and session entries (settled above), a credit
+    note against its invoice (the return already lowers it remotely), and
+    anything between two invoices.
+
     Undoing a reconciliation cancels a receipt not sent yet, and voids
     (deletes remotely) one already sent."""
 
@@ -27,9 +33,11 @@ class AccountPartialReconcile(models.Model):
     def create(self, vals_list):
         partials = super().create(vals_list)
         partials._accounting_enqueue_settlements()
+        partials._accounting_enqueue_invoice_payments()
         return partials
 
     def unlink(self):
+        self._accounting_undo_invoice_payments()
         self._accounting_undo_settlements()
         return super().unlink()
 
@@ -89,6 +97,47 @@ class AccountPartialReconcile(models.Model):
                              doc_key="void:%s" % job.id, chain=job.chain, pos_config=job.pos_config_id,
                              sequence=SEQ_SETTLEMENT + 1)
             elif job.state != "cancelled":
-                job.write(dict(job._error_vals(False, msgs.message("job.settlement_undone")), state="cancelled"))
+                job._set_cancelled(job._error_vals(False, msgs.message("job.settlement_undone")))
         if jobs:
             Job._trigger_worker()
+
+    # --- customer invoices posted outside the POS ---------------------------------------
+    def _accounting_enqueue_invoice_payments(self):
+        for partial in self:
+            invoice_line, counterpart = self._accounting_invoice_side(partial)
+            if invoice_line and self._accounting_is_money(counterpart):
+                invoice_line.move_id._accounting_enqueue_payment(partial)
+
+    def _accounting_undo_invoice_payments(self):
+        by_move = {}
+        for partial in self:
+            invoice_line, _counterpart = self._accounting_invoice_side(partial)
+            if invoice_line:
+                by_move.setdefault(invoice_line.move_id, self.browse())
+                by_move[invoice_line.move_id] |= partial
+        for move, partials in by_move.items():
+            move._accounting_undo_payments(partials)
+
+    @api.model
+    def _accounting_is_money(self, line):
+        """A payment, a bank statement line or an entry of a bank/cash journal
+        (not an exchange difference, a write-off entry or another invoice)."""
+        move = line.move_id.sudo()
+        return move.move_type == "entry" and bool(
+            move.origin_payment_id or move.statement_line_id or line.journal_id.type in ("bank", "cash"))
+
+    @api.model
+    def _accounting_invoice_side(self, partial):
+        """``(receivable line of a non-POS customer invoice, the other line)``,
+        or empty lines."""
+        Line = self.env["account.move.line"]
+        lines = partial.debit_move_id | partial.credit_move_id
+        for line in lines:
+            move = line.move_id.sudo()
+            if (move.move_type == "out_invoice" and line.account_id.account_type == "asset_receivable"
+                    and not move._accounting_from_pos()):
+                other = lines - line
+                if other.move_id.sudo()._accounting_is_pos_entry():
+                    return Line, Line
+                return line, other
+        return Line, Line

@@ -8,15 +8,21 @@ They are queued one at a time, the next only once the previous one's
 documents have all finished (posted, or failed for the accountant to fix),
 so the accounting system receives them in date order whatever retries and
 rate limits do. Queueing is fed by the worker whenever its queue runs dry
-(``accounting_sync_job_backfill.py``) and by a cron; each item is queued
+(``accounting.sync.worker._claim_next``) and by a cron; each item is queued
 and committed in its own transaction, so a server restart half-way resumes
 at the first item not queued. Queueing goes through the outbox's own
 ``_enqueue``: a document real-time sync already queued or posted is found by
 its reference and never posted twice."""
 
+from datetime import datetime, time
+
+import pytz
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+
 from .accounting_access import MANAGER, USER, check_action
+from ..tools.shop_time import local_date, shop_tz
 
 ITEM_STATES = [("pending", "Waiting"), ("queued", "Sending"), ("done", "Posted"), ("failed", "Failed")]
 #: job states after which an item's document no longer holds the next one back
@@ -77,7 +83,7 @@ class AccountingBackfill(models.Model):
             rec.connection_id._check_live_mode()
             if self.search_count([("connection_id", "=", rec.connection_id.id), ("state", "=", "running")]):
                 raise UserError(_("A backfill of %(conn)s is already running.", conn=rec.connection_id.display_name))
-            sources = rec._collect_sources()  # [(business date, moment, record)] (accounting_backfill_sources.py)
+            sources = rec._collect_sources()  # [(business date, moment, record)]
             sources.sort(key=lambda s: (s[0], s[1], s[2]._name, s[2].id))
             rec.write({
                 "state": "running", "date_started": fields.Datetime.now(), "total_count": len(sources),
@@ -150,6 +156,71 @@ class AccountingBackfill(models.Model):
         cron = self.env.ref("pos_accounting_sync.ir_cron_accounting_backfill", raise_if_not_found=False)
         if cron:
             cron.sudo()._trigger()
+
+
+    # --- what a backfill posts: the past source records, with their business dates ---
+    def _since_utc(self):
+        """The first moment of ``date_from`` in the shop's time zone, as naive UTC."""
+        tz = shop_tz(self.company_id)
+        start = tz.localize(datetime.combine(self.date_from, time.min))
+        return start.astimezone(pytz.utc).replace(tzinfo=None)
+
+    def _collect_sources(self):
+        """``[(business date, moment, record)]`` of every record to post."""
+        self.ensure_one()
+        conn, since = self.connection_id, self._since_utc()
+        out = []
+        if self.include_sessions:
+            sessions = self.env["pos.session"].sudo().search([
+                ("state", "=", "closed"), ("company_id", "=", conn.company_id.id), ("stop_at", ">=", since),
+                ("config_id", "in", conn.outlet_map_ids.filtered("active").pos_config_id.ids)])
+            for session in sessions.filtered(lambda s: conn._is_live(s.stop_at)):
+                day = session.move_id.date or local_date(session.stop_at, config=session.config_id)
+                out.append((day, session.stop_at, session))
+        if self.include_stock:
+            for record, moment in self._stock_sources(since):
+                out.append((local_date(moment, conn.company_id), moment, record))
+        if self.include_payouts and "accounting.payout" in self.env:
+            for payout in self.env["accounting.payout"].sudo()._accounting_backfill_records(conn, self.date_from):
+                day = payout["date"] if "date" in payout._fields else self.date_from
+                out.append((day, datetime.combine(day, time.min), payout))
+        return out
+
+    def _stock_sources(self, since):
+        """Validated pickings and inventory moves (counts, scrap) since
+        ``since`` whose moves no stock document of the connection carries
+        yet: ``[(picking or move, when done)]``."""
+        conn = self.connection_id
+        moves = self.env["stock.move"].sudo().search([
+            ("state", "=", "done"), ("company_id", "=", conn.company_id.id), ("date", ">=", since)])
+        moves = moves.filtered(lambda m: not m._accounting_skipped() and conn._is_live(m.date))
+        carried = self.env["accounting.stock.document"].sudo().search(
+            [("connection_id", "=", conn.id), ("move_ids", "in", moves.ids)]).move_ids
+        moves = moves.filtered(lambda m: m not in carried and m._accounting_legs(conn))
+        out = [(picking, max(picking.move_ids.mapped("date"))) for picking in moves.picking_id]
+        out += [(move, move.date) for move in moves.filtered(lambda m: not m.picking_id)]
+        return out
+
+    def _queue_source(self, record, conn):
+        """Queue ``record``'s documents for ``conn``; returns its jobs."""
+        Job = self.env["accounting.sync.job"]
+        if record._name == "pos.session":
+            return record.sudo()._accounting_enqueue_sales(connections=conn)
+        if record._name in ("stock.picking", "stock.move"):
+            Document = self.env["accounting.stock.document"].sudo()
+            moves = (record.move_ids if record._name == "stock.picking" else record).filtered(
+                lambda m: m.state == "done" and not m._accounting_skipped())
+            carried = Document.search([("connection_id", "=", conn.id), ("move_ids", "in", moves.ids)])
+            jobs = carried.job_id
+            fresh = moves - carried.move_ids
+            if fresh:
+                jobs |= Document._collect_for(conn, fresh)._queue()
+            return jobs
+        jobs = record.sudo()._accounting_enqueue() or Job
+        if not jobs:  # a payout's own enqueue may return nothing: its jobs are found by source
+            jobs = Job.sudo().search([("connection_id", "=", conn.id), ("res_model", "=", record._name),
+                                      ("res_id", "=", record.id)])
+        return jobs.filtered(lambda j: j.connection_id == conn)
 
 
 class AccountingBackfillItem(models.Model):

@@ -33,7 +33,7 @@ class AccountingInboundDocument(models.Model):
     company_id = fields.Many2one(related="connection_id.company_id", store=True, index=True)
     doc_type = fields.Selection(
         [("invoice", "Purchase invoice"), ("receipt", "Goods received"), ("return", "Purchase return")],
-        required=True, readonly=True)
+        string="Document Type", required=True, readonly=True)
     remote_id = fields.Char(required=True, readonly=True, string="Remote ID")
     remote_number = fields.Char(readonly=True, string="Number")
     version = fields.Char(readonly=True, help="The remote edit counter last applied (Accurate optLock, "
@@ -43,7 +43,8 @@ class AccountingInboundDocument(models.Model):
                             "made is reversed. Not final: if the system shows it again, it is received again.")
     remote_created_on = fields.Date(readonly=True, help="The day the remote system created it (Jurnal).")
     vendor_id = fields.Many2one("res.partner", readonly=True)
-    picking_ids = fields.One2many("stock.picking", "accounting_inbound_document_id", readonly=True)
+    picking_ids = fields.One2many("stock.picking", "accounting_inbound_document_id", string="Transfers",
+                                  readonly=True)
     event_ids = fields.One2many("accounting.inbound.event", "document_id", readonly=True)
 
     _sql_constraints = [

@@ -13,16 +13,24 @@ receipt only once the accounting system, read again, confirms the document
 is gone (if it still has it, its current version is applied instead); an id
 Odoo never received is never flagged deleted; and "deleted" is not final: a
 later successful read receives the document again.
+
+Jurnal has no purchase webhook: its purchases are polled
+(:meth:`AccountingInboundEvent._poll_purchases`, every 15 minutes) into the
+same queue. Accurate's sales webhooks are not processed but flag the sync
+job of a document Odoo posted that a person changed there.
 """
 
 import logging
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import time as day_time
+from functools import partial
 
 from odoo import _, api, fields, models
 
 from accounting_connectors.errors import ConnectorError, NotFoundError
 
+from . import accounting_messages as msgs
 from .accounting_inbound_document import InboundDataError
 from .accounting_access import MANAGER, USER, check_action
 
@@ -30,6 +38,8 @@ _logger = logging.getLogger(__name__)
 
 #: Accurate webhook type -> remote document type handled here
 PURCHASE_TYPES = {"PURCHASE_INVOICE": "invoice", "PURCHASE_RETURN": "return", "RECEIVE_ITEM": "receipt"}
+#: Accurate webhook type -> the kind of our sync job it may concern
+SALES_TYPES = {"SALES_INVOICE": "sales_invoice", "SALES_RETURN": "sales_return", "SALES_RECEIPT": "sales_receipt"}
 #: the 24 event types Accurate documents (accurate-notes 4); others are refused at the door
 ACCURATE_EVENT_TYPES = frozenset({
     "ITEM", "ITEM_QUANTITY", "ITEM_ADJUSTMENT", "ITEM_TRANSFER", "STOCK_MUTATION", "WAREHOUSE",
@@ -53,6 +63,31 @@ RETENTION_DAYS = 90
 #: rows removed per model per vacuum run: the daily cron stays well inside its time limit
 RETENTION_BATCH = 20000
 STATES = [("received", "Received"), ("done", "Done"), ("failed", "Failed"), ("ignored", "Ignored")]
+#: a poll lists at most this many creation days: a cursor (or go-live) far
+#: back is caught up over several runs, each well inside the cron's time limit
+POLL_MAX_DAYS = 31
+
+
+def event_label(env, code):
+    """The reader's words for an event code of Accurate (``PURCHASE_INVOICE``)
+    or of our Jurnal poll, as the webhook log shows it; an unknown code is
+    spelt out ("Item Transfer"). The code itself stays on the record."""
+    known = {
+        "PURCHASE_INVOICE": env._("Purchase invoice"),
+        "PURCHASE_RETURN": env._("Purchase return"),
+        "PURCHASE_ORDER": env._("Purchase order"),
+        "RECEIVE_ITEM": env._("Goods receipt"),
+        "ITEM": env._("Item"),
+        "CUSTOMER": env._("Customer"),
+        "VENDOR": env._("Vendor"),
+        "SALES_INVOICE": env._("Sales invoice"),
+        "SALES_RECEIPT": env._("Sales receipt"),
+        "SALES_RETURN": env._("Sales return"),
+        "ITEM_TRANSFER": env._("Item transfer"),
+        "ITEM_ADJUSTMENT": env._("Item adjustment"),
+    }
+    code = (code or "").strip()
+    return known.get(code.upper()) or code.replace("_", " ").replace(".", " ").capitalize()
 
 
 class NotVisibleYet(Exception):
@@ -74,14 +109,16 @@ class AccountingInboundEvent(models.Model):
     received_at = fields.Datetime(default=fields.Datetime.now, required=True, readonly=True)
     uuid = fields.Char(string="UUID", readonly=True, index=True)
     event_type = fields.Char(readonly=True, help="As the accounting system names it (PURCHASE_INVOICE...).")
+    event_name = fields.Char(compute="_compute_event_name", string="Event")
     action = fields.Selection([("WRITE", "Saved"), ("DELETE", "Deleted")], readonly=True, default="WRITE")
     doc_type = fields.Selection(
         [("invoice", "Purchase invoice"), ("receipt", "Goods received"), ("return", "Purchase return")],
-        readonly=True)
+        string="Document Type", readonly=True)
     remote_id = fields.Char(string="Remote ID", readonly=True, index=True)
     remote_number = fields.Char(string="Number", readonly=True)
     version = fields.Char(readonly=True, help="The remote document's version this event saw.")
-    state = fields.Selection(STATES, default="received", required=True, readonly=True, index=True)
+    state = fields.Selection(STATES, string="Status", default="received", required=True, readonly=True,
+                             index=True)
     reason = fields.Text(readonly=True)
     attempts = fields.Integer(readonly=True)
     next_attempt_at = fields.Datetime(readonly=True)
@@ -89,7 +126,7 @@ class AccountingInboundEvent(models.Model):
     document_id = fields.Many2one("accounting.inbound.document", readonly=True, index=True)
     picking_ids = fields.One2many("stock.picking", "accounting_inbound_event_id", string="Transfers Made",
                                   readonly=True)
-    picking_count = fields.Integer(compute="_compute_picking_count")
+    picking_count = fields.Integer(compute="_compute_picking_count", string="Transfers")
 
     def _compute_display_name(self):
         for rec in self:
@@ -100,12 +137,18 @@ class AccountingInboundEvent(models.Model):
         for rec in self:
             rec.picking_count = len(rec.sudo().picking_ids)
 
+    @api.depends("event_type")
+    def _compute_event_name(self):
+        for rec in self:
+            rec.event_name = event_label(self.env, rec.event_type) if rec.event_type else False
+
     # --- creating events -----------------------------------------------------------
     @api.model
     def _values_from_webhook(self, connection, parsed, delivery):
         """Values of the event rows for the parsed entries of one delivery:
         purchase types queued, others ignored with the reason, a uuid+record
-        already received ignored as a redelivery."""
+        already received ignored as a redelivery. A sales type naming a
+        document Odoo posted flags its job (see :meth:`_flag_sales_change`)."""
         rows = []
         for item in parsed:
             vals = {"delivery_id": delivery.id, "connection_id": connection.id, "source": "webhook",
@@ -124,8 +167,147 @@ class AccountingInboundEvent(models.Model):
                 if earlier:
                     vals.update(state="ignored", processed_at=fields.Datetime.now(), reason=_(
                         "Delivered again (same uuid as event %(id)s): processed once only.", id=earlier.id))
+            kind = SALES_TYPES.get(item.type)
+            if kind:
+                vals["reason"] = self._flag_sales_change(connection, kind, vals) or vals.get("reason")
             rows.append(vals)
         return rows
+
+    @api.model
+    def _flag_sales_change(self, connection, kind, vals):
+        """Accurate's WRITE/DELETE webhook of a sales document: one Odoo
+        posted that a person edits, deletes or enters again is flagged on
+        its job at once (no request to Accurate), and the reconciliation
+        re-reads that day instead of trusting its cached figures. Returns
+        the reason the (ignored) event shows after flagging the job, or None
+        for a document Odoo did not post (the usual reason stays)."""
+        Job = self.env["accounting.sync.job"].sudo()
+        base = [("connection_id", "=", connection.id), ("kind", "=", kind), ("state", "=", "done")]
+        job = Job.search(base + [("remote_id", "=", vals["remote_id"])], limit=1)
+        other_doc = False
+        if not job and vals.get("remote_number"):
+            # another document under our reference: entered again by hand
+            job = Job.search(base + [("reference", "=", vals["remote_number"])], limit=1)
+            other_doc = bool(job)
+        if not job:
+            return None
+        now = fields.Datetime.now()
+        if vals["action"] == "DELETE" and not other_doc:
+            change = "deleted"
+        elif other_doc:
+            change = "duplicated" if vals["action"] != "DELETE" else False
+        elif job._is_own_save_echo(now):
+            return _("Odoo's own posting of %(doc)s: nothing to flag.", doc=job.display_name)
+        else:
+            change = "edited"
+        if change:
+            job._flag_remote_change(change, _("Announced by %(system)s's webhook.",
+                                              system=connection._get_provider_label()))
+            self.env["accounting.reconciliation.remote"]._forget(connection, job)
+        return _("%(doc)s: %(change)s in %(system)s; flagged on its sync log line.",
+                 doc=job.display_name, system=connection._get_provider_label(),
+                 change=dict(job._fields["remote_change"]._description_selection(self.env)).get(
+                     change, _("a second copy was deleted")))
+
+    # --- Jurnal: poll purchases --------------------------------------------------------
+    @api.model
+    def _cron_poll_purchases(self):
+        """Every 15 minutes: poll each Jurnal connection's purchases (each in
+        its own transaction: one failing is reported on it, the others still
+        poll), then process what was queued."""
+        for connection in self.env["accounting.connection"].search([
+                ("provider", "=", "jurnal"), ("state", "=", "connected"), ("receive_purchases", "=", True)]):
+            self._run_inbound_task(connection, "inbound_poll", partial(self._poll_purchases, connection))
+        self._process_queue()
+
+    @api.model
+    def _run_inbound_task(self, connection, problem, method):
+        """Run ``method`` (no argument; False when it failed in words it
+        stored itself on the connection's webhook check) for ``connection``
+        so that nothing it raises stops the cron for the other connections:
+        rolled back and logged; a transient connector error (unreachable,
+        rate limit) is only logged, as the next run tries again; anything
+        else raises the ``problem`` activity (``inbound_poll`` or
+        ``inbound_renew``) on the connection, closed by the next success.
+        Commits when the cron may."""
+        connection.ensure_one()
+        error = None
+        try:
+            with self.env.cr.savepoint():
+                if method() is False:
+                    error = connection.webhook_check_message
+        except ConnectorError as exc:
+            _logger.info("accounting sync: %s of connection %s failed: %s", problem, connection.id, exc.message)
+            error = None if exc.retryable else msgs.from_exception(exc)
+        except Exception as exc:  # noqa: BLE001 - one connection must not stop the others
+            _logger.exception("accounting sync: %s of connection %s failed", problem, connection.id)
+            error = msgs.from_exception(exc)
+        else:
+            if not error:
+                connection._close_problem(problem, _("It worked at the next run."))
+        if error:
+            connection._raise_problem(problem, msgs.message(
+                "problem." + problem, conn=connection.display_name, msg=error,
+                end=str(connection.webhook_expires_on or "?")))
+        if self.env["accounting.sync.job"]._can_commit():
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _poll_window(self, connection, today):
+        """(first, last) creation day the next poll of ``connection`` lists:
+        the watch window (or from the day before the cursor, when that is
+        earlier), never before go-live, and at most POLL_MAX_DAYS days;
+        ``last`` before ``today`` means the poll is catching up."""
+        connection.ensure_one()
+        watch = min(max(connection.purchase_poll_window_days, 1), POLL_MAX_DAYS)
+        start = today - timedelta(days=watch)
+        if connection.purchase_poll_cursor:
+            start = min(start, connection.purchase_poll_cursor.date() - timedelta(days=1))
+        if connection.go_live_date:
+            start = max(start, connection.go_live_date)
+        return start, min(today, start + timedelta(days=POLL_MAX_DAYS))
+
+    @api.model
+    def _poll_purchases(self, connection, today=None):
+        """Queue an event for every purchase invoice/return Jurnal lists as
+        created in the poll window (see ``_poll_window``) whose
+        (id, updated_at) was not queued before, and one to re-read every
+        document in the window that Jurnal no longer lists (deleted). Returns
+        the events queued."""
+        connection.ensure_one()
+        now = fields.Datetime.now()
+        today = today or fields.Date.context_today(connection)
+        start, end = self._poll_window(connection, today)
+        listed = connection._get_client().list_purchases(start, end)
+        Document = self.env["accounting.inbound.document"]
+        rows, seen = [], set()
+        for doc in listed:
+            seen.add((doc.doc_type, doc.remote_id))
+            if self.search_count([("connection_id", "=", connection.id), ("doc_type", "=", doc.doc_type),
+                                  ("remote_id", "=", doc.remote_id), ("version", "=", doc.version or False)]):
+                continue  # seen in an earlier (overlapping) poll
+            rows.append({"doc_type": doc.doc_type, "remote_id": doc.remote_id, "version": doc.version or False,
+                         "remote_number": doc.reference or False,
+                         "event_type": "PURCHASE_RETURN" if doc.doc_type == "return" else "PURCHASE_INVOICE"})
+        for document in Document.search([("connection_id", "=", connection.id), ("deleted", "=", False),
+                                         ("remote_created_on", ">=", start), ("remote_created_on", "<=", end)]):
+            if (document.doc_type, document.remote_id) in seen or document.event_ids.filtered(
+                    lambda e: e.state == "received"):
+                continue
+            rows.append({"doc_type": document.doc_type, "remote_id": document.remote_id,
+                         "remote_number": document.remote_number,
+                         "event_type": "PURCHASE_RETURN" if document.doc_type == "return" else "PURCHASE_INVOICE"})
+        # caught up: now; catching up: the next poll goes on from the end of this window
+        connection.purchase_poll_cursor = now if end >= today else datetime.combine(end, day_time.min)
+        if not rows:
+            return self.browse()
+        delivery = self.env["accounting.webhook.event"].create({
+            "connection_id": connection.id, "source": "poll", "received_at": now,
+            "event_types": ", ".join(sorted({r["event_type"] for r in rows})),
+            "body": _("Jurnal poll of purchases created %(start)s to %(end)s: %(count)s listed, %(new)s new "
+                      "or changed.", start=start, end=end, count=len(listed), new=len(rows))})
+        return self.create([dict(row, connection_id=connection.id, source="poll", delivery_id=delivery.id)
+                            for row in rows])
 
     # --- the queue ----------------------------------------------------------------
     @api.model

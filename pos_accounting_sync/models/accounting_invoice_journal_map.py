@@ -1,6 +1,6 @@
-from odoo import _, api, fields, models
+from odoo import _, fields, models
 
-from .accounting_mapping import copy_chosen_code, remote_choice
+from .accounting_map_mixin import remote_choice
 
 
 class AccountingInvoiceJournalMap(models.Model):
@@ -10,17 +10,16 @@ class AccountingInvoiceJournalMap(models.Model):
     needs no line here."""
 
     _name = "accounting.invoice.journal.map"
-    _inherit = ["accounting.unique.mixin"]
+    _inherit = ["accounting.map.mixin"]
     _description = "Accounting Sync Payment Journal Mapping"
     _order = "connection_id, journal_id"
+    _remote_code_field = "remote_account"
 
-    connection_id = fields.Many2one("accounting.connection", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="connection_id.company_id", store=True)
     journal_id = fields.Many2one(
         "account.journal", required=True, ondelete="cascade",
         domain="[('company_id', '=', company_id), ('type', 'in', ('bank', 'cash'))]")
     remote_account_option_id = remote_choice("Remote Account Choice", "account")
-    remote_account = fields.Char(compute="_compute_remote_account", store=True, readonly=False, required=True,
+    remote_account = fields.Char(compute="_compute_remote_code", store=True, readonly=False, required=True,
                                  help="Cash/bank account number in the accounting system.")
 
     _sql_constraints = [
@@ -31,7 +30,3 @@ class AccountingInvoiceJournalMap(models.Model):
     def _accounting_unique_message(self, existing, key_fields):
         return _("The journal %(journal)s is already mapped on %(conn)s.",
                  journal=existing.journal_id.display_name, conn=existing.connection_id.display_name)
-
-    @api.depends("remote_account_option_id")
-    def _compute_remote_account(self):
-        copy_chosen_code(self, "remote_account")

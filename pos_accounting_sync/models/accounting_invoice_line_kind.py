@@ -4,7 +4,7 @@ per connection by product, product category or Odoo account."""
 
 from odoo import _, api, fields, models
 
-from .accounting_mapping import copy_chosen_code, remote_choice
+from .accounting_map_mixin import remote_choice
 
 LINE_KINDS = [
     ("discount", "Discount"),
@@ -17,11 +17,11 @@ LINE_KINDS = [
 
 class AccountingInvoiceLineKind(models.Model):
     _name = "accounting.invoice.line.kind"
+    _inherit = ["accounting.map.mixin"]
     _description = "Accounting Sync Invoice Line Kind"
     _order = "connection_id, sequence, id"
+    _remote_code_field = "remote_account"
 
-    connection_id = fields.Many2one("accounting.connection", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="connection_id.company_id", store=True)
     sequence = fields.Integer(default=10, help="The first kind that matches a line wins.")
     kind = fields.Selection(LINE_KINDS, required=True, default="discount")
     product_ids = fields.Many2many(
@@ -35,12 +35,8 @@ class AccountingInvoiceLineKind(models.Model):
              "marketplace kept) booked to them, are of this kind.")
     remote_account_option_id = remote_choice("Remote Account Choice", "account")
     remote_account = fields.Char(
-        compute="_compute_remote_account", store=True, readonly=False, required=True,
+        compute="_compute_remote_code", store=True, readonly=False, required=True,
         help="The account in the accounting system that lines of this kind are booked to.")
-
-    @api.depends("remote_account_option_id")
-    def _compute_remote_account(self):
-        copy_chosen_code(self, "remote_account")
 
     @api.depends("kind", "remote_account")
     def _compute_display_name(self):

@@ -1,5 +1,14 @@
+"""The lists fetched from the accounting system (``accounting.remote.option``)
+and the mappings of a connection picked from them: outlets, payment methods
+(with what their payouts need), warehouses. Taxes, payment journals and
+invoice line kinds are mapped in their own files; every mapping line is an
+``accounting.map.mixin``."""
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+
+from . import accounting_messages as msgs
+from .accounting_map_mixin import copy_chosen_code, remote_choice
 
 
 #: the kinds of account a picker offers, from the type each provider lists
@@ -24,6 +33,8 @@ ACCOUNT_GROUP_SELECTION = [
     ("other_income", "Other Income"), ("cost_of_sales", "Cost of Sales"), ("expense", "Expense"),
     ("other_expense", "Other Expense"), ("other", "Other"),
 ]
+#: accounts a payout of a payment method reads (codes picked from the fetched lists)
+PAYOUT_CODE_FIELDS = ("clearing_account", "payout_account", "payout_fee_account")
 #: what each account role may be mapped to
 CASH_BANK = ("cash_bank",)
 RECEIVABLE = ("receivable",)
@@ -35,28 +46,6 @@ EXPENSE = ("expense", "other_expense", "cost_of_sales")
 def account_group_of(account_type):
     """The picker group of a remote account type; "other" when unknown."""
     return _GROUP_OF_TYPE.get((account_type or "").strip().lower(), "other")
-
-
-def remote_choice(string, option_type, connection="connection_id", groups=None, help=None):
-    """A pick from the lists fetched for the record's connection (``id`` on
-    the connection itself); the code it holds is copied to a Char field.
-    ``groups``: the account groups offered (see ``ACCOUNT_GROUPS``)."""
-    domain = "[('connection_id', '=', %s), ('option_type', '=', '%s')" % (connection, option_type)
-    if groups:
-        domain += ", ('account_group', 'in', %r)" % (list(groups),)
-    return fields.Many2one("accounting.remote.option", string=string, domain=domain + "]", help=help)
-
-
-def copy_chosen_code(records, fname):
-    """Compute ``fname`` from its ``<fname>_option_id`` pick. The Char keeps
-    the remote code (what documents use); the pick only fills it, so a code
-    survives a later re-fetch of the lists."""
-    for rec in records:
-        option = rec[fname + "_option_id"]
-        if option:
-            rec[fname] = option.code
-        elif not rec[fname]:
-            rec[fname] = False
 
 
 class AccountingRemoteOption(models.Model):
@@ -72,8 +61,8 @@ class AccountingRemoteOption(models.Model):
     connection_id = fields.Many2one("accounting.connection", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="connection_id.company_id", store=True)
     option_type = fields.Selection(
-        [("warehouse", "Warehouse"), ("account", "Account"), ("customer", "Customer")], required=True,
-        string="List")
+        [("warehouse", "Warehouse"), ("account", "Account"), ("customer", "Customer"), ("tax", "Tax")],
+        required=True, string="List")
     code = fields.Char(required=True, help="What documents carry: account number, warehouse name or "
                                            "customer number.")
     name = fields.Char()
@@ -83,6 +72,7 @@ class AccountingRemoteOption(models.Model):
         ACCOUNT_GROUP_SELECTION, compute="_compute_account_group", store=True, index=True,
         string="Account Kind", help="Which account pickers offer it (cash/bank for payment methods, "
                                     "income for sales...), from the account type.")
+    rate = fields.Float(digits=(16, 4), help="Percent rate of a remote tax, as the accounting system lists it.")
     active = fields.Boolean(default=True, help="Archived when the last fetch no longer listed it.")
 
     _sql_constraints = [
@@ -131,12 +121,12 @@ class AccountingRemoteOption(models.Model):
 
 class AccountingOutletMap(models.Model):
     _name = "accounting.outlet.map"
-    _inherit = ["accounting.unique.mixin"]
+    _inherit = ["accounting.map.mixin", "accounting.mapping.fix.mixin"]
     _description = "Accounting Sync Outlet Mapping"
     _order = "connection_id, pos_config_id"
+    _remote_code_field = "remote_warehouse"
+    _fix_field = "pos_config_id"
 
-    connection_id = fields.Many2one("accounting.connection", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="connection_id.company_id", store=True)
     pos_config_id = fields.Many2one(
         "pos.config", string="Outlet", required=True, ondelete="cascade",
         domain="[('company_id', '=', company_id)]")
@@ -145,7 +135,7 @@ class AccountingOutletMap(models.Model):
              "exactly as under Accurate > Settings > Branch. Empty = the database's default branch. "
              "Jurnal has no branches: leave it empty.")
     remote_warehouse_option_id = remote_choice("Remote Warehouse Choice", "warehouse")
-    remote_warehouse = fields.Char(compute="_compute_remote_warehouse", store=True, readonly=False)
+    remote_warehouse = fields.Char(compute="_compute_remote_code", store=True, readonly=False)
     active = fields.Boolean(default=True, string="Sync", help="Untick to stop syncing this outlet.")
 
     _sql_constraints = [
@@ -170,19 +160,22 @@ class AccountingOutletMap(models.Model):
                     "connection. Untick Sync on that mapping (or archive that connection) first.",
                     outlet=rec.pos_config_id.display_name, other=other.connection_id.display_name))
 
-    @api.depends("remote_warehouse_option_id")
-    def _compute_remote_warehouse(self):
-        copy_chosen_code(self, "remote_warehouse")
-
 
 class AccountingPaymentMap(models.Model):
+    """A POS payment method -> the cash/bank account its payments are booked
+    to; for a card, QRIS or e-wallet method also what its payouts need: the
+    MDR rate the provider keeps, the clearing account the shifts' money
+    waits in, the bank the payouts reach and the account the fee is booked
+    on; and the clearing balance (received by the shifts, less what was
+    paid out)."""
+
     _name = "accounting.payment.map"
-    _inherit = ["accounting.unique.mixin"]
+    _inherit = ["accounting.map.mixin", "accounting.mapping.fix.mixin"]
     _description = "Accounting Sync Payment Method Mapping"
     _order = "connection_id, payment_method_id"
+    _remote_code_field = "remote_account"
+    _fix_field = "payment_method_id"
 
-    connection_id = fields.Many2one("accounting.connection", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="connection_id.company_id", store=True)
     payment_method_id = fields.Many2one(
         "pos.payment.method", required=True, ondelete="cascade",
         domain="[('company_id', '=', company_id)]")
@@ -195,7 +188,45 @@ class AccountingPaymentMap(models.Model):
         help="Cash or bank account the method's payments are booked to; for the Customer Account "
              "(pay later) method, the customers' receivable account.")
     remote_account = fields.Char(
-        string="Account Code", compute="_compute_remote_account", store=True, readonly=False)
+        string="Account Code", compute="_compute_remote_code", store=True, readonly=False)
+
+    # --- payouts -------------------------------------------------------------------
+    currency_id = fields.Many2one(related="connection_id.company_id.currency_id")
+    mdr_rate = fields.Float(
+        string="MDR Rate (%)", digits=(6, 4),
+        help="Merchant discount rate the payment provider keeps from each payout, in percent "
+             "(0.7 for 0.7%). A payout's fee is its gross amount times this rate, rounded to the "
+             "rupiah half up (0.5 and more rounds up), as payment providers do; each payout may "
+             "override the rate, and a settlement report's own fee replaces the computed one.")
+    settlement_name = fields.Char(
+        string="Name in Settlement Report",
+        help="How the provider's settlement report names this method (its MID or label); "
+             "empty: the payment method's own name. Compared without regard to case.")
+    clearing_account_option_id = remote_choice("Clearing Account Choice", "account")
+    clearing_account = fields.Char(
+        compute="_compute_payout_codes", store=True, readonly=False,
+        help="Where the shifts' money of this method waits until the provider pays it out. "
+             "Empty: the Cash/Bank Account above, where the shifts post it (the usual case).")
+    payout_account_option_id = remote_choice("Payout Bank Account Choice", "account")
+    payout_account = fields.Char(
+        string="Payout Bank Account", compute="_compute_payout_codes", store=True, readonly=False,
+        help="The bank account the provider pays the net amount into.")
+    payout_fee_account_option_id = remote_choice("Payout Fee Account Choice", "account")
+    payout_fee_account = fields.Char(
+        compute="_compute_payout_codes", store=True, readonly=False,
+        help="Where the MDR fee is booked. Empty: the connection's Fee (MDR) Account.")
+    payout_ids = fields.One2many("accounting.payout", "payment_map_id", string="Payouts")
+    clearing_received = fields.Monetary(
+        compute="_compute_clearing", string="Received by Shifts",
+        help="What the closed shifts of the outlets mapped on this connection received with this "
+             "payment method (Odoo's POS payments).")
+    clearing_paid_out = fields.Monetary(
+        compute="_compute_clearing", string="Paid Out (Gross)",
+        help="Gross amount of this method's payouts on this connection, cancelled ones excepted.")
+    clearing_balance = fields.Monetary(
+        compute="_compute_clearing",
+        help="Still to be paid out by the provider: received by the shifts less the payouts' gross "
+             "amounts (the net reached the bank, the fee is the provider's).")
 
     _sql_constraints = [
         ("method_uniq", "unique(connection_id, payment_method_id)", "This payment method is already mapped."),
@@ -207,19 +238,96 @@ class AccountingPaymentMap(models.Model):
                  method=existing.payment_method_id.display_name, conn=existing.connection_id.display_name,
                  account=existing.remote_account or "-")
 
-    @api.depends("remote_account_option_id")
-    def _compute_remote_account(self):
-        copy_chosen_code(self, "remote_account")
+    @api.depends("payment_method_id")
+    def _compute_display_name(self):
+        # payouts pick a mapping: show the method, not the model's technical name
+        for rec in self:
+            rec.display_name = rec.payment_method_id.display_name or ""
+
+    @api.depends(*(f + "_option_id" for f in PAYOUT_CODE_FIELDS))
+    def _compute_payout_codes(self):
+        for fname in PAYOUT_CODE_FIELDS:
+            copy_chosen_code(self, fname)
+
+    @api.constrains("mdr_rate")
+    def _check_mdr_rate(self):
+        for rec in self:
+            if not 0 <= rec.mdr_rate < 100:
+                raise ValidationError(_("The MDR rate of %(method)s must be between 0 and 100 percent.",
+                                        method=rec.payment_method_id.display_name))
+
+    # --- the clearing balance ----------------------------------------------------
+    def _received_by_shifts(self):
+        """{map id: amount} the closed shifts received with each mapped method,
+        in the outlets its connection maps."""
+        out = {}
+        for rec in self:
+            outlets = rec.connection_id.outlet_map_ids.filtered("active").pos_config_id
+            if not rec.payment_method_id or not outlets:
+                out[rec.id] = 0.0
+                continue
+            # sudo: accountants may read the balance without POS access rights
+            groups = self.env["pos.payment"].sudo()._read_group(
+                [("payment_method_id", "=", rec.payment_method_id.id), ("session_id.state", "=", "closed"),
+                 ("session_id.config_id", "in", outlets.ids)], [], ["amount:sum"])
+            out[rec.id] = (groups[0][0] if groups else 0.0) or 0.0
+        return out
+
+    def _paid_out(self, exclude=None):
+        """{map id: gross} of the maps' payouts, cancelled ones and ``exclude`` excepted."""
+        domain = [("payment_map_id", "in", self.ids), ("state", "!=", "cancelled")]
+        if exclude:
+            domain.append(("id", "not in", exclude.ids))
+        groups = self.env["accounting.payout"].sudo()._read_group(
+            domain, ["payment_map_id"], ["gross_amount:sum"])
+        return {payment_map.id: gross for payment_map, gross in groups}
+
+    def _clearing_available(self, exclude=None):
+        """What may still be paid out of the method's clearing account."""
+        self.ensure_one()
+        return self._received_by_shifts()[self.id] - self._paid_out(exclude).get(self.id, 0.0)
+
+    @api.depends("payment_method_id", "connection_id", "payout_ids.gross_amount", "payout_ids.state")
+    def _compute_clearing(self):
+        real = self.filtered("id")
+        received, paid = real._received_by_shifts(), real._paid_out()
+        for rec in self:
+            rec.clearing_received = received.get(rec.id, 0.0)
+            rec.clearing_paid_out = paid.get(rec.id, 0.0)
+            rec.clearing_balance = rec.clearing_received - rec.clearing_paid_out
+
+    # --- what a payout posts -------------------------------------------------------
+    def _payout_accounts(self, with_fee=True):
+        """(clearing, bank, fee account) codes; UserError naming what is missing
+        (the fee account only ``with_fee``)."""
+        self.ensure_one()
+        clearing = self.clearing_account or self.remote_account
+        fee = self.payout_fee_account or self.connection_id.fee_account
+        missing = []
+        if not clearing:
+            missing.append(_("a clearing account (or its Cash/Bank Account)"))
+        if not self.payout_account:
+            missing.append(_("a payout bank account"))
+        if with_fee and not fee:
+            missing.append(_("a fee account (or the connection's Fee (MDR) Account)"))
+        if missing:
+            raise msgs.user_error(self.env, "payout.payment_method_needs_payouts",
+                                  method=self.payment_method_id.display_name, conn=self.connection_id.display_name,
+                                  what=", ".join(missing))
+        return clearing, self.payout_account, fee
+
+    def _settlement_key(self):
+        return (self.settlement_name or self.payment_method_id.name or "").strip().casefold()
 
 
 class AccountingWarehouseMap(models.Model):
     _name = "accounting.warehouse.map"
-    _inherit = ["accounting.unique.mixin"]
+    _inherit = ["accounting.map.mixin", "accounting.mapping.fix.mixin"]
     _description = "Accounting Sync Warehouse Mapping"
     _order = "connection_id, warehouse_id, location_id"
+    _remote_code_field = "remote_warehouse"
+    _fix_field = "warehouse_id"
 
-    connection_id = fields.Many2one("accounting.connection", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="connection_id.company_id", store=True)
     warehouse_id = fields.Many2one(
         "stock.warehouse", required=True, ondelete="cascade", domain="[('company_id', '=', company_id)]")
     location_id = fields.Many2one(
@@ -227,7 +335,7 @@ class AccountingWarehouseMap(models.Model):
         domain="[('warehouse_id', '=', warehouse_id), ('usage', '=', 'internal')]",
         help="Only for a location that is a separate warehouse remotely; empty = the whole warehouse.")
     remote_warehouse_option_id = remote_choice("Remote Warehouse Choice", "warehouse")
-    remote_warehouse = fields.Char(compute="_compute_remote_warehouse", store=True, readonly=False,
+    remote_warehouse = fields.Char(compute="_compute_remote_code", store=True, readonly=False,
                                    required=True)
 
     _sql_constraints = [
@@ -254,10 +362,6 @@ class AccountingWarehouseMap(models.Model):
                     "connection. Remove it from that connection (or archive it) first.",
                     wh=rec.warehouse_id.display_name, other=other.connection_id.display_name))
 
-    @api.depends("remote_warehouse_option_id")
-    def _compute_remote_warehouse(self):
-        copy_chosen_code(self, "remote_warehouse")
-
     @api.constrains("location_id", "warehouse_id")
     def _check_location(self):
         for rec in self:
@@ -265,4 +369,3 @@ class AccountingWarehouseMap(models.Model):
                 raise ValidationError(_(
                     "The location %(loc)s is not in the warehouse %(wh)s.",
                     loc=rec.location_id.display_name, wh=rec.warehouse_id.display_name))
-

@@ -273,7 +273,7 @@ def user_error(env, code, *positional, cls=None, causes=None, **args):
     it, rendered later in the reader's language. ``positional``: the single
     argument of a sentence with one ``%s``. ``cls``: the exception class
     (``UserError``); ``causes``: the records to fix (see
-    ``accounting_sync_cause``)."""
+    ``tools/sync_causes.py``)."""
     if positional:
         args = {POSITIONAL: positional[0]}
     stored = message(code, **_plain(args))

@@ -4,7 +4,10 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import formatLang
 
-from .accounting_stock_document import local_date
+from accounting_connectors.documents import BankTransfer
+
+from ..tools.amounts import money
+from ..tools.shop_time import local_date
 from .accounting_access import MANAGER, USER, check_action
 
 PAYOUT_STATES = [("draft", "Draft"), ("posted", "Posted"), ("cancelled", "Cancelled")]
@@ -24,7 +27,7 @@ class AccountingPayout(models.Model):
     """Money a card, QRIS or e-wallet provider paid into the bank for one
     payment method, less its MDR fee. Posting it queues one bank transfer:
     the gross leaves the method's clearing account, the net reaches the bank
-    and the fee is booked on the fee account (``accounting_payout_sync.py``)."""
+    and the fee is booked on the fee account (:meth:`_accounting_sync_document`)."""
 
     _name = "accounting.payout"
     _description = "Payment Provider Payout"
@@ -45,7 +48,7 @@ class AccountingPayout(models.Model):
     payment_method_id = fields.Many2one(related="payment_map_id.payment_method_id", store=True,
                                         string="POS Payment Method")
     date = fields.Date(
-        required=True, default=lambda self: local_date(self.env.company, fields.Datetime.now()),
+        required=True, default=lambda self: local_date(fields.Datetime.now(), self.env.company),
         help="The day the money reached the bank (the shop's date); the bank transfer carries it.")
     gross_amount = fields.Monetary(
         required=True,
@@ -205,3 +208,42 @@ class AccountingPayout(models.Model):
         self.ensure_one()
         return {"type": "ir.actions.act_window", "res_model": "accounting.sync.job", "res_id": self.job_id.id,
                 "view_mode": "form", "views": [(False, "form")], "target": "current"}
+
+    # --- the way out: one bank transfer through the outbox ------------------------------
+    # from the method's clearing account to the bank, the fee on the fee account;
+    # and the hooks the ordered backfill calls
+    def _accounting_enqueue(self):
+        """Queue this payout's bank transfer; never twice (the job found on
+        the payout, else the outbox's own idempotency on our reference).
+        Returns the job, or an empty recordset for a cancelled payout or one
+        dated before the connection's go-live date."""
+        self.ensure_one()
+        Job = self.env["accounting.sync.job"]
+        if self.job_id:
+            return self.job_id
+        if self.state == "cancelled" or not self.connection_id._is_live(self.date):
+            return Job
+        job = Job._enqueue(self.connection_id, "bank_transfer", self, self.name, doc_key="payout")
+        self.write({"job_id": job.id, "state": "posted"})
+        return job
+
+    @api.model
+    def _accounting_backfill_records(self, connection, date_from):
+        """Payouts of ``connection`` dated ``date_from`` (a date) or later and
+        not queued yet, oldest first: what a backfill posts."""
+        return self.search([("connection_id", "=", connection.id), ("date", ">=", date_from),
+                            ("state", "=", "draft"), ("job_id", "=", False)], order="date, id")
+
+    def _accounting_sync_document(self, job):
+        """The worker's call: the :class:`BankTransfer` of this payout (amount
+        = gross in rupiah, ``fee`` kept by the provider on ``fee_account``)."""
+        self.ensure_one()
+        fee = money(self.currency_id, self.fee_amount)
+        clearing, bank, fee_account = self.payment_map_id._payout_accounts(with_fee=bool(fee))
+        description = _("Payout %(method)s", method=self.payment_method_id.name)
+        if self.settlement_ref:
+            description = "%s %s" % (description, self.settlement_ref)
+        return BankTransfer(
+            self.name, date=self.date, from_account=clearing, to_account=bank,
+            amount=money(self.currency_id, self.gross_amount), fee=fee, fee_account=fee_account if fee else "",
+            description=description[:200])

@@ -1,9 +1,32 @@
+"""The reconciliation: per outlet and business day, Odoo's figures beside
+the accounting system's (lines rebuilt by the daily cron, the connection's
+button and *Read again*), and the cache of what the accounting system
+listed per day."""
+
 import json
-from datetime import date as Date
+import logging
+from collections import Counter, defaultdict
+from datetime import date as Date, datetime, time, timedelta
 from decimal import Decimal
 
+import pytz
+
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_is_zero
+
+from accounting_connectors.errors import ConnectorError
+
+from ..tools.accounting_reconciliation_figures import AR_PARTNER, MEASURE_KINDS, odoo_figures, remote_figures
+from ..tools.shop_time import business_date, local_date
 from .accounting_access import USER, check_action
+
+_logger = logging.getLogger(__name__)
+
+#: the report's period when opened from the connection (days back from today)
+DEFAULT_DAYS = 31
+SALES_KINDS = ("sales_invoice", "sales_return", "sales_receipt")
+WIB = pytz.timezone("Asia/Jakarta")
 
 MEASURES = [
     ("sales", "Sales"),
@@ -78,13 +101,279 @@ class AccountingReconciliationLine(models.Model):
         return action
 
     def action_refresh(self):
-        """Re-read the selected days from the accounting system and compare again."""
+        """Read again: re-read the selected days from the accounting system
+        (not from the cache) and compare again."""
         check_action(self, USER)
         for connection in self.connection_id:
-            lines = self.filtered(lambda l, c=connection: l.connection_id == c)
-            days = lines.mapped("date")
-            connection._reconcile(min(days), max(days), reread=True)
+            days = self.filtered(lambda l, c=connection: l.connection_id == c).mapped("date")
+            self._reconcile(connection, min(days), max(days), reread_from=min(days))
         return {"type": "ir.actions.client", "tag": "soft_reload"}
+
+    # --- entry points of the run: the connection's button, the daily cron ------------
+    @api.model
+    def _action_open(self, connection):
+        """Compare the connection's last month (days already read are not read again) and open the report."""
+        check_action(connection, USER)
+        connection.ensure_one()
+        today = self._reconciliation_today(connection)
+        try:
+            self._reconcile(connection, today - timedelta(days=DEFAULT_DAYS - 1), today)
+        except ConnectorError as exc:
+            raise UserError(_("Could not read the documents of %(conn)s: %(msg)s",
+                              conn=connection.display_name, msg=exc.message)) from None
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "pos_accounting_sync.action_accounting_reconciliation_line")
+        action.update(domain=[("connection_id", "=", connection.id)],
+                      context={"create": False, "search_default_differences": 1})
+        return action
+
+    @api.model
+    def _cron_reconciliation(self):
+        """Daily: compare the last month of every connected connection,
+        reading yesterday and today again (Jurnal announces no change)."""
+        def reconcile(conn):
+            today = self._reconciliation_today(conn)
+            try:
+                self._reconcile(conn, today - timedelta(days=DEFAULT_DAYS - 1), today,
+                                reread_from=today - timedelta(days=1))
+            except ConnectorError as exc:
+                _logger.warning("accounting sync: reconciliation of %s failed: %s", conn.id, exc.message)
+                conn.message_post(body=_("The reconciliation could not read %(system)s: %(msg)s",
+                                         system=conn._get_provider_label(), msg=exc.message))
+
+        Connection = self.env["accounting.connection"]
+        Connection._run_isolated(Connection.search([("state", "=", "connected"), ("outlet_map_ids", "!=", False)]),
+                                 _("The reconciliation"), reconcile)
+
+    @api.model
+    def _reconciliation_differences(self, connections, date_from, date_to):
+        """The stored report lines of ``connections`` dated ``date_from``
+        to ``date_to`` (dates, inclusive) whose figures differ, each with
+        ``connection_id``, ``date``, ``cause`` and ``display_name``. Reads no
+        remote system (the daily cron and the buttons refresh the lines)."""
+        return self.search([
+            ("connection_id", "in", connections.ids), ("date", ">=", date_from), ("date", "<=", date_to),
+            ("is_difference", "=", True)])
+
+    # --- the comparison ------------------------------------------------------------
+    @api.model
+    def _reconciliation_today(self, connection):
+        """The shop's business day now (its first outlet's time zone, else the company's)."""
+        return local_date(fields.Datetime.now(), connection.company_id, connection.outlet_map_ids.pos_config_id[:1])
+
+    @api.model
+    def _reconcile(self, connection, date_from, date_to, reread_from=None):
+        """Rebuild the report lines of ``date_from``..``date_to``; returns them."""
+        connection.ensure_one()
+        today = self._reconciliation_today(connection)
+        remote = self._reconciliation_remote(connection, date_from, min(date_to, today), reread_from)
+        groups = self._reconciliation_sessions(connection, date_from, date_to)
+        sessions = self.env["pos.session"].union(*[s for s in groups.values()])
+        jobs, job_session = self._reconciliation_jobs(connection, sessions)
+        rows_of = self._reconciliation_attribute(remote, job_session, sessions)
+        account_key = self._reconciliation_account_key(connection)
+        jobs_of = defaultdict(list)
+        for job in jobs:
+            jobs_of[job_session[job.reference].id].append(job.id)
+        vals_list = []
+        now = fields.Datetime.now()
+        for (day, config), group in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1].id)):
+            mine, problem = defaultdict(Decimal), None
+            for session in group:
+                figures, why = odoo_figures(connection, session)
+                problem = problem or why
+                for key, amount in figures.items():
+                    mine[key[0], account_key(key[1]) if key[0] == "money" else key[1]] += amount
+            rows = [r for s in group for r in rows_of.get(s.id, [])]
+            theirs = remote_figures(rows)
+            group_jobs = jobs.browse([j for s in group for j in jobs_of[s.id]])
+            for key in sorted(set(mine) | set(theirs)):
+                vals_list.append(self._reconciliation_line(
+                    connection, day, config, group, key, mine.get(key, Decimal()), theirs.get(key, Decimal()),
+                    group_jobs, rows, problem, now))
+        Line = self.sudo()
+        Line.search([("connection_id", "=", connection.id), ("date", ">=", date_from),
+                     ("date", "<=", date_to)]).unlink()
+        lines = Line.create(vals_list)
+        if date_from <= today <= date_to and connection.warehouse_map_ids:
+            lines |= self._reconciliation_stock(connection, today, now)
+        return lines
+
+    @api.model
+    def _reconciliation_line(self, connection, day, config, sessions, key, mine, theirs, jobs, rows, problem,
+                             now):
+        measure, subject = key
+        currency = connection.company_id.currency_id
+        differs = not float_is_zero(float(theirs - mine), precision_rounding=currency.rounding)
+        all_jobs, jobs = jobs, jobs.filtered(lambda j: j.kind in MEASURE_KINDS[measure])
+        rows = [r for r in rows if r["kind"] in MEASURE_KINDS[measure]]
+        if measure == "customer":
+            jobs = jobs.filtered(lambda j: _partner_of(j.reference) == subject)
+            rows = [r for r in rows if _partner_of(r.get("reference") or r.get("invoice_ref")) == subject]
+        partner = self.env["res.partner"].browse(int(subject)) if measure == "customer" and subject else None
+        vals = {
+            "connection_id": connection.id, "date": day, "pos_config_id": config.id, "measure": measure,
+            "subject": partner.display_name if partner else subject or False,
+            "partner_id": partner.id if partner else False,
+            "odoo_value": float(mine), "remote_value": float(theirs), "difference": float(theirs - mine),
+            "is_difference": differs, "checked_at": now,
+            "remote_refs": ", ".join(sorted({r.get("reference") or r.get("number") or "" for r in rows})) or False,
+            "job_ids": [(6, 0, jobs.ids)], "session_ids": [(6, 0, sessions.ids)],
+        }
+        if differs:
+            posted = {(j.res_model, j.res_id) for j in all_jobs}
+            unposted = sessions.filtered(lambda s: ("pos.session", s.id) not in posted and not any(
+                ("pos.order", o) in posted for o in s.order_ids.ids))
+            vals["cause"], vals["cause_note"] = self._reconciliation_cause(connection, jobs, rows, problem, unposted)
+        return vals
+
+    @api.model
+    def _reconciliation_cause(self, connection, jobs, rows, problem, unposted):
+        """``(cause, note)`` of a difference, from the documents behind it
+        (``unposted``: shifts of the row that queued nothing). What is found
+        changed remotely is flagged on the sync log whatever the cause shown."""
+        system = connection._get_provider_label()
+        twice = [ref for ref, n in Counter(r["reference"] for r in rows if r.get("reference")).items() if n > 1]
+        done = jobs.filtered(lambda j: j.state == "done")
+        gone = done.filtered(lambda j: j.reference not in _present_refs(rows))
+        grace = jobs._own_save_grace()
+        edited = (done - gone).filtered(lambda j: j.remote_change == "edited" or any(
+            _later(r.get("updated"), j.date_done, grace) for r in rows if r.get("reference") == j.reference))
+        gone._flag_remote_change("deleted", _("Missing from %(system)s's list.", system=system))
+        edited._flag_remote_change("edited", _("Changed after Odoo posted it (found by the reconciliation)."))
+        jobs.filtered(lambda j: j.reference in twice)._flag_remote_change(
+            "duplicated", _("Found twice by the reconciliation."))
+        if twice:
+            return "posted_twice", _("%(refs)s is in %(system)s more than once.", refs=", ".join(twice),
+                                     system=system)
+        bad = jobs.filtered(lambda j: j.state in ("failed", "blocked", "cancelled"))
+        if bad:
+            return "failed", "\n".join("%s: %s" % (j.display_name, j.error_message or j.state) for j in bad)
+        waiting = jobs.filtered(lambda j: j.state in ("pending", "running"))
+        if unposted or waiting or not jobs:
+            notes = [problem] if problem else []
+            if unposted:
+                notes.append(_("Nothing was queued for %(sessions)s.", sessions=", ".join(unposted.mapped("name"))))
+            if waiting:
+                notes.append(_("Waiting to be sent: %(docs)s.", docs=", ".join(waiting.mapped("display_name"))))
+            return "not_posted", "\n".join(notes) or _("No document was queued for this day.")
+        if gone:
+            return "changed_remotely", _("Deleted in %(system)s: %(docs)s.", system=system,
+                                         docs=", ".join(gone.mapped("display_name")))
+        if edited:
+            return "changed_remotely", _("Changed in %(system)s after Odoo posted it: %(docs)s.", system=system,
+                                         docs=", ".join(edited.mapped("display_name")))
+        return "unexplained", problem or _("Every document is there once and unchanged; check Odoo's figures.")
+
+    @api.model
+    def _reconciliation_stock(self, connection, today, now):
+        try:
+            parity = self.env["accounting.stock.parity"]._compare_connection(connection)
+        except ConnectorError as exc:
+            _logger.info("accounting sync: stock not compared for %s: %s", connection.id, exc.message)
+            return self.browse()
+        vals_list = []
+        for diff in parity:
+            jobs = diff.job_ids
+            cause, note = ("failed", False) if jobs.filtered(lambda j: j.state in ("failed", "blocked")) else (
+                ("not_posted", False) if jobs.filtered(lambda j: j.state in ("pending", "running")) else (
+                    "changed_remotely", _("Every stock document of the item went out; the remote "
+                                          "quantity was changed there.")))
+            vals_list.append({
+                "connection_id": connection.id, "date": today, "measure": "stock", "product_id": diff.product_id.id,
+                "subject": "%s @ %s" % (diff.item_code, diff.remote_warehouse), "odoo_value": diff.odoo_quantity,
+                "remote_value": diff.remote_quantity, "difference": diff.difference, "is_difference": True,
+                "cause": cause, "cause_note": note, "job_ids": [(6, 0, jobs.ids)], "checked_at": now})
+        return self.sudo().create(vals_list)
+
+    # --- reading and tying ------------------------------------------------------------
+    @api.model
+    def _reconciliation_remote(self, connection, date_from, date_to, reread_from=None):
+        """``{date: [rows of list_sales_documents]}``; days already read are
+        taken from the cache, except today and days from ``reread_from``."""
+        Cache = self.env["accounting.reconciliation.remote"].sudo()
+        domain = [("connection_id", "=", connection.id), ("date", ">=", date_from), ("date", "<=", date_to)]
+        cached = set(Cache.search(domain).mapped("date"))
+        today = self._reconciliation_today(connection)
+        days = [date_from + timedelta(days=n) for n in range((date_to - date_from).days + 1)]
+        missing = [d for d in days if d not in cached or d >= today or (reread_from and d >= reread_from)]
+        if missing:
+            client = connection._get_client()
+            for start, end in _ranges(missing):
+                by_day = defaultdict(list)
+                for row in client.list_sales_documents(start, end):
+                    by_day[row["date"]].append(row)
+                for n in range((end - start).days + 1):
+                    day = start + timedelta(days=n)
+                    Cache._store(connection, day, by_day.get(day, []))
+        return {c.date: c._rows() for c in Cache.search(domain)}
+
+    @api.model
+    def _reconciliation_sessions(self, connection, date_from, date_to):
+        """``{(business date, outlet): sessions}`` of closed shifts this connection posts."""
+        configs = connection.outlet_map_ids.filtered("active").pos_config_id
+        sessions = self.env["pos.session"].sudo().search([
+            ("config_id", "in", configs.ids), ("state", "=", "closed"),
+            ("stop_at", ">=", datetime.combine(date_from - timedelta(days=1), time.min)),
+            ("stop_at", "<", datetime.combine(date_to + timedelta(days=2), time.min))])
+        groups = defaultdict(lambda: self.env["pos.session"].sudo())
+        for session in sessions:
+            day = business_date(session, session, session.stop_at)
+            if date_from <= day <= date_to and connection._is_live(day):
+                groups[day, session.config_id] |= session
+        return groups
+
+    @api.model
+    def _reconciliation_jobs(self, connection, sessions):
+        """The sales jobs of these shifts (and of their orders posted alone),
+        and ``{reference: session}``. Settlements paid later are left out:
+        they belong to the day they were paid."""
+        orders = sessions.order_ids
+        jobs = self.env["accounting.sync.job"].sudo().search([
+            ("connection_id", "=", connection.id), ("kind", "in", SALES_KINDS),
+            "|", "&", ("res_model", "=", "pos.session"), ("res_id", "in", sessions.ids),
+            "&", ("res_model", "=", "pos.order"), ("res_id", "in", orders.ids)])
+        jobs = jobs.filtered(lambda j: (j.doc_key or "").partition(":")[0] not in ("settle", "void"))
+        order_session = {o.id: o.session_id for o in orders}
+        session_of = {j.reference: (sessions.browse(j.res_id) if j.res_model == "pos.session"
+                                    else order_session[j.res_id]) for j in jobs}
+        return jobs, session_of
+
+    @api.model
+    def _reconciliation_attribute(self, remote, job_session, sessions):
+        """``{session id: rows}``: each remote document tied to its shift by
+        its reference (a return by its invoice's), else by the shift's
+        reference prefix (a document Odoo never queued)."""
+        chains = {s._accounting_chain(): s for s in sessions}
+        out = defaultdict(list)
+        for rows in remote.values():
+            for row in rows:
+                ref = row.get("reference") or row.get("invoice_ref") or ""
+                if "/PAY/" in ref:
+                    continue
+                session = job_session.get(ref) or job_session.get(row.get("invoice_ref") or "")
+                if not session:
+                    parts = ref.split("/")
+                    session = next((chains[p] for p in ("/".join(parts[:n]) for n in range(len(parts) - 1, 0, -1))
+                                    if p in chains), None)
+                if session:
+                    out[session.id].append(row)
+        return out
+
+    @api.model
+    def _reconciliation_account_key(self, connection):
+        """Odoo's mapped cash/bank account -> how the remote list names it
+        (Jurnal lists a receipt's account by name; Accurate by number)."""
+        if connection.provider != "jurnal":
+            return lambda account: account
+        names, client = {}, []
+
+        def key(account):
+            if account not in names:
+                client[:] = client or [connection._get_client()]  # one client: one read of the accounts
+                names[account] = client[0]._account_name(account)
+            return names[account]
+        return key
 
 
 class AccountingReconciliationRemote(models.Model):
@@ -132,6 +421,50 @@ class AccountingReconciliationRemote(models.Model):
         """Read again the day(s) holding ``job``'s document (changed remotely)."""
         self.sudo().search([("connection_id", "=", connection.id),
                             ("references", "ilike", job.reference)]).unlink()
+
+
+def _partner_of(reference):
+    found = AR_PARTNER.search(reference or "")
+    return found.group(1) if found else ""
+
+
+def _present_refs(rows):
+    """Our references of the listed documents; a Jurnal return (listed
+    without ours) stands for the return reference of its invoice."""
+    refs = {r["reference"] for r in rows if r.get("reference")}
+    for row in rows:
+        inv = row.get("invoice_ref") or ""
+        if row["kind"] == "sales_return" and not row.get("reference") and inv:
+            refs.add(inv[:-4] + "/RET" if inv.endswith("/INV") else inv.replace("/INV/", "/RET/") if "/INV/" in inv
+                     else inv + "/RET")
+    return refs
+
+
+def _later(updated, done, grace):
+    """Whether a remote ``updated`` stamp (Accurate ``dd/mm/yyyy HH:MM:SS``
+    Jakarta time, Jurnal ISO UTC) is later than ``done`` (naive UTC, whole
+    seconds as Odoo stores it) plus ``grace`` seconds."""
+    if not updated or not done:
+        return False
+    try:
+        if "T" in updated:
+            moment = datetime.fromisoformat(updated.replace("Z", "+00:00")).astimezone(pytz.utc)
+        else:
+            moment = WIB.localize(datetime.strptime(updated, "%d/%m/%Y %H:%M:%S")).astimezone(pytz.utc)
+    except ValueError:
+        return False
+    return (moment.replace(tzinfo=None, microsecond=0) - done).total_seconds() > grace
+
+
+def _ranges(days):
+    """Sorted days -> [(first, last)] of consecutive runs."""
+    out = []
+    for day in sorted(days):
+        if out and (day - out[-1][1]).days == 1:
+            out[-1] = (out[-1][0], day)
+        else:
+            out.append((day, day))
+    return out
 
 
 def _plain(row):

@@ -13,7 +13,9 @@ from .accounting_access import MANAGER, USER, check_action
 class AccountingStockParity(models.Model):
     """A difference found by the last stock comparison of a connection: an
     item whose quantity in a remote warehouse differs from Odoo's on-hand
-    quantity in the warehouse mapped to it (or in transit)."""
+    quantity in the warehouse mapped to it (or in transit). The comparison
+    itself runs here (the connection's button, a daily cron, the
+    reconciliation) and replaces the connection's rows."""
 
     _name = "accounting.stock.parity"
     _description = "Accounting Stock Difference"
@@ -41,21 +43,19 @@ class AccountingStockParity(models.Model):
         action.update(domain=[("id", "in", self.job_ids.ids)], context={"create": False})
         return action
 
-
-class AccountingConnectionParity(models.Model):
-    _inherit = "accounting.connection"
-
-    def action_check_stock_parity(self):
-        """Compare now and list the differences."""
-        check_action(self, MANAGER)
-        self.ensure_one()
+    # --- the comparison ------------------------------------------------------------------
+    @api.model
+    def _action_check(self, connection):
+        """The connection's *Compare stock*: compare now and list the differences."""
+        check_action(connection, MANAGER)
+        connection.ensure_one()
         try:
-            self._check_stock_parity()
+            self._compare_connection(connection)
         except ConnectorError as exc:
             raise UserError(_("Could not read the stock of %(conn)s: %(msg)s",
-                              conn=self.display_name, msg=msgs.describe(self.env, exc))) from None
+                              conn=connection.display_name, msg=msgs.describe(self.env, exc))) from None
         action = self.env["ir.actions.act_window"]._for_xml_id("pos_accounting_sync.action_accounting_stock_parity")
-        action.update(domain=[("connection_id", "=", self.id)], context={"create": False})
+        action.update(domain=[("connection_id", "=", connection.id)], context={"create": False})
         return action
 
     @api.model
@@ -64,7 +64,7 @@ class AccountingConnectionParity(models.Model):
         to-do for its responsible."""
         def compare(conn):
             try:
-                lines = conn._check_stock_parity()
+                lines = self._compare_connection(conn)
             except ConnectorError as exc:
                 conn.message_post(body=_("Stock could not be compared: %s", exc.message))
                 return
@@ -76,47 +76,28 @@ class AccountingConnectionParity(models.Model):
                                                  "connection's Stock Differences.", n=len(lines),
                                                  conn=conn.display_name))
 
-        self._run_isolated(self.search([("state", "=", "connected"), ("warehouse_map_ids", "!=", False)]),
-                           _("The stock comparison"), compare)
+        Connection = self.env["accounting.connection"]
+        Connection._run_isolated(Connection.search([("state", "=", "connected"), ("warehouse_map_ids", "!=", False)]),
+                                 _("The stock comparison"), compare)
 
-    def _transit_remote_name(self, client):
-        return self.transit_warehouse or getattr(client, "default_transit_warehouse", "") or ""
-
-    def _odoo_stock_by_remote_warehouse(self, transit):
-        """``{(remote warehouse, product): on-hand}`` from Odoo's quants: internal
-        locations by their mapping, the company's transit location as ``transit``."""
-        self.ensure_one()
-        quants = self.env["stock.quant"].sudo().search([
-            ("company_id", "=", self.company_id.id), ("location_id.usage", "in", ("internal", "transit"))])
-        transit_loc = self.company_id.internal_transit_location_id
-        out = {}
-        for quant in quants:
-            loc = quant.location_id
-            if loc.usage == "transit":
-                name = transit if transit_loc and loc.parent_path.startswith(transit_loc.parent_path) else ""
-            else:
-                name = self._remote_warehouse(loc)
-            if name and quant.product_id.default_code:
-                key = (name, quant.product_id)
-                out[key] = out.get(key, 0.0) + quant.quantity
-        return out
-
-    def _check_stock_parity(self):
-        """Read the remote stock of every mapped warehouse (and transit),
-        compare with Odoo, store the differences; returns them."""
-        self.ensure_one()
-        client = self._get_client()
-        transit = self._transit_remote_name(client)
-        names = sorted(set(self.warehouse_map_ids.mapped("remote_warehouse")) - {False, ""})
+    @api.model
+    def _compare_connection(self, connection):
+        """Read the remote stock of every mapped warehouse (and transit) of
+        ``connection``, compare with Odoo, store the differences (replacing
+        its earlier ones); returns them."""
+        connection.ensure_one()
+        client = connection._get_client()
+        transit = connection.transit_warehouse or getattr(client, "default_transit_warehouse", "") or ""
+        names = sorted(set(connection.warehouse_map_ids.mapped("remote_warehouse")) - {False, ""})
         remote = client.stock_levels(names + ([transit] if transit and transit not in names else []))
-        odoo = self._odoo_stock_by_remote_warehouse(transit)
+        odoo = self._odoo_stock_by_remote_warehouse(connection, transit)
         Product = self.env["product.product"].with_context(active_test=False)
         codes = {code for levels in remote.values() for code in levels}
         by_code = {p.default_code: p for p in Product.search([("default_code", "in", list(codes))])}
         keys = {(name, p.default_code) for name, p in odoo} | {
             (name, code) for name, levels in remote.items() for code in levels}
         now = fields.Datetime.now()
-        self.parity_line_ids.unlink()
+        connection.parity_line_ids.unlink()
         vals_list = []
         for name, code in sorted(keys):
             product = by_code.get(code) or next((p for n, p in odoo if p.default_code == code), Product)
@@ -126,17 +107,37 @@ class AccountingConnectionParity(models.Model):
             if float_compare(mine, theirs, precision_rounding=rounding) == 0:
                 continue
             vals_list.append({
-                "connection_id": self.id, "product_id": product.id, "item_code": code,
+                "connection_id": connection.id, "product_id": product.id, "item_code": code,
                 "remote_warehouse": name, "is_transit": name == transit, "odoo_quantity": mine,
                 "remote_quantity": theirs, "difference": theirs - mine, "checked_at": now,
-                "job_ids": [(6, 0, self._parity_jobs(product, name, name == transit).ids)]})
-        self.parity_checked_at = now
-        return self.env["accounting.stock.parity"].create(vals_list)
+                "job_ids": [(6, 0, self._parity_jobs(connection, product, name, name == transit).ids)]})
+        connection.parity_checked_at = now
+        return self.create(vals_list)
 
-    def _parity_jobs(self, product, name, is_transit):
+    @api.model
+    def _odoo_stock_by_remote_warehouse(self, connection, transit):
+        """``{(remote warehouse, product): on-hand}`` from Odoo's quants: internal
+        locations by their mapping, the company's transit location as ``transit``."""
+        quants = self.env["stock.quant"].sudo().search([
+            ("company_id", "=", connection.company_id.id), ("location_id.usage", "in", ("internal", "transit"))])
+        transit_loc = connection.company_id.internal_transit_location_id
+        out = {}
+        for quant in quants:
+            loc = quant.location_id
+            if loc.usage == "transit":
+                name = transit if transit_loc and loc.parent_path.startswith(transit_loc.parent_path) else ""
+            else:
+                name = connection._remote_warehouse(loc)
+            if name and quant.product_id.default_code:
+                key = (name, quant.product_id)
+                out[key] = out.get(key, 0.0) + quant.quantity
+        return out
+
+    @api.model
+    def _parity_jobs(self, connection, product, name, is_transit):
         if not product:
             return self.env["accounting.sync.job"]
-        domain = [("connection_id", "=", self.id), ("line_ids.product_id", "=", product.id)]
+        domain = [("connection_id", "=", connection.id), ("line_ids.product_id", "=", product.id)]
         if is_transit:
             domain.append(("doc_type", "in", ("transfer_out", "transfer_in")))
         else:  # a transfer out of A moves A and transit, never its destination

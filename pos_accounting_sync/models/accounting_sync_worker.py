@@ -1,4 +1,4 @@
-"""The worker: claims due jobs, posts them, records the outcome.
+"""The worker: claims due jobs one by one under a lease, commits each outcome.
 
 Concurrency model (several crons or servers may run at once, possibly
 behind a connection pooler in transaction mode, where two transactions of
@@ -19,7 +19,10 @@ one worker may run on two different database sessions):
 - every job ends in its own commit, and only if the lease is still ours;
   one bad document never rolls back the outcome of another.
 
-Outcomes (success, errors, look-ups) are in ``accounting_sync_outcome.py``.
+The worker is a model of its own (no table): the jobs it claims are rows
+of ``accounting.sync.job``, which builds, posts and records the outcome of
+each one (:meth:`~.accounting_sync_job.AccountingSyncJob._process_claimed`)
+and moves it from state to state.
 """
 
 import logging
@@ -29,11 +32,9 @@ from datetime import timedelta
 
 import psycopg2.errors
 
-from odoo import api, fields, models, modules
-from odoo.sql_db import TestCursor, db_connect
+from odoo import api, fields, models
+from odoo.sql_db import db_connect
 from odoo.tools import config
-
-from . import accounting_messages as msgs
 
 _logger = logging.getLogger(__name__)
 
@@ -120,19 +121,19 @@ class _Run:
     def renew_lease(self):
         """Called before each HTTP request of the current job."""
         if self.job is not None:
-            self.job._renew_lease(self.token, self.commit)
+            self.env["accounting.sync.worker"]._renew_lease(self.job, self.token, self.commit)
 
 
-class AccountingSyncJobWorker(models.Model):
-    _inherit = "accounting.sync.job"
+class AccountingSyncWorker(models.AbstractModel):
+    """Drains the sync log: claims due jobs one by one, leases them, hands
+    each to the job (``_process_claimed``) and commits its outcome."""
 
-    lease_token = fields.Char(readonly=True, copy=False, help="The worker run that holds this job.")
-    lease_until = fields.Datetime(
-        readonly=True, copy=False,
-        help="A running job whose lease has passed lost its worker; it is then looked up and sent again.")
+    _name = "accounting.sync.worker"
+    _description = "Accounting Sync Worker"
 
     @api.model
-    def _cron_process_jobs(self):
+    def _run_cron(self):
+        """One run of the worker cron (``accounting.sync.job._cron_process_jobs``)."""
         skipped = set()
         processed = self._process_jobs(time_budget=self._run_budget(), skipped=skipped)
         # what this run had to leave (rate limited, paused) a rerun now would leave too
@@ -140,7 +141,7 @@ class AccountingSyncJobWorker(models.Model):
         # Odoo 18 runs a cron again at once when it reports work left
         self.env["ir.cron"]._notify_progress(done=processed, remaining=remaining)
         if remaining:
-            self._trigger_worker()
+            self.env["accounting.sync.job"]._trigger_worker()
         return processed
 
     @api.model
@@ -155,7 +156,7 @@ class AccountingSyncJobWorker(models.Model):
         ``skipped`` (a set, optional) receives the ids of the connections the
         run left alone (rate limited, paused)."""
         self = self.sudo()  # noqa: PLW0642 - the worker acts for the system, not for a user
-        commit = self._can_commit()
+        commit = self.env["accounting.sync.job"]._can_commit()
         self.env["accounting.connection"]._resume_quota_pauses()
         self._recover_orphans(commit)
         run = _Run(self.env, commit)
@@ -178,7 +179,7 @@ class AccountingSyncJobWorker(models.Model):
                 except Exception as exc:  # noqa: BLE001 - one document or connection must not stop the others
                     recorded = job._fail_unexpected(exc, run, commit)
                 if commit and recorded:
-                    job._commit_if_still_ours(run.token)
+                    self._commit_if_still_ours(job, run.token)
             except LeaseLost:
                 _logger.warning("accounting sync: job %s was recovered by another worker; "
                                 "this run leaves it", job.id)
@@ -190,34 +191,6 @@ class AccountingSyncJobWorker(models.Model):
         if skipped is not None:
             skipped.update(run.skip_connections)
         return count
-
-    def _fail_unexpected(self, exc, run, commit):
-        """An error the outcome code did not expect (a bug, a broken setup):
-        the job fails with it and its connection is left alone for the rest
-        of the run; the others go on. Returns False when even that could not
-        be recorded (rolled back: the lease expires and the job is looked up
-        again later)."""
-        _logger.exception("accounting sync: job %s stopped with an unexpected error", self.id)
-        run.skip_connections.add(self.connection_id.id)
-        try:
-            with self.env.cr.savepoint():
-                self._fail("permanent", msgs.message("job.unexpected", error=str(exc)))
-        except Exception:  # noqa: BLE001 - the run goes on with the other connections
-            _logger.exception("accounting sync: could not record the failure of job %s", self.id)
-            if not commit:
-                raise
-            self.env.cr.rollback()
-            return False
-        return True
-
-    @api.model
-    def _can_commit(self):
-        """Commit after each document, except in tests, which run in one
-        transaction that may not commit (a test that runs real concurrent
-        workers on its own cursors says so with ``accounting_sync_commit``)."""
-        if "accounting_sync_commit" in self.env.context:
-            return bool(self.env.context["accounting_sync_commit"])
-        return not modules.module.current_test and not isinstance(self.env.cr, TestCursor)
 
     @api.model
     def _count_due(self, skip_connections=()):
@@ -232,6 +205,7 @@ class AccountingSyncJobWorker(models.Model):
                              "max": MAX_COUNTED})
         return self.env.cr.fetchone()[0]
 
+    @api.model
     def _begin(self, commit):
         """Start the worker's next transaction in READ COMMITTED, the level at
         which SKIP LOCKED queues work: a row claimed and committed by another
@@ -258,33 +232,29 @@ class AccountingSyncJobWorker(models.Model):
         ids = [row[0] for row in cr.fetchall()]
         if ids:
             _logger.info("accounting sync: jobs %s lost their worker; they will be looked up first", ids)
-            self.browse(ids)._put_back_for_lookup()
-            self.flush_model()
+            Job = self.env["accounting.sync.job"]
+            Job.browse(ids)._put_back_for_lookup()
+            Job.flush_model()
         if commit:
             cr.commit()  # pylint: disable=invalid-commit
 
-    def _put_back_for_lookup(self):
-        self.write(dict(self._error_vals("ambiguous", {"code": "job.orphaned"}), **{
-            "state": "pending", "needs_lookup": True, "next_attempt_at": fields.Datetime.now(),
-            "lease_token": False, "lease_until": False,
-        }))
-        self._log_attempt("sent")
+    @api.model
+    def _lease_seconds(self, job):
+        return 2 * (job.connection_id.request_timeout or 30) + LEASE_MARGIN
 
-    def _lease_seconds(self):
-        return 2 * (self.connection_id.request_timeout or 30) + LEASE_MARGIN
-
-    def _renew_lease(self, token, commit):
-        """Push the lease expiry forward before an HTTP request. Raises
-        :class:`LeaseLost` when another worker has recovered the job."""
-        self.ensure_one()
+    @api.model
+    def _renew_lease(self, job, token, commit):
+        """Push the lease expiry of ``job`` forward before an HTTP request.
+        Raises :class:`LeaseLost` when another worker has recovered the job."""
+        job.ensure_one()
         query = """UPDATE accounting_sync_job
                       SET lease_until = clock_timestamp() AT TIME ZONE 'UTC' + %s * interval '1 second'
                     WHERE id = %s AND lease_token = %s AND state = 'running'"""
-        params = (self._lease_seconds(), self.id, token)
+        params = (self._lease_seconds(job), job.id, token)
         if not commit:
-            self.flush_recordset()
+            job.flush_recordset()
             self.env.cr.execute(query, params)
-            self.invalidate_recordset(["lease_until"])
+            job.invalidate_recordset(["lease_until"])
             return
         # own short transaction: the worker's transaction stays as it is
         try:
@@ -299,28 +269,41 @@ class AccountingSyncJobWorker(models.Model):
             return
         except psycopg2.OperationalError as exc:
             # not renewed this time; the lease still covers this request
-            _logger.info("accounting sync: could not renew the lease of job %s: %s", self.id, exc)
+            _logger.info("accounting sync: could not renew the lease of job %s: %s", job.id, exc)
             return
         if not renewed:
-            raise LeaseLost(self.id)
+            raise LeaseLost(job.id)
 
-    def _commit_if_still_ours(self, token):
-        """Commit the job's outcome only if its lease is still ours; the
+    @api.model
+    def _commit_if_still_ours(self, job, token):
+        """Commit the outcome of ``job`` only if its lease is still ours; the
         outcome's row lock, taken by the flush, keeps it so until commit."""
         self.env.flush_all()
         cr = self.env.cr
-        cr.execute("SELECT lease_token FROM accounting_sync_job WHERE id = %s FOR NO KEY UPDATE", [self.id])
+        cr.execute("SELECT lease_token FROM accounting_sync_job WHERE id = %s FOR NO KEY UPDATE", [job.id])
         row = cr.fetchone()
         if not row or row[0] != token:
-            raise LeaseLost(self.id)
+            raise LeaseLost(job.id)
         cr.execute("""UPDATE accounting_sync_job SET lease_token = NULL, lease_until = NULL
-                       WHERE id = %s AND state != 'running'""", [self.id])
+                       WHERE id = %s AND state != 'running'""", [job.id])
         cr.commit()  # pylint: disable=invalid-commit
 
     # --- claiming ---------------------------------------------------------------
     @api.model
     def _claim_next(self, connection, run, commit):
-        """Lease the next ready job to ``run``, or return an empty recordset."""
+        """Lease the next ready job to ``run``, or return an empty recordset.
+        When the queue has run dry, the running backfills are fed first, so
+        the next past record is queued the moment the previous one has gone
+        out (no wait for the backfill's cron between two records)."""
+        job = self._claim(connection, run, commit)
+        if not job and self.env["accounting.backfill"]._feed(commit):
+            job = self._claim(connection, run, commit)
+        return job
+
+    @api.model
+    def _claim(self, connection, run, commit):
+        """Lease the next job of the queue as it is to ``run``."""
+        Job = self.env["accounting.sync.job"]
         for _attempt in range(3):
             self._begin(commit)
             cr = self.env.cr
@@ -341,17 +324,17 @@ class AccountingSyncJobWorker(models.Model):
                 continue  # raced by another worker: look again in a fresh transaction
             row = cr.fetchone()
             if not row:
-                return self.browse()
-            job = self.browse(row[0])
+                return Job
+            job = Job.browse(row[0])
             cr.execute("SELECT clock_timestamp() AT TIME ZONE 'UTC'")
             db_now = cr.fetchone()[0]
-            job.write({"state": "running", "attempts": job.attempts + 1, "started_at": fields.Datetime.now(),
-                       "lease_token": run.token,
-                       "lease_until": db_now + timedelta(seconds=job._lease_seconds())})
+            job._set_running({"attempts": job.attempts + 1, "started_at": fields.Datetime.now(),
+                              "lease_token": run.token,
+                              "lease_until": db_now + timedelta(seconds=self._lease_seconds(job))})
             job.flush_recordset()
             if commit:
                 cr.commit()  # pylint: disable=invalid-commit; the lease is taken and the log shows it running
                 # the outcome is written over lease renewals committed meanwhile
                 cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
             return job
-        return self.browse()
+        return Job

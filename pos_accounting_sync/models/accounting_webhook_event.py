@@ -1,10 +1,22 @@
+"""The webhook log: every delivery from the accounting system, and what
+keeps Accurate's webhook reaching Odoo (the URL, its secret token, the
+7-day subscription renewed every day)."""
+
+import json
 import logging
-from datetime import timedelta
+import secrets
+from datetime import datetime, timedelta
+from functools import partial
 
-from odoo import _, api, fields, models
+import requests
+
+from odoo import _, api, fields, models, modules
+from odoo.exceptions import AccessError
+
+from accounting_connectors.errors import ConnectorError
+
 from .accounting_access import MANAGER, USER, check_action
-
-from .accounting_inbound_event import PURCHASE_TYPES
+from .accounting_inbound_event import ACCURATE_EVENT_TYPES, PURCHASE_TYPES, event_label
 
 _logger = logging.getLogger(__name__)
 
@@ -15,6 +27,16 @@ MAX_EVENTS_PER_HOUR = 2000
 #: characters of a body kept in the log: an accepted one / a refused one
 KEEP_BODY = 100000
 KEEP_REFUSED_BODY = 4000
+#: what of a request goes into a log row or an answer, at most
+SHORT = 200
+#: Accurate stops a webhook subscription silently after 7 days: renew before that
+RENEW_BEFORE_DAYS = 2
+
+
+def short(text, size=SHORT):
+    """``text`` (anything) cut to ``size`` characters for a log row or an answer."""
+    text = str(text or "")
+    return text if len(text) <= size else text[:size] + "…"
 
 
 class AccountingWebhookEvent(models.Model):
@@ -37,7 +59,8 @@ class AccountingWebhookEvent(models.Model):
     content_type = fields.Char(readonly=True)
     body_size = fields.Integer(string="Size (bytes)", readonly=True)
     body = fields.Text(readonly=True, help="The raw body as received (not kept for a body over the limit).")
-    event_types = fields.Char(readonly=True, help="Event types found in the body.")
+    event_types = fields.Char(string="Event Codes", readonly=True, help="Event types found in the body.")
+    event_names = fields.Char(compute="_compute_event_names", string="Events Received")
     refused_reason = fields.Text(readonly=True, help="Why the delivery was refused at the door.")
     skipped_note = fields.Text(
         string="Not Stored", readonly=True,
@@ -47,10 +70,10 @@ class AccountingWebhookEvent(models.Model):
     state = fields.Selection(
         [("received", "Received"), ("done", "Done"), ("failed", "Failed"), ("ignored", "Ignored"),
          ("refused", "Refused")],
-        compute="_compute_state", store=True, readonly=True, index=True)
+        string="Status", compute="_compute_state", store=True, readonly=True, index=True)
     error_message = fields.Text(string="Reason", compute="_compute_state", store=True, readonly=True)
     processed_at = fields.Datetime(compute="_compute_state", store=True, readonly=True)
-    picking_count = fields.Integer(compute="_compute_picking_count")
+    picking_count = fields.Integer(compute="_compute_picking_count", string="Transfers")
 
     @api.depends("refused_reason", "inbound_event_ids.state", "inbound_event_ids.reason",
                  "inbound_event_ids.processed_at")
@@ -81,6 +104,63 @@ class AccountingWebhookEvent(models.Model):
     def _compute_picking_count(self):
         for rec in self:
             rec.picking_count = len(rec.sudo().inbound_event_ids.picking_ids)
+
+    @api.depends("event_types")
+    def _compute_event_names(self):
+        # the reader's words ("Purchase invoice"), not the provider's codes
+        for rec in self:
+            codes = [c for c in (rec.event_types or "").split(",") if c.strip()]
+            rec.event_names = ", ".join(event_label(self.env, c) for c in codes) or False
+
+    # --- receiving ----------------------------------------------------------------
+    @api.model
+    def _receive(self, connection, raw, **values):
+        """The body of a webhook call that passed the door (right token,
+        JSON content type, within the size limit): ``raw`` bytes, ``values``
+        what the door saw (source address, content type, size). Checks what
+        the body says (UTF-8 JSON, Accurate's envelope, known event types,
+        this connection's database, the caps), then stores the delivery and
+        wakes the webhook cron, or logs the refusal. Returns (HTTP status,
+        answer, headers): an answer of a refusal names the ``error``."""
+        def refuse(status, reason, error, body=None, headers=None):
+            self._store_refusal(connection, reason, body=body, **values)
+            return status, {"error": error}, headers
+
+        try:
+            body = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            body = raw.decode("utf-8", "replace")
+            return refuse(400, _("Not an Accurate webhook: the body is not UTF-8 text."), "body is not UTF-8", body)
+        try:
+            json.loads(body)
+            parsed = connection._get_client().parse_webhook(body)
+        except RecursionError:
+            return refuse(400, _("Not an Accurate webhook: the JSON is nested too deeply."), "JSON nested too deeply",
+                          body)
+        except ValueError as exc:
+            return refuse(400, _("Not an Accurate webhook: %(error)s", error=short(exc)), exc, body)
+        unknown = sorted({p.type for p in parsed} - ACCURATE_EVENT_TYPES)
+        if unknown:
+            types = short(", ".join(unknown))
+            reason = _("Unknown event type %(types)s (not one of Accurate's).", types=types)
+            return refuse(400, reason, "unknown event type %s" % types, body)
+        ours = (connection.database_id or "").strip()
+        others = sorted({p.database_id for p in parsed if p.database_id and ours and p.database_id != ours})
+        if others:
+            reason = _("For Accurate database %(theirs)s; this connection is database %(ours)s.",
+                       theirs=short(", ".join(others)), ours=ours)
+            return refuse(403, reason, "this URL serves Accurate database %s" % ours, body)
+        over = self._over_cap(connection, parsed)
+        if over:
+            status, reason = over
+            headers = {"Retry-After": "3600"} if status == 429 else None
+            return refuse(status, reason, "over the cap on webhook work", body, headers)
+        delivery = self._store_delivery(connection, body, parsed, **values)
+        cron = self.env.ref("pos_accounting_sync.ir_cron_accounting_webhook", raise_if_not_found=False)
+        if cron and delivery.inbound_event_ids.filtered(lambda e: e.state == "received"):
+            cron._trigger()
+        _logger.info("accounting sync: webhook delivery %s stored for connection %s", delivery.id, connection.id)
+        return 200, {"id": delivery.id}, None
 
     # --- storing ----------------------------------------------------------------
     @api.model
@@ -189,3 +269,96 @@ class AccountingWebhookEvent(models.Model):
                 ("next_attempt_at", "<=", fields.Datetime.now())])
             self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return done
+
+    # --- Accurate: the webhook stays reachable and subscribed ---------------------
+    @api.model
+    def _rotate_token(self, connections):
+        """A new secret in the webhook URL of ``connections`` (managers
+        only): the old URL is refused from now on. Returns a sticky
+        notification showing the new URL to paste into Accurate; the token
+        is written in no log or message."""
+        if not self.env.user.has_group(MANAGER):
+            raise AccessError(_("Only an Accounting Sync manager can replace the webhook URL."))
+        connections.check_access("write")
+        for connection in connections:
+            connection.sudo().webhook_token = secrets.token_urlsafe(24)
+        _logger.info("accounting sync: webhook token of connection(s) %s replaced by user %s",
+                     connections.ids, self.env.uid)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("New webhook URL"),
+                "message": _("Paste this URL in Accurate (Area Developer > the application > Webhook); the old "
+                             "one is refused from now on: %(url)s", url=", ".join(connections.mapped("webhook_url"))),
+                "type": "warning",
+                "sticky": True,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    @api.model
+    def _after_connection_test(self, connections):
+        """After a connection test: an Accurate connection that works checks
+        that its webhook URL answers and renews its subscription."""
+        for connection in connections.filtered(lambda c: c.provider == "accurate" and c.state == "connected"):
+            if not self.env.context.get("accounting_no_webhook_check"):  # the demo, before Odoo serves
+                self._check_webhook_url(connection)
+            self._renew_webhook(connection)
+
+    @api.model
+    def _check_webhook_url(self, connection):
+        """Call the connection's own webhook URL as Accurate would (a GET,
+        which only answers) and say on it whether it answered."""
+        connection.ensure_one()
+        if modules.module.current_test and not self.env.registry.in_test_mode():
+            # a test without Odoo's HTTP server in test mode: our own server would
+            # wait for the test runner's registry lock and never answer
+            return None
+        url = connection.sudo().webhook_url
+        try:
+            answer = requests.get(url, timeout=5)
+            ok = answer.status_code == 200 and answer.json().get("ok")
+        except requests.ConnectionError:
+            ok, answer = False, _("no server answered")
+        except requests.Timeout:
+            ok, answer = False, _("no answer within 5 seconds")
+        except (requests.RequestException, ValueError):
+            ok, answer = False, _("the answer was not this module's")
+        if ok:
+            message = _("The webhook URL answers (checked %(when)s).", when=fields.Datetime.now())
+        else:
+            what = answer if isinstance(answer, str) else _("HTTP %(status)s", status=answer.status_code)
+            message = _("The webhook URL did not answer (%(what)s): Accurate cannot reach this server at "
+                        "%(base)s. Check the server's public address (web.base.url) and the database "
+                        "filter.", what=what,
+                        base=self.env["ir.config_parameter"].sudo().get_param("web.base.url"))
+        connection.webhook_check_message = message
+        return ok
+
+    @api.model
+    def _renew_webhook(self, connection):
+        """Extend Accurate's 7-day webhook subscription; store its new end
+        on the connection."""
+        connection.ensure_one()
+        try:
+            text = connection._get_client().renew_webhook()
+            connection.webhook_expires_on = datetime.strptime(str(text), "%d/%m/%Y").date()
+        except (ConnectorError, ValueError) as exc:
+            _logger.info("accounting sync: webhook renewal of connection %s failed: %s", connection.id, exc)
+            connection.webhook_check_message = _("Could not renew the webhook subscription: %(msg)s",
+                                                 msg=getattr(exc, "message", exc))
+            return False
+        return True
+
+    @api.model
+    def _cron_renew_webhooks(self):
+        """Daily: renew every Accurate subscription that ends within two days
+        (or whose end is unknown). Each connection on its own: one failing
+        is reported on it, the others are still renewed."""
+        limit = fields.Date.today() + timedelta(days=RENEW_BEFORE_DAYS)
+        Event = self.env["accounting.inbound.event"]
+        for connection in self.env["accounting.connection"].search([
+                ("provider", "=", "accurate"), ("state", "=", "connected"), ("receive_purchases", "=", True)]):
+            if not connection.webhook_expires_on or connection.webhook_expires_on <= limit:
+                Event._run_inbound_task(connection, "inbound_renew", partial(self._renew_webhook, connection))

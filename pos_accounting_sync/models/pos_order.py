@@ -1,6 +1,7 @@
 from odoo import fields, models
 
-from .pos_sales_documents import SalesDocuments
+from ..tools.pos_references import chain_for
+from ..tools.pos_sales_documents import SalesDocuments
 
 
 class PosOrder(models.Model):
@@ -35,7 +36,8 @@ class PosOrder(models.Model):
         return jobs
 
     def _accounting_chain(self):
-        return "POS/%s" % self.name
+        # a readable POS/<name>, unless the order already queued under the older form
+        return chain_for(self)
 
     def _accounting_documents(self, connection):
         self.ensure_one()

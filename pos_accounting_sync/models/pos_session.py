@@ -3,8 +3,9 @@ from odoo.exceptions import UserError
 
 from accounting_connectors.documents import ZERO, ReceiptLine, ReceiptVoid, SalesReceipt
 
-from .pos_sales_documents import SEQ_SETTLEMENT, SalesDocuments
-from .pos_sales_lines import money
+from ..tools.amounts import money
+from ..tools.pos_references import chain_for
+from ..tools.pos_sales_documents import SEQ_SETTLEMENT, SalesDocuments
 from . import accounting_messages as msgs
 from .accounting_access import USER, check_action
 
@@ -31,7 +32,8 @@ class PosSession(models.Model):
             lambda c: c._outlet_map(self.config_id) and c._is_live(self.stop_at or fields.Datetime.now()))
 
     def _accounting_chain(self):
-        return "POS/%s" % self.name
+        # a readable POS/<name>, unless the shift already queued under the older form
+        return chain_for(self)
 
     def _accounting_documents(self, connection):
         """The shift's documents for the orders not already posted one by one

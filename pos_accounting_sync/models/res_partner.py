@@ -3,6 +3,7 @@ from odoo import fields, models
 from accounting_connectors.documents import Customer
 
 from . import accounting_messages as msgs
+from ..tools.sync_causes import SyncDataError
 
 #: a change to one of these re-sends a customer already in the accounting system
 SYNCED_FIELDS = ("name", "email", "phone", "street", "city", "zip", "country_id", "vat", "ref")
@@ -15,7 +16,12 @@ class ResPartner(models.Model):
     accounting_customer_no = fields.Char(
         string="Accounting Customer No.", copy=False, readonly=True,
         help="The customer's number in the accounting system (Accurate / Jurnal).")
-    accounting_remote_id = fields.Char(copy=False, readonly=True, groups="base.group_system")
+    accounting_remote_id = fields.Char(string="Accounting Remote ID", copy=False, readonly=True,
+                                       groups="base.group_system")
+    accounting_vendor_no = fields.Char(
+        string="Accounting Vendor No.", copy=False, index="btree_not_null",
+        help="The vendor's number in the accounting system (Accurate vendor number, Jurnal contact "
+             "id): purchases received from there are matched to this partner.")
 
     # --- queueing ----------------------------------------------------------------
     def _accounting_customer_jobs(self, connection):
@@ -35,8 +41,15 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        if any(name in vals for name in SYNCED_FIELDS) and not self.env.context.get("accounting_sync_done"):
-            self._accounting_enqueue_update()
+        # never for the worker's own writes (the number it was answered), nor
+        # for new (unsaved) partners of a form's onchange
+        partners = self.filtered("id")
+        if (partners and any(name in vals for name in SYNCED_FIELDS)
+                and not self.env.context.get("accounting_sync_done")):
+            # a customer already sent goes out again; what failed for its data is retried
+            partners._accounting_enqueue_update()
+            self.env["accounting.sync.job"]._requeue_fixed(
+                partners, reason=", ".join(filter(None, partners.mapped("display_name"))))
         return result
 
     def _accounting_enqueue_update(self):
@@ -65,8 +78,9 @@ class ResPartner(models.Model):
         is not in the accounting system yet."""
         _job, number = self._accounting_remote_number(connection)
         if not number:
+            # the customer is the cause: fixing it retries the document by itself
             raise msgs.user_error(self.env, "customer.customer_customer_document_must", name=self.display_name,
-                                  conn=connection.display_name)
+                                  conn=connection.display_name, cls=SyncDataError, causes=self)
         return number
 
     def _accounting_sync_document(self, job):

@@ -1,12 +1,10 @@
 from odoo import fields, models
 
+from ..tools.shop_time import local_date
 from .accounting_sync_job import STATE_SEVERITY, STATES
-from .accounting_access import USER, check_action
 
-#: context key set by the inbound purchase flow (branch h9in) while it
-#: validates pickings made from the accounting system: their moves are
-#: already there, so they are not posted back
-#: the context the inbound purchase flow validates its pickings with
+#: the context the inbound purchase flow validates its pickings with: their
+#: moves are already in the accounting system, so they are not posted back
 INBOUND_CONTEXT = "accounting_inbound"
 
 
@@ -93,24 +91,18 @@ class StockMove(models.Model):
             return abs(sum(layers.mapped("value"))) * quantity / done
         return self.product_id.standard_price * quantity
 
-    def _accounting_local_date(self):
-        from .accounting_stock_document import local_date
-
+    def _accounting_outlet(self):
+        """The outlet (pos.config) of the warehouse this move leaves or
+        enters, if any: its time zone makes the move's business day, as it
+        does the outlet's sales."""
         self.ensure_one()
-        return local_date(self.company_id, self.date or fields.Datetime.now())
+        warehouse = self.location_id.warehouse_id or self.location_dest_id.warehouse_id
+        if not warehouse:
+            return self.env["pos.config"]
+        return self.env["pos.config"].sudo().search(
+            [("picking_type_id.warehouse_id", "=", warehouse.id), ("company_id", "=", self.company_id.id)],
+            order="id", limit=1)
 
-
-class StockMoveLine(models.Model):
-    """The moves history (where applied counts and scrap show): each line
-    with its move's sync status and a link to the documents."""
-
-    _inherit = "stock.move.line"
-
-    accounting_sync_state = fields.Selection(related="move_id.accounting_sync_state")
-
-    def action_view_accounting_sync_jobs(self):
-        check_action(self, USER)
-        action = self.env["ir.actions.act_window"]._for_xml_id("pos_accounting_sync.action_accounting_sync_job")
-        jobs = self.move_id._accounting_documents().job_id
-        action.update(domain=[("id", "in", jobs.ids)], context={"create": False})
-        return action
+    def _accounting_local_date(self):
+        self.ensure_one()
+        return local_date(self.date or fields.Datetime.now(), self.company_id, self._accounting_outlet())

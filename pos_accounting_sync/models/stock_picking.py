@@ -1,40 +1,13 @@
-from odoo import api, fields, models
-
-from .accounting_sync_job import STATE_SEVERITY
-
-
-class AccountingStockSyncStatus(models.AbstractModel):
-    """Sync status of a record whose moves post stock documents (a picking, a
-    scrap): the jobs of the documents that carry its moves."""
-
-    _name = "accounting.stock.sync.mixin"
-    _inherit = "accounting.sync.mixin"
-    _description = "Accounting Stock Sync Status"
-
-    #: the stock.move field pointing back to this record
-    _accounting_move_field = None
-
-    def _accounting_documents(self):
-        return self.env["accounting.stock.document"].sudo().search(
-            [("move_ids.%s" % self._accounting_move_field, "in", self.ids)])
-
-    def _accounting_sync_domain(self):
-        return [("res_model", "=", "accounting.stock.document"),
-                ("res_id", "in", self._accounting_documents().ids)]
-
-    @api.depends()
-    def _compute_accounting_sync(self):
-        rank = {state: i for i, state in enumerate(STATE_SEVERITY)}
-        docs = self._accounting_documents() if self.ids else self.env["accounting.stock.document"]
-        for rec in self:
-            jobs = docs.filtered(
-                lambda d, r=rec: r in d.move_ids[self._accounting_move_field]).job_id
-            rec.accounting_sync_job_ids = jobs
-            rec.accounting_sync_job_count = len(jobs)
-            rec.accounting_sync_state = min(jobs.mapped("state"), key=rank.get) if jobs else False
+from odoo import fields, models
 
 
 class StockPicking(models.Model):
+    """Transfers post through their moves (stock_move.py). Receipts and
+    returns made from the accounting system's purchases already are in the
+    accounting system: whatever posts Odoo's stock moves out skips pickings
+    with ``accounting_inbound_document_id`` set (they are also created and
+    validated with ``accounting_inbound=True`` in the context)."""
+
     _name = "stock.picking"
     _inherit = ["stock.picking", "accounting.stock.sync.mixin"]
     _accounting_move_field = "picking_id"
@@ -44,3 +17,12 @@ class StockPicking(models.Model):
     accounting_from_remote = fields.Boolean(
         string="From the Accounting System", copy=False, readonly=True,
         help="Made from a purchase entered in the accounting system: not posted back as inventory.")
+    accounting_inbound_document_id = fields.Many2one(
+        "accounting.inbound.document", string="From Accounting Document", readonly=True, copy=False,
+        index="btree_not_null", ondelete="restrict")
+    accounting_inbound_event_id = fields.Many2one(
+        "accounting.inbound.event", string="From Accounting Event", readonly=True, copy=False,
+        index="btree_not_null", ondelete="set null")
+    accounting_inbound_ref = fields.Char(
+        string="Accounting Reference", readonly=True, copy=False,
+        help="provider:document type:remote id of the purchase document this transfer follows.")

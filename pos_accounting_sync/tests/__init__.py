@@ -29,6 +29,7 @@ from . import test_payouts
 from . import test_payouts_import
 from . import test_sync_log_display
 from . import test_pos_references
+from . import test_tools
 from . import test_log_screens
 from . import test_reconciliation
 from . import test_mapping_health
@@ -41,3 +42,5 @@ from . import test_connection_setup
 from . import test_tour_setup
 from . import test_outbox_trust
 from . import test_connection_trust
+from . import test_buttons
+from . import test_sync_job_states

@@ -55,7 +55,7 @@ class AccountingSyncCase(TransactionCase):
     # --- helpers -----------------------------------------------------------------
     def run_worker(self, limit=None, connection=None):
         """Run the worker in the test transaction; returns jobs handled."""
-        return self.env["accounting.sync.job"]._process_jobs(limit=limit, connection=connection)
+        return self.env["accounting.sync.worker"]._process_jobs(limit=limit, connection=connection)
 
     def sandbox_dump(self, kind, provider=None):
         """Documents the sandbox holds for a job kind (``sales_invoice``...)."""

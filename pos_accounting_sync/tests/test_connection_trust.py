@@ -102,20 +102,20 @@ class TestConnectionTrust(AccountingSyncCase):
 
     # --- crons ----------------------------------------------------------------------------
     def test_one_connection_failing_in_a_cron_spares_the_other(self):
-        Connection = type(self.env["accounting.connection"])
+        Health = type(self.env["accounting.mapping.health"])
         failing, other = self.connections["accurate"], self.connections["jurnal"]
-        original = Connection._check_mapping_health
+        original = Health._check_connection
 
-        def check(conn):
+        def check(health, conn):
             if conn == failing:
                 conn.name = "half-done work"  # undone with its savepoint
                 raise RuntimeError("an unforeseen bug")
-            return original(conn)
+            return original(health, conn)
 
         before = failing.name
-        logger = "odoo.addons.pos_accounting_sync.models.accounting_connection_problems"
-        with patch.object(Connection, "_check_mapping_health", check), self.assertLogs(logger, "ERROR") as logged:
-            self.env["accounting.connection"]._cron_mapping_health()
+        logger = "odoo.addons.pos_accounting_sync.models.accounting_connection"
+        with patch.object(Health, "_check_connection", check), self.assertLogs(logger, "ERROR") as logged:
+            self.env["accounting.mapping.health"]._cron_mapping_health()
         self.assertIn("an unforeseen bug", str(logged.records[0].exc_info[1]), "the log has the details")
         self.assertTrue(other.health_checked_at, "the other connection was checked")
         self.assertFalse(failing.health_checked_at)

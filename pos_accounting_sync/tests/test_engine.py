@@ -450,7 +450,7 @@ class TestTwoWorkers(TransactionCase):
                 env = api.Environment(cr, SUPERUSER_ID, {"accounting_sync_commit": True})
                 conn = env["accounting.connection"].browse(connection_id)
                 while time.monotonic() < stop:
-                    counts[n] += env["accounting.sync.job"]._process_jobs(connection=conn)
+                    counts[n] += env["accounting.sync.worker"]._process_jobs(connection=conn)
                     cr.commit()  # pylint: disable=invalid-commit
                     cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
                     # skip the backoff waits: make retried jobs due at once

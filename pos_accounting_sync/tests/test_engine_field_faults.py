@@ -21,7 +21,7 @@ from odoo.tests import tagged
 from odoo.tools import config
 
 from ..models import accounting_sync_worker as worker
-from ..models.accounting_sync_outcome import ERROR_HANDLING
+from ..models.accounting_sync_job import ERROR_HANDLING
 from .common import AccountingSyncCase
 
 

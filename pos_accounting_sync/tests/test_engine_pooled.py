@@ -96,14 +96,14 @@ class TestPooledWorkers(TestTwoWorkers):
                     env_b = api.Environment(cr_b, SUPERUSER_ID, ctx)
                     conn_a = env_a["accounting.connection"].browse(ids["connection"])
                     run_a = worker._Run(env_a, True)
-                    job = env_a["accounting.sync.job"]._claim_next(conn_a, run_a, True)
+                    job = env_a["accounting.sync.worker"]._claim_next(conn_a, run_a, True)
                     self.assertTrue(job)
                     # A is alive: B's recovery leaves its job alone, A renews its lease
-                    env_b["accounting.sync.job"]._recover_orphans(True)
+                    env_b["accounting.sync.worker"]._recover_orphans(True)
                     job_b = env_b["accounting.sync.job"].browse(job.id)
                     self.assertEqual((job_b.state, job_b.lease_token), ("running", run_a.token))
                     before = job_b.lease_until
-                    job._renew_lease(run_a.token, True)
+                    env_a["accounting.sync.worker"]._renew_lease(job, run_a.token, True)
                     job_b.invalidate_recordset()
                     self.assertGreaterEqual(job_b.lease_until, before)
                     # A stops renewing (killed): once the lease has passed, B recovers it
@@ -111,17 +111,17 @@ class TestPooledWorkers(TestTwoWorkers):
                     cr_b.execute("UPDATE accounting_sync_job SET lease_until = %s WHERE id = %s",
                                  [fields.Datetime.now() - timedelta(seconds=1), job.id])
                     cr_b.commit()
-                    env_b["accounting.sync.job"]._recover_orphans(True)
+                    env_b["accounting.sync.worker"]._recover_orphans(True)
                     job_b.invalidate_recordset()
                     self.assertEqual((job_b.state, job_b.needs_lookup, job_b.lease_token),
                                      ("pending", True, False))
                     # if A was only slow, it may neither send nor record anything now
                     with self.assertRaises(worker.LeaseLost):
-                        job._renew_lease(run_a.token, True)
+                        env_a["accounting.sync.worker"]._renew_lease(job, run_a.token, True)
                     job.invalidate_recordset()
                     job.write({"state": "done", "remote_id": "late"})
                     with self.assertRaises(worker.LeaseLost):
-                        job._commit_if_still_ours(run_a.token)
+                        env_a["accounting.sync.worker"]._commit_if_still_ours(job, run_a.token)
                     cr_a.rollback()
                     job_b.invalidate_recordset()
                     self.assertEqual((job_b.state, job_b.remote_id), ("pending", False))

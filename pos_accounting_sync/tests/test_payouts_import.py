@@ -8,7 +8,7 @@ from decimal import Decimal
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from ..wizards.settlement_csv import MAX_ROWS, is_formula, parse_amount, read_rows
+from ..tools.settlement_csv import MAX_ROWS, is_formula, parse_amount, read_rows
 from .payout_common import PayoutCase
 
 D = Decimal

@@ -6,7 +6,7 @@ from unittest.mock import patch
 
 from odoo.tests import tagged
 
-from ..models import pos_references
+from ..tools import pos_references
 from .pos_sync_common import PosSyncCase
 
 

@@ -7,6 +7,7 @@ remote figures of days already read are not read again."""
 
 import time
 from datetime import timedelta
+from unittest.mock import patch
 
 import requests
 
@@ -22,6 +23,7 @@ class TestReconciliation(WebhookMixin, PosSyncCase, HttpCase):
 
     def setUp(self):
         super().setUp()
+        self.Line = self.env["accounting.reconciliation.line"]
         # the person's changes come seconds after the posting here, not minutes
         self.env["ir.config_parameter"].sudo().set_param("pos_accounting_sync.remote_change_grace_seconds", "0")
 
@@ -36,8 +38,8 @@ class TestReconciliation(WebhookMixin, PosSyncCase, HttpCase):
         return session, jobs
 
     def reconcile(self):
-        today = self.connection._reconciliation_today()
-        return self.connection._reconcile(today - timedelta(days=1), today)
+        today = self.Line._reconciliation_today(self.connection)
+        return self.Line._reconcile(self.connection, today - timedelta(days=1), today)
 
     def line(self, lines, measure, subject=None):
         found = lines.filtered(lambda l: l.measure == measure and (subject is None or l.subject == subject))
@@ -64,7 +66,7 @@ class TestReconciliation(WebhookMixin, PosSyncCase, HttpCase):
         sales = self.line(lines, "sales")
         self.assertEqual((sales.odoo_value, sales.remote_value), (130980.0, 130980.0))
         self.assertEqual(self.line(lines, "returns").remote_value, 22200.0)
-        cash = self.line(lines, "money", self.connection._reconciliation_account_key()(self.codes["cash"]))
+        cash = self.line(lines, "money", self.Line._reconciliation_account_key(self.connection)(self.codes["cash"]))
         self.assertEqual(cash.remote_value, 22200.0)
         self.assertEqual(self.line(lines, "customer", self.customer.display_name).remote_value, 49950.0)
         self.assertEqual(sales.session_ids, session)
@@ -84,7 +86,7 @@ class TestReconciliation(WebhookMixin, PosSyncCase, HttpCase):
         self.deliver_webhooks(3)
         lines = self.reconcile()
         by_job = {j.reference: j for j in jobs}
-        bank = self.line(lines, "money", self.connection._reconciliation_account_key()(self.codes["bank"]))
+        bank = self.line(lines, "money", self.Line._reconciliation_account_key(self.connection)(self.codes["bank"]))
         self.assertEqual((bank.odoo_value, bank.remote_value, bank.cause), (36630.0, 0.0, "changed_remotely"))
         self.assertEqual(by_job[bank_ref].remote_change, "deleted")
         self.assertIn(by_job[bank_ref], bank.job_ids)
@@ -140,15 +142,15 @@ class TestReconciliation(WebhookMixin, PosSyncCase, HttpCase):
 
     def test_days_read_are_not_read_again(self):
         self.post_shift()
-        today = self.connection._reconciliation_today()
+        today = self.Line._reconciliation_today(self.connection)
         self.sandbox.request_count.clear()
-        self.connection._reconcile(today - timedelta(days=60), today)
+        self.Line._reconcile(self.connection, today - timedelta(days=60), today)
         first = self.sandbox.request_count[self.provider]
         self.sandbox.request_count.clear()
-        self.connection._reconcile(today - timedelta(days=60), today)
+        self.Line._reconcile(self.connection, today - timedelta(days=60), today)
         again = self.sandbox.request_count[self.provider]
         self.sandbox.request_count.clear()
-        self.connection._reconcile(today - timedelta(days=365), today)
+        self.Line._reconcile(self.connection, today - timedelta(days=365), today)
         year = self.sandbox.request_count[self.provider]
         # today is always read again, the earlier days only once: three lists
         # (Jurnal: and its chart of accounts, to name the cash/bank accounts)
@@ -161,6 +163,48 @@ class TestReconciliation(WebhookMixin, PosSyncCase, HttpCase):
             [("connection_id", "=", self.connection.id), ("date", "=", today - timedelta(days=30))])
         self.assertEqual(len(cache), 1)
         self.assertEqual(cache.documents, "[]")
+
+
+    def test_read_again_rereads_the_chosen_days(self):
+        """*Read again* on the report's lines reads their days from the
+        accounting system, not from the cache: an edit made there after the
+        first read shows (a later day's refresh would not read it again)."""
+        session, _jobs = self.post_shift()
+        day = self.Line._reconciliation_today(self.connection)
+        # the shift's day is yesterday's by now: its documents come from the cache
+        later = patch.object(type(self.Line), "_reconciliation_today", lambda self, connection: day + timedelta(days=1))
+        with later:
+            lines = self.Line._reconcile(self.connection, day - timedelta(days=1), day)
+            sales_day = self.line(lines, "sales").date
+            self.assertEqual(self.line(lines, "sales").remote_value, 130980.0)
+            amount = "totalAmount" if self.provider == "accurate" else "original_amount"
+            self.person("edit", "sales_invoice", "%s/INV" % session._accounting_chain(), {amount: "90000"})
+            self.deliver_webhooks(1)
+            cached = self.Line._reconcile(self.connection, day - timedelta(days=1), day)
+            if self.provider == "jurnal":  # (Accurate's webhook made its day be read again already)
+                self.assertEqual(self.line(cached, "sales").remote_value, 130980.0)
+            action = cached.filtered(lambda l: l.measure == "sales").action_refresh()
+            self.assertEqual(action["tag"], "soft_reload")
+        lines = self.Line.search([("connection_id", "=", self.connection.id), ("date", "=", sales_day)])
+        sales = self.line(lines, "sales")
+        self.assertEqual(sales.remote_value, 130980.0 + (90000 - 81030))
+        self.assertEqual((sales.is_difference, sales.cause), (True, "changed_remotely"))
+
+    def test_connection_button_opens_the_report(self):
+        self.post_shift()
+        action = self.connection.action_view_reconciliation()
+        self.assertEqual(action["res_model"], "accounting.reconciliation.line")
+        self.assertEqual(action["domain"], [("connection_id", "=", self.connection.id)])
+        sales = self.Line.search([("connection_id", "=", self.connection.id), ("measure", "=", "sales")])
+        self.assertEqual(len(sales), 1)
+        # from a line: its sync log lines and its shifts
+        jobs = sales.action_view_jobs()
+        self.assertEqual(jobs["domain"], [("id", "in", sales.job_ids.ids)])
+        self.assertTrue(sales.job_ids)
+        sessions = sales.action_view_sessions()
+        self.assertEqual(sessions["res_model"], "pos.session")
+        self.assertEqual(sessions["domain"], [("id", "in", sales.session_ids.ids)])
+        self.assertTrue(sales.session_ids)
 
 
 @tagged("post_install", "-at_install")

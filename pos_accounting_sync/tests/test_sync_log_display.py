@@ -138,8 +138,8 @@ class SyncLogScenario(TagDocumentsMixin):
         self.assertEqual((progress.done, progress.remaining), (8, 0))
         # once the customer is due it is work left (the invoice still waits for it)
         self.force_due(later)
-        self.assertEqual(self.env["accounting.sync.job"]._count_due(), 1)
-        self.assertEqual(self.env["accounting.sync.job"]._count_due([self.connection.id]), 0,
+        self.assertEqual(self.env["accounting.sync.worker"]._count_due(), 1)
+        self.assertEqual(self.env["accounting.sync.worker"]._count_due([self.connection.id]), 0,
                          "a connection this run left alone is not counted")
 
 

@@ -76,7 +76,7 @@ class TestSetupTour(HttpCase):
         session.post_closing_cash_details(total)
         result = session.close_session_from_ui()
         self.assertTrue(result["successful"], result)
-        self.env["accounting.sync.job"]._process_jobs(connection=connection)
+        self.env["accounting.sync.worker"]._process_jobs(connection=connection)
         return session
 
     def test_admin_sets_up_jurnal_then_accountant_reads_a_failure(self):

@@ -139,9 +139,10 @@ class AccountingDryRun(models.TransientModel):
             elif job.id > before:
                 # as if it had gone out (all of this is rolled back): the documents after
                 # it in its chain are built the way they will be, e.g. on a new customer's number
-                job.sudo().write({"state": "done", "remote_id": job.remote_id or "dry-run",
-                           "remote_number": job.remote_number or getattr(row["document"], "reference", "")
-                           or "<number of %s in %s>" % (job.res_name, conn.provider.capitalize())})
+                job._set_done({"remote_id": job.remote_id or "dry-run",
+                              "remote_number": job.remote_number or getattr(row["document"], "reference", "")
+                              or "<number of %s in %s>" % (job.res_name, conn.provider.capitalize())},
+                             preview=True)
             rows.append(row)
         return notes
 

@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tools.misc import formatLang
 
 from ..models.accounting_access import MANAGER, check_action
-from .settlement_csv import (
+from ..tools.settlement_csv import (
     MAX_CELL, MAX_ROWS, SettlementError, decode, is_formula, neutralise, parse_amount, parse_date, read_rows)
 
 #: the largest report read at once, in MB (months of daily settlements stay far below)

@@ -101,23 +101,22 @@ class AccountingProductValidation(models.TransientModel):
         conn = self.connection_id
         jobs = products._accounting_enqueue_items(conn)
         # the jobs are not committed yet, so no worker can pick them meanwhile
-        jobs.sudo().write({"state": "running", "attempts": 1, "started_at": fields.Datetime.now()})
+        jobs._set_running({"attempts": 1, "started_at": fields.Datetime.now()})
         documents = [self.env["product.product"].browse(job.res_id)._accounting_item_document(conn)
                      for job in jobs]
         try:
             results = conn._get_client().post_many(documents)
         except ConnectorError as exc:
-            jobs.sudo().write({"state": "pending", "needs_lookup": True})
+            jobs._set_pending({"needs_lookup": True})
             raise UserError(_("The accounting system could not be reached: %s", msgs.describe(self.env, exc))) from None
         done = 0
         for job, result in zip(jobs, results, strict=True):
             if isinstance(result, Exception):
                 # the worker retries it (and looks it up first if it may exist)
-                job.sudo().write({"state": "pending", "needs_lookup": True,
-                                  "error_message": getattr(result, "message", str(result))})
+                job._set_pending({"needs_lookup": True, "error_message": getattr(result, "message", str(result))})
                 continue
-            job.sudo().write({"state": "done", "date_done": fields.Datetime.now(),
-                              "remote_id": result.remote_id or False, "remote_number": result.number or False})
+            job._set_done({"date_done": fields.Datetime.now(),
+                           "remote_id": result.remote_id or False, "remote_number": result.number or False})
             done += 1
         self.env["accounting.sync.job"]._trigger_worker()
         return conn._notify(_("Products sent"), _(

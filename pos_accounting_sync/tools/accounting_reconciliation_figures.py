@@ -1,0 +1,99 @@
+"""The figures a reconciliation puts side by side, per closed POS shift:
+
+- **Odoo's**, from the shift's orders and payments (never from the sync
+  log): sales and their tax, returns, money received per cash/bank account,
+  what each customer-account customer was left owing;
+- **the accounting system's**, from the documents its lists return (see
+  ``list_sales_documents`` of the connectors), the documents being tied to
+  the shift by our reference (the sync log says which reference belongs to
+  which shift; the amounts are the remote ones).
+
+Keys of both: ``(measure, subject)`` with measure ``sales``, ``tax``,
+``returns``, ``money`` (subject: the remote cash/bank account) or
+``customer`` (subject: the Odoo partner id). Amounts are Decimal.
+"""
+
+import re
+from collections import defaultdict
+from decimal import Decimal
+
+from odoo.exceptions import UserError
+
+from .amounts import money
+from .pos_sales_lines import postable_lines
+
+ZERO = Decimal(0)
+#: which remote document kinds make each measure, and the sign they count with
+MEASURE_KINDS = {"sales": ("sales_invoice",), "tax": ("sales_invoice",), "returns": ("sales_return",),
+                 "money": ("sales_receipt",), "customer": ("sales_invoice", "sales_receipt", "sales_return")}
+AR_PARTNER = re.compile(r"/AR/(\d+)(?:/|$)")
+
+
+def shift_documents(connection, session):
+    """The SalesDocuments of the shift and of its orders posted one by one."""
+    out = [session._accounting_documents(connection)]
+    orders = session._get_closed_orders()
+    for order in session.env["pos.order"]._accounting_posted_alone(connection, orders):
+        out.append(order._accounting_documents(connection))
+    return [d for d in out if d.orders]
+
+
+def odoo_figures(connection, session):
+    """``({(measure, subject): Decimal}, problem or None)`` of a closed shift;
+    ``problem`` says why a figure could not be computed (an unmapped payment
+    method...), the figures computed so far being kept."""
+    currency = session.currency_id
+    figures = defaultdict(lambda: ZERO)
+    orders = session._get_closed_orders()
+    for order in orders:
+        lines = postable_lines(order.lines)
+        sold = lines.filtered(lambda l: l.qty > 0)
+        returned = lines.filtered(lambda l: l.qty < 0)
+        if sold:
+            # the cash rounding rides on the invoice (its rounding line)
+            figures["sales", ""] += money(currency, sum(sold.mapped("price_subtotal_incl"))) + (
+                money(currency, order.amount_paid) - money(currency, order.amount_total))
+            figures["tax", ""] += money(currency, sum(sold.mapped("price_subtotal_incl"))) - money(
+                currency, sum(sold.mapped("price_subtotal")))
+        if returned:
+            figures["returns", ""] -= money(currency, sum(returned.mapped("price_subtotal_incl")))
+    problem = None
+    for documents in shift_documents(connection, session):
+        for partner in documents.by_customer:
+            if partner:
+                figures["customer", str(partner.id)] += documents.pay_later_due(partner)
+        for kind, doc_key, _ref, _seq in documents.plan():
+            if kind != "sales_receipt":
+                continue
+            try:
+                receipt = documents.build(doc_key)
+            except UserError as exc:
+                # unmapped method: its money still counts, under the method's name
+                problem = exc.args[0]
+                method = session.env["pos.payment.method"].browse(int(doc_key.rpartition(":")[2]))
+                paid = documents.orders.payment_ids.filtered(lambda p, m=method: p.payment_method_id == m)
+                figures["money", method.name] += money(currency, sum(paid.mapped("amount")))
+                continue
+            figures["money", receipt.account] += receipt.amount
+    return dict(figures), problem
+
+
+def remote_figures(rows, account_key=lambda account: account):
+    """``{(measure, subject): Decimal}`` of one shift's remote documents
+    (rows of ``list_sales_documents``); ``account_key`` turns a receipt's
+    remote account into the subject Odoo's figures use."""
+    figures = defaultdict(lambda: ZERO)
+    for row in rows:
+        total = Decimal(str(row["total"]))
+        partner = AR_PARTNER.search(row.get("reference") or row.get("invoice_ref") or "")
+        if row["kind"] == "sales_invoice":
+            figures["sales", ""] += total
+            figures["tax", ""] += Decimal(str(row["tax"]))
+        elif row["kind"] == "sales_return":
+            figures["returns", ""] += total
+        elif row["kind"] == "sales_receipt":
+            figures["money", account_key(row.get("account") or "")] += total
+        if partner:
+            sign = 1 if row["kind"] == "sales_invoice" else -1
+            figures["customer", partner.group(1)] += sign * total
+    return dict(figures)

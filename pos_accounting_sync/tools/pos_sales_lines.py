@@ -1,0 +1,219 @@
+"""POS order lines -> accounting_connectors invoice lines.
+
+Plain helpers shared by the per-shift (pos.session) and per-order (pos.order)
+documents. Amounts come from what Odoo itself computed and rounded on each
+line (``price_subtotal`` / ``price_subtotal_incl``), so a grouped remote line
+totals exactly what the session's journal entry holds for those lines; the
+only figure the remote system computes itself is the tax of the document,
+and :func:`rounding_gap` measures how far that lands from Odoo's.
+"""
+
+from collections import OrderedDict
+from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal
+
+from accounting_connectors.documents import ZERO, InvoiceLine, account_item_ref
+
+from ..models import accounting_messages as msgs
+from .amounts import dec, money, plain
+from .sync_causes import SyncDataError
+
+HUNDRED = Decimal("100")
+
+
+def line_tax(line):
+    """``(rate, included, tax)`` of a POS line after fiscal position: a
+    remote line carries one plain percentage tax (``tax`` empty when untaxed)."""
+    taxes = line.tax_ids_after_fiscal_position.flatten_taxes_hierarchy().filtered("amount")
+    if any(t.amount_type != "percent" for t in taxes) or len(taxes) > 1:
+        raise msgs.user_error(line.env, "pos.product_carries_accounting_system", product=line.product_id.display_name,
+                              taxes=", ".join(taxes.mapped("name")))
+    return plain(dec(taxes.amount, 4)) if taxes else ZERO, bool(taxes.price_include), taxes
+
+
+def postable_lines(lines):
+    """Lines that carry goods: an Odoo 18 combo parent line is only a header
+    (its price is spread over the component lines), so it is skipped and its
+    components post instead, keeping remote stock right."""
+    return lines.filtered(lambda l: not (l.product_id.type == "combo"
+                                         and l.currency_id.is_zero(l.price_subtotal_incl)))
+
+
+def check_skus(products):
+    """Raise one plain message naming every product that cannot be posted."""
+    problems = products._accounting_sku_problems()
+    if problems:
+        names = "; ".join("%s (%s)" % (p.display_name, why) for p, why in problems.items())
+        raise msgs.user_error(products.env, "pos.products_posted_until_they", names, cls=SyncDataError,
+                              causes=list(problems))
+
+
+def _gift_card_products(env):
+    """Products that sell a gift card or an eWallet top-up (a liability,
+    not a sale), when the loyalty module is installed."""
+    if "loyalty.program" not in env:
+        return env["product.product"]
+    programs = env["loyalty.program"].sudo().with_context(active_test=False).search(
+        [("program_type", "in", ("gift_card", "ewallet"))])
+    return programs.trigger_product_ids | programs.rule_ids.product_ids
+
+
+def _redeems_gift_card(line):
+    reward = "reward_id" in line._fields and line.reward_id
+    return bool(reward) and reward.program_id.program_type in ("gift_card", "ewallet")
+
+
+def line_role(line, connection, gift_cards):
+    """What a POS line is on the remote document: ``("goods", "")`` an
+    item; ``("account", field)`` a line booked to the connection's account
+    ``field``; ``("prepaid", field)`` a gift card/eWallet spent (lowers what
+    is owed); ``("discount", "")`` a reward, promotion or global discount,
+    spread over the lines it discounts. Only goods need an internal reference."""
+    product = line.product_id
+    if _redeems_gift_card(line):
+        return "prepaid", "gift_card_account"
+    if line.currency_id.compare_amounts(line.price_subtotal_incl * (1 if line.qty > 0 else -1), 0) < 0:
+        return "discount", ""
+    if product == line.order_id.config_id.tip_product_id:
+        return "account", "tip_account"
+    if product in gift_cards:
+        return "account", "gift_card_account"
+    if not (product.default_code or "").strip() and product.type == "service":
+        return "account", "service_account"
+    return "goods", ""
+
+
+def goods_lines(lines, connection):
+    gift_cards = _gift_card_products(lines.env)
+    return lines.filtered(lambda l: line_role(l, connection, gift_cards)[0] == "goods")
+
+
+def _ceil(value, digits):
+    step = Decimal(1).scaleb(-digits)
+    return value.quantize(step, rounding=ROUND_CEILING)
+
+
+def group_lines(lines, connection, warehouse="", sign=1):
+    """The remote lines of the POS lines with the given quantity sign:
+    ``(InvoiceLine list, tax_included, odoo_total, prepaid)``.
+
+    - goods are grouped by product, unit price, discount and tax; lines that
+      are not goods go to the connection's accounts (:func:`line_role`);
+      rewards and discounts are spread over the lines with the same tax as
+      line discounts, so each tax's base (and so the remote tax) is Odoo's;
+    - each line carries its own remote tax (the connection's tax mapping);
+    - a document is tax-included only when every taxed line is: with both
+      kinds in one shift, every line goes out tax-excluded with the money
+      Odoo computed without tax (``price_subtotal``) and the per-line vs
+      per-document tax rounding is left to :func:`rounding_gap`;
+    - line money = quantity x unit price - discount_amount equals the sum of
+      Odoo's rounded subtotals; ``odoo_total`` is what Odoo booked, tax
+      included; ``prepaid`` is what gift cards/eWallets paid (positive)."""
+    gift_cards = _gift_card_products(lines.env)
+    lines = postable_lines(lines).filtered(lambda l: (l.qty > 0) == (sign > 0) and l.qty)
+    if not lines:
+        return [], False, ZERO, ZERO
+    currency = lines[:1].currency_id
+    taxed = [line_tax(l) for l in lines if line_tax(l)[0]]
+    tax_included = bool(taxed) and all(included for _r, included, _t in taxed)
+    field = "price_subtotal_incl" if tax_included else "price_subtotal"
+    price_digits = lines.env["decimal.precision"].precision_get("Product Price")
+    groups, discounts = OrderedDict(), []
+    odoo_total, prepaid = ZERO, ZERO
+    for line in lines.sorted(lambda l: (l.product_id.id, l.id)):
+        odoo_total += money(currency, line.price_subtotal_incl) * sign
+        role, account_field = line_role(line, connection, gift_cards)
+        if role == "prepaid":
+            connection._line_account(account_field, line)  # named in the error when unmapped
+            prepaid -= money(currency, line.price_subtotal_incl) * sign
+            continue
+        rate, included, tax = line_tax(line)
+        code = connection._remote_tax(tax) if rate else ""
+        if role == "discount":
+            discounts.append((line, (rate, code), -money(currency, line[field]) * sign))
+            continue
+        account = connection._line_account(account_field, line) if role == "account" else ""
+        key = (account or line.product_id.id, line.price_unit, line.discount, rate, code, included)
+        groups.setdefault(key, []).append(line)
+    out = []
+    for (_what, price_unit, discount, rate, code, included), group in groups.items():
+        first = group[0]
+        qty_digits = first.product_uom_id.rounding and max(
+            0, -Decimal(str(first.product_uom_id.rounding)).as_tuple().exponent) or 3
+        quantity = sum((dec(abs(l.qty), qty_digits) for l in group), ZERO)
+        line_money = sum((money(currency, l[field]) * sign for l in group), ZERO)
+        if included and not tax_included:
+            # an included price in a tax-excluded document: Odoo's untaxed money
+            unit_price = _ceil(line_money / quantity, price_digits)
+        else:
+            unit_price = dec(price_unit, price_digits)
+        role, account_field = line_role(first, connection, gift_cards)
+        account = connection._line_account(account_field, first) if role == "account" else ""
+        description = (first.full_product_name
+                       or first.product_id.with_context(display_default_code=False).display_name)
+        if discount:
+            description = "%s (-%s%%)" % (description, plain(dec(discount, 2)))
+        out.append(InvoiceLine(
+            item_ref=account_item_ref(account) if account else first.product_id.default_code or "",
+            quantity=plain(quantity),
+            unit_price=unit_price,
+            description=description,
+            discount_amount=quantity * unit_price - line_money,
+            tax_rate=rate,
+            tax_code=code,
+            warehouse="" if account else warehouse,
+            unit="" if account else first.product_uom_id.name or "",
+            account=account,
+        ))
+    _spread_discounts(out, discounts, currency)
+    return out, tax_included, odoo_total, prepaid
+
+
+def _spread_discounts(out, discounts, currency):
+    """Each reward/discount line lowers the goods with its tax (all lines
+    with its tax when the goods hold too little), in proportion to their
+    money (to the cent; the last takes the rest), so the remote document is
+    never given a negative-price item."""
+    cent = Decimal(1).scaleb(-currency.decimal_places)
+    for line, tax_key, amount in discounts:
+        targets = [l for l in out if (l.tax_rate, l.tax_code) == tax_key
+                   and l.quantity * l.unit_price - l.discount_amount > 0]
+        goods = [l for l in targets if not l.account]
+        if sum((l.quantity * l.unit_price - l.discount_amount for l in goods), ZERO) >= amount:
+            targets = goods  # a discount lowers the goods first, not the tip or service charge
+        base = sum((l.quantity * l.unit_price - l.discount_amount for l in targets), ZERO)
+        if amount > base:
+            raise msgs.user_error(currency.env, "pos.discounts_lines_same_tax",
+                                  line=line.full_product_name or line.product_id.display_name, amount=amount,
+                                  base=base)
+        left = amount
+        for i, target in enumerate(targets):
+            share = left if i == len(targets) - 1 else (
+                amount * (target.quantity * target.unit_price - target.discount_amount) / base
+            ).quantize(cent, rounding=ROUND_HALF_EVEN)
+            target.discount_amount += share
+            left -= share
+
+
+def remote_total(invoice_lines, tax_included):
+    """What the accounting system will total these lines to: line money plus
+    the tax it computes once per rate on the document (Accurate and Jurnal
+    both tax the document, not each line)."""
+    base_by_tax = OrderedDict()
+    total = ZERO
+    for line in invoice_lines:
+        line_money = line.quantity * line.unit_price - line.discount_amount
+        total += line_money
+        key = (line.tax_code, line.tax_rate)
+        base_by_tax[key] = base_by_tax.get(key, ZERO) + line_money
+    if tax_included:
+        return total
+    for (_code, rate), base in base_by_tax.items():
+        total += (base * rate / HUNDRED).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+    return total
+
+
+def rounding_gap(invoice_lines, tax_included, odoo_total, prepaid=ZERO):
+    """Odoo's total minus the remote one (whose gift cards/eWallets paid
+    ``prepaid``): booked on the rounding account so the remote document
+    totals exactly what Odoo recorded."""
+    return odoo_total + prepaid - remote_total(invoice_lines, tax_included)
