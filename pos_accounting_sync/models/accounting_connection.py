@@ -1231,9 +1231,6 @@ class AccountingConnection(models.Model):
     # raise their own activity at once: they stop the whole connection)
     # ------------------------------------------------------------------
 
-    def _digest_responsible(self):
-        return self.user_id or self.company_id.partner_id.user_ids[:1] or self.env.ref("base.user_admin")
-
     def _digest_day(self, now):
         """The shop's calendar day at ``now`` (its first outlet's time zone, else the company's)."""
         return local_date(now, self.company_id, self.outlet_map_ids.pos_config_id[:1])
@@ -1296,7 +1293,7 @@ class AccountingConnection(models.Model):
         """Post (or refresh) today's digest activity of this connection;
         returns it, or an empty recordset when there is nothing to say."""
         self.ensure_one()
-        lang = self._digest_responsible().lang
+        lang = self._problem_user().lang
         if lang and lang != self.env.lang:  # written in its reader's language, not the cron's
             return self.with_context(lang=lang)._post_digest(now)
         now = now or fields.Datetime.now()
@@ -1322,7 +1319,7 @@ class AccountingConnection(models.Model):
         return rec.activity_schedule(
             activity_type_id=activity_type.id, date_deadline=day, note=note,
             summary=_("Accounting sync: to check on %(day)s", day=day),
-            user_id=rec._digest_responsible().id)
+            user_id=rec._problem_user().id)
 
     # ------------------------------------------------------------------
     # SANDBOX AND DEMO: connections made from a sandbox's ConnectionConfig
