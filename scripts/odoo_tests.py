@@ -38,6 +38,10 @@ from odoo_env import (  # noqa: E402
 )
 
 MODULE = "pos_accounting_sync"
+#: installed beside the module in the test database: the Indonesian chart
+#: (l10n_id, with its e-Faktur and Coretax fields) that our users run, so
+#: tests can set up a company as they do; it changes no other company
+COMPANION_MODULES = ["l10n_id"]
 TIMEOUT = int(os.environ.get("ODOO_TEST_TIMEOUT", 2700))
 LOG_DIR = REPO / ".odoo-test"
 STARTED = re.compile(r"odoo\.addons\.%s\.tests\.\S+: Starting (\S+) \.\.\." % MODULE)
@@ -156,7 +160,7 @@ def main(argv=None):
     started = time.time()
     try:
         # 1. install with demo data and run the tests
-        cmd, env = odoo_command(addons, "-i", MODULE, "--test-enable", "--test-tags", args.tags, *common)
+        cmd, env = odoo_command(addons, "-i", ",".join([MODULE, *COMPANION_MODULES]), "--test-enable", "--test-tags", args.tags, *common)
         rc, lines = run(cmd, env, LOG_DIR / "install-and-test.log",
                         lambda line: FAILURE.search(line) or WARN.match(line) and "root" not in line)
         tests = len({m.group(1) for m in map(STARTED.search, lines) if m})
