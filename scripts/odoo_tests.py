@@ -162,7 +162,8 @@ def main(argv=None):
     started = time.time()
     try:
         # 1. install with demo data and run the tests
-        cmd, env = odoo_command(addons, "-i", ",".join([MODULE, *COMPANION_MODULES]), "--test-enable", "--test-tags", args.tags, *common)
+        install = ",".join([MODULE, *COMPANION_MODULES])
+        cmd, env = odoo_command(addons, "-i", install, "--test-enable", "--test-tags", args.tags, *common)
         rc, lines = run(cmd, env, LOG_DIR / "install-and-test.log",
                         lambda line: FAILURE.search(line) or WARN.match(line) and "root" not in line)
         tests = len({m.group(1) for m in map(STARTED.search, lines) if m})
