@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from .accurate_vocab import ZERO, Refused, date_field, lines_of, money, text
 
-
 #: DPP fields some integrations guess on a sales line; Accurate's published
 #: API has none there (its DPP lever is the item's ``percentTaxable``)
 LINE_DPP_FIELDS = ("percentTaxable", "dppAmount")
