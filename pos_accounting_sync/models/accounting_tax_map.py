@@ -87,7 +87,8 @@ class AccountingTaxMap(models.Model):
         provider's API has; else refused, naming the 2025 rule and what to
         pick. A regional tax needs its account."""
         for rec in self:
-            args = {"tax": rec.tax_id.display_name, "odoo": rec.tax_id.amount, "conn": rec.connection_id.display_name}
+            args = {"tax": rec.tax_id.display_name, "odoo": "%g" % rec.tax_id.amount,
+                    "conn": rec.connection_id.display_name}
             if rec.treatment == "regional":
                 if not rec.regional_account:
                     raise msgs.user_error(self.env, "tax.regional_needs_account", cls=ValidationError, **args)
@@ -97,7 +98,7 @@ class AccountingTaxMap(models.Model):
             option = rec.remote_tax_option_id
             if not option:
                 continue
-            args.update(remote=option.code, rate=option.rate)
+            args.update(remote=option.code, rate="%g" % option.rate)
             differs = float_compare(option.rate, rec.tax_id.amount, precision_digits=4)
             lever = rec.connection_id.provider in DPP_PROVIDERS
             if rec.treatment == "ppn" and differs:
