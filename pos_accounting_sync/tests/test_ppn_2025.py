@@ -16,12 +16,9 @@ from odoo.tests import tagged
 from accounting_connectors.documents import account_item_ref
 
 from .pos_sync_common import PosSyncCase
+from .test_invoice_sync import dec as rupiah
 
 D = Decimal
-
-
-def rupiah(value):
-    return D("%.2f" % value)
 
 
 @tagged("post_install", "-at_install")
@@ -79,13 +76,6 @@ class TestPpn2025(PosSyncCase):
         self.env["accounting.tax.map"].create({
             "connection_id": self.connection.id, "tax_id": tax.id, "treatment": "regional",
             "regional_account_option_id": account.id})
-
-    def close_and_post(self, session):
-        self.close_from_ui(session)
-        self.run_worker()
-        jobs = self.jobs_of(session)
-        self.assertEqual(set(jobs.mapped("state")), {"done"}, jobs.mapped("error_message"))
-        return self.remote("sales_invoice")["%s/INV" % session._accounting_chain()]
 
     def odoo_taxes(self, moves):
         """``{tax: amount}`` Odoo booked on ``moves``' tax lines (credit positive)."""
