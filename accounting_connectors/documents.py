@@ -121,6 +121,37 @@ class InvoiceLine:
     #: sold) instead of an item: ``item_ref`` is then the account item the
     #: client keeps for it (:func:`account_item_ref`)
     account: str = ""
+    #: the share of the line money the remote tax record's rate applies to,
+    #: in percent (DPP, "dasar pengenaan pajak"); ZERO means the full price.
+    #: PPN 2025: 11/12 of the price (91.666667) under a 12% record, so the
+    #: tax is 11% of the price (see :func:`dpp_percent`)
+    dpp_percent: Decimal = ZERO
+
+
+def dpp_percent(effective_rate, record_rate):
+    """The DPP (percent of the price, 6 places as Accurate's
+    ``percentTaxable`` takes it) on which a tax record of ``record_rate``
+    percent charges ``effective_rate`` percent of the price: 11 on a 12%
+    record gives 91.666667. ZERO when the rates are equal (full price).
+    Raises ValueError when the record's rate is not above the effective one."""
+    effective_rate, record_rate = Decimal(effective_rate), Decimal(record_rate)
+    if effective_rate == record_rate:
+        return ZERO
+    if not ZERO < effective_rate < record_rate:
+        raise ValueError("a DPP below the price needs a record rate above the effective rate")
+    return (effective_rate * 100 / record_rate).quantize(Decimal("0.000001"))
+
+
+@dataclass
+class RegionalTax:
+    """A regional tax on the document (PB1, restaurant/hotel tax): not PPN,
+    so never a tax of the accounting system; ``amount`` (positive, what
+    Odoo computed on subtotal plus service charge) is owed on ``account``
+    (remote liability account number)."""
+
+    name: str
+    account: str
+    amount: Decimal
 
 
 @dataclass
@@ -154,6 +185,8 @@ class SalesInvoice(Document):
     #: untaxed amounts taken off the invoice, each on its own account
     #: (Accurate: negative expense lines; Jurnal: its one withholding)
     deductions: list[Deduction] = field(default_factory=list)
+    #: regional taxes (PB1...) Odoo computed, each owed on its own account
+    regional_taxes: list[RegionalTax] = field(default_factory=list)
 
 
 @dataclass
@@ -211,6 +244,8 @@ class SalesReturn(Document):
     refunded: bool = False
     #: deductions of the invoice given back with it (see SalesInvoice)
     deductions: list[Deduction] = field(default_factory=list)
+    #: regional taxes (PB1...) Odoo computed, each owed on its own account
+    regional_taxes: list[RegionalTax] = field(default_factory=list)
 
 
 @dataclass

@@ -217,6 +217,15 @@ TEXTS = {
     "jurnal.entry_no_amount": "The journal entry %(ref)s has no amount.",
     "jurnal.transfer_out_missing": "The outgoing transfer %(ref)s is not in Jurnal yet.",
     "jurnal.transfer_warehouses": "The transfer %(ref)s needs both warehouses.",
+    "invoice.regional_tax_no_account": (
+        "%(ref)s carries %(amount)s of the regional tax %(tax)s but no liability account is mapped for it; pick "
+        "one on the connection's Taxes."),
+    "accurate.dpp_two_on_one_item": (
+        "On %(ref)s the item %(item)s is taxed once on a DPP of 11/12 and once on the full price; Accurate keeps "
+        "one DPP per item (percentTaxable). Sell it under one tax, or give it its own internal reference."),
+    "jurnal.no_dpp": (
+        "The line %(line)s is taxed %(rate)s%% but the Jurnal tax %(tax)s has another rate; Jurnal's sales "
+        "invoice has no DPP (PPN 12%% on a DPP of 11/12). Map the tax to an 11%% Jurnal tax."),
 }
 
 

@@ -7,6 +7,7 @@ exact decimal text as a JSON number (no float ever touches an amount).
 """
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from ..documents import (
     ZERO,
@@ -35,6 +36,8 @@ BANK_CHARGE_TYPE = "FROM"
 ROUNDING_EXPENSE_NAME = "Pembulatan"
 FEE_EXPENSE_NAME = "Biaya MDR"
 PREPAID_EXPENSE_NAME = "Kartu Hadiah"
+#: ``percentTaxable`` of an item taxed on the full price (Accurate's default)
+FULL_DPP = Decimal("100")
 
 
 def fmt_date(value):
@@ -126,7 +129,35 @@ def sales_invoice_payload(doc: SalesInvoice, today=None):
             "accountNo": doc.prepaid_account, "expenseName": PREPAID_EXPENSE_NAME,
             "expenseAmount": -doc.prepaid_amount})
     _deduction_expenses(payload, doc)
+    _regional_expenses(payload, doc)
     return payload
+
+
+def line_dpp(line):
+    """The ``percentTaxable`` a taxed line needs on its item: its DPP, else
+    the full price (100)."""
+    return line.dpp_percent or FULL_DPP
+
+
+def item_dpp_payload(remote_id, percent):
+    """The edit of an item's DPP (``percentTaxable``, "persentase dasar
+    pengenaan pajak", default 100, the one DPP lever Accurate's published
+    API documents: on the item, not on the invoice line)."""
+    return {"id": _int_id(remote_id), "percentTaxable": percent}
+
+
+def _regional_expenses(payload, doc):
+    """Regional taxes (PB1): Accurate has no regional tax type (its taxes are
+    PPN, PPnBM and PPh), so each is a positive expense line ("biaya lain") on
+    its liability account: it adds to what the customer owes (on a return,
+    to what is credited back) and never enters the PPN total (``tax1Amount``)."""
+    for regional in doc.regional_taxes:
+        if not regional.account:
+            raise ValidationError(code="invoice.regional_tax_no_account", params={
+                "ref": doc.reference, "tax": regional.name, "amount": str(regional.amount)})
+        payload.setdefault("detailExpense", []).append({
+            "accountNo": regional.account, "expenseName": (regional.name or "PB1")[:50],
+            "expenseAmount": regional.amount})
 
 
 def _deduction_expenses(payload, doc):
@@ -181,6 +212,7 @@ def sales_return_payload(doc: SalesReturn, today=None):
     if any(line.tax_rate and line.tax_rate > 0 for line in doc.lines):
         payload["taxable"] = True
     _deduction_expenses(payload, doc)
+    _regional_expenses(payload, doc)
     _put(payload, "branchName", doc.branch)
     return _put(payload, "description", doc.description)
 

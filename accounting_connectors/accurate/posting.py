@@ -6,10 +6,12 @@ chunks of :data:`BULK_MAX`; a voided receipt is a ``delete.do``. Mixed into
 and ``_result``).
 """
 
+from decimal import Decimal
+
 from .. import shapes
 from ..client import RemoteResult
 from ..documents import VOID_SUFFIX, Item, account_item_ref
-from ..errors import ConfigurationError, ConnectorError
+from ..errors import ConfigurationError, ConnectorError, ValidationError
 from . import mapping
 from .errors import refusal
 from .reads import PURCHASE_MODULES
@@ -30,6 +32,7 @@ class AccuratePosting:
             return self._void_receipt(document)
         if document.kind in ("sales_invoice", "sales_return"):
             self._ensure_account_items(document.lines)
+            self._ensure_dpp_items(document)
         module, payload = mapping.payload_for(document)
         body, result = self._call("POST", "data", self._data_url(module, "save"), body=payload, write=True)
         if body.get("s") is not True:  # neither a refusal (s false, handled above) nor a success
@@ -150,3 +153,38 @@ class AccuratePosting:
                 self.post(Item(reference=code, name=("%s (%s)" % (line.description or "POS", account))[:100],
                                item_type="service", sales_account=account))
             done.add(account)
+
+    def _ensure_dpp_items(self, document):
+        """PPN on a DPP (2025: 12% on 11/12 of the price): Accurate's published
+        API has its DPP lever on the item (``percentTaxable``, default 100),
+        not on the invoice line, so before a document with such a line is
+        saved, every taxed item on it is given the DPP its line needs (read
+        once per client; an item already right is not written). One item
+        cannot carry two DPPs on one document: refused, naming it."""
+        taxed = [line for line in document.lines if line.tax_code]
+        if not any(line.dpp_percent for line in taxed):
+            return
+        wanted = {}
+        for line in taxed:
+            percent = mapping.line_dpp(line)
+            if wanted.setdefault(line.item_ref, percent) != percent:
+                raise ValidationError(code="accurate.dpp_two_on_one_item", params={
+                    "item": line.item_ref, "ref": document.reference})
+        known = getattr(self, "_item_dpp", None)
+        if known is None:
+            known = self._item_dpp = {}
+        for ref, percent in wanted.items():
+            if known.get(ref) == percent:
+                continue
+            found = self.find("item", ref)
+            if not found:
+                continue  # the invoice's own refusal names the missing item
+            current = mapping.FULL_DPP if found.data.get("percentTaxable") in (None, "") else (
+                Decimal(str(found.data["percentTaxable"])))
+            if current != percent:
+                body, result = self._call("POST", "data", self._data_url("item", "save"),
+                                          body=mapping.item_dpp_payload(found.remote_id, percent), write=True)
+                if body.get("s") is not True:
+                    raise shapes.unexpected("Accurate", "the saved item", write=True, result=result,
+                                            detail="no success flag")
+            known[ref] = percent

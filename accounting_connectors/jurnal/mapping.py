@@ -14,7 +14,7 @@ never a float.
 from datetime import date, datetime
 from decimal import Decimal
 
-from ..documents import ZERO, PurchaseDocument, PurchaseLine, dec
+from ..documents import ZERO, InvoiceLine, PurchaseDocument, PurchaseLine, account_item_ref, dec
 from ..errors import ValidationError
 
 HUNDRED = Decimal("100")
@@ -105,7 +105,28 @@ def _tax_name(line):
     if not line.tax_code:
         raise ValidationError(code="jurnal.no_tax_mapped", params={
             "rate": num(line.tax_rate), "line": line.description or line.item_ref})
+    if line.dpp_percent:
+        # Jurnal's sales invoice has no DPP: its tax is the rate on the line money
+        raise ValidationError(code="jurnal.no_dpp", params={
+            "tax": line.tax_code, "rate": num(line.tax_rate), "line": line.description or line.item_ref})
     return line.tax_code
+
+
+def regional_lines(doc):
+    """Regional taxes (PB1) as Jurnal lines: an untaxed line of the account
+    item selling to the tax's liability account (as tips and service
+    charges travel), so the amount is owed there and never counts in
+    Jurnal's tax (``tax_amount``). A sell tax of its own would not do:
+    a Jurnal line carries one tax, and a PB1 line also carries PPN."""
+    out = []
+    for regional in doc.regional_taxes:
+        if not regional.account:
+            raise ValidationError(code="invoice.regional_tax_no_account", params={
+                "ref": doc.reference, "tax": regional.name, "amount": str(regional.amount)})
+        out.append(InvoiceLine(item_ref=account_item_ref(regional.account), quantity=Decimal(1),
+                               unit_price=regional.amount, description=regional.name or "PB1",
+                               account=regional.account))
+    return out
 
 
 def _warehouse(lines, fallback=""):
@@ -118,7 +139,7 @@ def _warehouse(lines, fallback=""):
 def sales_invoice_payload(doc, person_name, options=None):
     options = options or {}
     lines = []
-    for line in doc.lines:
+    for line in list(doc.lines) + regional_lines(doc):
         lines.append(_drop_empty({
             "product_code": line.item_ref,
             "description": line.description,

@@ -41,7 +41,7 @@ def _post_item(client, doc):
 
 
 def _post_sales_invoice(client, doc):
-    client._ensure_account_items(doc.lines)
+    client._ensure_account_items(list(doc.lines) + mapping.regional_lines(doc))
     body = mapping.sales_invoice_payload(doc, client._person_name(doc.customer_ref), client._invoice_options(doc))
     return _create(client, doc.kind, body)
 
@@ -52,7 +52,7 @@ def _post_sales_receipt(client, doc):
 
 
 def _post_sales_return(client, doc):
-    client._ensure_account_items(doc.lines)
+    client._ensure_account_items(list(doc.lines) + mapping.regional_lines(doc))
     return returns.post(client, doc)
 
 

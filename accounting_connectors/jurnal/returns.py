@@ -52,6 +52,10 @@ def post(client, doc):
     # a return whose money goes back (a CustomerRefund follows) must leave a
     # credit memo to refund from, not lower the invoice's amount owing
     keys = invoice_lines(invoice.data, doc.lines) if invoice and not doc.refunded else None
+    if doc.regional_taxes:
+        # a return line takes back whole units of an invoice line at its price:
+        # a partial PB1 is only exact as an account line of a credit memo
+        keys = None
     if keys is not None:
         body = mapping.sales_return_payload(doc, keys, client.options)
         body["sales_return"]["memo"] = tagged_memo(doc.description, doc.reference)
@@ -106,6 +110,9 @@ def credit_memo_body(client, doc):
         tax_total += tax
     if tax_total:
         lines.append({"account_name": tax_account, "description": "PPN", "credit": mapping.num(tax_total)})
+    for regional in mapping.regional_lines(doc):  # PB1 back from its own account, never as PPN
+        lines.append({"account_name": client._account_name(regional.account), "description": regional.description,
+                      "credit": mapping.num(regional.unit_price)})
     memo = doc.description or ("Return %s (items not on invoice %s)" % (doc.reference, doc.invoice_ref)
                                if doc.invoice_ref else "Return %s without invoice" % doc.reference)
     return {"credit_memo": mapping._drop_empty({

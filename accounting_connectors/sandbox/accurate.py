@@ -49,7 +49,8 @@ class AccurateApp(AccurateHooksMixin, AccurateSalesHooks, ProviderApp):
     prefixes = ("/api/", "/accurate/", "/oauth/")
     seeded = {"cash": "1101", "bank": "1102", "sales": "4101", "discount": "4102", "rounding": "7101",
               "fee": "6101", "adjustment": "5101", "walkin": "C.00001", "warehouse": "Utama",
-              "tax11": "PPN 11%", "tax12": "PPN 12%", "receivable": "1103", "cash_difference": "7102"}
+              "tax11": "PPN 11%", "tax12": "PPN 12%", "receivable": "1103", "cash_difference": "7102",
+              "regional": "2106"}
 
     def reset(self):
         self.store = AccurateStore(self.server.now, lambda: self.server.accept_duplicates)

@@ -27,6 +27,12 @@ class AccurateMastersMixin:
                   "unit1Name": unit, "unit1": {"name": unit},
                   "unitPrice": money(p, "unitPrice", required=False)}
         record.update({f: p[f] for f in ("upcNo", "vendorPrice") if p.get(f) not in (None, "")})
+        if p.get("percentTaxable") not in (None, ""):
+            # "persentase dasar pengenaan pajak" (DPP), default 100
+            percent = money(p, "percentTaxable")
+            if not 0 < percent <= 100:
+                raise Refused("bad_field", "percentTaxable")
+            record["percentTaxable"] = percent
         if p.get("salesGlAccountNo"):
             record["salesGlAccountNo"] = self.lookup("glaccount", str(p["salesGlAccountNo"]))["no"]
         return record, []

@@ -7,6 +7,10 @@ from decimal import Decimal
 
 from .accurate_vocab import ZERO, Refused, date_field, lines_of, money, text
 
+#: DPP fields some integrations guess on a sales line; Accurate's published
+#: API has none there (its DPP lever is the item's ``percentTaxable``)
+LINE_DPP_FIELDS = ("percentTaxable", "dppAmount")
+
 
 class AccurateSalesMixin:
     """Mixed into :class:`.accurate_store.AccurateStore` (uses its
@@ -19,7 +23,11 @@ class AccurateSalesMixin:
             item = self.lookup("item", row.get("itemNo"))
             qty, price = money(row, "quantity", required=False, default=Decimal(1)), money(row, "unitPrice")
             disc = money(row, "itemCashDiscount", required=False)
+            for lever in LINE_DPP_FIELDS:  # Accurate's DPP is the item's, not the line's
+                if lever in row:
+                    raise Refused("bad_field", lever)
             out.append({"item": {"no": item["no"], "name": item["name"]}, "itemNo": item["no"],
+                        "percentTaxable": Decimal(str(item.get("percentTaxable") or 100)),
                         "quantity": qty, "unitPrice": price, "itemCashDiscount": disc,
                         "useTax1": bool(row.get("useTax1")), "tax1": self._line_tax(row),
                         "totalPrice": qty * price - disc,
@@ -28,25 +36,34 @@ class AccurateSalesMixin:
 
     def _totals(self, p, lines, expenses):
         """Tax once per tax record on the document (as Accurate does), each
-        rounded to the cent; ``tax1Amount`` is their sum."""
+        rounded to the cent, on the DPP of its lines: a line's DPP is its
+        money times its item's ``percentTaxable`` (default 100; PPN 2025:
+        91.666667 under a 12% record). ``tax1Amount`` is their sum (PPN
+        only: expense lines such as a regional tax never enter it),
+        ``dppAmount`` the DPP of every taxed line, ``detailTax`` the figures
+        per tax record."""
         sub = sum((line["totalPrice"] for line in lines), ZERO)
+        inclusive = bool(p.get("inclusiveTax"))
         bases = {}
         for line in lines:
             if line["tax1"]:
                 key = (line["tax1"]["description"], line["tax1"]["rate"])
-                bases[key] = bases.get(key, ZERO) + line["totalPrice"]
+                share = line["percentTaxable"] / 100
+                rate = line["tax1"]["rate"] / 100
+                gross = line["totalPrice"]
+                net = gross / (1 + share * rate) if inclusive else gross
+                base, dpp, tax = bases.get(key, (ZERO, ZERO, ZERO))
+                bases[key] = (base + gross, dpp + net * share,
+                              tax + (gross - net if inclusive else net * share * rate))
         extra = sum((e["expenseAmount"] for e in expenses), ZERO)
-        tax = ZERO
-        for (_name, rate), base in bases.items():
-            if p.get("inclusiveTax"):
-                tax += (base - base * 100 / (100 + rate)).quantize(Decimal("0.01"))
-            else:
-                tax += (base * rate / 100).quantize(Decimal("0.01"))
-        total = sub + extra + (ZERO if p.get("inclusiveTax") else tax)
+        cent = Decimal("0.01")
+        details = [{"taxDescription": name, "rate": rate, "base": base, "dppAmount": dpp.quantize(cent),
+                    "taxAmount": tax.quantize(cent)} for (name, rate), (base, dpp, tax) in bases.items()]
+        tax = sum((d["taxAmount"] for d in details), ZERO)
+        total = sub + extra + (ZERO if inclusive else tax)
         return {"subTotal": sub, "tax1Amount": tax, "totalExpense": extra, "totalAmount": total,
-                "inclusiveTax": bool(p.get("inclusiveTax")), "taxable": bool(p.get("taxable")),
-                "detailTax": [{"taxDescription": name, "rate": rate, "base": base}
-                              for (name, rate), base in bases.items()]}
+                "dppAmount": sum((d["dppAmount"] for d in details), ZERO),
+                "inclusiveTax": inclusive, "taxable": bool(p.get("taxable")), "detailTax": details}
 
     def _expenses(self, p, required=False):
         out = []

@@ -60,6 +60,9 @@ class AccurateStore(AccurateMastersMixin, AccurateSalesMixin, AccurateStockMixin
         ):
             self.insert("glaccount", {"no": no, "name": name, "accountType": kind})
         self.insert("glaccount", {"no": "2105", "name": "PPN Keluaran", "accountType": "OTHER_CURRENT_LIABILITY"})
+        # a regional tax (PB1) is owed on a liability of its own, not on PPN Keluaran
+        self.insert("glaccount", {"no": "2106", "name": "Hutang Pajak Daerah (PB1)",
+                                  "accountType": "OTHER_CURRENT_LIABILITY"})
         for description, rate in SEED_TAXES:
             self.insert("tax", {"description": description, "rate": rate, "taxType": "PPN",
                                 "salesTaxGlAccountNo": "2105", "purchaseTaxGlAccountNo": "2105"})

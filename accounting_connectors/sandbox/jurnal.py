@@ -88,7 +88,7 @@ class JurnalApp(JurnalSalesHooks, ProviderApp):
     seeded = {"cash": "1-10001", "bank": "1-10002", "sales": "4-40000", "discount": "4-40100",
               "rounding": "7-70099", "fee": "6-60217", "adjustment": "5-50300", "walkin": "WALKIN",
               "warehouse": "Gudang Utama", "tax11": "PPN", "tax12": "PPN 12%", "receivable": "1-10100",
-              "cash_difference": "8-80100"}
+              "cash_difference": "8-80100", "regional": "2-20600"}
 
     def __init__(self, server):
         self.client_id, self.client_secret, self.api_key = CLIENT_ID, CLIENT_SECRET, API_KEY

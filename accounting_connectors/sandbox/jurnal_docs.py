@@ -58,6 +58,20 @@ def _trade_lines(store, payload, warehouse):
     return out, subtotal, tax_total
 
 
+def tax_details(lines, inclusive):
+    """``tax_details`` of a document: per Jurnal tax, its rate and amount
+    (computed once per tax, as :func:`_trade_lines` does)."""
+    bases = {}
+    for line in lines:
+        name = (line.get("line_tax") or {}).get("name")
+        if name:
+            key = (name, dec(line["line_tax"]["rate"]) / 100)
+            bases[key] = bases.get(key, ZERO) + dec(line["amount"])
+    return [{"tax_name": name, "rate": money(rate * 100),
+             "amount": money((base - base / (1 + rate) if inclusive else base * rate).quantize(Decimal("0.01")))}
+            for (name, rate), base in bases.items()]
+
+
 def sales_invoice(store, payload, table="sales_invoices", people="customers"):
     person = store.person(payload, people)
     day = parse_date(payload.get("transaction_date"))
@@ -78,7 +92,8 @@ def sales_invoice(store, payload, table="sales_invoices", people="customers"):
            "original_amount": money(total), "remaining": money(total), "amount_receive": "0.0",
            "transaction_status": status(1), "transaction_lines_attributes": lines, "payments": [],
            "source": "apikey", "currency_code": "IDR",
-           "sales_returns": []}  # filled by each return, as in the Swagger's example answer
+           "sales_returns": [],  # filled by each return, as in the Swagger's example answer
+           "tax_details": tax_details(lines, bool(payload.get("use_tax_inclusive")))}
     if payload.get("deposit_to_name") and dec(payload.get("deposit")):
         acc = store.account(payload["deposit_to_name"], field="deposit_to_name", cash=True)
         rec["deposit_to"] = _ref(acc, "number")

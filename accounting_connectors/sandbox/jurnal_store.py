@@ -24,6 +24,7 @@ SEED_ACCOUNTS = [  # name, number, category
     ("Beban Pokok Pendapatan", "5-50000", "Cost of Sales"), ("Beban Komisi & Fee", "6-60217", "Expenses"),
     ("Inventory Adjustments", "5-50300", "Cost of Sales"), ("Retur Penjualan", "4-40200", "Income"),
     ("PPN Keluaran", "2-20500", "Other Current Liabilities"),
+    ("Hutang Pajak Daerah (PB1)", "2-20600", "Other Current Liabilities"),
     ("Selisih Kas", "8-80100", "Other Expense"),
 ]
 

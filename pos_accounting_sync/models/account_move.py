@@ -35,13 +35,14 @@ from accounting_connectors.documents import (
     InvoiceLine,
     ReceiptLine,
     ReceiptVoid,
+    RegionalTax,
     SalesInvoice,
     SalesReceipt,
     SalesReturn,
 )
 
 from . import accounting_messages as msgs
-from ..tools.account_move_lines import goods_products, invoice_lines
+from ..tools.account_move_lines import goods_products, invoice_lines, move_regional_taxes
 from ..tools.amounts import money
 
 #: every document of an invoice's chain goes out in the order it was queued
@@ -222,10 +223,12 @@ class AccountMove(models.Model):
             origin_job = self.reversed_entry_id and self.reversed_entry_id._accounting_invoice_job(connection)
             return SalesReturn(reference=job.reference, lines=lines, tax_included=included,
                                invoice_ref=origin_job.reference if origin_job else "",
-                               deductions=deductions, **header)
+                               deductions=deductions, regional_taxes=move_regional_taxes(self, connection),
+                               **header)
         return SalesInvoice(reference=job.reference, lines=lines, tax_included=included,
                             rounding_amount=gap, rounding_account=gap and connection.rounding_account or "",
-                            due_date=self.invoice_date_due, deductions=deductions, **header)
+                            due_date=self.invoice_date_due, deductions=deductions,
+                            regional_taxes=move_regional_taxes(self, connection), **header)
 
     def _accounting_reversal_document(self, job, sent_job_id):
         """The return of a whole invoice reset or cancelled after it was sent,
@@ -237,13 +240,16 @@ class AccountMove(models.Model):
         frozen = json.loads(self.sudo().accounting_reversal_json or "{}").get(str(job.id))
         if not frozen:
             raise msgs.user_error(self.env, "invoice.lines_sent_could_read", ref=sent.reference, move=self.display_name)
-        exact = ("quantity", "unit_price", "discount_amount", "tax_rate")
-        lines = [InvoiceLine(**dict(line, **{k: Decimal(line[k]) for k in exact})) for line in frozen["lines"]]
+        exact = ("quantity", "unit_price", "discount_amount", "tax_rate", "dpp_percent")
+        lines = [InvoiceLine(**dict(line, **{k: Decimal(line[k]) for k in exact if k in line}))
+                 for line in frozen["lines"]]
+        regional = [RegionalTax(name=r["name"], account=r["account"], amount=Decimal(r["amount"]))
+                    for r in frozen.get("regional_taxes") or []]
         deductions = [Deduction(account=d["account"], amount=Decimal(d["amount"]), description=d["description"])
                       for d in frozen["deductions"]]
         return SalesReturn(reference=job.reference, customer_ref=frozen["customer_ref"],
                            date=fields.Date.to_date(frozen["date"]), lines=lines, invoice_ref=sent.reference,
-                           tax_included=frozen["tax_included"], deductions=deductions,
+                           tax_included=frozen["tax_included"], deductions=deductions, regional_taxes=regional,
                            description=_("Reversal of %(ref)s: %(move)s reset or cancelled in Odoo",
                                          ref=sent.reference, move=self.name or self.display_name))
 

@@ -18,7 +18,7 @@ from odoo.api import Transaction
 from odoo.exceptions import UserError, ValidationError
 from odoo.service import db as db_service
 from odoo.sql_db import db_connect
-from odoo.tools import config as odoo_config, float_compare
+from odoo.tools import config as odoo_config
 
 from accounting_connectors.client import ConnectionConfig, make_client
 from accounting_connectors.errors import ConnectorError
@@ -891,6 +891,16 @@ class AccountingConnection(models.Model):
                               conn=self.display_name)
         return line.remote_tax
 
+    def _tax_map_line(self, tax):
+        """The tax mapping line of an Odoo sales tax (empty when unmapped)."""
+        self.ensure_one()
+        return self.tax_map_ids.filtered(lambda m: m.tax_id == tax)[:1]
+
+    def _regional_taxes(self):
+        """The Odoo taxes mapped as regional taxes (PB1): never PPN remotely."""
+        self.ensure_one()
+        return self.tax_map_ids.filtered(lambda m: m.treatment == "regional").tax_id
+
     def _line_account(self, fname, line):
         """The remote account for a POS line that is not goods: its own
         account, else (tips, service charges: income either way) the sales
@@ -933,12 +943,12 @@ class AccountingConnection(models.Model):
         taxes = (products.taxes_id | configs.tip_product_id.taxes_id).filtered(
             lambda t: t.company_id == self.company_id and t.type_tax_use == "sale")
         options = self.remote_option_ids.filtered(lambda o: o.option_type == "tax" and o.active)
+        TaxMap = self.env["accounting.tax.map"]
         for tax in taxes.flatten_taxes_hierarchy() - self.tax_map_ids.tax_id:
-            same = options.filtered(lambda o, t=tax: not float_compare(o.rate, t.amount, precision_digits=4))
-            if len(same) == 1 and tax.amount_type == "percent":
-                self.env["accounting.tax.map"].create({
-                    "connection_id": self.id, "tax_id": tax.id, "remote_tax_option_id": same.id,
-                    "remote_tax": same.code})
+            # l10n_id's ST1 ("12%" computed at 11%) goes to an 11% record, else at DPP 11/12 where possible
+            proposal = TaxMap._proposal(self, tax, options)
+            if proposal:
+                TaxMap.create(dict(proposal, connection_id=self.id, tax_id=tax.id))
 
     # ------------------------------------------------------------------
     # CUSTOMER INVOICES: which ones post, where their lines and money go

@@ -290,7 +290,7 @@ class AccountingMappingHealth(models.Model):
         taxes |= products.taxes_id | configs.tip_product_id.taxes_id
         taxes = taxes.flatten_taxes_hierarchy().filtered(
             lambda t: t.company_id == conn.company_id and t.type_tax_use == "sale" and t.amount)
-        for tax in taxes - conn.tax_map_ids.filtered("remote_tax").tax_id:
+        for tax in taxes - conn.tax_map_ids.filtered(lambda m: m.remote_tax or m.treatment == "regional").tax_id:
             rows.append(self._row("tax", _(
                 "The tax “%(tax)s” is charged in the mapped outlets but has no remote tax in %(conn)s: "
                 "the invoices that carry it would fail.", tax=tax.display_name, conn=conn.display_name),
@@ -367,7 +367,7 @@ class AccountingMappingHealth(models.Model):
         for line in conn.warehouse_map_ids:
             gone("warehouse", line.remote_warehouse, (line.location_id or line.warehouse_id).display_name,
                  line.warehouse_id, "accounting.warehouse.map", line.id)
-        for line in conn.tax_map_ids:
+        for line in conn.tax_map_ids.filtered(lambda m: m.treatment != "regional"):  # a regional tax has none
             gone("tax", line.remote_tax, line.tax_id.display_name, line.tax_id, "accounting.tax.map", line.id)
         return rows
 

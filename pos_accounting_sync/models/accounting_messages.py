@@ -181,6 +181,25 @@ ADDON_MESSAGES = {
     "payout.payment_method_needs_payouts": _lt(
         "The payment method %(method)s on %(conn)s needs %(what)s for its payouts. Set it under Connections > "
         "Payment Methods."),
+    "tax.rate_differs_use_dpp": _lt(
+        "The Odoo tax “%(tax)s” charges %(odoo)s%% of the price but the remote tax “%(remote)s” is %(rate)s%%. "
+        "Since 2025 PPN is 12%% on a DPP of 11/12 of the price (11%% of the price): set its treatment to “PPN "
+        "at DPP 11/12”, or pick a remote tax of %(odoo)s%%."),
+    "tax.rate_differs_no_dpp": _lt(
+        "The Odoo tax “%(tax)s” charges %(odoo)s%% of the price but the remote tax “%(remote)s” is %(rate)s%%, "
+        "and %(conn)s has no DPP on its sales invoices (PPN 12%% on a DPP of 11/12 cannot be sent): pick, or "
+        "create there, a remote tax of %(odoo)s%% (for PPN 2025 on non-luxury goods: PPN 11%%)."),
+    "tax.rate_differs": _lt(
+        "The Odoo tax “%(tax)s” is %(odoo)s%% but the remote tax “%(remote)s” is %(rate)s%%; the accounting "
+        "system would book another amount. Pick a remote tax of %(odoo)s%%."),
+    "tax.dpp_needs_higher_rate": _lt(
+        "“PPN at DPP 11/12” applies the remote rate to part of the price: the remote tax “%(remote)s” "
+        "(%(rate)s%%) must be above the Odoo tax “%(tax)s” (%(odoo)s%%). Pick the PPN 12%% record."),
+    "tax.regional_needs_account": _lt(
+        "The regional tax “%(tax)s” is owed on a liability account of its own: pick it in the Regional Tax "
+        "Account column."),
+    "tax.needs_remote_tax": _lt(
+        "The tax “%(tax)s” needs a remote tax in %(conn)s (or the treatment “Regional tax”)."),
 }
 
 MESSAGES = dict(CONNECTOR_MESSAGES, **ADDON_MESSAGES)

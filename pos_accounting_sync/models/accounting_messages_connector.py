@@ -224,4 +224,13 @@ CONNECTOR_MESSAGES = {
     "jurnal.entry_no_amount": _lt("The journal entry %(ref)s has no amount."),
     "jurnal.transfer_out_missing": _lt("The outgoing transfer %(ref)s is not in Jurnal yet."),
     "jurnal.transfer_warehouses": _lt("The transfer %(ref)s needs both warehouses."),
+    "invoice.regional_tax_no_account": _lt(
+        "%(ref)s carries %(amount)s of the regional tax %(tax)s but no liability account is mapped for it; pick one "
+        "on the connection's Taxes."),
+    "accurate.dpp_two_on_one_item": _lt(
+        "On %(ref)s the item %(item)s is taxed once on a DPP of 11/12 and once on the full price; Accurate keeps one "
+        "DPP per item (percentTaxable). Sell it under one tax, or give it its own internal reference."),
+    "jurnal.no_dpp": _lt(
+        "The line %(line)s is taxed %(rate)s%% but the Jurnal tax %(tax)s has another rate; Jurnal's sales invoice "
+        "has no DPP (PPN 12%% on a DPP of 11/12). Map the tax to an 11%% Jurnal tax."),
 }

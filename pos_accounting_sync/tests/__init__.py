@@ -44,3 +44,4 @@ from . import test_outbox_trust
 from . import test_connection_trust
 from . import test_buttons
 from . import test_sync_job_states
+from . import test_ppn_2025

@@ -72,6 +72,14 @@ class PosSyncCase(AccountingSyncCase, TestPoSCommon):
         self.sell([(self.kopi, -1)], payments=[(self.cash_pm1, -22200)])
         return session
 
+    def close_and_post(self, session):
+        """Close the shift, run the worker; every document done: the shift's invoice as the sandbox holds it."""
+        self.close_from_ui(session)
+        self.run_worker()
+        jobs = self.jobs_of(session)
+        self.assertEqual(set(jobs.mapped("state")), {"done"}, jobs.mapped("error_message"))
+        return self.remote("sales_invoice")["%s/INV" % session._accounting_chain()]
+
     def close_from_ui(self, session):
         cash = sum(session.order_ids.payment_ids.filtered(
             lambda p: p.payment_method_id == self.cash_pm1).mapped("amount"))

@@ -51,13 +51,6 @@ class TestPosTaxShapes(PosSyncCase):
         })
 
     # --- helpers -----------------------------------------------------------------
-    def close_and_post(self, session):
-        self.close_from_ui(session)
-        self.run_worker()
-        jobs = self.jobs_of(session)
-        self.assertEqual(set(jobs.mapped("state")), {"done"}, jobs.mapped("error_message"))
-        return self.remote("sales_invoice")["%s/INV" % session._accounting_chain()]
-
     def assert_receipts(self, session, invoice, paid):
         """One receipt per payment method, each with what was paid by it."""
         receipts = self.remote("sales_receipt")

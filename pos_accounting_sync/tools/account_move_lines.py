@@ -21,17 +21,20 @@ only figure left to it, and any gap goes on the rounding account.
 from types import SimpleNamespace
 
 
-from accounting_connectors.documents import ZERO, Deduction, InvoiceLine, account_item_ref
+from accounting_connectors.documents import ZERO, Deduction, InvoiceLine, RegionalTax, account_item_ref
 
 from ..models import accounting_messages as msgs
 from .amounts import dec, money, plain
-from .pos_sales_lines import _ceil, _spread_discounts, check_skus, rounding_gap
+from .pos_sales_lines import _ceil, _spread_discounts, check_skus, line_dpp, rounding_gap
 
 
-def move_line_tax(line):
+def move_line_tax(line, connection=None):
     """``(rate, included, tax)`` of an invoice line: one plain percentage tax
-    (``tax`` empty when untaxed), or a plain error naming the line."""
+    (``tax`` empty when untaxed), or a plain error naming the line. Taxes
+    ``connection`` maps as regional (PB1) travel apart (:func:`move_regional_taxes`)."""
     taxes = line.tax_ids.flatten_taxes_hierarchy().filtered("amount")
+    if connection:
+        taxes -= connection._regional_taxes()
     if any(t.amount_type != "percent" for t in taxes) or len(taxes) > 1:
         raise msgs.user_error(line.env, "invoice.invoice_line_carries_accounting",
                               line=line.name or line.product_id.display_name, taxes=", ".join(taxes.mapped("name")))
@@ -54,8 +57,11 @@ def invoice_lines(move, connection, warehouse=""):
     customer invoice or credit note (quantities and money positive)."""
     currency = move.currency_id
     lines = product_lines(move)
-    taxed = [move_line_tax(l) for l in lines if move_line_tax(l)[0]]
+    taxed = [move_line_tax(l, connection) for l in lines if move_line_tax(l, connection)[0]]
     tax_included = bool(taxed) and all(included for _r, included, _t in taxed)
+    regional = connection._regional_taxes()
+    # with a regional tax the money goes out without any tax (its own is sent apart)
+    tax_included = tax_included and not (lines.tax_ids.flatten_taxes_hierarchy() & regional)
     field = "price_total" if tax_included else "price_subtotal"
     price_digits = move.env["decimal.precision"].precision_get("Product Price")
     out, deductions, discounts = [], [], []
@@ -68,7 +74,7 @@ def invoice_lines(move, connection, warehouse=""):
     check_skus(goods.product_id)
     for line in lines.sorted(lambda l: (l.sequence, l.id)):
         kind = connection._invoice_line_kind(line)
-        rate, included, tax = move_line_tax(line)
+        rate, included, tax = move_line_tax(line, connection)
         code = connection._remote_tax(tax) if rate else ""
         line_money = money(currency, line[field])
         label = line.name or line.product_id.display_name or ""
@@ -90,9 +96,26 @@ def invoice_lines(move, connection, warehouse=""):
             item_ref=account_item_ref(account) if account else line.product_id.default_code.strip(),
             quantity=plain(quantity), unit_price=unit_price, description=label[:200],
             discount_amount=quantity * unit_price - line_money, tax_rate=rate, tax_code=code,
+            dpp_percent=line_dpp(connection, tax),
             warehouse="" if account else warehouse,
             unit="" if account else line.product_uom_id.name or "", account=account))
     _spread_discounts(out, discounts, currency)
     taken_off = sum((d.amount for d in deductions), ZERO)
-    gap = rounding_gap(out, tax_included, money(currency, abs(move.amount_total)), prepaid=taken_off)
+    regional_total = sum((r.amount for r in move_regional_taxes(move, connection)), ZERO)
+    gap = rounding_gap(out, tax_included, money(currency, abs(move.amount_total)) - regional_total,
+                       prepaid=taken_off)
     return out, deductions, tax_included, gap
+
+
+def move_regional_taxes(move, connection):
+    """The regional taxes (PB1) of a customer invoice or credit note as Odoo
+    booked them (its tax lines), one :class:`RegionalTax` per tax, positive."""
+    regional = connection._regional_taxes()
+    out = []
+    for tax in regional:
+        booked = move.line_ids.filtered(lambda l, t=tax: l.tax_line_id == t)
+        amount = money(move.currency_id, abs(sum(booked.mapped("balance"))))
+        if amount:
+            out.append(RegionalTax(name=tax.invoice_label or tax.name,
+                                   account=connection._tax_map_line(tax).regional_account, amount=amount))
+    return out

@@ -30,7 +30,7 @@ from accounting_connectors.documents import ZERO, ReceiptLine, SalesInvoice, Sal
 
 from ..models import accounting_messages as msgs
 from .amounts import money
-from .pos_sales_lines import check_skus, goods_lines, group_lines, postable_lines, rounding_gap
+from .pos_sales_lines import check_skus, goods_lines, group_lines, postable_lines, regional_taxes, rounding_gap
 from .pos_sales_money import SalesMoney, is_pay_later
 from .shop_time import business_date
 
@@ -256,6 +256,7 @@ class SalesDocuments(SalesMoney):
                             rounding_account=gap and (self.conn.rounding_account or "") or "",
                             prepaid_amount=prepaid,
                             prepaid_account=prepaid and self.conn.gift_card_account or "",
+                            regional_taxes=regional_taxes(self._lines(orders, 1), self.conn, 1),
                             **header)
 
     def invoice(self):
@@ -269,6 +270,7 @@ class SalesDocuments(SalesMoney):
         return SalesReturn(reference=return_ref, customer_ref=customer_ref,
                            lines=lines, tax_included=included, invoice_ref=target, refunded=refunded,
                            refund_account=methods and self.conn._payment_account(next(iter(methods))) or "",
+                           regional_taxes=regional_taxes(self._lines(orders, -1), self.conn, -1),
                            **self._header())
 
     def receipt(self, method, orders, customer_ref, invoice_ref, _return_ref, receipt_ref):

@@ -11,7 +11,7 @@ and :func:`rounding_gap` measures how far that lands from Odoo's.
 from collections import OrderedDict
 from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal
 
-from accounting_connectors.documents import ZERO, InvoiceLine, account_item_ref
+from accounting_connectors.documents import ZERO, InvoiceLine, RegionalTax, account_item_ref
 
 from ..models import accounting_messages as msgs
 from .amounts import dec, money, plain
@@ -20,14 +20,64 @@ from .sync_causes import SyncDataError
 HUNDRED = Decimal("100")
 
 
-def line_tax(line):
+def line_tax(line, connection=None):
     """``(rate, included, tax)`` of a POS line after fiscal position: a
-    remote line carries one plain percentage tax (``tax`` empty when untaxed)."""
+    remote line carries one plain percentage tax (``tax`` empty when
+    untaxed). Taxes ``connection`` maps as regional (PB1) are not the
+    line's tax: they travel apart (:func:`regional_taxes`)."""
     taxes = line.tax_ids_after_fiscal_position.flatten_taxes_hierarchy().filtered("amount")
+    if connection:
+        taxes -= connection._regional_taxes()
     if any(t.amount_type != "percent" for t in taxes) or len(taxes) > 1:
         raise msgs.user_error(line.env, "pos.product_carries_accounting_system", product=line.product_id.display_name,
                               taxes=", ".join(taxes.mapped("name")))
     return plain(dec(taxes.amount, 4)) if taxes else ZERO, bool(taxes.price_include), taxes
+
+
+def line_dpp(connection, tax):
+    """The DPP (percent, :func:`accounting_connectors.documents.dpp_percent`)
+    a line taxed with ``tax`` carries: ZERO on the full price."""
+    if not tax:
+        return ZERO
+    mapped = connection._tax_map_line(tax)
+    return dec(mapped.dpp_percent, 6) if mapped and mapped.treatment == "ppn_dpp" else ZERO
+
+
+def _regional_amounts(line, regional):
+    """``{tax: amount}`` of the regional taxes of one POS line, as Odoo
+    computes the line (price after discount, on the line's own base: a
+    service-charge line taxed with PB1 adds its base, so PB1 is on subtotal
+    plus service charge)."""
+    taxes = line.tax_ids_after_fiscal_position
+    if not (taxes.flatten_taxes_hierarchy() & regional):
+        return {}
+    price = line.price_unit * (1 - (line.discount or 0.0) / 100.0)
+    res = taxes.compute_all(price, line.order_id.currency_id, line.qty, product=line.product_id,
+                            partner=line.order_id.partner_id)
+    out = {}
+    for row in res["taxes"]:
+        tax = regional.filtered(lambda t, i=row["id"]: t.id == i)
+        if tax:
+            out[tax] = out.get(tax, 0.0) + row["amount"]
+    return out
+
+
+def regional_taxes(lines, connection, sign=1):
+    """The regional taxes (PB1) of the POS lines of that quantity sign, one
+    :class:`RegionalTax` per tax with Odoo's amount (positive) and the
+    account the connection maps it to."""
+    regional = connection._regional_taxes()
+    lines = postable_lines(lines).filtered(lambda l: (l.qty > 0) == (sign > 0) and l.qty)
+    if not regional or not lines:
+        return []
+    currency = lines[:1].currency_id
+    totals = OrderedDict()
+    for line in lines.sorted("id"):
+        for tax, amount in _regional_amounts(line, regional).items():
+            totals[tax] = totals.get(tax, 0.0) + amount
+    return [RegionalTax(name=tax.invoice_label or tax.name, account=connection._tax_map_line(tax).regional_account,
+                        amount=money(currency, amount * sign))
+            for tax, amount in totals.items() if not currency.is_zero(amount)]
 
 
 def postable_lines(lines):
@@ -113,35 +163,48 @@ def group_lines(lines, connection, warehouse="", sign=1):
     if not lines:
         return [], False, ZERO, ZERO
     currency = lines[:1].currency_id
-    taxed = [line_tax(l) for l in lines if line_tax(l)[0]]
+    taxed = [line_tax(l, connection) for l in lines if line_tax(l, connection)[0]]
     tax_included = bool(taxed) and all(included for _r, included, _t in taxed)
     field = "price_subtotal_incl" if tax_included else "price_subtotal"
+    regional = connection._regional_taxes()
+
+    def line_money_of(line):
+        """Odoo's money of the line without its regional taxes (they travel apart)."""
+        amount = money(currency, line[field])
+        if tax_included and regional:
+            amount -= money(currency, sum(_regional_amounts(line, regional).values(), 0.0))
+        return amount
     price_digits = lines.env["decimal.precision"].precision_get("Product Price")
     groups, discounts = OrderedDict(), []
     odoo_total, prepaid = ZERO, ZERO
     for line in lines.sorted(lambda l: (l.product_id.id, l.id)):
         odoo_total += money(currency, line.price_subtotal_incl) * sign
+        if regional:  # what the regional taxes (sent apart, see regional_taxes) add
+            odoo_total -= money(currency, sum(_regional_amounts(line, regional).values(), 0.0)) * sign
         role, account_field = line_role(line, connection, gift_cards)
         if role == "prepaid":
             connection._line_account(account_field, line)  # named in the error when unmapped
             prepaid -= money(currency, line.price_subtotal_incl) * sign
             continue
-        rate, included, tax = line_tax(line)
+        rate, included, tax = line_tax(line, connection)
         code = connection._remote_tax(tax) if rate else ""
         if role == "discount":
-            discounts.append((line, (rate, code), -money(currency, line[field]) * sign))
+            discounts.append((line, (rate, code), -line_money_of(line) * sign))
             continue
         account = connection._line_account(account_field, line) if role == "account" else ""
-        key = (account or line.product_id.id, line.price_unit, line.discount, rate, code, included)
+        dpp = line_dpp(connection, tax)
+        # a price with a regional tax inside it is sent as Odoo's money without it
+        included = included or bool(tax_included and regional and _regional_amounts(line, regional))
+        key = (account or line.product_id.id, line.price_unit, line.discount, rate, code, included, dpp)
         groups.setdefault(key, []).append(line)
     out = []
-    for (_what, price_unit, discount, rate, code, included), group in groups.items():
+    for (_what, price_unit, discount, rate, code, included, dpp), group in groups.items():
         first = group[0]
         qty_digits = first.product_uom_id.rounding and max(
             0, -Decimal(str(first.product_uom_id.rounding)).as_tuple().exponent) or 3
         quantity = sum((dec(abs(l.qty), qty_digits) for l in group), ZERO)
-        line_money = sum((money(currency, l[field]) * sign for l in group), ZERO)
-        if included and not tax_included:
+        line_money = sum((line_money_of(l) * sign for l in group), ZERO)
+        if included and (not tax_included or regional):
             # an included price in a tax-excluded document: Odoo's untaxed money
             unit_price = _ceil(line_money / quantity, price_digits)
         else:
@@ -160,6 +223,7 @@ def group_lines(lines, connection, warehouse="", sign=1):
             discount_amount=quantity * unit_price - line_money,
             tax_rate=rate,
             tax_code=code,
+            dpp_percent=dpp,
             warehouse="" if account else warehouse,
             unit="" if account else first.product_uom_id.name or "",
             account=account,
