@@ -64,10 +64,11 @@ class TestPayoutTiers(PayoutCase):
         self.assertEqual(self.remote_transfers(), {payout.name: [(gross, DAY_FEE)]})
         self.assertEqual(self.remote_accounts()[self.codes["fee"]], DAY_FEE)
         # a day of small transactions only pays nothing; transactions must add up to the gross
-        small = self.payout(120000, transaction_amounts="70000\n50000")
+        small = self.payout(100000, transaction_amounts="60000\n40000")
         self.assertEqual(small.fee_amount, 0)
-        with self.assertRaises(ValidationError):
-            self.payout(120000, transaction_amounts="70000\n40000")
+        with self.assertRaises(ValidationError) as refused:
+            self.payout(100000, transaction_amounts="60000\n30000")
+        self.assertIn("add up to", str(refused.exception))
 
     def test_settlement_rows_of_one_reference_are_one_payout_priced_by_tier(self):
         self.card_shift(100)
