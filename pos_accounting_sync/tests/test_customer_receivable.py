@@ -50,7 +50,7 @@ class TestCustomerReceivableJurnal(PosSyncCase):
         payable = dict(before["default_ap_account"])
         action = row.action_open_fix()
         self.assertEqual(action["res_model"], "accounting.customer.receivable")
-        wizard = self.env[action["res_model"]].with_context(action["context"]).create({})
+        wizard = self.env[action["res_model"]].with_context(**action["context"]).create({})
         self.assertEqual(wizard.connection_id, self.connection)
         self.assertEqual(wizard.customer_count, 1, "the seeded walk-in customer is already on Piutang Usaha")
         self.assertIn(self.customer.name, wizard.customer_text)

@@ -5,7 +5,6 @@ hand or from a settlement report whose rows share a settlement reference.
 A method that takes the report's own fee books exactly that fee, and
 refuses a row that states none."""
 
-import base64
 from decimal import Decimal
 
 from odoo.exceptions import ValidationError
@@ -28,12 +27,6 @@ class TestPayoutTiers(PayoutCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.card_map.write({"mdr_rule": "tiers", "mdr_tiers": MICRO})
-
-    def import_report(self, text):
-        wizard = self.env["accounting.payout.import"].create({
-            "connection_id": self.connection.id, "file": base64.b64encode(text.encode()), "filename": "qris.csv"})
-        wizard.action_preview()
-        return wizard
 
     def test_tier_rule_reads_and_prices_each_transaction(self):
         tiers = parse_tiers(MICRO)
