@@ -208,8 +208,15 @@ class BaseClient:
     def list_customers(self) -> list[dict]:
         """``[{"id", "number", "name"}]``: every customer, ``number`` being
         the reference our documents name a customer by (Accurate
-        ``customerNo``; Jurnal ``custom_id``, else its display name). Paged;
-        raises ConnectorError."""
+        ``customerNo``; Jurnal ``custom_id``, else its display name); Jurnal
+        adds ``receivable``, the number of the A/R account fixed on the
+        customer. Paged; raises ConnectorError."""
+        raise NotImplementedError
+
+    def set_customer_receivable(self, remote_id, account):
+        """Jurnal fixes the receivable on the customer: move the customer
+        ``remote_id`` to the receivable ``account`` (a remote code). Providers
+        whose documents name the receivable themselves have nothing to move."""
         raise NotImplementedError
 
     def invoice_status(self, reference) -> dict:

@@ -80,7 +80,10 @@ class Customer(Document):
     city: str = ""
     zip: str = ""
     country: str = ""
-    vat: str = ""
+    #: Coretax identity (digits only, "" when none): NPWP (16), NIK (16), NITKU (22)
+    npwp: str = ""
+    nik: str = ""
+    nitku: str = ""
     #: the remote id once known: the client then updates instead of creating
     remote_id: str = ""
 

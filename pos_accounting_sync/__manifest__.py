@@ -44,6 +44,7 @@
         "wizards/accounting_dry_run_views.xml",
         "wizards/accounting_payout_import_views.xml",
         "wizards/product_validation_views.xml",
+        "wizards/accounting_customer_receivable_views.xml",
         # last: every menu opens an action defined above
         "views/menus.xml",
     ],

@@ -67,7 +67,10 @@ def customer_payload(doc: Customer, today=None):
     _put(payload, "billCity", doc.city)
     _put(payload, "billZipCode", doc.zip)
     _put(payload, "billCountry", doc.country)
-    _put(payload, "npwpNo", doc.vat)
+    # Coretax identity: the NPWP (a buyer known by NIK: the NIK, which is its
+    # NPWP since 2024) and the NITKU (S8's customer schema; not in S7's list)
+    _put(payload, "npwpNo", doc.npwp or doc.nik)
+    _put(payload, "nitku", doc.nitku)
     return _put(payload, "id", _int_id(doc.remote_id))
 
 

@@ -53,13 +53,26 @@ def customer_payload(doc, options=None):
         "phone": doc.phone,
         "billing_address": address,
         "address": address,
-        "tax_no": doc.vat,
+        # Jurnal's customer has one tax number (``tax_no``); the NIK and NITKU
+        # have no field of their own there and are written in its other details
+        "tax_no": doc.npwp or doc.nik,
+        "other_detail": _identity_detail(doc),
         "default_ar_account_name": options.get("ar_account_name"),
         "default_ap_account_name": options.get("ap_account_name"),
         "source": "api",
         "custom_id": doc.reference,
     })
     return {"customer": body}
+
+
+def _identity_detail(doc):
+    """``"NIK 317...; NITKU 0123..."``: the Coretax numbers ``tax_no`` does not hold."""
+    parts = []
+    if doc.nik and doc.npwp:
+        parts.append("NIK %s" % doc.nik)
+    if doc.nitku:
+        parts.append("NITKU %s" % doc.nitku)
+    return "; ".join(parts)
 
 
 def item_payload(doc, options=None):

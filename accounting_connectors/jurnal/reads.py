@@ -47,10 +47,28 @@ class JurnalReads:
         return self._accounts
 
     def list_customers(self):
-        # a customer made by hand has no custom_id: documents then name it by display name
+        # a customer made by hand has no custom_id: documents then name it by display name;
+        # ``receivable``: the number (else name) of the A/R account Jurnal fixed on it
         return [{"id": str(c["id"]), "number": c.get("custom_id") or c.get("display_name") or "",
-                 "name": c.get("display_name") or ""}
+                 "name": c.get("display_name") or "", "receivable": _account_key(c.get("default_ar_account"))}
                 for c in self._pages("customers", page_size=200) if _person(c)]
+
+    def set_customer_receivable(self, remote_id, account):
+        """Move one customer (Jurnal id ``remote_id``) to the receivable
+        ``account`` (our mapping's number, name or id): ``PATCH customers/{id}``
+        with the three fields its Swagger requires (display name, A/R and A/P
+        account names; the A/P kept). Only invoices created afterwards post
+        there: Jurnal does not move existing ones. Returns the RemoteResult;
+        raises ConnectorError."""
+        data, _res = self._call("GET", "/customers/%s" % quote(str(remote_id), safe=""))
+        current = data.get("customer") or {}
+        body = {"customer": {
+            "display_name": current.get("display_name") or "",
+            "default_ar_account_name": self._account_name(account),
+            "default_ap_account_name": _dict(current.get("default_ap_account")).get("name")
+            or self._customer_options().get("ap_account_name"),
+        }}
+        return self._send("PATCH", "/customers/%s" % quote(str(remote_id), safe=""), body, "customer")
 
     def list_taxes(self):
         """``[{"id", "name", "rate" (Decimal percent)}]`` of ``GET /taxes``
@@ -151,6 +169,12 @@ def _sales_row(kind, rec, total, tax):
 
 def _dict(value):
     return value if isinstance(value, dict) else {}
+
+
+def _account_key(account):
+    """The number (else the name) of an account object Jurnal nests in a record."""
+    account = _dict(account)
+    return str(account.get("number") or account.get("name") or "")
 
 
 def _named(rec, what):

@@ -10,9 +10,12 @@ class AccurateMastersMixin:
     """Mixed into :class:`.accurate_store.AccurateStore`."""
 
     def _build_customer(self, p):
-        fields = ("email", "mobilePhone", "billStreet", "billCity", "billZipCode", "billCountry", "npwpNo")
+        fields = ("email", "mobilePhone", "billStreet", "billCity", "billZipCode", "billCountry", "npwpNo",
+                  "nitku")
         record = {"name": text(p, "name"), "customerNo": p.get("customerNo") or p.get("number") or ""}
         record.update({f: str(p[f]) for f in fields if p.get(f)})
+        _check_tax_number(record, "npwpNo", (15, 16))
+        _check_tax_number(record, "nitku", (22,))
         return record, []
 
     def _build_vendor(self, p):
@@ -52,3 +55,15 @@ class AccurateMastersMixin:
 
     def _build_glaccount(self, p):
         return {"no": text(p, "no"), "name": text(p, "name"), "accountType": text(p, "accountType")}, []
+
+
+def _check_tax_number(record, field, lengths):
+    """A customer's tax number as Accurate's form takes it: digits (the
+    separators of 01.234.567.8-901.000 dropped) of one of ``lengths``;
+    stored as digits. The refusal's wording is unconfirmed."""
+    if field not in record:
+        return
+    digits = "".join(ch for ch in record[field] if ch not in " .-")
+    if not digits.isdigit() or len(digits) not in lengths:
+        raise Refused("tax_number", field, record[field])
+    record[field] = digits

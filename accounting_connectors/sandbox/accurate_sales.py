@@ -21,6 +21,7 @@ class AccurateSalesMixin:
         rows, out = lines_of(p, "detailItem"), []
         for row in rows:
             item = self.lookup("item", row.get("itemNo"))
+            unit = self._line_unit(item, row)
             qty, price = money(row, "quantity", required=False, default=Decimal(1)), money(row, "unitPrice")
             disc = money(row, "itemCashDiscount", required=False)
             for lever in LINE_DPP_FIELDS:  # Accurate's DPP is the item's, not the line's
@@ -30,9 +31,22 @@ class AccurateSalesMixin:
                         "percentTaxable": Decimal(str(item.get("percentTaxable") or 100)),
                         "quantity": qty, "unitPrice": price, "itemCashDiscount": disc,
                         "useTax1": bool(row.get("useTax1")), "tax1": self._line_tax(row),
-                        "totalPrice": qty * price - disc,
+                        "totalPrice": qty * price - disc, "itemUnit": {"name": unit},
                         "warehouse": {"name": self._warehouse(row)}, "detailName": row.get("detailName", "")})
         return rows, out
+
+    @staticmethod
+    def _line_unit(item, row):
+        """The unit a line counts the item in: ``itemUnitName``, one of the
+        item's own units (``unit1Name``..``unit5Name``), else refused;
+        absent, the item's first unit."""
+        units = [item.get("unit%sName" % n) for n in range(1, 6) if item.get("unit%sName" % n)]
+        unit = row.get("itemUnitName")
+        if unit in (None, ""):
+            return units[0] if units else ""
+        if str(unit) not in units:
+            raise Refused("unit", unit, item["no"])
+        return str(unit)
 
     def _totals(self, p, lines, expenses):
         """Tax once per tax record on the document (as Accurate does), each

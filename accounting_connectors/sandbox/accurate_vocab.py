@@ -60,6 +60,9 @@ MESSAGES = {
     "not_sent": ("Barang %s yang diterima melebihi sisa kirim Pemindahan Barang %s (sisa %s)",
                  "Item %s received exceeds what remains to receive of Item Transfer %s (remaining %s)"),
     "no_edit": ("Sandbox: ubah transaksi tidak didukung", "Sandbox: editing transactions is not supported"),
+    # unconfirmed wordings: a customer's NPWP / NITKU of the wrong shape, an item line in a unit the item has not
+    "tax_number": ('Nilai %s "%s" tidak valid', 'The value of %s "%s" is not valid'),
+    "unit": ('Satuan "%s" tidak terdaftar pada barang %s', 'Unit "%s" is not a unit of item %s'),
 }
 
 

@@ -263,12 +263,18 @@ class JurnalApp(JurnalSalesHooks, ProviderApp):
             other = store.get(res, name, by=("display_name",))
             if other and other is not existing:
                 invalid("Display name has already been taken", field="display_name")
-            ar = payload.get("default_ar_account_name") or "Piutang Usaha"
+            # the receivable is fixed on the customer: an update that names
+            # none keeps it (the invoices post to the customer's own A/R)
+            old = existing or {}
+            accounts = {}
+            for key, default in (("default_ar_account", "Piutang Usaha"), ("default_ap_account", "Hutang Usaha")):
+                given = payload.get(key + "_name")
+                if given:
+                    store.account(given, field=key + "_name")
+                accounts[key] = (store.account_ref(given) if given else old.get(key)
+                                 or store.account_ref(default))
             return dict({k: v for k, v in payload.items() if not k.endswith("_account_name")},
-                        display_name=name, source="apikey",
-                        default_ar_account=store.account_ref(ar),
-                        default_ap_account=store.account_ref(payload.get("default_ap_account_name")
-                                                             or "Hutang Usaha"))
+                        display_name=name, source="apikey", **accounts)
         if res == "products":
             merged = dict(existing or {}, **payload)
             for key in ("name", "unit_name", "product_code"):

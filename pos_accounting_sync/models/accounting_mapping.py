@@ -9,6 +9,7 @@ from odoo.exceptions import ValidationError
 
 from . import accounting_messages as msgs
 from .accounting_map_mixin import copy_chosen_code, remote_choice
+from ..tools.mdr_tiers import TierError, parse_tiers
 
 
 #: the kinds of account a picker offers, from the type each provider lists
@@ -198,6 +199,18 @@ class AccountingPaymentMap(models.Model):
              "(0.7 for 0.7%). A payout's fee is its gross amount times this rate, rounded to the "
              "rupiah half up (0.5 and more rounds up), as payment providers do; each payout may "
              "override the rate, and a settlement report's own fee replaces the computed one.")
+    # how a payout's fee is found (readme/PAYOUTS.md): one rate, tiers per transaction, or the report's
+    mdr_rule = fields.Selection(
+        [("rate", "One rate"), ("tiers", "Tiers per transaction"), ("file", "Settlement report's fee")],
+        string="MDR Fee", default="rate", required=True,
+        help="One rate: gross amount times the MDR rate. Tiers per transaction: each transaction's rate "
+             "follows its amount (e.g. QRIS for micro merchants: 0% up to Rp 500,000, 0.3% above). "
+             "Settlement report's fee: the fee the provider states on each row of its report.")
+    mdr_tiers = fields.Char(
+        string="MDR Tiers",
+        help="One tier per line or separated by ';': a rate in percent and the largest transaction it "
+             "applies to, the last tier without limit. E.g. '0% up to 500000; 0.3%'. Each transaction's fee "
+             "is rounded to the rupiah half up; a payout's fee is their sum.")
     settlement_name = fields.Char(
         string="Name in Settlement Report",
         help="How the provider's settlement report names this method (its MID or label); "
@@ -255,6 +268,24 @@ class AccountingPaymentMap(models.Model):
             if not 0 <= rec.mdr_rate < 100:
                 raise ValidationError(_("The MDR rate of %(method)s must be between 0 and 100 percent.",
                                         method=rec.payment_method_id.display_name))
+
+    @api.constrains("mdr_rule", "mdr_tiers")
+    def _check_mdr_tiers(self):
+        for rec in self.filtered(lambda m: m.mdr_rule == "tiers"):
+            rec._mdr_tiers()
+
+    def _mdr_tiers(self):
+        """The method's tiers (:func:`..tools.mdr_tiers.parse_tiers`), or a
+        ValidationError naming the method and what cannot be read."""
+        self.ensure_one()
+        try:
+            return parse_tiers(self.mdr_tiers)
+        except TierError as exc:
+            raise ValidationError(_(
+                "The MDR tiers of %(method)s cannot be read at “%(part)s”. Write one tier per line or separated "
+                "by ';', a rate and the largest transaction it applies to, rising, the last without limit: "
+                "0%% up to 500000; 0.3%%", method=self.payment_method_id.display_name,
+                part=exc.args[0] or "-")) from None
 
     # --- the clearing balance ----------------------------------------------------
     def _received_by_shifts(self):

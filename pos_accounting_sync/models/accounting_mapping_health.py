@@ -34,6 +34,7 @@ CATEGORIES = [
 PROBLEMS = [
     ("unmapped", "Not mapped"),
     ("missing_remote", "No longer in the accounting system"),
+    ("receivable_differs", "Customers on another receivable"),
 ]
 #: Jurnal reads these connection accounts through client options, not the
 #: documents: the job kinds that use each (the rest travel on the documents)
@@ -212,7 +213,9 @@ class AccountingMappingHealth(models.Model):
         remote = self._remote_codes(connection)
         now = fields.Datetime.now()
         rows = {}  # key -> vals
-        for vals in self._unmapped(connection) + self._missing(connection, remote):
+        # Jurnal: customers fixed on another receivable (res.partner says which, and how to update them)
+        receivable = self.env["res.partner"]._accounting_receivable_health(connection)
+        for vals in self._unmapped(connection) + self._missing(connection, remote) + receivable:
             rows.setdefault(self._row_key(vals),
                             dict(vals, connection_id=connection.id, checked_at=now, job_ids=set()))
         self._name_jobs(connection, rows)

@@ -200,6 +200,16 @@ ADDON_MESSAGES = {
         "Account column."),
     "tax.needs_remote_tax": _lt(
         "The tax “%(tax)s” needs a remote tax in %(conn)s (or the treatment “Regional tax”)."),
+    "units.line_unit_not_item_unit": _lt(
+        "“%(product)s” is sold in %(unit)s, which cannot be counted in %(item_unit)s, the unit of its item in "
+        "the accounting system. Sell it in a unit of the same kind, then press Retry."),
+    "customer.coretax_refused": _lt(
+        "The customer “%(name)s” has the %(what)s %(value)s, which the tax office refuses: %(why)s. It is not "
+        "sent. Correct it on the customer (or clear it for a buyer without one), then press Retry."),
+    "coretax.reason_zeros": _lt("a number of zeros is a placeholder, not a tax number"),
+    "coretax.reason_digits": _lt("it must be digits only"),
+    "coretax.reason_length": _lt(
+        "an NPWP or NIK has 16 digits (a legacy 15-digit NPWP only where Odoo's Indonesian check accepts it)"),
 }
 
 MESSAGES = dict(CONNECTOR_MESSAGES, **ADDON_MESSAGES)

@@ -7,12 +7,14 @@ from odoo.tools.misc import formatLang
 from accounting_connectors.documents import BankTransfer
 
 from ..tools.amounts import money
+from ..tools.mdr_tiers import parse_transactions, tier_fee
 from ..tools.shop_time import local_date
 from .accounting_access import MANAGER, USER, check_action
 
 PAYOUT_STATES = [("draft", "Draft"), ("posted", "Posted"), ("cancelled", "Cancelled")]
 #: what a posted payout may no longer change: it is (or is about to be) in the accounting system
-LOCKED_FIELDS = {"connection_id", "payment_map_id", "date", "gross_amount", "mdr_rate", "fee_amount"}
+LOCKED_FIELDS = {"connection_id", "payment_map_id", "date", "gross_amount", "mdr_rate", "fee_amount",
+                 "transaction_amounts"}
 
 
 def mdr_fee(gross, rate):
@@ -62,6 +64,12 @@ class AccountingPayout(models.Model):
         help="Gross amount times the MDR rate, rounded to the rupiah half up (0.5 and more rounds "
              "up), as payment providers do. A settlement report's own fee replaces it; you may type "
              "the fee the provider states.")
+    mdr_rule = fields.Selection(related="payment_map_id.mdr_rule", string="MDR Fee")
+    transaction_amounts = fields.Text(
+        string="Transactions",
+        help="For a method with MDR tiers: the amount of each transaction this payout settles, one per line; "
+             "each takes the rate of its tier. Empty: the gross amount is one transaction. A settlement report "
+             "fills it from its rows.")
     net_amount = fields.Monetary(
         compute="_compute_net_amount", store=True,
         help="Gross less fee: what reached the bank account.")
@@ -115,10 +123,34 @@ class AccountingPayout(models.Model):
         currency = self.env.company.currency_id
         return mdr_fee(currency.round(gross or 0.0), rate or 0.0)
 
-    @api.depends("gross_amount", "mdr_rate")
+    @api.depends("gross_amount", "mdr_rate", "transaction_amounts", "payment_map_id.mdr_rule",
+                 "payment_map_id.mdr_tiers")
     def _compute_fee_amount(self):
         for rec in self:
-            rec.fee_amount = float(rec._fee_of(rec.gross_amount, rec.mdr_rate))
+            if rec.mdr_rule == "tiers":
+                rec.fee_amount = float(rec._tier_fee())
+            else:
+                rec.fee_amount = float(rec._fee_of(rec.gross_amount, rec.mdr_rate))
+
+    def _transactions(self):
+        """The transaction amounts (Decimals) this payout settles: its
+        Transactions, else its gross amount as one; ValidationError naming
+        what is no amount."""
+        self.ensure_one()
+        try:
+            amounts = parse_transactions(self.transaction_amounts)
+        except ValueError as exc:
+            raise ValidationError(_("The transaction %(value)s of the payout %(name)s is not an amount.",
+                                    value=exc.args[0] if exc.args else "-", name=self.name or "")) from None
+        return amounts or [money(self.currency_id or self.env.company.currency_id, self.gross_amount)]
+
+    def _tier_fee(self):
+        """The fee under the method's MDR tiers: each transaction's tier fee,
+        to the rupiah half up, summed (Decimal)."""
+        self.ensure_one()
+        if not self.payment_map_id.mdr_tiers:
+            return Decimal(0)
+        return tier_fee(self._transactions(), self.payment_map_id._mdr_tiers())
 
     @api.depends("gross_amount", "fee_amount")
     def _compute_net_amount(self):
@@ -140,7 +172,8 @@ class AccountingPayout(models.Model):
     def _money(self, amount):
         return formatLang(self.env, amount, currency_obj=self.currency_id)
 
-    @api.constrains("gross_amount", "fee_amount", "mdr_rate", "payment_map_id", "connection_id", "state")
+    @api.constrains("gross_amount", "fee_amount", "mdr_rate", "payment_map_id", "connection_id", "state",
+                    "transaction_amounts")
     def _check_amounts(self):
         for rec in self:
             cur = rec.currency_id
@@ -157,6 +190,13 @@ class AccountingPayout(models.Model):
                 raise ValidationError(_("The fee of %(fee)s must be at least zero and less than the gross "
                                         "amount of %(gross)s.", fee=rec._money(rec.fee_amount),
                                         gross=rec._money(rec.gross_amount)))
+            if rec.mdr_rule == "tiers" and rec.transaction_amounts:
+                total = sum(rec._transactions(), Decimal(0))
+                if cur.compare_amounts(float(total), rec.gross_amount):
+                    raise ValidationError(_(
+                        "The transactions of the payout %(name)s add up to %(total)s, not its gross amount of "
+                        "%(gross)s.", name=rec.name or "", total=rec._money(float(total)),
+                        gross=rec._money(rec.gross_amount)))
             if rec.state != "cancelled":
                 rec._check_clearing_balance()
 

@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.tools import float_compare
 
 from . import accounting_messages as msgs
+from ..tools.item_units import item_code
 
 from accounting_connectors.documents import AdjustmentLine, ItemAdjustment, ItemTransfer, TransferLine
 
@@ -205,7 +206,7 @@ class AccountingStockDocument(models.Model):
     def _accounting_sync_document(self, job):
         self.ensure_one()
         lines = self.line_ids.filtered(lambda l: l.quantity > 0)
-        missing = lines.product_id.filtered(lambda p: not p.default_code)
+        missing = lines.product_id.filtered(lambda p: not item_code(p))
         if missing:
             raise msgs.user_error(self.env, "stock.products_have_internal_reference",
                                   names=", ".join(missing.mapped("display_name")))
@@ -226,7 +227,7 @@ class AccountingStockDocument(models.Model):
             self.name, direction="out" if self.doc_type == "transfer_out" else "in", date=self.date,
             warehouse=self.remote_warehouse, other_warehouse=self.remote_other_warehouse or "",
             out_ref=out_ref, transit_warehouse=transit, description=self._description_text(),
-            lines=[TransferLine(l.product_id.default_code, l._decimal_quantity()) for l in lines])
+            lines=[TransferLine(item_code(l.product_id), l._decimal_quantity()) for l in lines])
 
     def _adjustment_document(self, lines):
         conn = self.connection_id
@@ -237,7 +238,7 @@ class AccountingStockDocument(models.Model):
             raise msgs.user_error(self.env, "stock.choose_adjustment_account_connection", conn=conn.display_name)
         return ItemAdjustment(
             self.name, date=self.date, account=account, description=self._description_text(),
-            lines=[AdjustmentLine(l.product_id.default_code, l._decimal_quantity(), l.direction,
+            lines=[AdjustmentLine(item_code(l.product_id), l._decimal_quantity(), l.direction,
                                   unit_cost=l._unit_cost(), warehouse=self.remote_warehouse)
                    for l in lines])
 

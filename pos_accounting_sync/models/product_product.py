@@ -1,8 +1,10 @@
 from odoo import models
+from odoo.osv import expression
 
 from accounting_connectors.documents import Item
 
 from ..tools.amounts import dec
+from ..tools.item_units import item_code
 from . import accounting_messages as msgs
 from ..tools.sync_causes import SyncDataError
 
@@ -29,15 +31,18 @@ class ProductProduct(models.Model):
         """:meth:`_accounting_sku_problems` as stored messages (the worker
         stores them; each reader reads them in their language)."""
         problems = {}
-        codes = {(p.default_code or "").strip() for p in self} - {""}
+        codes = {item_code(p) for p in self} - {""}
         shared = set()
         if codes:
-            groups = self.with_context(active_test=True)._read_group(
-                [("default_code", "in", list(codes)), ("type", "!=", "combo")],
-                ["default_code"], ["__count"])
-            shared = {code for code, count in groups if count > 1}
+            # " SUSU-01 " and "SUSU-01" are one item code: compare them normalised
+            others = self.with_context(active_test=True).search(expression.AND([
+                [("type", "!=", "combo")], expression.OR([[("default_code", "ilike", c)] for c in codes])]))
+            counts = {}
+            for other in others:
+                counts[item_code(other)] = counts.get(item_code(other), 0) + 1
+            shared = {code for code, count in counts.items() if count > 1}
         for product in self:
-            code = (product.default_code or "").strip()
+            code = item_code(product)
             if not code:
                 problems[product] = msgs.message("product.no_sku")
             elif code in shared:
@@ -49,7 +54,7 @@ class ProductProduct(models.Model):
         system finds it), or a placeholder that fails with a plain message."""
         self.ensure_one()
         # the placeholder names the product: it shows in what waits for it
-        return (self.default_code or "").strip() or "NO-SKU/%s %s" % (self.id, self.display_name)
+        return item_code(self) or "NO-SKU/%s %s" % (self.id, self.display_name)
 
     # --- queueing -------------------------------------------------------------------
     def _accounting_enqueue_items(self, connection, chain="", pos_config=None):
@@ -109,11 +114,11 @@ class ProductProduct(models.Model):
                                   cls=SyncDataError, causes=self)
         previous = self.env["accounting.sync.job"].sudo().search([
             ("connection_id", "=", connection.id), ("res_model", "=", self._name), ("res_id", "=", self.id),
-            ("kind", "=", "item"), ("state", "=", "done"), ("reference", "=", self.default_code.strip())],
+            ("kind", "=", "item"), ("state", "=", "done"), ("reference", "=", item_code(self))],
             order="id desc", limit=1)
         price_digits = self.env["decimal.precision"].precision_get("Product Price")
         return Item(
-            reference=self.default_code.strip(),
+            reference=item_code(self),
             # the code travels as the item number already: "[CODE] Name" would say it twice
             name=self.with_context(display_default_code=False).display_name,
             item_type="inventory" if self.is_storable else ("service" if self.type == "service" else "non_inventory"),

@@ -1,12 +1,21 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
 
 from accounting_connectors.documents import Customer
 
 from . import accounting_messages as msgs
+from ..tools.coretax import identity
 from ..tools.sync_causes import SyncDataError
 
 #: a change to one of these re-sends a customer already in the accounting system
-SYNCED_FIELDS = ("name", "email", "phone", "street", "city", "zip", "country_id", "vat", "ref")
+SYNCED_FIELDS = ("name", "email", "phone", "street", "city", "zip", "country_id", "vat", "ref",
+                 # Coretax identity, where l10n_id_efaktur(_coretax) adds them
+                 "l10n_id_nik", "l10n_id_tku", "l10n_id_buyer_document_type", "l10n_id_buyer_document_number")
+#: Odoo's Indonesian fields read when their module is installed (never depended on)
+CORETAX_FIELDS = {"nik": "l10n_id_nik", "tku": "l10n_id_tku", "document_type": "l10n_id_buyer_document_type",
+                  "document_number": "l10n_id_buyer_document_number"}
+#: the message code of each reason a tax number is refused (tools/coretax.py)
+CORETAX_REASONS = {"zeros": "coretax.reason_zeros", "digits": "coretax.reason_digits",
+                   "length": "coretax.reason_length"}
 
 
 class ResPartner(models.Model):
@@ -83,9 +92,45 @@ class ResPartner(models.Model):
                                   conn=connection.display_name, cls=SyncDataError, causes=self)
         return number
 
+    # --- Coretax identity --------------------------------------------------------------
+    def _accounting_coretax(self):
+        """``(CoretaxIdentity, problems)`` of this customer's company (see
+        :func:`..tools.coretax.identity`): its ``vat`` as NPWP, and Odoo's
+        ``l10n_id`` NIK, TKU and buyer document where those modules are
+        installed. A customer of another country carries none (its tax
+        number is no NPWP)."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        country = partner.country_id or self.country_id
+        if country and country.code != "ID":
+            return identity()
+        values = {key: partner[name] or "" for key, name in CORETAX_FIELDS.items() if name in partner._fields}
+        npwp = (partner.vat or "").strip()
+        if npwp[:2].upper() == "ID":
+            npwp = npwp[2:]
+        # a legacy 15-digit NPWP only where Odoo's own l10n_id check accepts it
+        legacy = getattr(partner, "check_vat_id", None)
+        return identity(npwp=npwp, legacy_valid=legacy, **values)
+
+    def _accounting_coretax_problem(self):
+        """The stored message refusing this customer's tax identity (a zero or
+        malformed NPWP or NIK, named), or None."""
+        self.ensure_one()
+        _identity, problems = self._accounting_coretax()
+        if not problems:
+            return None
+        what, value, reason = problems[0]
+        return msgs.message("customer.coretax_refused", name=self.display_name, what=what, value=value,
+                            why=msgs.message(CORETAX_REASONS[reason]))
+
     def _accounting_sync_document(self, job):
         self.ensure_one()
         connection = job.connection_id
+        problem = self._accounting_coretax_problem()
+        if problem:
+            # never sent: the tax office refuses it; fixing the customer retries by itself
+            raise msgs.user_error(self.env, problem["code"], cls=SyncDataError, causes=self, **problem["args"])
+        coretax, _problems = self._accounting_coretax()
         previous, number = self._accounting_remote_number(connection)
         use_ref = connection.use_partner_ref_as_customer_no and (self.ref or "").strip()
         return Customer(
@@ -95,7 +140,8 @@ class ResPartner(models.Model):
             reference=number or use_ref or "",
             name=self.name or "", email=self.email or "", phone=self.phone or "",
             street=self.street or "", city=self.city or "", zip=self.zip or "",
-            country=self.country_id.name or "", vat=self.vat or "",
+            country=self.country_id.name or "",
+            npwp=coretax.npwp, nik=coretax.nik, nitku=coretax.nitku,
             remote_id=previous.remote_id or "",
         )
 
@@ -113,3 +159,38 @@ class ResPartner(models.Model):
             "accounting_customer_no": job.remote_number or number or False,
             "accounting_remote_id": result.remote_id or False,
         })
+
+    # --- Jurnal's receivable, fixed on the customer -------------------------------------
+    @api.model
+    def _accounting_receivable_mismatches(self, connection):
+        """``[{"id", "number", "name", "receivable"}]`` of the remote customers
+        that carry another receivable account than ``connection``'s (Jurnal
+        fixes it on the customer when it is created; its invoices post there).
+        Empty for other providers or without a receivable on the connection.
+        Raises ConnectorError when the list cannot be read."""
+        wanted = connection.receivable_account
+        if connection.provider != "jurnal" or not wanted:
+            return []
+        client = connection._get_client()
+        same = {wanted} | {str(a.get(k) or "") for a in client.list_accounts()
+                           if wanted in (a.get("number"), a.get("name"), a.get("id")) for k in ("number", "name")}
+        return [c for c in client.list_customers() if c.get("receivable") and c["receivable"] not in same]
+
+    @api.model
+    def _accounting_receivable_health(self, connection):
+        """The mapping-health row (values of ``accounting.mapping.health``)
+        warning that remote customers carry another receivable than the
+        connection's, with its fix (update them); ``[]`` when none does."""
+        wrong = self._accounting_receivable_mismatches(connection)
+        if not wrong:
+            return []
+        names = ", ".join("%s (%s)" % (c["name"], c["receivable"]) for c in wrong[:10])
+        message = _(
+            "%(count)s customers in %(system)s carry another receivable account than %(account)s, the one of "
+            "%(conn)s: %(names)s. Their invoices are booked there. Update them (only invoices created afterwards "
+            "move: %(system)s does not move existing ones).", count=len(wrong),
+            system=connection._get_provider_label(), account=connection.receivable_account,
+            conn=connection.display_name, names=names + (", ..." if len(wrong) > 10 else ""))
+        return [self.env["accounting.mapping.health"]._row(
+            "account", message, connection, problem="receivable_differs",
+            fix_model="accounting.customer.receivable", field_name="receivable_account")]

@@ -45,3 +45,7 @@ from . import test_connection_trust
 from . import test_buttons
 from . import test_sync_job_states
 from . import test_ppn_2025
+from . import test_coretax_identity
+from . import test_units_codes
+from . import test_payout_tiers
+from . import test_customer_receivable

@@ -2,6 +2,7 @@
 account of its own (a Cash & Bank account added to the sandbox), paid out
 to the seeded bank with the MDR fee on the seeded fee account."""
 
+import base64
 from decimal import Decimal
 
 from .pos_sync_common import PosSyncCase
@@ -42,6 +43,13 @@ class PayoutCase(PosSyncCase):
     def payout(self, gross, **vals):
         return self.Payout.create(dict({"connection_id": self.connection.id, "payment_map_id": self.card_map.id,
                                         "gross_amount": gross}, **vals))
+
+    def import_report(self, text):
+        """The settlement report ``text`` (CSV) uploaded and previewed."""
+        wizard = self.env["accounting.payout.import"].create({
+            "connection_id": self.connection.id, "file": base64.b64encode(text.encode()), "filename": "stl.csv"})
+        wizard.action_preview()
+        return wizard
 
     def run_cron(self):
         """The worker as production runs it: its cron, its user, no test tz."""

@@ -2,7 +2,6 @@
 method or why it has none, posting queues the matched rows only, a row's
 own fee wins over the MDR rate, and a report imported again adds nothing."""
 
-import base64
 from decimal import Decimal
 
 from odoo.exceptions import UserError
@@ -22,12 +21,6 @@ REPORT = """Tanggal;MID;Jumlah;Biaya;Referensi
 
 @tagged("post_install", "-at_install")
 class TestPayoutImport(PayoutCase):
-
-    def import_report(self, text):
-        wizard = self.env["accounting.payout.import"].create({
-            "connection_id": self.connection.id, "file": base64.b64encode(text.encode()), "filename": "stl.csv"})
-        wizard.action_preview()
-        return wizard
 
     def test_report_preview_names_unmatched_rows_and_posts_the_rest(self):
         self.card_shift(100)  # 2,220,000 on the card

@@ -18,13 +18,14 @@ Money comes from what Odoo computed on each line (``price_subtotal`` /
 only figure left to it, and any gap goes on the rounding account.
 """
 
+from decimal import Decimal
 from types import SimpleNamespace
-
 
 from accounting_connectors.documents import ZERO, Deduction, InvoiceLine, RegionalTax, account_item_ref
 
 from ..models import accounting_messages as msgs
 from .amounts import dec, money, plain
+from .item_units import item_code, unit_ratio
 from .pos_sales_lines import _ceil, _spread_discounts, check_skus, line_dpp, rounding_gap
 
 
@@ -86,19 +87,21 @@ def invoice_lines(move, connection, warehouse=""):
                 discounts.append((SimpleNamespace(full_product_name=label, product_id=line.product_id),
                                   (rate, code), -line_money))
             continue
-        quantity = dec(abs(line.quantity), 3) or dec(1)
+        account = kind.remote_account if kind else ""
+        # goods go out in the remote item's unit (the product's): a pack of 6 is 6 units
+        ratio = Decimal(1) if account else unit_ratio(line.product_uom_id, line.product_id)
+        quantity = plain((dec(abs(line.quantity), 3) or dec(1)) * ratio)
         if included and not tax_included:
             unit_price = _ceil(money(currency, line.price_subtotal) / quantity, price_digits)
         else:
-            unit_price = dec(line.price_unit, price_digits)
-        account = kind.remote_account if kind else ""
+            unit_price = _ceil(dec(line.price_unit, price_digits) / ratio, price_digits)
         out.append(InvoiceLine(
-            item_ref=account_item_ref(account) if account else line.product_id.default_code.strip(),
+            item_ref=account_item_ref(account) if account else item_code(line.product_id),
             quantity=plain(quantity), unit_price=unit_price, description=label[:200],
             discount_amount=quantity * unit_price - line_money, tax_rate=rate, tax_code=code,
             dpp_percent=line_dpp(connection, tax),
             warehouse="" if account else warehouse,
-            unit="" if account else line.product_uom_id.name or "", account=account))
+            unit="" if account else line.product_id.uom_id.name or "", account=account))
     _spread_discounts(out, discounts, currency)
     taken_off = sum((d.amount for d in deductions), ZERO)
     regional_total = sum((r.amount for r in move_regional_taxes(move, connection)), ZERO)

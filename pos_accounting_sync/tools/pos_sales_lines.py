@@ -15,6 +15,7 @@ from accounting_connectors.documents import ZERO, InvoiceLine, RegionalTax, acco
 
 from ..models import accounting_messages as msgs
 from .amounts import dec, money, plain
+from .item_units import item_code, unit_ratio
 from .sync_causes import SyncDataError
 
 HUNDRED = Decimal("100")
@@ -127,7 +128,7 @@ def line_role(line, connection, gift_cards):
         return "account", "tip_account"
     if product in gift_cards:
         return "account", "gift_card_account"
-    if not (product.default_code or "").strip() and product.type == "service":
+    if not item_code(product) and product.type == "service":
         return "account", "service_account"
     return "goods", ""
 
@@ -195,28 +196,32 @@ def group_lines(lines, connection, warehouse="", sign=1):
         dpp = line_dpp(connection, tax)
         # a price with a regional tax inside it is sent as Odoo's money without it
         included = included or bool(tax_included and regional and _regional_amounts(line, regional))
-        key = (account or line.product_id.id, line.price_unit, line.discount, rate, code, included, dpp)
+        key = (account or line.product_id.id, line.price_unit, line.discount, rate, code, included, dpp,
+               line.product_uom_id.id)
         groups.setdefault(key, []).append(line)
     out = []
-    for (_what, price_unit, discount, rate, code, included, dpp), group in groups.items():
+    for (_what, price_unit, discount, rate, code, included, dpp, _uom), group in groups.items():
         first = group[0]
         qty_digits = first.product_uom_id.rounding and max(
             0, -Decimal(str(first.product_uom_id.rounding)).as_tuple().exponent) or 3
         quantity = sum((dec(abs(l.qty), qty_digits) for l in group), ZERO)
         line_money = sum((line_money_of(l) * sign for l in group), ZERO)
+        role, account_field = line_role(first, connection, gift_cards)
+        # goods go out in the remote item's unit (the product's): a pack of 6 is 6 units
+        ratio = unit_ratio(first.product_uom_id, first.product_id) if role == "goods" else Decimal(1)
+        quantity = plain(quantity * ratio)
         if included and (not tax_included or regional):
             # an included price in a tax-excluded document: Odoo's untaxed money
             unit_price = _ceil(line_money / quantity, price_digits)
         else:
-            unit_price = dec(price_unit, price_digits)
-        role, account_field = line_role(first, connection, gift_cards)
+            unit_price = _ceil(dec(price_unit, price_digits) / ratio, price_digits)
         account = connection._line_account(account_field, first) if role == "account" else ""
         description = (first.full_product_name
                        or first.product_id.with_context(display_default_code=False).display_name)
         if discount:
             description = "%s (-%s%%)" % (description, plain(dec(discount, 2)))
         out.append(InvoiceLine(
-            item_ref=account_item_ref(account) if account else first.product_id.default_code or "",
+            item_ref=account_item_ref(account) if account else item_code(first.product_id),
             quantity=plain(quantity),
             unit_price=unit_price,
             description=description,
@@ -225,7 +230,7 @@ def group_lines(lines, connection, warehouse="", sign=1):
             tax_code=code,
             dpp_percent=dpp,
             warehouse="" if account else warehouse,
-            unit="" if account else first.product_uom_id.name or "",
+            unit="" if account else first.product_id.uom_id.name or "",
             account=account,
         ))
     _spread_discounts(out, discounts, currency)

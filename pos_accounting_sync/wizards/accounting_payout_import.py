@@ -1,10 +1,12 @@
 import base64
+from decimal import Decimal
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import formatLang
 
 from ..models.accounting_access import MANAGER, check_action
+from ..tools.mdr_tiers import tier_fee
 from ..tools.settlement_csv import (
     MAX_CELL, MAX_ROWS, SettlementError, decode, is_formula, neutralise, parse_amount, parse_date, read_rows)
 
@@ -15,7 +17,14 @@ IMPORT_HELP = (
     "A CSV file with a header line: date, method (the MID or name the report uses), gross, and "
     "optionally fee and reference, separated by , or ; . Dates as 2024-06-15 or 15/06/2024; amounts "
     "as 1.000.000, 1.000.000,50, 1,000,000.50 or 1000000 (Rp allowed). A row's own fee replaces the "
-    "fee computed from the method's MDR rate.")
+    "fee computed from the method's MDR rate; a method with MDR tiers prices each row as one transaction "
+    "(rows sharing a reference and a date are one payout), one that takes the report's fee needs it on "
+    "every row.")
+
+
+def _amount_text(value):
+    """A row's gross (float rupiah) as the exact text a payout's Transactions hold (750000.00)."""
+    return format(Decimal(repr(value)).quantize(Decimal("0.01")), "f")
 
 
 class AccountingPayoutImport(models.TransientModel):
@@ -91,7 +100,7 @@ class AccountingPayoutImport(models.TransientModel):
         maps = {}
         for payment_map in conn.payment_map_ids:
             maps.setdefault(payment_map._settlement_key(), []).append(payment_map)
-        available, seen = {}, set()
+        available, seen = {}, {}
         Payout = self.env["accounting.payout"]
         out = []
         for row in rows:
@@ -107,7 +116,9 @@ class AccountingPayoutImport(models.TransientModel):
                                       ("state", "!=", "cancelled")], limit=1)
                 if done:
                     reason = _("Already imported as %(payout)s.", payout=done.name)
-                elif row["reference"] in seen:
+                elif row["reference"] in seen and not (
+                        # rows of one settlement under MDR tiers: its transactions, one payout
+                        payment_map.mdr_rule == "tiers" and seen[row["reference"]] == (payment_map.id, vals["date"])):
                     reason = _("The reference %(ref)s appears twice in this file.", ref=row["reference"])
             if not reason:
                 if payment_map.id not in available:
@@ -119,7 +130,7 @@ class AccountingPayoutImport(models.TransientModel):
                                                     currency_obj=self.currency_id))
                 else:
                     available[payment_map.id] -= vals["gross"]
-                    seen.add(row["reference"])
+                    seen[row["reference"]] = (payment_map.id, vals["date"])
             vals.update(status="unmatched" if reason else "matched", reason=reason or False)
             out.append(vals)
         return out
@@ -157,7 +168,14 @@ class AccountingPayoutImport(models.TransientModel):
                      conn=conn.display_name, name=row["method"])
         payment_map = candidates[0]
         vals["payment_map_id"] = payment_map.id
-        if not vals.get("fee_given"):
+        if payment_map.mdr_rule == "file" and not vals.get("fee_given"):
+            return _("The row states no fee, and %(method)s takes the fee the settlement report states (MDR Fee "
+                     "on its mapping).", method=payment_map.display_name)
+        if payment_map.mdr_rule == "tiers":
+            # the method's tiers, whatever the report says: the row is one transaction
+            vals.update(fee=float(tier_fee([Decimal(str(vals["gross"]))], payment_map._mdr_tiers())),
+                        fee_given=False)
+        elif not vals.get("fee_given"):
             vals["fee"] = float(self.env["accounting.payout"]._fee_of(vals["gross"], payment_map.mdr_rate))
         try:
             payment_map._payout_accounts(with_fee=bool(vals["fee"]))
@@ -176,11 +194,21 @@ class AccountingPayoutImport(models.TransientModel):
         matched = self.line_ids.filtered(lambda l: l.status == "matched")
         if not matched:
             raise UserError(_("No row of this report matches a payment method; nothing to post."))
-        vals_list = []
+        vals_list, settlements = [], {}
         for line in matched:
+            key = (line.payment_map_id.id, line.date, line.reference)
+            if line.payment_map_id.mdr_rule == "tiers" and line.reference and key in settlements:
+                # another transaction of the same settlement: its payout grows, the tiers price each
+                vals = settlements[key]
+                vals["gross_amount"] += line.gross
+                vals["transaction_amounts"] += "\n" + _amount_text(line.gross)
+                continue
             vals = {"connection_id": self.connection_id.id, "payment_map_id": line.payment_map_id.id,
                     "date": line.date, "gross_amount": line.gross, "settlement_ref": line.reference or False}
-            if line.fee_given:
+            if line.payment_map_id.mdr_rule == "tiers":
+                vals["transaction_amounts"] = _amount_text(line.gross)
+                settlements[key] = vals
+            elif line.fee_given:
                 vals["fee_amount"] = line.fee
             vals_list.append(vals)
         payouts = self.env["accounting.payout"].create(vals_list)

@@ -34,6 +34,12 @@ class AccountingProductValidation(models.TransientModel):
     duplicate_sku_count = fields.Integer(compute="_compute_products", string="Sharing a SKU")
     valid_count = fields.Integer(compute="_compute_products", string="Valid Products")
     to_push_count = fields.Integer(compute="_compute_products", string="Number to Send")
+    # customers: a Coretax identity the tax office refuses (a zero or malformed NPWP) is never sent
+    bad_identity_ids = fields.Many2many("res.partner", compute="_compute_customers",
+                                        inverse="_inverse_products", readonly=False,
+                                        string="Customers With a Refused Tax Number")
+    bad_identity_count = fields.Integer(compute="_compute_customers", string="Refused Tax Numbers")
+    bad_identity_text = fields.Text(compute="_compute_customers", string="Why")
 
     @api.depends("connection_id")
     def _compute_products(self):
@@ -51,6 +57,31 @@ class AccountingProductValidation(models.TransientModel):
                 "missing_sku_count": len(missing), "duplicate_sku_count": len(duplicate),
                 "valid_count": len(valid), "to_push_count": len(to_push),
             })
+
+    @api.depends("connection_id")
+    def _compute_customers(self):
+        for wiz in self:
+            problems = {partner: partner._accounting_coretax_problem() for partner in wiz._customers()}
+            problems = {partner: problem for partner, problem in problems.items() if problem}
+            wiz.bad_identity_ids = self.env["res.partner"].union(*problems)
+            wiz.bad_identity_count = len(problems)
+            wiz.bad_identity_text = "\n".join(msgs.render(self.env, problem) for problem in problems.values())
+
+    def _customers(self):
+        """The customers this connection sends or is to send: those of its
+        customer lines, and the named customers of its outlets' orders."""
+        Partner = self.env["res.partner"]
+        if not self.connection_id:
+            return Partner
+        ids = self.env["accounting.sync.job"].sudo().search([
+            ("connection_id", "=", self.connection_id.id), ("res_model", "=", "res.partner"),
+            ("kind", "=", "customer"), ("state", "!=", "cancelled")]).mapped("res_id")
+        configs = self.connection_id.outlet_map_ids.filtered("active").pos_config_id
+        if configs:
+            groups = self.env["pos.order"].sudo()._read_group(
+                [("config_id", "in", configs.ids), ("partner_id", "!=", False)], ["partner_id"])
+            ids += [partner.id for (partner,) in groups]
+        return Partner.browse(sorted(set(ids))).exists()
 
     def _sold_products(self):
         configs = self.connection_id.outlet_map_ids.filtered("active").pos_config_id
