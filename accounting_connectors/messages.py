@@ -217,6 +217,19 @@ TEXTS = {
     "jurnal.entry_no_amount": "The journal entry %(ref)s has no amount.",
     "jurnal.transfer_out_missing": "The outgoing transfer %(ref)s is not in Jurnal yet.",
     "jurnal.transfer_warehouses": "The transfer %(ref)s needs both warehouses.",
+    # --- locked periods and approval (jurnal/errors.py, accurate/errors.py) ---
+    "jurnal.period_locked": "Jurnal's books are locked up to %(until)s (Kunci Periode / Tutup Buku): nothing "
+                            "dated on or before that day can be created, changed or deleted there. Jurnal said: "
+                            "%(provider)s",
+    "jurnal.period_locked_undated": "Jurnal's books are locked for this document's date (Kunci Periode / Tutup "
+                                    "Buku). Jurnal said: %(provider)s",
+    "accurate.period_locked": "Accurate's books are closed up to %(until)s (Tutup Buku): nothing dated on or "
+                              "before that day can be created, changed or deleted there. Accurate said: "
+                              "%(provider)s",
+    "accurate.period_locked_undated": "Accurate's books are closed for this document's date (Tutup Buku). "
+                                      "Accurate said: %(provider)s",
+    "accurate.not_approved": "The document this one depends on is not approved in Accurate yet: approve it in "
+                             "Accurate. Accurate said: %(provider)s",
 }
 
 

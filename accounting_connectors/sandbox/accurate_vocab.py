@@ -6,6 +6,8 @@ import re
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
+from .period_locks import ACCURATE_MESSAGES
+
 ZERO = Decimal("0")
 DATE_RE = re.compile(r"^\d{2}/\d{2}/\d{4}$")
 
@@ -60,6 +62,7 @@ MESSAGES = {
     "not_sent": ("Barang %s yang diterima melebihi sisa kirim Pemindahan Barang %s (sisa %s)",
                  "Item %s received exceeds what remains to receive of Item Transfer %s (remaining %s)"),
     "no_edit": ("Sandbox: ubah transaksi tidak didukung", "Sandbox: editing transactions is not supported"),
+    **ACCURATE_MESSAGES,  # closed periods and approval (ASSUMED wordings, see .period_locks)
 }
 
 

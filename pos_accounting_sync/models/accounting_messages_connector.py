@@ -224,4 +224,17 @@ CONNECTOR_MESSAGES = {
     "jurnal.entry_no_amount": _lt("The journal entry %(ref)s has no amount."),
     "jurnal.transfer_out_missing": _lt("The outgoing transfer %(ref)s is not in Jurnal yet."),
     "jurnal.transfer_warehouses": _lt("The transfer %(ref)s needs both warehouses."),
+    "jurnal.period_locked": _lt(
+        "Jurnal's books are locked up to %(until)s (Kunci Periode / Tutup Buku): nothing dated on or before that day "
+        "can be created, changed or deleted there. Jurnal said: %(provider)s"),
+    "jurnal.period_locked_undated": _lt(
+        "Jurnal's books are locked for this document's date (Kunci Periode / Tutup Buku). Jurnal said: %(provider)s"),
+    "accurate.period_locked": _lt(
+        "Accurate's books are closed up to %(until)s (Tutup Buku): nothing dated on or before that day can be "
+        "created, changed or deleted there. Accurate said: %(provider)s"),
+    "accurate.period_locked_undated": _lt(
+        "Accurate's books are closed for this document's date (Tutup Buku). Accurate said: %(provider)s"),
+    "accurate.not_approved": _lt(
+        "The document this one depends on is not approved in Accurate yet: approve it in Accurate. Accurate said: "
+        "%(provider)s"),
 }
