@@ -44,3 +44,6 @@ from . import test_outbox_trust
 from . import test_connection_trust
 from . import test_buttons
 from . import test_sync_job_states
+from . import test_credit_notes
+from . import test_period_locks
+from . import test_approval
