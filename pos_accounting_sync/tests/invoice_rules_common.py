@@ -47,11 +47,10 @@ class InvoiceRulesCase(PosSyncCase):
         return reversal
 
     def pay(self, move, amount, date=None):
-        wizard = self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=move.ids).create({
-                "amount": amount, "journal_id": self.bank_journal.id,
-                "payment_date": date or fields.Date.today()})
-        return wizard._create_payments()
+        """Register ``amount`` on ``move`` from the bank journal (Odoo's wizard)."""
+        values = {"amount": amount, "journal_id": self.bank_journal.id, "payment_date": date or fields.Date.today()}
+        Register = self.env["account.payment.register"].with_context(active_model="account.move", active_ids=move.ids)
+        return Register.create(values)._create_payments()
 
     def sync(self):
         """Run the worker as production does: its cron, as OdooBot."""

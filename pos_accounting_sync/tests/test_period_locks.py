@@ -64,7 +64,9 @@ class TestPeriodLocksAccurate(InvoiceRulesCase):
             self.connection, today - timedelta(days=1), today + timedelta(days=1))
         differences = lines.filtered("is_difference")
         self.assertTrue(differences)
-        self.assertEqual(set(differences.mapped("cause")), {"period_locked"}, differences.mapped("cause_note"))
+        money = differences.filtered(lambda d: d.measure != "stock")
+        self.assertTrue(money)
+        self.assertEqual(set(money.mapped("cause")), {"period_locked"}, money.mapped("cause_note"))
         # the accountant reopens the period and presses Retry Locked Period
         self.lock(None)
         self.connection.action_retry_period_locked()
