@@ -20,6 +20,14 @@ A return against its invoice carries our reference in ``memo`` as
 :func:`carries` honours), and :func:`find` searches the invoice's returns
 (or, without the invoice, the returns list) for that memo before any retry.
 
+Jurnal values a sales return at the invoice line's own price after its
+discount, whatever the return says. When Odoo's credit note values the
+returned goods otherwise (a partial credit note that does not give back a
+taxed or global discount, a line discount removed), that return would
+credit less (or more) than Odoo: :func:`credits_as_odoo` sends it as a
+credit memo with Odoo's figures instead, so the customer's balance is
+Odoo's to the rupiah.
+
 The adjustment goes first and is looked up before it is sent, so a retry
 after a lost answer never books the stock twice; the credit memo goes last,
 so finding it (``find("sales_return", reference)``) means the whole return
@@ -53,13 +61,14 @@ def post(client, doc):
     # a return whose money goes back (a CustomerRefund follows) must leave a
     # credit memo to refund from, not lower the invoice's amount owing
     keys = invoice_lines(invoice.data, doc.lines) if invoice and not doc.refunded else None
-    if keys is not None and not credits_as_odoo(invoice.data, keys, doc):
+    repriced = keys is not None and not credits_as_odoo(invoice.data, keys, doc)
+    if repriced:
         keys = None  # Jurnal would value it at the invoice's prices: a credit memo carries Odoo's
     if keys is not None:
         body = mapping.sales_return_payload(doc, keys, client.options)
         body["sales_return"]["memo"] = tagged_memo(doc.description, doc.reference)
         return client._send("POST", "/sales_returns", body, "sales_return")
-    body = credit_memo_body(client, doc)  # resolves everything before the first write
+    body = credit_memo_body(client, doc, repriced)  # resolves everything before the first write
     restock(client, doc)
     return client._send("POST", "/credit_memos", body, "credit_memo")
 
@@ -125,7 +134,9 @@ def split_tax(line, tax_included):
     return gross, (gross * rate).quantize(CENT)
 
 
-def credit_memo_body(client, doc):
+def credit_memo_body(client, doc, repriced=False):
+    """The credit memo of a return (``repriced``: its goods are on the
+    invoice, at other prices than the invoice's)."""
     if not doc.lines:
         raise ValidationError(code="jurnal.return_no_lines", params={"ref": doc.reference})
     account = _return_account(client)
@@ -144,8 +155,13 @@ def credit_memo_body(client, doc):
         tax_total += tax
     if tax_total:
         lines.append({"account_name": tax_account, "description": "PPN", "credit": mapping.num(tax_total)})
-    memo = doc.description or ("Return %s (items not on invoice %s)" % (doc.reference, doc.invoice_ref)
-                               if doc.invoice_ref else "Return %s without invoice" % doc.reference)
+    if repriced:
+        default = "Return %s of invoice %s at the credit note's prices" % (doc.reference, doc.invoice_ref)
+    elif doc.invoice_ref:
+        default = "Return %s (items not on invoice %s)" % (doc.reference, doc.invoice_ref)
+    else:
+        default = "Return %s without invoice" % doc.reference
+    memo = doc.description or default
     return {"credit_memo": mapping._drop_empty({
         "person_name": client._person_name(doc.customer_ref),
         "person_type": "customer",
