@@ -41,9 +41,11 @@ class TestPeriodLocksAccurate(InvoiceRulesCase):
 
     def test_late_shift_waits_with_one_to_do_and_posts_once_reopened(self):
         jobs = self.late_shift()
-        invoice = jobs.filtered(lambda j: j.kind == "sales_invoice")
-        self.assertEqual((invoice.state, invoice.error_kind, invoice.locked_until),
-                         ("pending", "period_locked", self.locked_until))
+        invoices = jobs.filtered(lambda j: j.kind == "sales_invoice")
+        self.assertEqual(set(jobs.filtered(lambda j: j.kind not in ("item", "customer")).mapped("state")),
+                         {"pending"}, "nothing of the shift went out")
+        invoice = invoices.filtered(lambda j: j.error_kind)[:1]
+        self.assertEqual((invoice.error_kind, invoice.locked_until), ("period_locked", self.locked_until))
         self.assertIn("Waiting: period locked", invoice.error_message)
         self.assertIn(self.locked_until.isoformat(), invoice.error_message)
         self.assertEqual(invoice.attempts, 0, "waiting spends no attempt")
@@ -72,21 +74,22 @@ class TestPeriodLocksAccurate(InvoiceRulesCase):
         self.connection.action_retry_period_locked()
         self.sync()
         self.assertEqual(set(jobs.mapped("state")), {"done"}, jobs.mapped("error_message"))
-        self.assertLessEqual(self.remote_day("sales_invoice", invoice.reference), self.locked_until,
-                             "posted with its own date")
+        for job in invoices:
+            self.assertLessEqual(self.remote_day("sales_invoice", job.reference), self.locked_until,
+                                 "posted with its own date")
 
     def test_late_shift_posts_on_the_first_open_day_with_its_date_in_the_memo(self):
         self.connection.period_lock_policy = "first_open_day"
         jobs = self.late_shift()
         self.sync()
         self.assertEqual(set(jobs.mapped("state")), {"done"}, jobs.mapped("error_message"))
-        invoice = jobs.filtered(lambda j: j.kind == "sales_invoice")
         first_open = self.locked_until + timedelta(days=1)
-        self.assertEqual(self.remote_day("sales_invoice", invoice.reference), first_open)
-        self.assertTrue(invoice.moved_from and invoice.moved_from <= self.locked_until)
-        self.assertIn("Original date %s" % invoice.moved_from.isoformat(),
-                      self.memo("sales_invoice", invoice.reference))
-        self.assertIn(first_open.isoformat(), invoice.error_message)
+        for invoice in jobs.filtered(lambda j: j.kind == "sales_invoice"):
+            self.assertEqual(self.remote_day("sales_invoice", invoice.reference), first_open)
+            self.assertTrue(invoice.moved_from and invoice.moved_from <= self.locked_until)
+            self.assertIn("Original date %s" % invoice.moved_from.isoformat(),
+                          self.memo("sales_invoice", invoice.reference))
+            self.assertIn(first_open.isoformat(), invoice.error_message)
         for receipt in jobs.filtered(lambda j: j.kind == "sales_receipt"):
             self.assertEqual(self.remote_day("sales_receipt", receipt.reference), first_open)
 
