@@ -4,9 +4,10 @@ in Odoo, the worker run as its cron runs it, remote figures read back."""
 
 from decimal import Decimal
 
+import requests
+
 from odoo import fields
 
-from accounting_connectors.jurnal import returns
 from accounting_connectors.sandbox import jurnal_money
 
 from .pos_sync_common import PosSyncCase
@@ -57,10 +58,15 @@ class InvoiceRulesCase(PosSyncCase):
         self.env.ref("pos_accounting_sync.ir_cron_accounting_sync_worker").with_user(
             self.odoobot).method_direct_trigger()
 
+    def admin(self, path, body):
+        """A person acting in the accounting system (the sandbox's admin endpoint, over HTTP)."""
+        res = requests.post(self.sandbox.url + "/_sandbox/" + path, json=body, timeout=10)
+        self.assertEqual(res.status_code, 200, res.text)
+        return res.json()
+
     def lock(self, until):
         """The accountant locks the remote books up to ``until`` (a date, or None to reopen)."""
-        app = self.sandbox.app(self.provider)
-        app.store.locked_until = until
+        self.admin("period_lock/" + self.provider, {"until": until.isoformat() if until else None})
 
     def credited(self, reference):
         """What the accounting system credited for our return ``reference``
@@ -79,10 +85,3 @@ class InvoiceRulesCase(PosSyncCase):
         if self.provider == "accurate":
             return sum(self.sandbox.app("accurate").store.customer_balances().values(), D(0))
         return sum((D(v) for v in jurnal_money.customer_balances(store).values()), D(0))
-
-    def remote_date(self, kind, reference):
-        if self.provider == "accurate":
-            return self.remote(kind)[reference]["transDate"]
-        rows = self.remote(kind) if kind != "sales_return" else {
-            ref: row for row in self.sandbox_dump(kind) if (ref := returns.reference_of(row))}
-        return rows[reference]["transaction_date"]

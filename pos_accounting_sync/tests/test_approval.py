@@ -21,7 +21,7 @@ class TestApprovalAccurate(InvoiceRulesCase):
             self.odoobot).method_direct_trigger()
 
     def test_invoice_saved_unapproved_blocks_its_receipts_until_approved(self):
-        self.sandbox.app("accurate").store.save_unapproved = True
+        self.admin("approval/accurate", {"save_unapproved": True})
         move = self.invoice([(self.kopi, 2, 20000, {})])
         self.pay(move, 30000)
         self.sync()
@@ -43,8 +43,7 @@ class TestApprovalAccurate(InvoiceRulesCase):
         self.check_approvals()
         self.assertEqual((invoice.remote_approval, receipt.state), ("unapproved", "blocked"))
         # a person approves it in Accurate; the next check releases the receipt
-        self.sandbox.app("accurate").store.by_number("sales-invoice", invoice.reference)["approvalStatus"] = \
-            "APPROVED"
+        self.admin("approval/accurate", {"approve": invoice.reference})
         self.check_approvals()
         self.assertEqual((invoice.remote_approval, receipt.state), ("approved", "pending"))
         self.sync()
