@@ -1246,7 +1246,13 @@ class AccountingSyncJob(models.Model):
         """``(cause, note)`` for the reconciliation when some of these jobs
         wait for the accounting system's own rules (a locked period, an
         approval), else None: those documents are not posted yet."""
-        locked = self.filtered(lambda j: j.state in ("pending", "running") and j.error_kind == "period_locked")
+        waiting = self.filtered(lambda j: j.state in ("pending", "running", "blocked"))
+        chains = [c for c in set(waiting.mapped("chain")) if c]
+        # what waits behind a locked document in its chain waits for the period too
+        behind = set(self.sudo().search([
+            ("connection_id", "in", waiting.connection_id.ids), ("chain", "in", chains), ("state", "=", "pending"),
+            ("error_kind", "=", "period_locked")]).mapped("chain")) if chains else set()
+        locked = waiting.filtered(lambda j: j.error_kind == "period_locked" or j.chain in behind)
         unapproved = self.filtered(lambda j: j.remote_approval == "unapproved"
                                    or (j.state in ("pending", "blocked") and j.error_kind == "unapproved"))
         held = locked or unapproved
