@@ -9,16 +9,8 @@ from decimal import Decimal as D
 import pytest
 import requests
 
+from accounting_connectors import documents as docs
 from accounting_connectors.client import make_client
-from accounting_connectors.documents import (
-    Customer,
-    InvoiceLine,
-    Item,
-    ReceiptLine,
-    ReceiptVoid,
-    SalesInvoice,
-    SalesReceipt,
-)
 from accounting_connectors.errors import NotApprovedError, PeriodLockedError, ValidationError, period_lock
 
 LOCKED = date(2026, 10, 31)
@@ -50,17 +42,17 @@ def admin(sandbox, path, body):
 
 
 def shop(client, customer):
-    client.post(Item("SKU-1", name="Kopi", sale_price=D("15000"), cost_price=D("9000")))
-    client.post(Customer(customer, name="Budi Santoso"))
+    client.post(docs.Item("SKU-1", name="Kopi", sale_price=D("15000"), cost_price=D("9000")))
+    client.post(docs.Customer(customer, name="Budi Santoso"))
 
 
 def invoice(ref, day, customer):
-    return SalesInvoice(ref, customer_ref=customer, date=day, lines=[InvoiceLine("SKU-1", D("2"), D("15000"))])
+    return docs.SalesInvoice(ref, customer_ref=customer, date=day, lines=[docs.InvoiceLine("SKU-1", D("2"), D("15000"))])
 
 
 def receipt(ref, day, customer, account, invoice_ref="INV-1", amount="30000"):
-    return SalesReceipt(ref, customer_ref=customer, date=day, account=account,
-                        lines=[ReceiptLine(invoice_ref, D(amount))])
+    return docs.SalesReceipt(ref, customer_ref=customer, date=day, account=account,
+                        lines=[docs.ReceiptLine(invoice_ref, D(amount))])
 
 
 @pytest.fixture(params=["jurnal", "accurate"])
@@ -95,11 +87,11 @@ def test_voiding_a_receipt_dated_in_a_locked_period_is_refused(provider, sandbox
     client.post(receipt("RCV-1", INSIDE, customer, cash))
     admin(sandbox, "period_lock/" + name, {"until": LOCKED.isoformat()})
     with pytest.raises(PeriodLockedError) as caught:
-        client.post(ReceiptVoid("RCV-1/VOID", receipt_ref="RCV-1"))
+        client.post(docs.ReceiptVoid("RCV-1/VOID", receipt_ref="RCV-1"))
     assert caught.value.locked_until == LOCKED
     assert client.find("sales_receipt", "RCV-1") is not None  # still there
     admin(sandbox, "period_lock/" + name, {"until": None})
-    client.post(ReceiptVoid("RCV-1/VOID", receipt_ref="RCV-1"))
+    client.post(docs.ReceiptVoid("RCV-1/VOID", receipt_ref="RCV-1"))
     assert client.find("sales_receipt", "RCV-1") is None
 
 
@@ -131,6 +123,6 @@ def test_a_lock_refusal_is_not_a_plain_refusal_and_other_refusals_stay_plain(san
     client = make_client(sandbox.jurnal_config(rate_limits=[(10000, 60.0)], timeout=(2, 5)))
     shop(client, "C-1")
     with pytest.raises(ValidationError) as caught:
-        client.post(SalesInvoice("INV-9", customer_ref="C-1", date=AFTER,
-                                 lines=[InvoiceLine("NOPE", D("1"), D("1"))]))
+        client.post(docs.SalesInvoice("INV-9", customer_ref="C-1", date=AFTER,
+                                 lines=[docs.InvoiceLine("NOPE", D("1"), D("1"))]))
     assert not isinstance(caught.value, PeriodLockedError)

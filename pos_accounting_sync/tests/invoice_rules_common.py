@@ -19,6 +19,19 @@ def dec(value):
     return D("%.2f" % value)
 
 
+def make_invoice(case, lines, date=None, post=True, **vals):
+    """A customer invoice of ``case.customer`` (``vals`` override, e.g.
+    ``move_type``); ``lines``: ``[(product, quantity, price, extra values)]``."""
+    move = case.env["account.move"].create(dict({
+        "move_type": "out_invoice", "partner_id": case.customer.id, "invoice_date": date or fields.Date.today(),
+        "invoice_line_ids": [(0, 0, dict({"product_id": p.id, "quantity": q, "price_unit": price}, **extra))
+                             for p, q, price, extra in lines],
+    }, **vals))
+    if post:
+        move.action_post()
+    return move
+
+
 class InvoiceRulesCase(PosSyncCase):
 
     @classmethod
@@ -29,16 +42,7 @@ class InvoiceRulesCase(PosSyncCase):
         cls.odoobot = cls.env.ref("base.user_root")
 
     def invoice(self, lines, date=None, post=True, **vals):
-        """``lines``: ``[(product, quantity, price, extra values)]``."""
-        move = self.env["account.move"].create(dict({
-            "move_type": "out_invoice", "partner_id": self.customer.id,
-            "invoice_date": date or fields.Date.today(),
-            "invoice_line_ids": [(0, 0, dict({"product_id": p.id, "quantity": q, "price_unit": price}, **extra))
-                                 for p, q, price, extra in lines],
-        }, **vals))
-        if post:
-            move.action_post()
-        return move
+        return make_invoice(self, lines, date=date, post=post, **vals)
 
     def credit_note(self, move, keep, date=None):
         """Odoo's credit note of ``move`` keeping only the lines of the ``keep`` products."""
