@@ -47,7 +47,8 @@ def shop(client, customer):
 
 
 def invoice(ref, day, customer):
-    return docs.SalesInvoice(ref, customer_ref=customer, date=day, lines=[docs.InvoiceLine("SKU-1", D("2"), D("15000"))])
+    return docs.SalesInvoice(ref, customer_ref=customer, date=day,
+                             lines=[docs.InvoiceLine("SKU-1", D("2"), D("15000"))])
 
 
 def receipt(ref, day, customer, account, invoice_ref="INV-1", amount="30000"):
