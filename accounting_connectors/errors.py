@@ -5,7 +5,17 @@ wire; ``message`` is meant for an accountant (the provider's own words where
 there are some), never a traceback.
 """
 
+import re
+from datetime import date
+
 from .messages import render
+
+#: a refusal for a locked or closed period, in Indonesian or English, as
+#: Jurnal (Kunci Periode, Tutup Buku) and Accurate (Tutup Buku) word it
+PERIOD_LOCK_RE = re.compile(
+    r"kunci periode|tutup buku|periode\b.{0,40}\b(dikunci|ditutup)|\block(ed)? (date|period)|"
+    r"closed period|period (is |has been )?(locked|closed)|closing date", re.I)
+DATE_RE = re.compile(r"\b(\d{1,2})[/-](\d{1,2})[/-](\d{4})\b|\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
 class ConnectorError(Exception):
@@ -115,7 +125,64 @@ class NotFoundError(ValidationError):
     kind = "not_found"
 
 
+class PeriodLockedError(ValidationError):
+    """The accounting system's books are locked for the document's date
+    (Jurnal's *Kunci Periode* / *Tutup Buku*, Accurate's *Tutup Buku*): it
+    refuses creating, changing or deleting anything dated on or before
+    ``locked_until`` (a ``date``, None when the refusal did not say). The same
+    request cannot go through until an accountant reopens the period, or the
+    document is dated after it: never retry it in a loop."""
+
+    kind = "period_locked"
+
+    def __init__(self, message=None, *, locked_until=None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.locked_until = locked_until
+
+
+class NotApprovedError(ValidationError):
+    """The document depends on one the accounting system keeps unapproved
+    (Accurate's ``approvalStatus`` other than APPROVED, e.g. a sales invoice
+    saved as draft): it goes once a person approves that one there."""
+
+    kind = "unapproved"
+
+
 #: every ``kind`` a ConnectorError (of any subclass, here or in a provider
 #: package) can carry: the job's error-kind choices must cover each one.
 #: ``tests/test_errors.py`` checks this tuple against the classes.
-ERROR_KINDS = ("permanent", "transient", "rate_limited", "auth", "duplicate", "quota", "ambiguous", "not_found")
+ERROR_KINDS = ("permanent", "transient", "rate_limited", "auth", "duplicate", "quota", "ambiguous", "not_found",
+               "period_locked", "unapproved")
+
+
+def period_lock(words):
+    """Whether the provider's ``words`` (str) refuse a locked period, and
+    the last day locked they name: ``(True, date | None)``, else
+    ``(False, None)``. Dates are read as dd/mm/yyyy (both providers' order)
+    or ISO yyyy-mm-dd; the last date named is the lock date."""
+    words = words or ""
+    if not PERIOD_LOCK_RE.search(words):
+        return False, None
+    found = None
+    for match in DATE_RE.finditer(words):
+        day, month, year = (match.group(1, 2, 3) if match.group(1) else
+                            (match.group(6), match.group(5), match.group(4)))
+        try:
+            found = date(int(year), int(month), int(day))
+        except ValueError:
+            continue
+    return True, found
+
+
+def period_locked(words, code, undated_code, params=None, **ctx):
+    """The PeriodLockedError of a refusal ``words`` (already known to be
+    one, see :func:`period_lock`), with sentence ``code`` (params
+    ``provider`` and ``until``, the lock date as ISO text), or
+    ``undated_code`` (``provider`` only) when the words name no date."""
+    _locked, until = period_lock(words)
+    params = dict(params or {}, provider=words)
+    if until:
+        params["until"] = until.isoformat()
+    else:
+        code = undated_code
+    return PeriodLockedError(code=code, params=params, provider_message=words, locked_until=until, **ctx)

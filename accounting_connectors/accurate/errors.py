@@ -9,15 +9,21 @@ from ..errors import (
     ConfigurationError,
     ConnectorError,
     DuplicateError,
+    NotApprovedError,
     RateLimitedError,
     TransientError,
     ValidationError,
+    period_lock,
+    period_locked,
 )
 from ..jsonutil import loads
 from .auth import auth_error
 from .params import as_float
 
 #: Accurate's words for "this number is taken"; the exact text is not public
+#: Accurate's words for "the invoice this depends on is not approved" (our
+#: reading of its approval feature: the exact text is not public)
+UNAPPROVED_RE = re.compile(r"belum disetujui|not (yet )?approved|unapproved", re.I)
 DUPLICATE_RE = re.compile(r"sudah (digunakan|dipakai|ada|terdaftar)|already (been )?(used|exist)|duplicat",
                           re.I)
 
@@ -57,10 +63,17 @@ def join_messages(messages):
 
 
 def refusal(messages, **ctx):
-    """ValidationError (or DuplicateError) carrying Accurate's own words."""
+    """ValidationError (or DuplicateError, PeriodLockedError for a closed
+    period, NotApprovedError for a document waiting on an unapproved one)
+    carrying Accurate's own words."""
     text = join_messages(messages)
     if not text:
         return ValidationError(code="accurate.refused_silently", **ctx)
+    if period_lock(text)[0]:
+        return period_locked(text, "accurate.period_locked", "accurate.period_locked_undated", **ctx)
+    if UNAPPROVED_RE.search(text):
+        return NotApprovedError(code="accurate.not_approved", params={"provider": text}, provider_message=text,
+                                **ctx)
     cls = DuplicateError if DUPLICATE_RE.search(text) else ValidationError
     return cls(code="accurate.refused", params={"provider": text}, provider_message=text, **ctx)
 

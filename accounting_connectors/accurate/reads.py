@@ -15,7 +15,7 @@ PAGE_SIZE = 100
 #: module -> (kind, fields, total field, account field) of the sales lists a reconciliation reads
 SALES_LISTS = {
     "sales-invoice": ("sales_invoice", ["id", "number", "transDate", "totalAmount", "tax1Amount", "customer",
-                                        "lastUpdate"], "totalAmount"),
+                                        "lastUpdate", "approvalStatus"], "totalAmount"),
     "sales-return": ("sales_return", ["id", "number", "transDate", "totalAmount", "tax1Amount", "customer",
                                       "invoice", "lastUpdate"], "totalAmount"),
     "sales-receipt": ("sales_receipt", ["id", "number", "transDate", "chequeAmount", "bank", "customer",
@@ -77,7 +77,9 @@ class AccurateReads:
         """Every sales invoice, sales return and sales receipt dated from
         ``date_from`` to ``date_to`` (dates, inclusive; the documents'
         ``transDate``), read from ``<module>/list.do`` with a ``transDate``
-        BETWEEN filter and the fields named (paged, 100 a page).
+        BETWEEN filter and the fields named (paged, 100 a page). A document
+        saved unapproved (``approvalStatus`` other than APPROVED) is left out:
+        it is not in Accurate's books yet.
 
         Returns ``[{"kind", "reference" (Accurate's number, our reference),
         "remote_id", "date" (date), "total" (Decimal, tax included), "tax"
@@ -88,6 +90,8 @@ class AccurateReads:
         out = []
         for module, (kind, fields, total) in SALES_LISTS.items():
             for row in self._list(module, fields, flt):
+                if row.get("approvalStatus") not in (None, "", "APPROVED"):
+                    continue  # saved unapproved (a draft): not in the books until a person approves it
                 out.append({
                     "kind": kind, "reference": str(row.get("number") or ""), "remote_id": str(row["id"]),
                     "number": str(row.get("number") or ""),

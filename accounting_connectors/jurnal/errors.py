@@ -13,6 +13,8 @@ from ..errors import (
     RateLimitedError,
     TransientError,
     ValidationError,
+    period_lock,
+    period_locked,
 )
 
 #: Jurnal refuses a signature whose Date is further than this from its clock
@@ -75,7 +77,11 @@ def error_for(result, write):
 
 def refused(words, **ctx):
     """Jurnal's refusal of a document, in its own ``words`` (or its HTTP
-    ``status`` when it gave none); ``ctx``: the error's status and copies."""
+    ``status`` when it gave none); ``ctx``: the error's status and copies.
+    A refusal for a locked period (Kunci Periode / Tutup Buku) is a
+    :class:`PeriodLockedError` carrying the lock date Jurnal names."""
+    if period_lock(words)[0]:
+        return period_locked(words, "jurnal.period_locked", "jurnal.period_locked_undated", **ctx)
     return ValidationError(code="jurnal.refused", params={"provider": words or "HTTP %s" % ctx.get("status")},
                            provider_message=words, **ctx)
 

@@ -282,8 +282,8 @@ def sales_return_payload(doc, return_lines, options=None):
     return {"sales_return": _drop_empty({
         "transaction_date": iso(doc.date),
         "invoice_no": doc.invoice_ref,
-        "transaction_no": doc.reference,
-        "custom_id": doc.reference,
+        # no custom_id / transaction_no: the Swagger documents neither for this
+        # operation; our reference travels in the memo (returns.tagged_memo)
         "warehouse_name": _warehouse(doc.lines),
         "memo": doc.description,
         "transaction_return_lines_attributes": lines,

@@ -15,9 +15,18 @@ booked the way Jurnal books a return without invoice:
 
 A return against its invoice carries our reference in ``memo`` as
 ``[reference]``: the Swagger documents no ``custom_id`` or
-``transaction_no`` on a sales return's create body (both are still sent, and
-used when Jurnal keeps them), so :func:`find` searches the invoice's returns
+``transaction_no`` on a sales return's create body, so neither is sent
+(returns posted by older versions may still carry a ``custom_id``, which
+:func:`carries` honours), and :func:`find` searches the invoice's returns
 (or, without the invoice, the returns list) for that memo before any retry.
+
+Jurnal values a sales return at the invoice line's own price after its
+discount, whatever the return says. When Odoo's credit note values the
+returned goods otherwise (a partial credit note that does not give back a
+taxed or global discount, a line discount removed), that return would
+credit less (or more) than Odoo: :func:`credits_as_odoo` sends it as a
+credit memo with Odoo's figures instead, so the customer's balance is
+Odoo's to the rupiah.
 
 The adjustment goes first and is looked up before it is sent, so a retry
 after a lost answer never books the stock twice; the credit memo goes last,
@@ -56,11 +65,14 @@ def post(client, doc):
         # a return line takes back whole units of an invoice line at its price:
         # a partial PB1 is only exact as an account line of a credit memo
         keys = None
+    repriced = keys is not None and not credits_as_odoo(invoice.data, keys, doc)
+    if repriced:
+        keys = None  # Jurnal would value it at the invoice's prices: a credit memo carries Odoo's
     if keys is not None:
         body = mapping.sales_return_payload(doc, keys, client.options)
         body["sales_return"]["memo"] = tagged_memo(doc.description, doc.reference)
         return client._send("POST", "/sales_returns", body, "sales_return")
-    body = credit_memo_body(client, doc)  # resolves everything before the first write
+    body = credit_memo_body(client, doc, repriced)  # resolves everything before the first write
     restock(client, doc)
     return client._send("POST", "/credit_memos", body, "credit_memo")
 
@@ -81,6 +93,41 @@ def invoice_lines(invoice, lines):
     return [({"transaction_line_id": found[line.item_ref][0]}, line.quantity) for line in lines]
 
 
+def jurnal_credit(invoice, keys):
+    """What Jurnal credits for a return of ``keys`` (``[({"transaction_line_id":
+    id}, quantity)]``) against ``invoice`` (its GET answer): each returned
+    unit at the invoice line's own price after its discount, tax included
+    (Jurnal values a sales return at the invoice, whatever the return says)."""
+    lines = {str(line.get("id")): line for line in invoice.get("transaction_lines_attributes") or []}
+    inclusive = str(invoice.get("use_tax_inclusive", False)).lower() == "true"
+    total = ZERO
+    for key, quantity in keys:
+        line = lines.get(str(key.get("transaction_line_id"))) or {}
+        sold = dec(line.get("quantity"), malformed=ZERO)
+        if not sold:
+            return None
+        rate = dec((line.get("line_tax") or {}).get("rate"), malformed=ZERO) or ZERO
+        unit = dec(line.get("amount"), malformed=ZERO) / sold
+        total += quantity * (unit if inclusive else unit * (1 + rate / HUNDRED))
+    return total.quantize(CENT)
+
+
+def odoo_credit(doc):
+    """What the return credits in Odoo: every line after its discount, with
+    its tax, to the cent (as :func:`credit_memo_body` books it)."""
+    return sum((net + tax for net, tax in (split_tax(line, doc.tax_included) for line in doc.lines)), ZERO)
+
+
+def credits_as_odoo(invoice, keys, doc):
+    """Whether a sales return against ``invoice`` would credit what Odoo's
+    credit note does, within a rupiah. It does not when the credit note's
+    prices differ from the invoice's: a discount on the invoice (a line %,
+    a fixed amount, a global or taxed discount spread over the lines) that
+    the partial credit note does not give back, or one it gives differently."""
+    jurnal = jurnal_credit(invoice, keys)
+    return jurnal is not None and abs(jurnal - odoo_credit(doc)) < 1
+
+
 def split_tax(line, tax_included):
     """(amount before tax, tax) of a line, to the cent."""
     gross = line.quantity * line.unit_price - (line.discount_amount or ZERO)
@@ -91,7 +138,9 @@ def split_tax(line, tax_included):
     return gross, (gross * rate).quantize(CENT)
 
 
-def credit_memo_body(client, doc):
+def credit_memo_body(client, doc, repriced=False):
+    """The credit memo of a return (``repriced``: its goods are on the
+    invoice, at other prices than the invoice's)."""
     if not doc.lines:
         raise ValidationError(code="jurnal.return_no_lines", params={"ref": doc.reference})
     account = _return_account(client)
@@ -113,8 +162,13 @@ def credit_memo_body(client, doc):
     for regional in mapping.regional_lines(doc):  # PB1 back from its own account, never as PPN
         lines.append({"account_name": client._account_name(regional.account), "description": regional.description,
                       "credit": mapping.num(regional.unit_price)})
-    memo = doc.description or ("Return %s (items not on invoice %s)" % (doc.reference, doc.invoice_ref)
-                               if doc.invoice_ref else "Return %s without invoice" % doc.reference)
+    if repriced:
+        default = "Return %s of invoice %s at the credit note's prices" % (doc.reference, doc.invoice_ref)
+    elif doc.invoice_ref:
+        default = "Return %s (items not on invoice %s)" % (doc.reference, doc.invoice_ref)
+    else:
+        default = "Return %s without invoice" % doc.reference
+    memo = doc.description or default
     return {"credit_memo": mapping._drop_empty({
         "person_name": client._person_name(doc.customer_ref),
         "person_type": "customer",
@@ -168,9 +222,6 @@ def find(client, reference, parent=None):
     ``reference``, or None. With ``parent`` (its invoice reference) the
     invoice's own returns are read; without it, the returns list (at most
     ``lookup.FIND_MAX_PAGES`` pages)."""
-    rec, res = lookup.get(client, "sales_returns", "sales_return", reference)  # by custom_id, if kept
-    if rec is not None and carries(rec, reference):
-        return lookup.found(rec, res)
     listed = through_invoice(client, reference, parent) if parent else False
     if listed is False:  # no invoice named, or it does not list its returns: search them all
         listed = next((lookup.found(r) for r in client._pages("sales_returns", max_pages=lookup.max_pages(client))

@@ -74,6 +74,7 @@ class AccurateMoneyMixin:
         record = self.find(module, args)
         if record is None:
             raise Refused("not_found", module)
+        self.refuse_locked(record.get("transDate"), "locked_delete")
         for row in record["detailInvoice"]:
             invoice = self.records["sales-invoice"][row["invoice"]["id"]]
             invoice["_paid"] -= row["paymentAmount"] + sum(

@@ -112,6 +112,7 @@ class AccurateSalesMixin:
         record.update(returnType=return_type, taxDate=date_field(p, "taxDate"), taxNumber=p["taxNumber"])
         if return_type == "INVOICE":
             invoice = self.lookup("sales-invoice", text(p, "invoiceNumber"))
+            self.refuse_unapproved(invoice)
             record["invoice"] = {"number": invoice["number"], "id": invoice["id"]}
         if "detailExpense" not in p:  # required, even if only as []
             raise Refused("required", "detailExpense")
@@ -135,6 +136,7 @@ class AccurateSalesMixin:
         payments, total = [], ZERO
         for row in lines_of(p, "detailInvoice"):
             invoice = self.lookup("sales-invoice", row.get("invoiceNo") or row.get("invoiceNumber"))
+            self.refuse_unapproved(invoice)
             amount = money(row, "paymentAmount")
             discounts = self._receipt_discounts(row)
             settled = amount + sum((d["amount"] for d in discounts), ZERO)

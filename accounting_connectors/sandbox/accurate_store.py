@@ -27,6 +27,7 @@ from .accurate_vocab import (
     ZERO,
     Refused,
 )
+from .period_locks import APPROVAL_STATUSES, dmy, is_locked
 
 #: the database's PPN records (description, rate); the first is what a line
 #: with ``useTax1`` and no ``tax1Name`` gets (the database's default PPN)
@@ -48,6 +49,8 @@ class AccurateStore(AccurateMastersMixin, AccurateSalesMixin, AccurateStockMixin
         self.stock = defaultdict(lambda: ZERO)  # (itemNo, warehouse) -> quantity
         self._next_id = 100
         self._seq = defaultdict(int)
+        self.locked_until = None  # Tutup Buku (see .period_locks)
+        self.save_unapproved = False  # an approval rule holds every new sales invoice
         self.insert("warehouse", {"name": DEFAULT_WAREHOUSE, "defaultWarehouse": True})
         self.insert("warehouse", {"name": "Cabang", "defaultWarehouse": False})
         for no, name, kind in (
@@ -139,6 +142,8 @@ class AccurateStore(AccurateMastersMixin, AccurateSalesMixin, AccurateStockMixin
             raise Refused("bad_field", "data")
         if payload.get("id") not in (None, ""):
             return self._update(module, payload)
+        if module not in MASTERS:
+            self.refuse_locked(payload.get("transDate"), "locked_save")
         number_key = MODULES[module][2]
         number = payload.get(number_key) or (payload.get("number") if module in MASTERS else None)
         if number and self.by_number(module, str(number)) and not self.accept_duplicates():
@@ -147,10 +152,31 @@ class AccurateStore(AccurateMastersMixin, AccurateSalesMixin, AccurateStockMixin
         record, effects = builder(payload)
         if number:
             record[number_key] = str(number)
+        if module == "sales-invoice":
+            record["approvalStatus"] = self.approval_of(payload)
         record = self.insert(module, record)
         for apply in effects:  # only once everything validated: all or nothing
             apply(record)
         return record
+
+    def refuse_locked(self, day, key):
+        if is_locked(self.locked_until, day):
+            raise Refused(key, dmy(self.locked_until))
+
+    def approval_of(self, payload):
+        """The ``approvalStatus`` a new sales invoice gets: what
+        ``saveAsStatusType`` asks, else UNAPPROVED under the approval rule."""
+        asked = payload.get("saveAsStatusType")
+        if asked not in (None, ""):
+            if asked not in APPROVAL_STATUSES:
+                raise Refused("bad_field", "saveAsStatusType")
+            return asked
+        return "UNAPPROVED" if self.save_unapproved else "APPROVED"
+
+    def refuse_unapproved(self, invoice):
+        """A receipt or return against an invoice not approved is refused."""
+        if invoice.get("approvalStatus", "APPROVED") != "APPROVED":
+            raise Refused("unapproved", "sales-invoice", invoice["number"])
 
     def _update(self, module, payload):
         if module not in MASTERS:

@@ -6,6 +6,8 @@ import re
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
+from .period_locks import ACCURATE_MESSAGES
+
 ZERO = Decimal("0")
 DATE_RE = re.compile(r"^\d{2}/\d{2}/\d{4}$")
 
@@ -63,6 +65,7 @@ MESSAGES = {
     # unconfirmed wordings: a customer's NPWP / NITKU of the wrong shape, an item line in a unit the item has not
     "tax_number": ('Nilai %s "%s" tidak valid', 'The value of %s "%s" is not valid'),
     "unit": ('Satuan "%s" tidak terdaftar pada barang %s', 'Unit "%s" is not a unit of item %s'),
+    **ACCURATE_MESSAGES,  # closed periods and approval (ASSUMED wordings, see .period_locks)
 }
 
 

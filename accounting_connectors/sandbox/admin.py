@@ -20,6 +20,12 @@ never a 500 or a dropped connection.
   (see :mod:`.sales_hooks`)
 - ``POST``/``DELETE /_sandbox/masters/<provider>/<account|warehouse>/<code>``
   renames (``{"name": ...}``) or deletes an account or warehouse (:mod:`.masters_admin`)
+- ``POST /_sandbox/period_lock/<provider>`` ``{"until": "YYYY-MM-DD" | null}``: an
+  accountant locks the books up to that day (Jurnal's Kunci Periode / Tutup
+  Buku, Accurate's Tutup Buku) or reopens them (null); see :mod:`.period_locks`
+- ``POST /_sandbox/approval/accurate`` ``{"save_unapproved": true|false}`` (an
+  approval rule holds every new sales invoice unapproved) and/or
+  ``{"approve": "<invoice number>"}`` (a person approves that invoice)
 - ``GET /_sandbox/stats``
 """
 
@@ -30,6 +36,7 @@ from urllib.parse import unquote
 
 from . import masters_admin
 from .base import BadInput, Response
+from .period_locks import as_date
 from .sales_hooks import SalesHookError
 
 
@@ -132,6 +139,10 @@ def handle(server, request):
         app = app_of(server, provider)
         body = body_of(request, required=False) if method == "POST" else {}
         return Response(200, masters_admin.handle(server, app, method, kind, unquote(code), body))
+    if path.startswith("/period_lock/") and method == "POST":
+        return _period_lock(server, app_of(server, path[len("/period_lock/"):]), body_of(request))
+    if path == "/approval/accurate" and method == "POST":
+        return _approval(server, app_of(server, "accurate"), body_of(request))
     if path == "/stats":
         return Response(200, {"requests": dict(server.request_count), "webhooks": server.webhook_log})
     raise BadInput("unknown admin endpoint %s %s" % (method, request.path), status=404)
@@ -166,3 +177,40 @@ def _sales(server, rest, body):
         except SalesHookError as exc:
             raise BadInput(str(exc), status=404 if str(exc).startswith("no ") else 400) from None
     return Response(200, result)
+
+
+def _period_lock(server, app, body):
+    unknown = sorted(set(body) - {"until"})
+    if unknown or "until" not in body:
+        raise BadInput("a period lock is {\"until\": \"YYYY-MM-DD\"} or {\"until\": null}")
+    until = body["until"]
+    day = None
+    if until is not None:
+        day = as_date(until) if isinstance(until, str) and len(until) == 10 and until[4] == "-" else None
+        if day is None:
+            raise BadInput("until must be a date as YYYY-MM-DD or null, not %s" % json.dumps(until, default=str))
+    with server.lock:
+        app.store.locked_until = day
+    return Response(200, {"ok": True, "locked_until": day.isoformat() if day else None})
+
+
+def _approval(server, app, body):
+    unknown = sorted(set(body) - {"save_unapproved", "approve"})
+    if unknown or not body:
+        raise BadInput("approval takes save_unapproved (true/false) and/or approve (an invoice number)")
+    if "save_unapproved" in body and not isinstance(body["save_unapproved"], bool):
+        raise BadInput("save_unapproved must be true or false")
+    if "approve" in body and not (isinstance(body["approve"], str) and body["approve"]):
+        raise BadInput("approve names a sales invoice by its number")
+    with server.lock:
+        invoice = None
+        if "approve" in body:
+            invoice = app.store.by_number("sales-invoice", body["approve"])
+            if invoice is None:
+                raise BadInput("no sales invoice %s" % body["approve"], status=404)
+        if "save_unapproved" in body:
+            app.store.save_unapproved = body["save_unapproved"]
+        if invoice is not None:
+            invoice["approvalStatus"] = "APPROVED"
+            invoice["lastUpdate"] = app.store.now_text()
+    return Response(200, {"ok": True, "save_unapproved": app.store.save_unapproved})

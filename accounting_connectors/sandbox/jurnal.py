@@ -19,6 +19,8 @@ from .base import ProviderApp, Response, route
 from .jurnal_credit import credit_memo
 from .jurnal_fields import DOCUMENTED
 from .jurnal_store import JurnalError, JurnalStore, dec, invalid, money
+from .period_locks import JURNAL_LOCKED, is_locked
+from .period_locks import dmy as lock_dmy
 from .sales_hooks import JurnalSalesHooks
 
 CLIENT_ID = "sandbox-jurnal-client"
@@ -58,6 +60,13 @@ BUILDERS = {
     "journal_entries": docs.journal_entry, "credit_memos": credit_memo,
     "customer_credit_memo_refund": jurnal_money.customer_credit_memo_refund,
 }
+
+
+#: operations whose undocumented top-level fields are refused, not dropped:
+#: the real service most likely ignores them (Rails' strong parameters), so a
+#: reference sent there is silently lost; refusing makes a client that relies
+#: on one fail here instead of in production
+STRICT_ROUTES = {("POST", "sales_returns")}
 
 
 def public(value):
@@ -220,6 +229,7 @@ class JurnalApp(JurnalSalesHooks, ProviderApp):
         rec = self.store.get("receive_payments", unquote(ident), by=("id", "custom_id"))
         if not rec:
             return Response(422, {"errors": "Unprocessable Entity"})
+        self.refuse_locked(rec.get("transaction_date"))
         jurnal_money.delete_receive_payment(self.store, rec)
         return Response(204, "")
 
@@ -244,10 +254,21 @@ class JurnalApp(JurnalSalesHooks, ProviderApp):
         payload = body.get(singular) if isinstance(body, dict) else None
         if not isinstance(payload, dict):
             invalid("param is missing or the value is empty: %s" % singular, status=400)
+        if route in STRICT_ROUTES:
+            extra = sorted(set(payload) - DOCUMENTED[route])
+            if extra:  # ASSUMED wording: Rails' strong parameters in their raising mode
+                invalid("found unpermitted parameters: %s" % ", ".join(":" + k for k in extra), status=422)
         return documented(payload, DOCUMENTED[route])
+
+    def refuse_locked(self, day):
+        """A transaction dated ``day`` inside the locked period is refused
+        (creating, changing or deleting it), in Jurnal's shape."""
+        if is_locked(self.store.locked_until, day):
+            invalid(JURNAL_LOCKED % lock_dmy(self.store.locked_until), field="transaction_date")
 
     def _build(self, res, payload):
         if res in BUILDERS:
+            self.refuse_locked(payload.get("transaction_date") or payload.get("date"))
             rec = BUILDERS[res](self.store, payload)
         else:
             rec = self._master(res, payload)

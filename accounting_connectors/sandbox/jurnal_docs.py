@@ -92,6 +92,7 @@ def sales_invoice(store, payload, table="sales_invoices", people="customers"):
            "original_amount": money(total), "remaining": money(total), "amount_receive": "0.0",
            "transaction_status": status(1), "transaction_lines_attributes": lines, "payments": [],
            "source": "apikey", "currency_code": "IDR",
+           "use_tax_inclusive": bool(payload.get("use_tax_inclusive")),  # in the Swagger's answer
            "sales_returns": [],  # filled by each return, as in the Swagger's example answer
            "tax_details": tax_details(lines, bool(payload.get("use_tax_inclusive")))}
     if payload.get("deposit_to_name") and dec(payload.get("deposit")):

@@ -105,6 +105,7 @@ class JurnalStore:
         self.stock = {}  # (product id, warehouse id) -> Decimal
         self.balances = {}  # account id -> Decimal
         self.numbers = itertools.count(10001)
+        self.locked_until = None  # Kunci Periode / Tutup Buku (see .period_locks)
         for name, number, category in SEED_ACCOUNTS:
             self.add("accounts", {"name": name, "number": number, "category": category})
         for name, rate in SEED_TAXES:

@@ -1272,6 +1272,9 @@ class AccountingConnection(models.Model):
                           "/odoo/%s/%s" % (d._name, d.id)) for d in differences[:DIGEST_LINES]]
                 sections.append((_("Differences with the accounting system"), lines,
                                  len(differences) - len(lines), False))
+        waiting = self.env["accounting.sync.job"]._digest_waiting_lines(self)
+        if waiting:  # one line per connection and rule, not one per document
+            sections.append((_("Waiting for the accounting system"), [(line, False) for line in waiting], 0, False))
         if self.health_count:
             sections.append((_("Mapping problems"), [(row.message, False) for row in self.health_ids[:DIGEST_LINES]],
                              max(self.health_count - DIGEST_LINES, 0), False))
@@ -1506,3 +1509,25 @@ class AccountingConnection(models.Model):
     # --- stock differences: the button the form shows (the comparison: accounting.stock.parity) ---
     def action_check_stock_parity(self):
         return self.env["accounting.stock.parity"]._action_check(self)
+
+    # ------------------------------------------------------------------
+    # LOCKED PERIODS: what to do with a document the accounting system
+    # refuses because its books are locked (accounting.sync.job)
+    # ------------------------------------------------------------------
+
+    period_lock_policy = fields.Selection(
+        [("wait", "Wait for the accountant to reopen the period"),
+         ("first_open_day", "Post on the first open day")],
+        string="Locked Period", default="wait", required=True,
+        help="When the accounting system refuses a document because its period is locked (Kunci Periode / "
+             "Tutup Buku): wait until the accountant reopens it (tried again every day, or at once with Retry "
+             "Locked Period), or post it dated the first open day, its own date written in its memo. A void "
+             "of a receipt dated in a locked period always waits.")
+
+    def action_retry_period_locked(self):
+        """The accountant reopened the period: send at once what waited for it."""
+        check_action(self, MANAGER)
+        jobs = self.env["accounting.sync.job"]._retry_period_locked(self)
+        return {"type": "ir.actions.client", "tag": "display_notification", "params": {
+            "type": "info", "message": _("%(count)s document(s) waiting for a locked period queued again.",
+                                         count=len(jobs))}}

@@ -210,6 +210,32 @@ ADDON_MESSAGES = {
     "coretax.reason_digits": _lt("it must be digits only"),
     "coretax.reason_length": _lt(
         "an NPWP or NIK has 16 digits (a legacy 15-digit NPWP only where Odoo's Indonesian check accepts it)"),
+    # --- the accounting system's own rules: locked periods, approval (accounting_sync_job.py) ---
+    "job.period_locked_wait": _lt(
+        "Waiting: period locked. %(system)s's books are locked up to %(until)s, so this document waits for "
+        "the accountant to reopen the period: it is tried again every day, or at once with Retry Locked "
+        "Period on the connection. (%(msg)s)"),
+    "job.period_locked_wait_undated": _lt(
+        "Waiting: period locked. %(system)s's books are locked for this document's date, so it waits for "
+        "the accountant to reopen the period: it is tried again every day, or at once with Retry Locked "
+        "Period on the connection. (%(msg)s)"),
+    "job.period_locked_moving": _lt(
+        "Period locked: %(system)s's books are locked up to %(until)s. Sent again dated %(first)s, the first "
+        "open day, with its own date in the memo. (%(msg)s)"),
+    "job.moved_past_lock": _lt(
+        "Posted dated %(first)s, the first open day after the period locked up to %(until)s; its own date "
+        "%(date)s is in the memo."),
+    "job.unapproved_wait": _lt("Waiting: approval. %(msg)s It is tried again in an hour."),
+    "job.waits_approval": _lt(
+        "Waits for %(doc)s, which %(system)s saved without approving it (%(status)s): approve it in "
+        "%(system)s. It is checked again every hour and this document goes out once it is approved."),
+    "job.period_locked_digest": _lt(
+        "%(count)s document(s) wait: %(system)s's books are locked up to %(until)s. Reopen the period in "
+        "%(system)s, then press Retry Locked Period on the connection; or choose “Post on the first open "
+        "day” there."),
+    "job.unapproved_digest": _lt(
+        "%(count)s document(s) saved unapproved in %(system)s hold what depends on them: approve %(docs)s "
+        "in %(system)s."),
 }
 
 MESSAGES = dict(CONNECTOR_MESSAGES, **ADDON_MESSAGES)

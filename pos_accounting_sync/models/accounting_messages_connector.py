@@ -233,4 +233,17 @@ CONNECTOR_MESSAGES = {
     "jurnal.no_dpp": _lt(
         "The line %(line)s is taxed %(rate)s%% but the Jurnal tax %(tax)s has another rate; Jurnal's sales invoice "
         "has no DPP (PPN 12%% on a DPP of 11/12). Map the tax to an 11%% Jurnal tax."),
+    "jurnal.period_locked": _lt(
+        "Jurnal's books are locked up to %(until)s (Kunci Periode / Tutup Buku): nothing dated on or before that day "
+        "can be created, changed or deleted there. Jurnal said: %(provider)s"),
+    "jurnal.period_locked_undated": _lt(
+        "Jurnal's books are locked for this document's date (Kunci Periode / Tutup Buku). Jurnal said: %(provider)s"),
+    "accurate.period_locked": _lt(
+        "Accurate's books are closed up to %(until)s (Tutup Buku): nothing dated on or before that day can be "
+        "created, changed or deleted there. Accurate said: %(provider)s"),
+    "accurate.period_locked_undated": _lt(
+        "Accurate's books are closed for this document's date (Tutup Buku). Accurate said: %(provider)s"),
+    "accurate.not_approved": _lt(
+        "The document this one depends on is not approved in Accurate yet: approve it in Accurate. Accurate said: "
+        "%(provider)s"),
 }

@@ -42,6 +42,8 @@ CAUSES = [
     ("posted_twice", "Posted twice"),
     ("changed_remotely", "Changed remotely"),
     ("unexplained", "Unexplained"),
+    ("period_locked", "Waiting: period locked"),
+    ("unapproved", "Waiting: approval in the accounting system"),
 ]
 
 
@@ -232,6 +234,9 @@ class AccountingReconciliationLine(models.Model):
         """``(cause, note)`` of a difference, from the documents behind it
         (``unposted``: shifts of the row that queued nothing). What is found
         changed remotely is flagged on the sync log whatever the cause shown."""
+        held = jobs._waiting_on_accounting_system()  # a locked period, an approval: not posted yet
+        if held:
+            return held
         system = connection._get_provider_label()
         twice = [ref for ref, n in Counter(r["reference"] for r in rows if r.get("reference")).items() if n > 1]
         done = jobs.filtered(lambda j: j.state == "done")

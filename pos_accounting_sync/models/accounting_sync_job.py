@@ -16,6 +16,7 @@ names the records to fix (``cause_refs``): fixing one sends it again.
 """
 
 import contextlib
+import dataclasses
 import json
 import logging
 import time
@@ -91,6 +92,8 @@ ERROR_KINDS = [
     ("ambiguous", "Unknown outcome (checked before retry)"),
     ("data", "Odoo data to fix"),
     ("blocked", "Waiting for another document"),
+    ("period_locked", "Waiting: period locked"),
+    ("unapproved", "Waiting: approval in the accounting system"),
 ]
 #: what the worker does with each error kind the connectors raise
 #: (``accounting_connectors.errors.ERROR_KINDS``); a test checks both agree
@@ -103,7 +106,18 @@ ERROR_HANDLING = {
     "duplicate": "look the document up and link it; fail if it cannot be found",
     "ambiguous": "look the document up before any retry",
     "not_found": "fail with the provider's message (a document it no longer has)",
+    "period_locked": "wait (no attempt spent): tried again a day later or when an admin presses Retry Locked "
+                     "Period; or, if the connection says so, sent at once dated the first open day",
+    "unapproved": "wait (no attempt spent) for the document it depends on to be approved remotely; "
+                  "tried again an hour later",
 }
+#: a document refused for a locked period is tried again this much later
+#: (an accountant reopens a period rarely: one request a day, no storm)
+LOCK_RECHECK = timedelta(days=1)
+#: a document waiting on an unapproved one is tried again this much later
+APPROVAL_RECHECK = timedelta(hours=1)
+#: kinds whose date cannot move: a void deletes a document dated in the past
+UNMOVABLE_KINDS = ("receipt_void", "customer", "item")
 #: what a job posts, and where: written by the engine only (``_enqueue`` and
 #: the worker, in superuser mode), never by a user, whatever their rights
 TARGET_FIELDS = ("connection_id", "res_model", "res_id", "res_name", "kind", "doc_key", "reference",
@@ -265,6 +279,19 @@ class AccountingSyncJob(models.Model):
         help="The document was changed in the accounting system after Odoo posted it.")
     remote_change_at = fields.Datetime(readonly=True, copy=False)
     remote_change_note = fields.Char(readonly=True, copy=False)
+    # the accounting system's own rules (locked periods, approval)
+    locked_until = fields.Date(
+        string="Period Locked Until", readonly=True, copy=False,
+        help="The accounting system refused this document: its books are locked up to this day.")
+    moved_from = fields.Date(
+        string="Original Date", readonly=True, copy=False,
+        help="Posted on the first open day after a locked period; this was the document's own date "
+             "(also written in its memo).")
+    remote_approval = fields.Selection(
+        [("unapproved", "Not approved"), ("approved", "Approved")], string="Approval", readonly=True,
+        copy=False, index="btree_not_null",
+        help="The accounting system saved the document without approving it: what depends on it waits "
+             "until a person approves it there.")
 
     _sql_constraints = [
         ("reference_uniq", "unique(connection_id, reference)",
@@ -701,6 +728,7 @@ class AccountingSyncJob(models.Model):
         document = self._build_document()
         if document is None:
             return False
+        document = self._moved_past_lock(document)
         started = time.monotonic()
         try:
             result = None
@@ -724,6 +752,7 @@ class AccountingSyncJob(models.Model):
             return self._fail("permanent", msgs.message("job.unexpected", error=str(exc)), client,
                               duration=time.monotonic() - started)
         self._on_success(result, client, time.monotonic() - started)
+        self._after_posting(document, result)
         return True
 
     def _build_document(self):
@@ -927,6 +956,8 @@ class AccountingSyncJob(models.Model):
             elif kind == "auth":  # credentials: wait for an administrator
                 self.connection_id._pause(exc)
             return False
+        if kind in ("period_locked", "unapproved"):
+            return self._wait_for_accounting_system(exc, bodies, duration)
         if exc.retryable or kind == "ambiguous":
             if self.attempts >= self.max_attempts:
                 return self._fail(kind, msgs.message("job.gave_up", n=self.attempts, msg=msgs.from_exception(exc)),
@@ -1099,3 +1130,157 @@ class AccountingSyncJob(models.Model):
         if not self.date_done:
             return True  # not saved yet on our side: this is our own save arriving
         return (received_at - self.date_done).total_seconds() < self._own_save_grace()
+
+    # --- the accounting system's own rules: locked periods, approval -------------
+    def _wait_for_accounting_system(self, exc, bodies, duration):
+        """A refusal no retry loop can cure (``exc``: PeriodLockedError or
+        NotApprovedError): the job waits, pending, no attempt spent, with the
+        reason in plain words. A locked period is tried again a day later
+        (or at once, dated the first open day, when the connection says so
+        and the document has a date to move); an unapproved one an hour later."""
+        now = fields.Datetime.now()
+        conn = self.connection_id
+        vals = dict(bodies, attempts=max(self.attempts - 1, 0))
+        if exc.kind == "unapproved":
+            message = msgs.message("job.unapproved_wait", msg=msgs.from_exception(exc))
+            vals["next_attempt_at"] = now + APPROVAL_RECHECK
+        else:
+            until = getattr(exc, "locked_until", None)
+            move = (conn.period_lock_policy == "first_open_day" and until and self.kind not in UNMOVABLE_KINDS
+                    and (not self.locked_until or until > self.locked_until))
+            vals["locked_until"] = until or self.locked_until or False
+            args = {"system": conn._get_provider_label(), "msg": msgs.from_exception(exc)}
+            if move:
+                message = msgs.message("job.period_locked_moving", until=until.isoformat(),
+                                       first=(until + timedelta(days=1)).isoformat(), **args)
+                vals["next_attempt_at"] = now
+            elif until:
+                message = msgs.message("job.period_locked_wait", until=until.isoformat(), **args)
+                vals["next_attempt_at"] = now + LOCK_RECHECK
+            else:
+                message = msgs.message("job.period_locked_wait_undated", **args)
+                vals["next_attempt_at"] = now + LOCK_RECHECK
+        self._set_pending(dict(vals, **self._error_vals(exc.kind, message, exc)))
+        self._log_attempt("sent", duration)
+        return False
+
+    def _moved_past_lock(self, document):
+        """``document`` as it goes out: under the connection's "post on the
+        first open day" choice, a document the accounting system refused for
+        a period locked up to ``locked_until`` is dated the day after, its
+        own date written first in its description (the remote memo)."""
+        day = getattr(document, "date", None)
+        if (self.connection_id.period_lock_policy != "first_open_day" or not self.locked_until or not day
+                or day > self.locked_until or self.kind in UNMOVABLE_KINDS):
+            return document
+        lang = self.connection_id._problem_user().lang or "en_US"
+        note = self.with_context(lang=lang).env._(
+            "Original date %(day)s (period locked up to %(until)s)", day=day.isoformat(),
+            until=self.locked_until.isoformat())
+        description = "%s. %s" % (note, document.description) if document.description else note
+        self.moved_from = day
+        return dataclasses.replace(document, date=self.locked_until + timedelta(days=1), description=description)
+
+    def _after_posting(self, document, result):
+        """What the accounting system's answer says beyond "saved": a
+        document moved past a locked period says so; one saved unapproved
+        (Accurate's ``approvalStatus``) holds what depends on it."""
+        if self.moved_from and self.state == "done":
+            self.write(self._error_vals(False, msgs.message(
+                "job.moved_past_lock", first=document.date.isoformat(), date=self.moved_from.isoformat(),
+                until=self.locked_until.isoformat() if self.locked_until else "")))
+        status = result.data.get("approvalStatus") if isinstance(getattr(result, "data", None), dict) else None
+        if self.state == "done" and status and status != "APPROVED":
+            self.remote_approval = "unapproved"
+            self._hold_for_approval(status)
+
+    def _hold_for_approval(self, status):
+        """Block what waits for this (unapproved) document, naming it."""
+        conn = self.connection_id
+        reason = msgs.message("job.waits_approval", doc=self._doc_message(), status=status,
+                              system=conn._get_provider_label())
+        todo, held = self, self.browse()
+        while todo:  # what depends on it, and so on down (each names this document)
+            deps = todo._dependants().filtered(lambda j: j.state in ("pending", "blocked")) - held - self
+            held |= deps
+            todo = deps
+        if held:
+            held._set_blocked(dict(self._error_vals("unapproved", reason), blocked_by_id=self.id))
+            held._log_attempt("blocked")
+
+    @api.model
+    def _cron_check_approvals(self):
+        """Read back every document saved unapproved (cron
+        ``ir_cron_accounting_approval_check``, as OdooBot): approved now,
+        what waited for it goes out; one connection's failure does not
+        stop the others."""
+        Job = self.sudo()
+        unapproved = Job.search([("remote_approval", "=", "unapproved"), ("state", "=", "done")])
+        for conn in unapproved.connection_id:
+            jobs = unapproved.filtered(lambda j, c=conn: j.connection_id == c)
+            try:
+                client = conn._get_client()
+                for job in jobs:
+                    found = client.find(job.kind, job.reference)
+                    status = found.data.get("approvalStatus") if found and isinstance(found.data, dict) else None
+                    if found is not None and status in (None, "APPROVED"):
+                        job.remote_approval = "approved"
+                        held = Job.search([("blocked_by_id", "=", job.id), ("state", "=", "blocked")])
+                        held._set_pending(dict(self._no_error_vals(), next_attempt_at=fields.Datetime.now()))
+                        job._release_dependants()
+            except cerr.ConnectorError as exc:
+                _logger.info("accounting sync: approval check of %s failed: %s", conn.id, exc.message)
+        self._trigger_worker()
+
+    @api.model
+    def _retry_period_locked(self, connections):
+        """Send now what waits for a locked period on ``connections`` (the
+        accountant reopened it); returns those jobs."""
+        jobs = self.sudo().search([("connection_id", "in", connections.ids), ("state", "=", "pending"),
+                                   ("error_kind", "=", "period_locked")])
+        jobs.write({"next_attempt_at": fields.Datetime.now()})
+        self._trigger_worker()
+        return jobs
+
+    def _waiting_on_accounting_system(self):
+        """``(cause, note)`` for the reconciliation when some of these jobs
+        wait for the accounting system's own rules (a locked period, an
+        approval), else None: those documents are not posted yet."""
+        waiting = self.filtered(lambda j: j.state in ("pending", "running", "blocked"))
+        chains = [c for c in set(waiting.mapped("chain")) if c]
+        # what waits behind a locked document in its chain waits for the period too
+        behind = set(self.sudo().search([
+            ("connection_id", "in", waiting.connection_id.ids), ("chain", "in", chains), ("state", "=", "pending"),
+            ("error_kind", "=", "period_locked")]).mapped("chain")) if chains else set()
+        locked = waiting.filtered(lambda j: j.error_kind == "period_locked" or j.chain in behind)
+        unapproved = self.filtered(lambda j: j.remote_approval == "unapproved"
+                                   or (j.state in ("pending", "blocked") and j.error_kind == "unapproved"))
+        held = locked or unapproved
+        if not held:
+            return None
+        return ("period_locked" if locked else "unapproved",
+                "\n".join("%s: %s" % (j.display_name, j.error_message or "") for j in held))
+
+    @api.model
+    def _digest_waiting_lines(self, connection):
+        """One line per connection and rule for the morning digest: how many
+        documents wait for a locked period (and up to when), or for an
+        approval in the accounting system."""
+        Job = self.sudo()
+        system = connection._get_provider_label()
+        lines = []
+        locked = Job.search([("connection_id", "=", connection.id), ("state", "=", "pending"),
+                             ("error_kind", "=", "period_locked")])
+        if locked:
+            dates = [day for day in locked.mapped("locked_until") if day]
+            until = max(dates) if dates else False
+            lines.append(msgs.render(self.env, msgs.message(
+                "job.period_locked_digest", count=len(locked), system=system,
+                until=until.isoformat() if until else "?")))
+        unapproved = Job.search([("connection_id", "=", connection.id), ("remote_approval", "=", "unapproved"),
+                                 ("state", "=", "done")])
+        if unapproved:
+            lines.append(msgs.render(self.env, msgs.message(
+                "job.unapproved_digest", count=len(unapproved), system=system,
+                docs=", ".join(unapproved.mapped("reference")))))
+        return lines

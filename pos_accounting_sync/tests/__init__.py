@@ -49,3 +49,6 @@ from . import test_coretax_identity
 from . import test_units_codes
 from . import test_payout_tiers
 from . import test_customer_receivable
+from . import test_credit_notes
+from . import test_period_locks
+from . import test_approval

@@ -245,7 +245,7 @@ class TestFieldFaultsJurnal(FieldFaultScenario, AccountingSyncCase):
         self.assertEqual(set(classes), set(cerr.ERROR_KINDS), "ERROR_KINDS lists every error class")
         expected = {"transient": "pending", "rate_limited": "pending", "auth": "pending", "quota": "pending",
                     "ambiguous": "pending", "permanent": "failed", "duplicate": "failed",
-                    "not_found": "failed"}
+                    "not_found": "failed", "period_locked": "pending", "unapproved": "pending"}
         for kind in cerr.ERROR_KINDS:
             with self.subTest(kind=kind):
                 job = self.enqueue(Customer(reference="C-KIND-" + kind, name=kind))

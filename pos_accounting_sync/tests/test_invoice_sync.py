@@ -13,6 +13,7 @@ from odoo.tests import tagged
 from accounting_connectors.documents import account_item_ref
 from accounting_connectors.sandbox import jurnal_money
 
+from .invoice_rules_common import make_invoice
 from .pos_sync_common import PosSyncCase
 
 D = Decimal
@@ -52,14 +53,7 @@ class TestInvoiceSyncAccurate(PosSyncCase):
 
     # --- helpers ------------------------------------------------------------------
     def invoice(self, lines, move_type="out_invoice", post=True, **vals):
-        move = self.env["account.move"].create(dict({
-            "move_type": move_type, "partner_id": self.customer.id, "invoice_date": fields.Date.today(),
-            "invoice_line_ids": [(0, 0, dict({"product_id": p.id, "quantity": q, "price_unit": price}, **extra))
-                                 for p, q, price, extra in lines],
-        }, **vals))
-        if post:
-            move.action_post()
-        return move
+        return make_invoice(self, lines, post=post, move_type=move_type, **vals)
 
     def pay(self, move, amount, fee=0.0):
         wizard = self.env["account.payment.register"].with_context(
