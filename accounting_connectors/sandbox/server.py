@@ -57,7 +57,7 @@ class SandboxServer:
 
     def start(self):
         handler = type("Handler", (_Handler,), {"sandbox": self})
-        self._httpd = ThreadingHTTPServer((self.host, self.port), handler)
+        self._httpd = _Server((self.host, self.port), handler)
         self._httpd.daemon_threads = True
         self.port = self._httpd.server_address[1]
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="sandbox", daemon=True)
@@ -172,6 +172,12 @@ class SandboxServer:
             return admin.handle(self, request)
         except BadInput as exc:
             return Response(exc.status, {"error": str(exc)})
+
+
+class _Server(ThreadingHTTPServer):
+    # many workers connect at once (benches, the in-flight cap): the default
+    # backlog of 5 would delay connections by a SYN retry, not the service
+    request_queue_size = 128
 
 
 class _Handler(BaseHTTPRequestHandler):
