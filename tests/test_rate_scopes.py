@@ -253,3 +253,37 @@ def test_in_flight_cap_across_threads(sandbox):
     for t in threads:
         t.join()
     assert sandbox.limits.peak_in_flight["accurate"] == 3 and sandbox.limits.stats()["refused"] == {}
+
+
+def test_request_costs_are_the_clients_own(sandbox):
+    """costs.REQUESTS_PER_DOCUMENT and REQUESTS_PER_CLIENT are what the
+    clients really send (the backfill estimate is built on them)."""
+    from decimal import Decimal as D
+    from datetime import date
+
+    from accounting_connectors import costs
+    from accounting_connectors.documents import (
+        Customer, InvoiceLine, Item, ReceiptLine, SalesInvoice, SalesReceipt, SalesReturn,
+    )
+
+    for provider, warehouse, cash in (("jurnal", "Gudang Utama", "1-10001"), ("accurate", "Utama", "1101")):
+        client = make_client(getattr(sandbox, provider + "_config")(rate_limits=[(10000, 60.0)]))
+        client.post(Item("SKU-C0", name="Pemanasan", sale_price=D("1000")))  # the client's one-off reads
+        spent = {}
+        day = date(2024, 5, 2)
+        steps = [
+            ("item", lambda: client.post(Item("SKU-C1", name="Kopi", sale_price=D("15000")))),
+            ("customer", lambda: client.post(Customer("C-C1", name="Budi"))),
+            ("sales_invoice", lambda: client.post(SalesInvoice("INV-C1", customer_ref="C-C1", date=day, lines=[
+                InvoiceLine("SKU-C1", D(3), D(15000), warehouse=warehouse)]))),
+            ("sales_receipt", lambda: client.post(SalesReceipt("PAY-C1", customer_ref="C-C1", date=day, account=cash,
+                                                               lines=[ReceiptLine("INV-C1", D(45000))]))),
+            ("sales_return", lambda: client.post(SalesReturn("RET-C1", customer_ref="C-C1", date=day,
+                                                             invoice_ref="INV-C1", lines=[
+                InvoiceLine("SKU-C1", D(1), D(15000), warehouse=warehouse)]))),
+        ]
+        for kind, step in steps:
+            before = sandbox.request_count[provider]
+            step()
+            spent[kind] = sandbox.request_count[provider] - before
+        assert spent == {kind: costs.requests_for(provider, {kind: 1}) for kind in spent}, (provider, spent)

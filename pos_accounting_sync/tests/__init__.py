@@ -44,3 +44,5 @@ from . import test_outbox_trust
 from . import test_connection_trust
 from . import test_buttons
 from . import test_sync_job_states
+from . import test_rate_limits
+from . import test_quota
