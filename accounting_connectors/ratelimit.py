@@ -40,14 +40,6 @@ PROVIDER_LIMITS = {
 ADDRESS_LIMITS = {
     "jurnal": [(40, 60.0), (2500, 3600.0)],
 }
-#: (provider, scope) -> where each published figure comes from, as shown to
-#: the administrator beside the override ("jurnal-notes.md" / "accurate-notes.md")
-PUBLISHED = {
-    ("accurate", "credential"): "Accurate: 8 requests/s and 8 in flight per credential "
-                                "(integrators' published clients; Accurate publishes no figure)",
-    ("jurnal", "credential"): "Jurnal help centre: 30/min and 1,800/h per consumer",
-    ("jurnal", "address"): "Jurnal help centre: 40/min and 2,500/h per IP address",
-}
 
 
 class Limits(NamedTuple):
@@ -338,7 +330,7 @@ class ScopedLimiter:
             time.sleep(min(max(wait, 0.005), deadline - now))
 
     def release(self, stamp=None):
-        for limiter, one in zip(self.limiters, stamp or [None] * len(self.limiters)):
+        for limiter, one in zip(self.limiters, stamp or [None] * len(self.limiters), strict=True):
             limiter.release(one)
 
     def throttled(self, retry_after=None):

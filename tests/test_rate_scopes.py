@@ -6,11 +6,23 @@ tests stay fast), and the clients' limiters keep under them."""
 import math
 import threading
 import time
+from datetime import date
+from decimal import Decimal as D
 
 import pytest
 import requests
 
+from accounting_connectors import costs
 from accounting_connectors.client import ConnectionConfig, make_client
+from accounting_connectors.documents import (
+    Customer,
+    InvoiceLine,
+    Item,
+    ReceiptLine,
+    SalesInvoice,
+    SalesReceipt,
+    SalesReturn,
+)
 from accounting_connectors.errors import QuotaExceededError, RateLimitedError
 from accounting_connectors.jurnal import auth
 from accounting_connectors.ratelimit import (
@@ -258,32 +270,23 @@ def test_in_flight_cap_across_threads(sandbox):
 def test_request_costs_are_the_clients_own(sandbox):
     """costs.REQUESTS_PER_DOCUMENT and REQUESTS_PER_CLIENT are what the
     clients really send (the backfill estimate is built on them)."""
-    from decimal import Decimal as D
-    from datetime import date
-
-    from accounting_connectors import costs
-    from accounting_connectors.documents import (
-        Customer, InvoiceLine, Item, ReceiptLine, SalesInvoice, SalesReceipt, SalesReturn,
-    )
-
+    day = date(2024, 5, 2)
     for provider, warehouse, cash in (("jurnal", "Gudang Utama", "1-10001"), ("accurate", "Utama", "1101")):
         client = make_client(getattr(sandbox, provider + "_config")(rate_limits=[(10000, 60.0)]))
         client.post(Item("SKU-C0", name="Pemanasan", sale_price=D("1000")))  # the client's one-off reads
-        spent = {}
-        day = date(2024, 5, 2)
-        steps = [
-            ("item", lambda: client.post(Item("SKU-C1", name="Kopi", sale_price=D("15000")))),
-            ("customer", lambda: client.post(Customer("C-C1", name="Budi"))),
-            ("sales_invoice", lambda: client.post(SalesInvoice("INV-C1", customer_ref="C-C1", date=day, lines=[
-                InvoiceLine("SKU-C1", D(3), D(15000), warehouse=warehouse)]))),
-            ("sales_receipt", lambda: client.post(SalesReceipt("PAY-C1", customer_ref="C-C1", date=day, account=cash,
-                                                               lines=[ReceiptLine("INV-C1", D(45000))]))),
-            ("sales_return", lambda: client.post(SalesReturn("RET-C1", customer_ref="C-C1", date=day,
-                                                             invoice_ref="INV-C1", lines=[
-                InvoiceLine("SKU-C1", D(1), D(15000), warehouse=warehouse)]))),
+        line = InvoiceLine("SKU-C1", D(1), D(15000), warehouse=warehouse)
+        documents = [
+            ("item", Item("SKU-C1", name="Kopi", sale_price=D("15000"))),
+            ("customer", Customer("C-C1", name="Budi")),
+            ("sales_invoice", SalesInvoice("INV-C1", customer_ref="C-C1", date=day, lines=[line])),
+            ("sales_receipt", SalesReceipt("PAY-C1", customer_ref="C-C1", date=day, account=cash,
+                                           lines=[ReceiptLine("INV-C1", D(15000))])),
+            ("sales_return", SalesReturn("RET-C1", customer_ref="C-C1", date=day, invoice_ref="INV-C1",
+                                         lines=[line])),
         ]
-        for kind, step in steps:
+        spent = {}
+        for kind, document in documents:
             before = sandbox.request_count[provider]
-            step()
+            client.post(document)
             spent[kind] = sandbox.request_count[provider] - before
         assert spent == {kind: costs.requests_for(provider, {kind: 1}) for kind in spent}, (provider, spent)

@@ -117,7 +117,7 @@ class Limits:
 
     def _headers(self, consumer, now):
         out = {}
-        for name, (n, s) in zip(("Minute", "Hour"), self.config["jurnal"]["consumer"]):
+        for name, (n, s) in zip(("Minute", "Hour"), self.config["jurnal"]["consumer"][:2], strict=False):
             used = self._fixed[("consumer", consumer, s, math.floor(now / s))]
             out["X-RateLimit-Limit-%s" % name] = str(n)
             out["X-RateLimit-Remaining-%s" % name] = str(max(n - used, 0))

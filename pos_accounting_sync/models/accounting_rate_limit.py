@@ -34,15 +34,26 @@ from datetime import datetime
 import pytz
 
 from odoo import _, api, fields, models
+from odoo.tools.translate import LazyTranslate
 from odoo.sql_db import db_connect
 from odoo.tools import config as odoo_config
 
 from accounting_connectors.errors import ConnectorError, RateLimitedError, TransientError
 from accounting_connectors.ratelimit import (
-    ADDRESS_LIMITS, PROVIDER_LIMITS, PUBLISHED, RateLimiter, Scope, scopes_for, tripped_roll,
+    ADDRESS_LIMITS, PROVIDER_LIMITS, RateLimiter, Scope, scopes_for, tripped_roll,
 )
 
 _logger = logging.getLogger(__name__)
+_lt = LazyTranslate(__name__)
+
+#: (provider, scope kind) -> where the published figure comes from, shown
+#: beside the limit (jurnal-notes.md [RATELIMIT]; accurate-notes.md pitfall 8)
+PUBLISHED = {
+    ("accurate", "credential"): _lt("Accurate: 8 requests/s and 8 in flight per credential, the figure "
+                                    "integrators publish; Accurate publishes none"),
+    ("jurnal", "credential"): _lt("Jurnal help centre: 30/min and 1,800/h per consumer"),
+    ("jurnal", "address"): _lt("Jurnal help centre: 40/min and 2,500/h per IP address"),
+}
 
 #: how often a caller waiting for a request in flight to end looks again (s)
 POLL = 0.02
@@ -125,7 +136,7 @@ class AccountingRateLimit(models.Model):
                                 for n, seconds in scope.windows)
             if scope.max_in_flight:
                 figures += ", " + _("%(n)s in flight", n=scope.max_in_flight)
-            published = PUBLISHED.get((conn.provider, scope.kind), "")
+            published = str(PUBLISHED.get((conn.provider, scope.kind), ""))
             own = [list(w) for w in scope.windows] != [list(w) for w in (
                 PROVIDER_LIMITS[conn.provider][0] if scope.kind == "credential" else ADDRESS_LIMITS[conn.provider])]
             source = _("set on this connection") if own or (
@@ -261,8 +272,8 @@ class SharedRateLimiter:
             sets.append("closed_until = %s")
             args.append(closed_until)
         if count:  # a request that really leaves: the month's count (a new month starts at 1)
-            sets.append("""month_count = CASE WHEN month = {m} THEN month_count + 1 ELSE 1 END,
-                           month = {m}""".format(m=MONTH_SQL))
+            sets.append(f"""month_count = CASE WHEN month = {MONTH_SQL} THEN month_count + 1 ELSE 1 END,
+                           month = {MONTH_SQL}""")
         cr.execute("UPDATE accounting_rate_limit SET %s WHERE key = %%s" % ", ".join(sets), args + [key])
 
     @staticmethod

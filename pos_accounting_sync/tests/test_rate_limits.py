@@ -9,8 +9,8 @@ from datetime import timezone
 
 from accounting_connectors import errors as cerr
 from accounting_connectors.documents import Customer
-from accounting_connectors.ratelimit import address_key
 
+from odoo.exceptions import ValidationError
 from odoo.sql_db import db_connect
 from odoo.tests import tagged
 
@@ -109,6 +109,5 @@ class TestRateLimits(TagDocumentsMixin, AccountingSyncCase):
         accurate.write({"rate_limit_per_minute": 0, "accurate_in_flight": 4})
         self.assertEqual(accurate._connection_config().max_in_flight, 4)
         self.assertIn("4 in flight", accurate.rate_limit_sources)
-        with self.assertRaises(Exception):
+        with self.assertRaises(ValidationError):
             conn.jurnal_address_per_hour = -1
-            conn.flush_recordset()
