@@ -165,9 +165,13 @@ class AccountingRateLimit(models.Model):
         credential; the share is 0 without a package (or for Accurate)."""
         if not conn.id or not conn.provider:
             return 0, 0.0
-        key = conn._limiter_key()
-        row = self.sudo().search([("key", "=", key)], limit=1)
-        count = row.month_count if row and row.month == self._current_month() else 0
+        # the workers commit the count on their own cursors: read the latest
+        # committed figure, not this transaction's snapshot of it
+        with db_connect(self.env.cr.dbname).cursor() as cr:
+            cr.execute("SELECT month, month_count FROM accounting_rate_limit WHERE key = %s",
+                       [conn._limiter_key()])
+            row = cr.fetchone()
+        count = row[1] if row and row[0] == self._current_month() else 0
         package = conn.jurnal_monthly_package if conn.provider == "jurnal" else 0
         return count, (100.0 * count / package if package else 0.0)
 

@@ -25,6 +25,13 @@ class TestRateLimits(TagDocumentsMixin, AccountingSyncCase):
         with db_connect(self.env.cr.dbname).cursor() as cr:
             cr.execute("DELETE FROM accounting_rate_limit WHERE key = ANY(%s)", [list(keys)])
 
+    def committed(self, query, key):
+        """What the limiters committed on their own cursors (this test's
+        transaction sees an older snapshot)."""
+        with db_connect(self.env.cr.dbname).cursor() as cr:
+            cr.execute(query, [key])
+            return cr.fetchone()[0]
+
     def limiter(self, conn):
         rec = conn.sudo()
         config = conn._connection_config(client_id=rec.client_id, client_secret=rec.client_secret,
@@ -44,6 +51,7 @@ class TestRateLimits(TagDocumentsMixin, AccountingSyncCase):
         windows = {"rate_limit_per_minute": 0, "jurnal_consumer_per_minute": 3, "jurnal_address_per_minute": 4}
         (self.connection | conn_b).write(windows)
         first, second = self.limiter(self.connection), self.limiter(conn_b)
+        self.drop_rows(first.key, second.key, first.scopes[1].key)
         self.addCleanup(self.drop_rows, first.key, second.key, first.scopes[1].key)
         self.assertEqual([s.kind for s in first.scopes], ["credential", "address"])
         self.assertEqual(first.scopes[1].key, second.scopes[1].key, "one server address, one counter")
@@ -60,12 +68,12 @@ class TestRateLimits(TagDocumentsMixin, AccountingSyncCase):
         for stamp in stamps[:3]:
             first.release(stamp)
         second.release(stamps[3])
-        Limit = self.env["accounting.rate.limit"].sudo()
-        self.assertEqual(Limit.search([("key", "=", first.key)]).month_count, 3)
-        self.assertEqual(Limit.search([("key", "=", second.key)]).month_count, 1)
-        self.env.cr.execute("SELECT cardinality(stamps) FROM accounting_rate_limit WHERE key = %s",
-                            [first.scopes[1].key])
-        self.assertEqual(self.env.cr.fetchone()[0], 4)
+        count = "SELECT month_count FROM accounting_rate_limit WHERE key = %s"
+        self.assertEqual(self.committed(count, first.key), 3, "counted per credential")
+        self.assertEqual(self.committed(count, second.key), 1)
+        self.assertEqual(self.connection.quota_month_count, 3)
+        self.assertEqual(self.committed("SELECT cardinality(stamps) FROM accounting_rate_limit WHERE key = %s",
+                                        first.scopes[1].key), 4, "the address counted both connections")
 
     def test_a_bare_429_waits_for_the_window_to_roll(self):
         """Jurnal's 429 carries no Retry-After: the job waits until the
@@ -85,8 +93,8 @@ class TestRateLimits(TagDocumentsMixin, AccountingSyncCase):
         roll = math.floor(time.time() / 60) * 60 + 60
         waits = first.next_attempt_at.replace(tzinfo=timezone.utc).timestamp()
         self.assertAlmostEqual(waits, roll, delta=3, msg="waits for the minute to roll, not a fixed 60 s")
-        self.env.cr.execute("SELECT closed_until FROM accounting_rate_limit WHERE key = %s", [key])
-        self.assertAlmostEqual(self.env.cr.fetchone()[0], roll, delta=2)
+        closed = self.committed("SELECT closed_until FROM accounting_rate_limit WHERE key = %s", key)
+        self.assertAlmostEqual(closed, roll, delta=2, msg="every worker's limiter is closed until the roll")
         sent = sum(self.sandbox.request_count.values())
         self.run_worker()  # the second job is due, but the window is closed for every worker
         self.assertEqual(sum(self.sandbox.request_count.values()), sent, "nothing sent before the roll")
