@@ -73,7 +73,7 @@ def boot(args):
 def scaled(registry, scale):
     """Every connection of this process held to windows ``scale`` times
     shorter (the sandbox's are the same)."""
-    Limit = type(registry["accounting.rate.limit"])
+    Limit = registry["accounting.rate.limit"]
     original = Limit._config_limits
 
     def config_limits(self, conn):
@@ -100,7 +100,7 @@ def server(args):
 
     spec = json.loads(args.spec)
     registry = boot(args)
-    Tag = type(registry["res.partner.category"])
+    Tag = registry["res.partner.category"]
     deadline = time.monotonic() + spec["seconds"]
 
     def work():
@@ -181,7 +181,7 @@ def run(args):
             started = time.monotonic()
             # the least time the address's window allows, and slack for Odoo's own work
             budget = (args.documents / 40.0 + 2) * minute * 1.5 + 60
-            rcs = servers(args, [c.id for c in conns], (2, 2), budget, args.scale)
+            rcs = failed = servers(args, [c.id for c in conns], (2, 2), budget, args.scale)
             elapsed = time.monotonic() - started
             refused = sandbox.limits.stats()["refused"]
             rows = [r for r in sandbox.app("jurnal").dump("customer")
@@ -204,6 +204,7 @@ def run(args):
             arrivals, _refused = _watch(sandbox, "accurate")
             first, second = (args.accurate_workers + 1) // 2, args.accurate_workers // 2
             rcs = servers(args, [acc.id], (first, second), args.accurate_seconds, 1.0)
+            failed = failed + rcs
             stats = sandbox.limits.stats()
             rate = sustained(arrivals, 1.0)
             ceiling = min(8.0, 8.0 / args.latency)
@@ -215,7 +216,7 @@ def run(args):
             print("  429 answers: %d (goal 0)" % sum(stats["refused"].values()))
         finally:
             made.cleanup()
-    return 0
+    return 1 if any(failed) else 0
 
 
 class Made:
