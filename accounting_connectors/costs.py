@@ -33,13 +33,22 @@ def requests_for(provider, kinds):
     return sum(table.get(kind, 1) * count for kind, count in kinds.items())
 
 
-def minimum_seconds(requests, windows):
-    """The shortest time (s) ``requests`` requests can take under sliding
+def minimum_seconds(requests, windows, start=None):
+    """The shortest time (s) ``requests`` requests can take under
     ``windows`` ``[(n, seconds)]``: a full window's worth at the start of
-    each window (0 for what fits in one)."""
+    each window (0 for what fits in one). Sliding windows by default; with
+    ``start`` (epoch seconds of the first request) fixed windows on the
+    clock, as Jurnal's: the last request waits for the k-th restart."""
     if requests <= 0:
         return 0.0
-    return max((math.ceil(requests / n) - 1) * seconds for n, seconds in windows)
+    out = 0.0
+    for n, seconds in windows:
+        rolls = math.ceil(requests / n) - 1
+        if start is None or not rolls:
+            out = max(out, rolls * seconds)
+        else:
+            out = max(out, (math.floor(start / seconds) + rolls) * seconds - start)
+    return out
 
 
 def binding_windows(scopes):

@@ -115,15 +115,45 @@ def default_windows(config):
                   config.max_in_flight if config.max_in_flight is not None else in_flight)
 
 
+#: providers whose counters are fixed windows on the clock (Jurnal: "the
+#: counters reset each minute and hour"); the others' are taken as sliding
+FIXED_WINDOWS = ("jurnal",)
+
+
 class Scope(NamedTuple):
     """One counter a request is held to: ``key`` (safe to store, never a
     secret), ``windows`` ``[(max requests, seconds)]``, ``max_in_flight``
-    (or None) and ``kind`` ("credential" or "address")."""
+    (or None), ``kind`` ("credential" or "address") and ``fixed`` (the
+    provider's windows restart on the clock: see :func:`window_wait`)."""
 
     key: str
     windows: list
     max_in_flight: int | None
     kind: str
+    fixed: bool = False
+
+
+def window_wait(windows, stamps, now, fixed=False):
+    """Seconds until ``windows`` ``[(n, seconds)]`` allow one more request
+    (0: now), given ``stamps`` (epoch seconds of the requests counted; one
+    after ``now`` is still in flight and counts everywhere).
+
+    Sliding: at most n in any ``seconds``. Fixed (the provider's counters
+    restart on the clock, as Jurnal's): at most n since the window began,
+    the window taken to begin a margin earlier (:func:`window_roll`'s) so
+    that a clock of the provider's a little ahead of ours never counts a
+    request twice against us; a full window waits for the next start."""
+    wait = 0.0
+    for limit, seconds in windows:
+        if fixed:
+            start = math.floor(now / seconds) * seconds - min(seconds * 0.02, 1.0)
+            if sum(1 for s in stamps if s >= start) >= limit:
+                wait = max(wait, start + min(seconds * 0.02, 1.0) + seconds - now)
+            continue
+        recent = sorted(s for s in stamps if s > now - seconds)
+        if len(recent) >= limit:
+            wait = max(wait, recent[-limit] + seconds - now)
+    return wait
 
 
 def address_key(config):
@@ -141,13 +171,14 @@ def scopes_for(config):
     plan of its own) or passes ``address_limits=[]`` (no address counter).
     Raises ConfigurationError as :func:`default_windows`."""
     limits = default_windows(config)
-    scopes = [Scope(limiter_key(config), limits.windows, limits.max_in_flight, "credential")]
+    fixed = config.provider in FIXED_WINDOWS
+    scopes = [Scope(limiter_key(config), limits.windows, limits.max_in_flight, "credential", fixed)]
     published = ADDRESS_LIMITS.get(config.provider)
     address = getattr(config, "address_limits", None)
     if address is None and published and not config.rate_limits:
         address = published
     if address:
-        scopes.append(Scope(address_key(config), check_windows(address), None, "address"))
+        scopes.append(Scope(address_key(config), check_windows(address), None, "address", fixed))
     return scopes
 
 
@@ -201,8 +232,9 @@ class RateLimiter:
     windows roll on the clock.
     """
 
-    def __init__(self, windows, max_in_flight=None, max_wait=5.0, clock=time.time):
+    def __init__(self, windows, max_in_flight=None, max_wait=5.0, clock=time.time, fixed=False):
         self.windows = check_windows(windows, max_in_flight, max_wait)
+        self.fixed = fixed
         self.max_in_flight = max_in_flight
         self.max_wait = max_wait
         self._clock = clock
@@ -213,11 +245,7 @@ class RateLimiter:
         self._cond = threading.Condition()
 
     def _wait_needed(self, now):
-        wait = max(self._closed_until - now, 0.0)
-        for limit, seconds in self.windows:
-            recent = sorted(t for t in self._sent if t > now - seconds)
-            if len(recent) >= limit:
-                wait = max(wait, recent[-limit] + seconds - now)
+        wait = max(self._closed_until - now, window_wait(self.windows, self._sent, now, self.fixed), 0.0)
         if self.max_in_flight and self._in_flight >= self.max_in_flight:
             wait = max(wait, 0.01)
         return wait
@@ -351,12 +379,12 @@ _registry = {}
 _registry_lock = threading.Lock()
 
 
-def limiter_for(key, windows, max_in_flight=None, max_wait=5.0):
-    """The process-wide limiter of one credential (created on first use)."""
+def limiter_for(key, windows, max_in_flight=None, max_wait=5.0, fixed=False):
+    """The process-wide limiter of one scope (created on first use)."""
     with _registry_lock:
         limiter = _registry.get(key)
-        if limiter is None or limiter.windows != check_windows(windows):
-            limiter = _registry[key] = RateLimiter(windows, max_in_flight, max_wait)
+        if limiter is None or limiter.windows != check_windows(windows) or limiter.fixed != fixed:
+            limiter = _registry[key] = RateLimiter(windows, max_in_flight, max_wait, fixed=fixed)
         return limiter
 
 
@@ -367,5 +395,6 @@ def limiter_for_config(config):
     if config.limiter is not None:
         return config.limiter  # checked by ConnectionConfig.check
     scopes = scopes_for(config)
-    limiters = [limiter_for(scope.key, scope.windows, scope.max_in_flight, config.max_wait) for scope in scopes]
+    limiters = [limiter_for(scope.key, scope.windows, scope.max_in_flight, config.max_wait, scope.fixed)
+                for scope in scopes]
     return limiters[0] if len(limiters) == 1 else ScopedLimiter(limiters, config.max_wait)

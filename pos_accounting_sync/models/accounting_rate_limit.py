@@ -40,7 +40,7 @@ from odoo.tools import config as odoo_config
 
 from accounting_connectors.errors import ConnectorError, RateLimitedError, TransientError
 from accounting_connectors.ratelimit import (
-    ADDRESS_LIMITS, PROVIDER_LIMITS, RateLimiter, Scope, scopes_for, tripped_roll,
+    ADDRESS_LIMITS, PROVIDER_LIMITS, RateLimiter, Scope, scopes_for, tripped_roll, window_wait,
 )
 
 _logger = logging.getLogger(__name__)
@@ -285,13 +285,12 @@ class SharedRateLimiter:
         """Seconds until this scope has a slot (0 = free now), and whether
         only a request in flight blocks (its end is unknown: poll)."""
         wait, in_flight_only = max(closed_until - now, 0.0), closed_until <= now
-        for limit, seconds in scope.windows:
-            recent = sorted(s for s in stamps if s > now - seconds)
-            if len(recent) >= limit:
-                edge = recent[-limit]
-                if edge <= now:
-                    in_flight_only = False
-                wait = max(wait, edge + seconds - now)
+        windowed = window_wait(scope.windows, stamps, now, scope.fixed)
+        if windowed > 0:
+            # only requests in flight fill it: their answers may free it sooner than the window
+            in_flight_only = in_flight_only and window_wait(
+                scope.windows, [s for s in stamps if s <= now], now, scope.fixed) <= 0
+            wait = max(wait, windowed)
         if scope.max_in_flight and sum(1 for s in stamps if s > now) >= scope.max_in_flight:
             wait = max(wait, POLL)
         return wait, in_flight_only
