@@ -279,10 +279,13 @@ class RateLimiter:
     def release(self, stamp=None):
         """End a request. Its window entry moves from send time to answer
         time: the provider counted it somewhere in between, so counting it
-        at the later end never lets a burst through at the window's edge."""
+        at the later end never lets a burst through at the window's edge.
+        With a cap on requests in flight (Accurate) it stays at send time:
+        the cap bounds what reaches the provider at once, and a long answer
+        time would otherwise hold a slot of the window for nothing."""
         with self._cond:
             self._in_flight = max(0, self._in_flight - 1)
-            if stamp is not None:
+            if stamp is not None and not self.max_in_flight:
                 try:
                     self._sent.remove(stamp)
                 except ValueError:

@@ -328,14 +328,19 @@ class SharedRateLimiter:
             time.sleep(min(POLL if in_flight_only else wait, max(deadline - time.monotonic(), 0.0)))
 
     def release(self, stamp=None):
-        """The request's answer came: count it at this moment instead."""
+        """The request's answer came: count it at this moment instead (the
+        provider saw it somewhere before). Where requests in flight are
+        capped (Accurate), at the moment it was sent: the cap already
+        bounds what reaches the provider at once, and a long answer time
+        would otherwise hold a slot of the second's window for nothing."""
         try:
             with self._rows() as (cr, rows, now):
                 for scope in {s.key: s for s in self.scopes}.values():
                     stamps = rows[scope.key][0]
                     if stamp in stamps:
                         stamps.remove(stamp)
-                    self._save(cr, scope.key, self._fresh(scope, stamps, now) + [now])
+                    counted = min(stamp - self.request_seconds, now) if scope.max_in_flight and stamp else now
+                    self._save(cr, scope.key, self._fresh(scope, stamps, now) + [counted])
         except TransientError as exc:  # the window ages the stamp out anyway
             _logger.info("accounting sync: %s", exc)
 
