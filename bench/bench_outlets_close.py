@@ -20,6 +20,7 @@ the documents posted twice.
 """
 
 import argparse
+import math
 import sys
 import threading
 import time
@@ -118,8 +119,12 @@ def main():
         elapsed = time.monotonic() - started
         requests = len(arrivals)
         windows = costs.binding_windows(scopes_for(bench.connection._connection_config()))
-        # Jurnal's windows restart on the clock: the least time counts the restarts after the first close
-        least = max(costs.minimum_seconds(requests, windows, start=started_at), last_close)
+        # the least time: each request no earlier than its document was queued (its close), and
+        # Jurnal's windows restart on the clock
+        env.cr.execute("""SELECT kind, extract(epoch FROM create_date) FROM accounting_sync_job
+                          WHERE connection_id = %s ORDER BY create_date""", [conn_id])
+        ready = [(at, costs.requests_for("jurnal", {kind: 1})) for kind, at in env.cr.fetchall()]
+        least = earliest_end(ready, requests, windows) - started_at
         env.cr.execute("""SELECT state, count(*) FROM accounting_sync_job WHERE connection_id = %s
                           GROUP BY state""", [conn_id])
         states = dict(env.cr.fetchall())
@@ -130,11 +135,36 @@ def main():
               "connection, windows x%g (a minute is %.1f s): %s" % (args.outlets, last_close, args.scale, minute,
                                                                     ", ".join("%d/%.1f s" % w for w in windows)))
         print("  documents by state: %s; remote requests %d" % (states, requests))
-        print("  every document posted %.1f s after the first close; the least the limits allow %.1f s -> "
-              "ratio %.2f (goal <= 1.1)" % (elapsed, least, elapsed / least if least else 0.0))
+        print("  every document posted %.1f s after the first close; the least the limits allow (each request "
+              "once its shift closed) %.1f s -> ratio %.2f (goal <= 1.1)"
+              % (elapsed, least, elapsed / least if least else 0.0))
         print("  429 answers: %d; documents posted twice: %d"
               % (sum(sandbox.limits.stats()["refused"].values()), len(refs) - len(set(refs))))
     return 0
+
+
+def earliest_end(ready, requests, windows):
+    """The earliest moment (epoch s) ``requests`` requests can all be sent
+    when each becomes ready as its document is queued (``ready``: ``[(epoch
+    seconds, requests)]``, the remainder of ``requests`` counted with the
+    first) under fixed ``windows`` on the clock, each restarting every
+    ``seconds``."""
+    times = []
+    for at, count in ready:
+        times += [at] * int(round(count))
+    times = sorted(times[:requests] + [ready[0][0]] * max(requests - len(times), 0))
+    used = {}
+    now = times[0] if times else 0.0
+    for at in times:
+        now = max(now, at)
+        while True:
+            full = [(n, s) for n, s in windows if used.get((s, math.floor(now / s)), 0) >= n]
+            if not full:
+                break
+            now = max((math.floor(now / s) + 1) * s for _n, s in full)
+        for _n, s in windows:
+            used[(s, math.floor(now / s))] = used.get((s, math.floor(now / s)), 0) + 1
+    return now
 
 
 def _card_method(env, bench):
