@@ -158,12 +158,12 @@ def earliest_end(ready, requests, windows):
     for at in times:
         now = max(now, at)
         while True:
-            full = [(n, s) for n, s in windows if used.get((s, math.floor(now / s)), 0) >= n]
+            full = [s for i, (n, s) in enumerate(windows) if used.get((i, math.floor(now / s)), 0) >= n]
             if not full:
                 break
-            now = max((math.floor(now / s) + 1) * s for _n, s in full)
-        for _n, s in windows:
-            used[(s, math.floor(now / s))] = used.get((s, math.floor(now / s)), 0) + 1
+            now = max((math.floor(now / s) + 1) * s for s in full)
+        for i, (_n, s) in enumerate(windows):
+            used[(i, math.floor(now / s))] = used.get((i, math.floor(now / s)), 0) + 1
     return now
 
 
