@@ -81,7 +81,7 @@ def main():
 
         def counted(request):
             if not request.path.startswith("/_sandbox"):
-                arrivals.append(time.monotonic())
+                arrivals.append(time.time())
             return handle(request)
 
         sandbox.handle = counted
@@ -123,8 +123,11 @@ def main():
         # Jurnal's windows restart on the clock
         env.cr.execute("""SELECT kind, extract(epoch FROM create_date) FROM accounting_sync_job
                           WHERE connection_id = %s ORDER BY create_date""", [conn_id])
-        ready = [(at, costs.requests_for("jurnal", {kind: 1})) for kind, at in env.cr.fetchall()]
-        least = earliest_end(ready, requests, windows) - started_at
+        # a job's create_date is its close's transaction start: no request could leave before the
+        # first one really did
+        ready = [(max(at, min(arrivals)), costs.requests_for("jurnal", {kind: 1}))
+                 for kind, at in env.cr.fetchall()]
+        least = max(earliest_end(ready, requests, windows) - started_at, last_close)
         env.cr.execute("""SELECT state, count(*) FROM accounting_sync_job WHERE connection_id = %s
                           GROUP BY state""", [conn_id])
         states = dict(env.cr.fetchall())
