@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 from . import preview
 from .checks import check_host, check_timeout
-from .errors import ConfigurationError
+from .errors import ConfigurationError, RateLimitedError
 from .http import Redactor, Transport
-from .ratelimit import Limiter, check_windows, default_windows, limiter_for_config
+from .ratelimit import Limiter, check_windows, limiter_for_config, scopes_for
 from .shapes import guarded
 
 
@@ -46,6 +46,13 @@ class ConnectionConfig:
     #: override the provider limits, e.g. [(8, 1.0)] ; None = provider default
     rate_limits: list | None = None
     max_in_flight: int | None = None
+    #: Jurnal: the windows of the server's outgoing address, shared by every
+    #: consumer sending from it; None = the published ones (40/min, 2,500/h)
+    #: unless ``rate_limits`` is overridden; [] = no address counter
+    address_limits: list | None = None
+    #: a label of the outgoing address this process sends from: servers
+    #: with the same label share the address's counter ("" = one address)
+    outgoing_address: str = ""
     #: how long a caller may wait for a rate-limit slot before RateLimitedError
     max_wait: float = 5.0
     #: a limiter shared by every process using this credential (see
@@ -67,7 +74,7 @@ class ConnectionConfig:
         if self.data_host:
             check_host(self.data_host, "database host", self.sandbox)
         check_timeout(self.timeout)
-        default_windows(self)  # the limits, overridden or not
+        scopes_for(self)  # the limits, overridden or not
         check_windows([], self.max_in_flight, self.max_wait)
         if self.limiter is not None and not isinstance(self.limiter, Limiter):
             raise ConfigurationError(code="settings.bad_limiter")
@@ -138,6 +145,15 @@ class BaseClient:
 
     def _make_limiter(self):
         return limiter_for_config(self.config)
+
+    def _slowed(self, error):
+        """``error`` (what ``error_for`` made of an answer); a 429 of the
+        provider also closes the limiter's scope until it may send again
+        (:meth:`~.http.Transport.throttled`), its ``retry_after`` then the
+        wait. Returns ``error`` to raise."""
+        if isinstance(error, RateLimitedError) and error.status == 429:
+            error.retry_after = self.transport.throttled(error.retry_after)
+        return error
 
     def _require(self, *names):
         missing = [n for n in names if not getattr(self.config, n)]

@@ -157,6 +157,17 @@ class Transport:
                       resp.status_code, duration)
         return result
 
+    def throttled(self, retry_after=None):
+        """The provider answered 429: tell the limiter (when it knows how to
+        wait: ``throttled``), so that no request of this scope goes out
+        before ``retry_after`` seconds, or before the tripped window rolls
+        when the answer gave none (a bare 429). Returns the seconds to
+        wait (60 without a limiter that knows its windows)."""
+        hook = getattr(self.limiter, "throttled", None)
+        if hook is not None:
+            return hook(retry_after)
+        return 60.0 if retry_after is None else retry_after
+
     def _request_copy(self, prepared):
         body = prepared.body
         if isinstance(body, bytes):

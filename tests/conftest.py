@@ -2,6 +2,7 @@
 
 import pytest
 
+from accounting_connectors import ratelimit
 from accounting_connectors.sandbox import SandboxServer
 
 
@@ -12,6 +13,7 @@ def server():
 
 
 def _clean(server):
+    ratelimit._registry.clear()  # a window one test closed (a 429) never holds back the next
     server.reset()
     server.clock_offset = 0.0
     server.rate_limits = False

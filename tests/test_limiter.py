@@ -69,7 +69,7 @@ def test_default_windows_are_the_providers_and_the_override():
     acc = default_windows(ConnectionConfig(provider="accurate"))
     assert acc.windows == [(8, 1.0)] and acc.max_in_flight == 8
     jur = default_windows(ConnectionConfig(provider="jurnal"))
-    assert jur.windows == [(40, 60.0), (1800, 3600.0)] and jur.max_in_flight is None
+    assert jur.windows == [(30, 60.0), (1800, 3600.0)] and jur.max_in_flight is None
     mine = default_windows(ConnectionConfig(provider="jurnal", rate_limits=[(20, 60)], max_in_flight=2))
     assert mine == ([(20, 60.0)], 2)
     windows, in_flight = mine  # unpacks as a pair

@@ -186,7 +186,7 @@ class AccurateClient(AccuratePreview, AccuratePosting, AccurateReads, BaseClient
 
     def _envelope(self, result, write, check):
         if result.status != 200:
-            raise error_for(result, write)
+            raise self._slowed(error_for(result, write))
         try:
             body = decode(result)
         except ConnectorError as exc:  # a 200 page that is not data: after a write, it may be saved

@@ -70,7 +70,7 @@ class JurnalClient(JurnalPreview, JurnalPosting, JurnalReads, JurnalNames, BaseC
                                         headers={"Content-Type": "application/json"}, sign=sign)
         write = method != "GET"
         if not 200 <= result.status < 300:
-            raise error_for(result, write)
+            raise self._slowed(error_for(result, write))
         if method == "DELETE" and result.status == 204:
             return {}, result  # Jurnal's documented answer to a delete: no content
         what = "the answer to %s %s" % (method, path.split("?")[0])

@@ -55,7 +55,8 @@ def error_for(result, write):
         retry = result.headers.get("Retry-After")
         return RateLimitedError(code="jurnal.slow_down", params={"provider": words or "rate limit exceeded"},
                                 provider_message=words,
-                                retry_after=float(retry) if retry and retry.isdigit() else 60.0, **ctx)
+                                # bare (Jurnal's usual 429): the limiter waits for the window to roll
+                                retry_after=float(retry) if retry and retry.isdigit() else None, **ctx)
     if status >= 500 or status == 0:
         cls = AmbiguousError if write else TransientError
         if data is None:

@@ -3,11 +3,17 @@ checked: anything malformed is answered 400 (404 for an unknown provider,
 kind or endpoint, 405 for a wrong method) with ``{"error": "<sentence>"}``,
 never a 500 or a dropped connection.
 
-- ``POST /_sandbox/reset``
+- ``POST /_sandbox/reset`` (also restores the published limits and no latency)
 - ``POST /_sandbox/faults`` a fault spec (see :mod:`.faults`)
 - ``POST /_sandbox/config`` any of ``webhook_url`` (text or null),
   ``rate_limits`` (true/false), ``clock_offset`` (seconds, a number),
-  ``accept_duplicates`` (true/false)
+  ``accept_duplicates`` (true/false), ``limits`` (the providers' rate limits
+  while ``rate_limits`` is on, see :mod:`.limits`; ``{"jurnal": null}`` restores
+  the published ones), ``latency`` (``{"accurate": 2.0}``: seconds every request
+  of that provider takes)
+- ``POST /_sandbox/consumers/jurnal``: a new Jurnal consumer (another
+  application's ``client_id``/``client_secret``/``api_key`` on the same
+  company), counted by the limits on its own
 - ``GET /_sandbox/state/<provider>[/<kind>]``
 - ``POST /_sandbox/purchases/<provider>`` a purchase entered by a person
   (422 with the provider's refusal when it does not validate);
@@ -37,6 +43,7 @@ from urllib.parse import unquote
 from . import masters_admin
 from .base import BadInput, Response
 from .period_locks import as_date
+from .limits import checked_limits
 from .sales_hooks import SalesHookError
 
 
@@ -50,6 +57,10 @@ CONFIG = {  # key -> (check, what it must be)
     "rate_limits": (lambda v: isinstance(v, bool), "true or false"),
     "accept_duplicates": (lambda v: isinstance(v, bool), "true or false"),
     "clock_offset": (lambda v: _number(v) and abs(v) < 10 ** 9, "a number of seconds"),
+    "limits": (lambda v: isinstance(v, dict), "an object by provider"),
+    "latency": (lambda v: isinstance(v, dict) and all(
+        k in ("accurate", "jurnal") and _number(s) and 0 <= s <= 60 for k, s in v.items()),
+        "an object {provider: seconds from 0 to 60}"),
 }
 
 
@@ -100,6 +111,9 @@ def handle(server, request):
         return Response(200, {"ok": True, "pending": server.faults.pending()})
     if path == "/config":
         return _config(server, body_of(request))
+    if path == "/consumers/jurnal" and method == "POST":
+        with server.lock:
+            return Response(200, server.app("jurnal").new_consumer())
     if path.startswith("/state/") and method == "GET":
         provider, _sep, kind = path[len("/state/"):].partition("/")
         app = app_of(server, provider)
@@ -144,7 +158,8 @@ def handle(server, request):
     if path == "/approval/accurate" and method == "POST":
         return _approval(server, app_of(server, "accurate"), body_of(request))
     if path == "/stats":
-        return Response(200, {"requests": dict(server.request_count), "webhooks": server.webhook_log})
+        return Response(200, {"requests": dict(server.request_count), "webhooks": server.webhook_log,
+                              "limits": server.limits.stats()})
     raise BadInput("unknown admin endpoint %s %s" % (method, request.path), status=404)
 
 
@@ -156,8 +171,14 @@ def _config(server, body):
         check, what = CONFIG[key]
         if not check(value):
             raise BadInput("%s must be %s, not %s" % (key, what, json.dumps(value, default=str)))
+    limits = checked_limits(body["limits"], server.limits.config) if "limits" in body else None
     for key, value in body.items():  # all or nothing
-        setattr(server, key, float(value) if key == "clock_offset" else value)
+        if key == "limits":
+            server.limits.config = limits
+        elif key == "latency":
+            server.latency = {k: float(v) for k, v in value.items()}
+        else:
+            setattr(server, key, float(value) if key == "clock_offset" else value)
     return Response(200, {"ok": True})
 
 

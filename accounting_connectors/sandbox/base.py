@@ -24,6 +24,8 @@ class Request:
     headers: dict  # keys lower-cased
     body: bytes = b""
     provider: str = ""
+    #: the caller's IP address (Jurnal limits each address as well as each consumer)
+    remote_addr: str = ""
 
     @property
     def args(self):

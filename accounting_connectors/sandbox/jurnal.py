@@ -101,6 +101,8 @@ class JurnalApp(JurnalSalesHooks, ProviderApp):
 
     def __init__(self, server):
         self.client_id, self.client_secret, self.api_key = CLIENT_ID, CLIENT_SECRET, API_KEY
+        #: further consumers (client id -> credentials), see :meth:`new_consumer`
+        self.consumers = {}
         self.store = JurnalStore(server.now)
         super().__init__(server)
 
@@ -116,6 +118,16 @@ class JurnalApp(JurnalSalesHooks, ProviderApp):
     def reset(self):
         self.store.reset()
 
+    def new_consumer(self):
+        """Another consumer of the same company (another Mekari application
+        or API key): its credentials, counted by the limits on its own."""
+        number = len(self.consumers) + 2
+        consumer = {"client_id": "%s-%d" % (CLIENT_ID, number),
+                    "client_secret": "%s-%d" % (CLIENT_SECRET, number),
+                    "api_key": "%s-%d" % (API_KEY, number)}
+        self.consumers[consumer["client_id"]] = consumer
+        return dict(consumer)
+
     def credential_key(self, request):
         if request.path.startswith("/core/"):
             return request.headers.get("apikey")
@@ -126,12 +138,17 @@ class JurnalApp(JurnalSalesHooks, ProviderApp):
     def authenticate(self, request):
         """None when the caller is who it says, else the gateway's refusal."""
         if request.path.startswith("/core/"):
-            if hmac.compare_digest(request.headers.get("apikey", ""), self.api_key):
+            given = request.headers.get("apikey", "")
+            if any(hmac.compare_digest(given, key) for key in
+                   [self.api_key] + [c["api_key"] for c in self.consumers.values()]):
                 return None
             return Response(403, {"message": "Invalid authentication credentials"})
         fields = auth.parse_authorization(request.headers.get("authorization"))
         date_value = request.headers.get("date", "")
-        if (not fields or fields["username"] != self.client_id or fields["algorithm"] != "hmac-sha256"
+        consumer = fields and self.consumers.get(fields["username"])
+        secret = consumer["client_secret"] if consumer else self.client_secret
+        if (not fields or (fields["username"] != self.client_id and not consumer)
+                or fields["algorithm"] != "hmac-sha256"
                 or fields["headers"] != "date request-line" or not date_value):
             return unauthorized()
         try:
@@ -141,7 +158,7 @@ class JurnalApp(JurnalSalesHooks, ProviderApp):
         if abs(self.server.now() - sent) > auth.MAX_SKEW:
             return unauthorized()
         # the request line is signed with its query string, exactly as sent
-        expected = auth.signature(self.client_secret, date_value, request.method, request.path_with_query)
+        expected = auth.signature(secret, date_value, request.method, request.path_with_query)
         if not hmac.compare_digest(expected, fields["signature"]):
             return unauthorized()
         return None

@@ -2,6 +2,7 @@
 endpoints under ``/_sandbox``, fault injection, rate limits, webhooks."""
 
 import collections
+import copy
 import json
 import logging
 import socket
@@ -18,35 +19,9 @@ from .accurate import AccurateApp
 from .base import BadInput, Request, Response
 from .faults import QUOTA_MESSAGE, FaultQueue
 from .jurnal import JurnalApp
+from .limits import DEFAULT_LIMITS, Limits
 
 _logger = logging.getLogger(__name__)
-
-#: provider limits enforced when ``rate_limits`` is on
-PROVIDER_LIMITS = {
-    "accurate": [(8, 1.0)],
-    "jurnal": [(40, 60.0), (1800, 3600.0)],
-}
-
-
-class _Limits:
-    def __init__(self):
-        self._hits = collections.defaultdict(collections.deque)
-        self._lock = threading.Lock()
-
-    def allow(self, provider, key):
-        windows = PROVIDER_LIMITS.get(provider, [])
-        now = time.monotonic()
-        with self._lock:
-            hits = self._hits[(provider, key)]
-            longest = max((s for _n, s in windows), default=0)
-            while hits and hits[0] <= now - longest:
-                hits.popleft()
-            for limit, seconds in windows:
-                if sum(1 for t in hits if t > now - seconds) >= limit:
-                    return False
-            hits.append(now)
-            return True
-
 
 class SandboxServer:
     """Both APIs on one port. Use as a context manager in tests::
@@ -68,7 +43,9 @@ class SandboxServer:
         self.lock = threading.RLock()
         self.request_count = collections.Counter()
         self.webhook_log = []
-        self._limits = _Limits()
+        self.limits = Limits(self.now)
+        #: seconds every request of a provider takes before it is handled: {provider: seconds}
+        self.latency = {}
         self.apps = [AccurateApp(self), JurnalApp(self)]
         self._httpd = None
         self._thread = None
@@ -80,7 +57,7 @@ class SandboxServer:
 
     def start(self):
         handler = type("Handler", (_Handler,), {"sandbox": self})
-        self._httpd = ThreadingHTTPServer((self.host, self.port), handler)
+        self._httpd = _Server((self.host, self.port), handler)
         self._httpd.daemon_threads = True
         self.port = self._httpd.server_address[1]
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="sandbox", daemon=True)
@@ -124,6 +101,9 @@ class SandboxServer:
             self.faults.clear()
             self.request_count.clear()
             self.webhook_log.clear()
+            self.limits.reset()
+            self.limits.config = copy.deepcopy(DEFAULT_LIMITS)
+            self.latency = {}
 
     def add_fault(self, kind, **kwargs):
         self.faults.add(kind, **kwargs)
@@ -161,10 +141,28 @@ class SandboxServer:
             return Response(404, "Not found")
         request.provider = app.name
         self.request_count[app.name] += 1
-        if self.rate_limits:
-            key = app.credential_key(request)
-            if key and not self._limits.allow(app.name, key):
-                return app.rate_limited_response()
+        if not self.rate_limits:
+            return self._dispatch(app, request)
+        key = app.credential_key(request)
+        if not key:
+            return self._dispatch(app, request)
+        if app.name == "jurnal":
+            refusal, headers = self.limits.jurnal_check(key, request.remote_addr)
+            if refusal:  # bare: no Retry-After, as Jurnal answers
+                return Response(429, refusal[1], headers)
+            response = self._dispatch(app, request)
+            response.headers.update(headers)
+            return response
+        if not self.limits.accurate_enter(key):
+            return app.rate_limited_response()
+        try:  # in flight until answered, the latency included
+            return self._dispatch(app, request)
+        finally:
+            self.limits.accurate_leave(key)
+
+    def _dispatch(self, app, request):
+        if self.latency.get(app.name):
+            time.sleep(self.latency[app.name])
         with self.lock:
             return app.dispatch(request)
 
@@ -174,6 +172,12 @@ class SandboxServer:
             return admin.handle(self, request)
         except BadInput as exc:
             return Response(exc.status, {"error": str(exc)})
+
+
+class _Server(ThreadingHTTPServer):
+    # many workers connect at once (benches, the in-flight cap): the default
+    # backlog of 5 would delay connections by a SYN retry, not the service
+    request_queue_size = 128
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -201,7 +205,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(Response(400, {"error": "Content-Length must be a number of bytes"}))
         body = self.rfile.read(length) if length else b""
         request = Request(self.command, parts.path, parts.query,
-                          {k.lower(): v for k, v in self.headers.items()}, body)
+                          {k.lower(): v for k, v in self.headers.items()}, body,
+                          remote_addr=self.client_address[0])
         fault = None
         if not request.path.startswith("/_sandbox"):
             app = next((a for a in self.sandbox.apps if request.path.startswith(a.prefixes)), None)

@@ -14,12 +14,18 @@ at the first item not queued. Queueing goes through the outbox's own
 ``_enqueue``: a document real-time sync already queued or posted is found by
 its reference and never posted twice."""
 
+import collections
+import math
 from datetime import datetime, time
 
 import pytz
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+
+from accounting_connectors import costs
+from accounting_connectors.errors import ConnectorError
+from accounting_connectors.ratelimit import scopes_for
 
 from .accounting_access import MANAGER, USER, check_action
 from ..tools.shop_time import local_date, shop_tz
@@ -55,6 +61,19 @@ class AccountingBackfill(models.Model):
     progress = fields.Float(compute="_compute_progress", help="Share of the records finished (posted or failed).")
     date_started = fields.Datetime(readonly=True)
     date_finished = fields.Datetime(readonly=True)
+    # --- before Start: what it will cost (issue #19)
+    estimate_requests = fields.Integer(
+        string="Requests (estimate)", compute="_compute_estimate",
+        help="Requests the backfill will send: every document not in the sync log yet, the items and "
+             "customers they need first, and the look-ups the accounting system makes the sync do.")
+    estimate_seconds = fields.Float(
+        string="Seconds at the Limits", compute="_compute_estimate",
+        help="The least time those requests take at the connection's rate limits (see the connection's "
+             "Limits in Force), when nothing else is sent meanwhile.")
+    estimate_fits_package = fields.Boolean(
+        string="Within the Monthly Package", compute="_compute_estimate",
+        help="Jurnal: the requests fit in what is left of this month's API package (unknown package: yes).")
+    estimate_note = fields.Text(string="Estimate", compute="_compute_estimate")
 
     @api.depends("connection_id", "date_from")
     def _compute_name(self):
@@ -66,6 +85,81 @@ class AccountingBackfill(models.Model):
     def _compute_progress(self):
         for rec in self:
             rec.progress = 100.0 * (rec.done_count + rec.failed_count) / rec.total_count if rec.total_count else 0.0
+
+    @api.depends("connection_id", "date_from", "include_sessions", "include_stock", "include_payouts", "state")
+    def _compute_estimate(self):
+        for rec in self:
+            if rec.state != "draft" or not rec.connection_id or not rec.date_from:
+                rec.update({"estimate_requests": 0, "estimate_seconds": 0.0, "estimate_fits_package": True,
+                            "estimate_note": False})
+                continue
+            requests, seconds, left = rec._estimate()
+            fits = left is None or requests <= left
+            note = _("About %(requests)s requests, at least %(duration)s at the connection's limits.",
+                     requests=requests, duration=_duration(rec, seconds))
+            if left is not None:
+                note += " " + (_("This month's Jurnal package has %(left)s requests left: enough.", left=left)
+                               if fits else
+                               _("This month's Jurnal package has only %(left)s requests left: Jurnal would "
+                                 "refuse the rest until next month. Raise the package, or post a shorter "
+                                 "period now and the rest next month.", left=left))
+            rec.update({"estimate_requests": requests, "estimate_seconds": seconds,
+                        "estimate_fits_package": fits, "estimate_note": note})
+
+    def _estimate(self):
+        """``(requests, seconds, requests left in the package or None)``:
+        what this backfill will send (the documents of :meth:`_collect_sources`
+        not in the sync log yet, the items and customers they need, each
+        kind's look-ups, :mod:`accounting_connectors.costs`), and the least
+        time that takes at the connection's limits."""
+        self.ensure_one()
+        conn = self.connection_id
+        kinds = self._estimate_kinds()
+        posts = costs.requests_for(conn.provider, kinds)
+        try:
+            windows = costs.binding_windows(scopes_for(conn._connection_config()))
+        except ConnectorError:
+            windows = []
+        # a worker run lasts about a minute at the limits: each run's client reads its cache again
+        seconds = costs.minimum_seconds(posts, windows) if windows else 0.0
+        runs = 1 + int(seconds // 60) if posts else 0
+        requests = int(math.ceil(posts + runs * costs.REQUESTS_PER_CLIENT.get(conn.provider, 0)))
+        seconds = costs.minimum_seconds(requests, windows) if windows else 0.0
+        left = None
+        if conn.provider == "jurnal" and conn.jurnal_monthly_package:
+            left = max(conn.jurnal_monthly_package - conn.quota_month_count, 0)
+        return requests, seconds, left
+
+    def _estimate_kinds(self):
+        """``{document kind: count}`` this backfill will queue and send."""
+        conn = self.connection_id
+        known = set(self.env["accounting.sync.job"].sudo().search(
+            [("connection_id", "=", conn.id)]).mapped("reference"))
+        kinds = collections.Counter()
+
+        def add(kind, reference):
+            if reference not in known:
+                known.add(reference)
+                kinds[kind] += 1
+
+        for _day, _moment, record in self._collect_sources():
+            if record._name == "pos.session":
+                documents = record._accounting_documents(conn)
+                if not documents.orders:
+                    continue
+                for product in documents.products().filtered(lambda p: p.type != "combo"):
+                    add("item", product._accounting_item_ref())
+                for partner in documents.customers():
+                    add("customer", "CUST/%s" % partner.id)
+                for kind, _key, reference, _seq in documents.plan():
+                    add(kind, reference)
+            elif record._name == "stock.picking" and record.picking_type_id.code == "internal":
+                kinds["item_transfer"] += 2  # out of one warehouse, into the other
+            elif record._name in ("stock.picking", "stock.move"):
+                kinds["item_adjustment"] += 1
+            else:
+                kinds["bank_transfer"] += 1
+        return kinds
 
     @api.constrains("connection_id", "date_from")
     def _check_date_from(self):
@@ -221,6 +315,14 @@ class AccountingBackfill(models.Model):
             jobs = Job.sudo().search([("connection_id", "=", conn.id), ("res_model", "=", record._name),
                                       ("res_id", "=", record.id)])
         return jobs.filtered(lambda j: j.connection_id == conn)
+
+
+def _duration(record, seconds):
+    """``seconds`` in words a manager reads: minutes, or hours and minutes."""
+    minutes = int(math.ceil(seconds / 60.0))
+    if minutes < 60:
+        return record.env._("%(m)s min", m=max(minutes, 1)) if seconds else record.env._("under a minute")
+    return record.env._("%(h)s h %(m)s min", h=minutes // 60, m=minutes % 60)
 
 
 class AccountingBackfillItem(models.Model):

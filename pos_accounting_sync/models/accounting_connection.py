@@ -22,7 +22,7 @@ from odoo.tools import config as odoo_config
 
 from accounting_connectors.client import ConnectionConfig, make_client
 from accounting_connectors.errors import ConnectorError
-from accounting_connectors.ratelimit import default_windows, limiter_key
+from accounting_connectors.ratelimit import limiter_key, scopes_for
 
 from . import accounting_messages as msgs
 from .accounting_access import MANAGER, USER, check_action
@@ -388,6 +388,42 @@ class AccountingConnection(models.Model):
         readonly=True, copy=False, tracking=True,
         help="The accounting system's monthly API quota is used up: nothing is sent to it until "
              "this time (the first day of next month), or until an administrator resumes the sync.")
+
+    # --- the providers' limits per scope, each overridable (issue #19; 0 = the published figure)
+    jurnal_consumer_per_minute = fields.Integer(
+        string="Per Consumer per Minute",
+        help="0 = Jurnal help centre: 30 requests a minute per consumer (this connection's API credential). "
+             "Set a lower figure to leave room for another application on the same credential.")
+    jurnal_consumer_per_hour = fields.Integer(
+        string="Per Consumer per Hour", help="0 = Jurnal help centre: 1,800 requests an hour per consumer.")
+    jurnal_address_per_minute = fields.Integer(
+        string="Per Server Address per Minute",
+        help="0 = Jurnal help centre: 40 requests a minute per IP address, shared by every connection, "
+             "worker and Odoo server sending from the same address.")
+    jurnal_address_per_hour = fields.Integer(
+        string="Per Server Address per Hour", help="0 = Jurnal help centre: 2,500 requests an hour per IP address.")
+    accurate_per_second = fields.Integer(
+        string="Requests per Second",
+        help="0 = 8 requests a second per credential, the figure Accurate's integrators publish "
+             "(Accurate itself publishes none).")
+    accurate_in_flight = fields.Integer(
+        string="Requests in Flight",
+        help="0 = at most 8 requests waiting for their answer at once per credential, across every "
+             "worker and server.")
+    rate_limit_sources = fields.Text(
+        string="Limits in Force", compute="_compute_rate_limit_sources",
+        help="Each limit this connection is held to, and where the figure comes from.")
+    jurnal_monthly_package = fields.Integer(
+        string="Monthly API Package",
+        help="The requests a month your Jurnal package allows (ask Jurnal or see your subscription). "
+             "0 = unknown: the share used is not shown and no warning is given.")
+    quota_month_count = fields.Integer(
+        string="Requests this Month", compute="_compute_quota",
+        help="Requests sent with this connection's credential this month (Asia/Jakarta), by every worker "
+             "and server, reads included.")
+    quota_share = fields.Float(
+        string="Package Used (%)", compute="_compute_quota",
+        help="Share of the monthly API package used; the morning digest warns from 80%.")
 
     def init(self):
         # one active connection per company and accounting system (archived ones may pile up)
@@ -833,10 +869,10 @@ class AccountingConnection(models.Model):
         """The ConnectionConfig of this record's non-secret settings, plus
         ``values`` (credentials, callbacks)."""
         self.ensure_one()
+        limits = self.env["accounting.rate.limit"]._config_limits(self)
         return ConnectionConfig(provider=self.provider, base_url=(self.base_url or "").strip(),
                                 sandbox=bool(self.sandbox), timeout=float(self.request_timeout or 30),
-                                rate_limits=[(self.rate_limit_per_minute, 60.0)]
-                                if self.rate_limit_per_minute else None, **values)
+                                **dict(limits, **values))
 
     def _connector_options(self):
         """``ConnectionConfig.extra``: every option the connector clients and
@@ -850,13 +886,11 @@ class AccountingConnection(models.Model):
         return {k: v for k, v in options.items() if v}
 
     def _shared_limiter(self, config, before_request=None):
-        """The limiter of this connection's credential, shared through the
-        database by every worker and server."""
-        limits = default_windows(config)
+        """The limiter of this connection's credential (and Jurnal's server
+        address), shared through the database by every worker and server."""
         timeout = config.timeout
         seconds = sum(timeout) if isinstance(timeout, (tuple, list)) else float(timeout)
-        return SharedRateLimiter(self.env.cr.dbname, limiter_key(config), limits.windows,
-                                 max_in_flight=limits.max_in_flight, max_wait=config.max_wait,
+        return SharedRateLimiter(self.env.cr.dbname, scopes=scopes_for(config), max_wait=config.max_wait,
                                  request_seconds=seconds, before_request=before_request,
                                  company_id=self.company_id.id or None)
 
@@ -1278,6 +1312,7 @@ class AccountingConnection(models.Model):
         if self.health_count:
             sections.append((_("Mapping problems"), [(row.message, False) for row in self.health_ids[:DIGEST_LINES]],
                              max(self.health_count - DIGEST_LINES, 0), False))
+        sections += self.env["accounting.rate.limit"]._digest_sections(self)
         return sections
 
     @api.model
@@ -1531,3 +1566,40 @@ class AccountingConnection(models.Model):
         return {"type": "ir.actions.client", "tag": "display_notification", "params": {
             "type": "info", "message": _("%(count)s document(s) waiting for a locked period queued again.",
                                          count=len(jobs))}}
+    # LIMITS AND THE MONTHLY QUOTA (issue #19): figures on accounting.rate.limit
+    # ------------------------------------------------------------------
+
+    @api.depends("provider", "rate_limit_per_minute", "jurnal_consumer_per_minute", "jurnal_consumer_per_hour",
+                 "jurnal_address_per_minute", "jurnal_address_per_hour", "accurate_per_second",
+                 "accurate_in_flight")
+    def _compute_rate_limit_sources(self):
+        Limit = self.env["accounting.rate.limit"]
+        for rec in self:
+            rec.rate_limit_sources = Limit._limit_sources(rec)
+
+    @api.depends("provider", "jurnal_monthly_package")
+    def _compute_quota(self):
+        Limit = self.env["accounting.rate.limit"]
+        for rec in self:
+            rec.quota_month_count, rec.quota_share = Limit._quota_of(rec)
+
+    @api.constrains("jurnal_consumer_per_minute", "jurnal_consumer_per_hour", "jurnal_address_per_minute",
+                    "jurnal_address_per_hour", "accurate_per_second", "accurate_in_flight",
+                    "jurnal_monthly_package")
+    def _check_scope_limits(self):
+        for rec in self:
+            names = [name for name in ("jurnal_consumer_per_minute", "jurnal_consumer_per_hour",
+                                       "jurnal_address_per_minute", "jurnal_address_per_hour",
+                                       "accurate_per_second", "accurate_in_flight", "jurnal_monthly_package")
+                     if rec[name] < 0]
+            if names:
+                raise ValidationError(_("%(conn)s: a limit is a number of requests, 0 for the published "
+                                        "figure; not below 0 (%(fields)s).", conn=rec.display_name,
+                                        fields=", ".join(rec._fields[n].string for n in names)))
+
+    def _limiter_key(self):
+        """The hashed credential this connection's requests are counted
+        under (``accounting.rate.limit`` key); reads the secrets as sudo."""
+        self.ensure_one()
+        rec = self.sudo()
+        return limiter_key(rec._connection_config(**{name: rec[name] or "" for name in CONFIG_FIELDS}))

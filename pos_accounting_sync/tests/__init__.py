@@ -52,3 +52,5 @@ from . import test_customer_receivable
 from . import test_credit_notes
 from . import test_period_locks
 from . import test_approval
+from . import test_rate_limits
+from . import test_quota
