@@ -44,3 +44,6 @@ from . import test_outbox_trust
 from . import test_connection_trust
 from . import test_buttons
 from . import test_sync_job_states
+from . import test_webhook_silence
+from . import test_reread
+from . import test_late_orders
