@@ -97,8 +97,8 @@ class PosOrder(models.Model):
             [("connection_id", "=", connection.id), ("res_model", "=", "pos.order"), ("kind", "in", ALONE_KINDS),
              ("create_date", ">=", since)], ["res_id"])
         orders = self.sudo().browse({row["res_id"] for row in rows}).filtered("accounting_late")
-        return [(note, "/odoo/pos.order/%s" % order.id)
-                for order, note in zip(orders.sorted("date_order"), orders._accounting_late_note())]
+        return [(order._accounting_late_note()[0], "/odoo/pos.order/%s" % order.id)
+                for order in orders.sorted("date_order")]
 
     def _accounting_chain(self):
         # a readable POS/<name>, unless the order already queued under the older form
