@@ -137,33 +137,37 @@ class AccountingReconciliationLine(models.Model):
         reading yesterday and today again (Jurnal announces no change)."""
         def reconcile(conn):
             today = self._reconciliation_today(conn)
-            try:
-                self._reconcile(conn, today - timedelta(days=DEFAULT_DAYS - 1), today,
-                                reread_from=today - timedelta(days=1))
-            except ConnectorError as exc:
-                _logger.warning("accounting sync: reconciliation of %s failed: %s", conn.id, exc.message)
-                conn.message_post(body=_("The reconciliation could not read %(system)s: %(msg)s",
-                                         system=conn._get_provider_label(), msg=exc.message))
+            self._reconcile(conn, today - timedelta(days=DEFAULT_DAYS - 1), today,
+                            reread_from=today - timedelta(days=1))
 
-        Connection = self.env["accounting.connection"]
-        Connection._run_isolated(Connection.search([("state", "=", "connected"), ("outlet_map_ids", "!=", False)]),
-                                 _("The reconciliation"), reconcile)
+        self._reconciliation_each(_("The reconciliation"), reconcile, lambda conn, exc: _(
+            "The reconciliation could not read %(system)s: %(msg)s", system=conn._get_provider_label(),
+            msg=exc.message))
 
     @api.model
     def _cron_reread(self):
         """Nightly: read again, from the accounting system, each connected
         connection's last ``reread_window_days`` days (see :meth:`_reread`)."""
-        def reread(conn):
+        self._reconciliation_each(_("The nightly re-read"), self._reread, lambda conn, exc: _(
+            "The nightly re-read could not read %(system)s: %(msg)s", system=conn._get_provider_label(),
+            msg=exc.message))
+
+    @api.model
+    def _reconciliation_each(self, task, run, failure):
+        """``run(connection)`` for every connected connection with outlets,
+        each on its own (``task``: what it is, in words); a connector error
+        is logged and posted on its connection as ``failure(connection,
+        error)`` says, the others go on."""
+        def guarded(conn):
             try:
-                self._reread(conn)
+                run(conn)
             except ConnectorError as exc:
-                _logger.warning("accounting sync: re-read of %s failed: %s", conn.id, exc.message)
-                conn.message_post(body=_("The nightly re-read could not read %(system)s: %(msg)s",
-                                         system=conn._get_provider_label(), msg=exc.message))
+                _logger.warning("accounting sync: %s of %s failed: %s", task, conn.id, exc.message)
+                conn.message_post(body=failure(conn, exc))
 
         Connection = self.env["accounting.connection"]
         Connection._run_isolated(Connection.search([("state", "=", "connected"), ("outlet_map_ids", "!=", False)]),
-                                 _("The nightly re-read"), reread)
+                                 task, guarded)
 
     @api.model
     def _reread(self, connection):

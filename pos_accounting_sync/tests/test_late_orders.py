@@ -29,17 +29,6 @@ class TestLateOrdersAccurate(PosSyncCase):
         cron.method_direct_trigger()
         self.env.invalidate_all()
 
-    def move_back(self, session, days):
-        """The closed ``session`` happened ``days`` days ago (before it is posted)."""
-        self.env.flush_all()
-        delta = timedelta(days=days)
-        cr = self.env.cr
-        cr.execute("UPDATE pos_session SET start_at = start_at - %s, stop_at = stop_at - %s WHERE id = %s",
-                   (delta, delta, session.id))
-        cr.execute("UPDATE pos_order SET date_order = date_order - %s WHERE session_id = %s", (delta, session.id))
-        cr.execute("UPDATE account_move SET date = date - %s WHERE id = %s", (delta, session.move_id.id))
-        self.env.invalidate_all()
-
     def offline_order(self, lines, payments, session, taken):
         """What the POS sends for an order taken offline at ``taken`` (UTC) in ``session``."""
         data = self.create_ui_order_data(lines, payments=payments)

@@ -36,14 +36,7 @@ class TestRereadAccurate(PosSyncCase):
         self.sell([(self.kopi, 2)], payments=[(self.cash_pm1, 44400)])
         self.sell([(self.roti, 1)], payments=[(self.bank_pm1, 16650)])
         self.close_from_ui(session)
-        self.env.flush_all()
-        delta = timedelta(days=days_ago)
-        cr = self.env.cr
-        cr.execute("UPDATE pos_session SET start_at = start_at - %s, stop_at = stop_at - %s WHERE id = %s",
-                   (delta, delta, session.id))
-        cr.execute("UPDATE pos_order SET date_order = date_order - %s WHERE session_id = %s", (delta, session.id))
-        cr.execute("UPDATE account_move SET date = date - %s WHERE id = %s", (delta, session.move_id.id))
-        self.env.invalidate_all()
+        self.move_back(session, days_ago)
         self.cron("ir_cron_accounting_sync_worker")
         jobs = self.jobs_of(session)
         self.assertEqual(set(jobs.mapped("state")), {"done"}, jobs.mapped("error_message"))
