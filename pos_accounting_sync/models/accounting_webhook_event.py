@@ -462,24 +462,25 @@ class AccountingWebhookEvent(models.Model):
 
     @api.model
     def _watch_missed(self, connection, changed):
-        """``(missed rows, announced count)`` of ``changed`` (rows of
-        ``list_changed_purchases``): a change is announced when a webhook
-        event of its document came since its stamp (Jakarta time), or an
-        event of it waits in the queue, or the version it lists is applied."""
+        """``(missed rows, count announced by webhook)`` of ``changed`` (rows
+        of ``list_changed_purchases``): a change is announced when a webhook
+        event of its document came since its stamp (Jakarta time); it is
+        not missed either when an event of it waits in the queue or the
+        version it lists is already applied (an earlier backstop poll)."""
         Event = self.env["accounting.inbound.event"].sudo()
         Document = self.env["accounting.inbound.document"].sudo()
         missed, announced = [], 0
         for row in changed:
             key = [("connection_id", "=", connection.id), ("doc_type", "=", row["doc_type"]),
                    ("remote_id", "=", row["remote_id"])]
-            document = Document.search(key, limit=1)
-            if document.version and row["version"] and document.version >= row["version"]:
-                announced += 1
-                continue
             stamp = row["updated"] and WIB.localize(row["updated"]).astimezone(pytz.utc).replace(tzinfo=None)
             webhook = [("source", "=", "webhook")] + ([("received_at", ">=", stamp - WATCH_SLACK)] if stamp else [])
             if Event.search_count(key + webhook, limit=1):
                 announced += 1
-            elif not Event.search_count(key + [("state", "=", "received")], limit=1):
+                continue
+            version = Document.search(key, limit=1).version
+            if version and row["version"] and version >= row["version"]:
+                continue
+            if not Event.search_count(key + [("state", "=", "received")], limit=1):
                 missed.append(row)
         return missed, announced
