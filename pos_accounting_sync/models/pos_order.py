@@ -28,7 +28,8 @@ class PosOrder(models.Model):
         result = super().action_pos_order_paid()
         if self.state == "paid":
             self._accounting_enqueue_realtime()
-            if self.session_id.rescue:
+            if self.session_id.rescue or self.accounting_late:
+                # a rescue session's, or a draft that reached Odoo after its shift closed and is paid now
                 self._accounting_enqueue_late()
         return result
 
