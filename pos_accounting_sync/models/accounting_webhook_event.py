@@ -370,7 +370,6 @@ class AccountingWebhookEvent(models.Model):
             return False
         connection.webhook_expires_on = end
         if end >= today + timedelta(days=RENEWED_FOR_DAYS):
-            connection.webhook_check_message = _("Webhook subscription renewed until %(end)s.", end=end)
             return True
         try:
             application = client.webhook_application()
