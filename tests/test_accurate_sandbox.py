@@ -175,8 +175,11 @@ def test_oauth_grants(sandbox):
 
 
 def test_webhook_renew_and_rate_limit(sandbox):
-    _s, body = call(sandbox, "POST", "/api/webhook-renew.do")
+    _s, body = call(sandbox, "GET", "/api/webhook-renew.do")
     assert body["s"] is True and len(body["d"]) == 10
+    # the API reference lists GET only (accurate-api-docs 1)
+    status, body = call(sandbox, "POST", "/api/webhook-renew.do")
+    assert status == 405 and body["s"] is False
     sandbox.rate_limits = True
     answers = [call(sandbox, "GET", "/accurate/api/warehouse/list.do") for _ in range(10)]
     limited = [b for status, b in answers if status == 429]

@@ -314,9 +314,23 @@ class AccurateClient(AccuratePreview, AccuratePosting, AccurateReads, BaseClient
         return webhook.parse(body)
 
     def renew_webhook(self):
-        """Extend the app's webhook by 7 days; returns the new expiry text."""
-        body, _result = self._call("POST", "account", "/api/webhook-renew.do", write=True)
+        """Extend the app's webhook by 7 days: ``GET /api/webhook-renew.do``
+        on the account host, no body (the method the API reference lists,
+        accurate-api-docs 1). Returns ``d``, the expiry Accurate answers
+        (text ``dd/MM/yyyy``). A token of another application is answered
+        success with an expiry it did not extend: the caller checks it."""
+        body, _result = self._call("GET", "account", "/api/webhook-renew.do", write=True)
         return body.get("d")
+
+    def webhook_application(self):
+        """The name of the application this connection's credentials belong
+        to (str): an API token's issuer (``api-token.do``'s
+        ``application.name``), else the OAuth client id. Only that
+        application's webhook can be renewed with them. Connector errors as
+        ``_call``."""
+        if self.auth.kind == "api_token":
+            return str((self._discover().get("application") or {}).get("name") or "")
+        return str(self.config.oauth_client_id or "")
 
 
 def _accurate_host(origin):

@@ -119,6 +119,30 @@ class AccurateReads:
                 out.append(self.fetch_purchase(doc_type, row["id"]))
         return out
 
+    def list_changed_purchases(self, since, until):
+        """Purchase invoices, purchase returns and goods received whose
+        ``lastUpdate`` (Accurate's change stamp, Jakarta time) lies from
+        ``since`` to ``until`` (datetimes; naive ones taken as Jakarta time),
+        read from ``<module>/list.do`` with a ``filter.lastUpdate`` BETWEEN
+        (accurate-notes 2.4), one page of 100 after another; no detail is
+        read. Returns ``[{"doc_type", "remote_id", "number", "version"
+        (as :func:`.mapping.purchase_version`), "updated" (naive datetime,
+        Jakarta time)}]`` oldest change first. Connector errors as ``_call``."""
+        since, until = wib(since), wib(until)
+        values = [since.strftime("%d/%m/%Y %H:%M:%S"), until.strftime("%d/%m/%Y %H:%M:%S")]
+        out = []
+        for doc_type, module in PURCHASE_MODULES.items():
+            for row in self._list(module, ["id", "number", "optLock", "lastUpdate"],
+                                  [("lastUpdate", "BETWEEN", values)]):
+                try:
+                    updated = datetime.strptime(str(row.get("lastUpdate") or ""), "%d/%m/%Y %H:%M:%S")
+                except ValueError:
+                    updated = None
+                out.append({"doc_type": doc_type, "remote_id": str(row["id"]), "number": str(row.get("number") or ""),
+                            "version": mapping.purchase_version(row), "updated": updated})
+        return sorted(out, key=lambda r: (r["updated"] or datetime.min, int(r["remote_id"]) if r["remote_id"].isdigit()
+                                          else 0))
+
     def fetch_purchase(self, doc_type, remote_id):
         if doc_type not in PURCHASE_MODULES:
             raise ConfigurationError(code="accurate.unknown_purchase_type", params={"value": doc_type})

@@ -11,7 +11,7 @@ a person) are in :mod:`.accurate_hooks`, the list filters in
 import base64
 import hmac
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from ..accurate import auth
@@ -26,6 +26,18 @@ from .sales_hooks import AccurateSalesHooks
 
 API_TOKEN = "aat.eyJkIjo5NjQwMCwiYW4iOiJTYW5kYm94In0.c2FuZGJveC10b2tlbi0x"
 SIGNATURE_SECRET = "sandbox-signature-secret-7f3a9c"
+#: the application the sandbox's webhook is registered for (API_TOKEN's)
+APPLICATION = "Sandbox POS Sync"
+#: a token of the same database issued by ANOTHER application (its own
+#: signature secret): data calls work, but it cannot renew our webhook
+OTHER_API_TOKEN = "aat.eyJkIjo5NjQwMCwiYW4iOiJLYXNpciJ9.a2FzaXItbGFpbi10b2tlbi0y"
+OTHER_SIGNATURE_SECRET = "kasir-lain-signature-secret-2b8e41"
+OTHER_APPLICATION = "Kasir Lain"
+#: token -> (signature secret, the application that issued it)
+API_TOKENS = {API_TOKEN: (SIGNATURE_SECRET, APPLICATION),
+              OTHER_API_TOKEN: (OTHER_SIGNATURE_SECRET, OTHER_APPLICATION)}
+#: a webhook subscription lives 7 days after its last renewal (accurate-notes 4)
+WEBHOOK_DAYS = 7
 CLIENT_ID = "sandbox-oauth-client"
 CLIENT_SECRET = "sandbox-oauth-client-secret-51d2"
 AUTH_CODE = "sandbox-auth-code"
@@ -60,6 +72,11 @@ class AccurateApp(AccurateHooksMixin, AccurateSalesHooks, ProviderApp):
             self.session = str(uuid.uuid4())
         self.api_token_revoked = False
         self.data_host = None  # None: any host; else requests elsewhere get 308
+        # the webhook subscription: registered for APPLICATION, alive for 7
+        # days; after that deliveries stop without a word (kept in
+        # ``undelivered`` for tests), whatever the portal shows
+        self.webhook_expires_at = self.server.now() + WEBHOOK_DAYS * 86400
+        self.undelivered = []
 
     def client_config(self, **kwargs):
         values = {"provider": "accurate", "base_url": self.server.url, "sandbox": True, "auth_method": "api_token",
@@ -86,8 +103,17 @@ class AccurateApp(AccurateHooksMixin, AccurateSalesHooks, ProviderApp):
         prefix = head + "".join(part.capitalize() for part in rest)
         body = [{"uuid": str(uuid.uuid4()), "type": kind, "databaseId": DATABASE["id"],
                  "data": [{prefix + "Id": record["id"], prefix + "No": record["number"], "action": action}]}]
-        self.server.send_webhook(body)
+        if self.server.now() > self.webhook_expires_at:
+            self.undelivered.append(body)  # lapsed: Accurate says nothing, sends nothing
+        else:
+            self.server.send_webhook(body)
         return body
+
+    def _application(self, request):
+        """The application whose credentials signed ``request`` (an API
+        token's issuer; the OAuth client otherwise)."""
+        token = request.headers.get("authorization", "")[7:].strip()
+        return API_TOKENS[token][1] if token in API_TOKENS else APPLICATION
 
     # --- auth ---------------------------------------------------------------------
     def _lang(self, request):
@@ -108,8 +134,9 @@ class AccurateApp(AccurateHooksMixin, AccurateSalesHooks, ProviderApp):
         return None
 
     def _check_api_token(self, request, token):
-        if token != API_TOKEN or self.api_token_revoked:
+        if token not in API_TOKENS or (token == API_TOKEN and self.api_token_revoked):
             return fail("Invalid or Revoked API Token", 401)
+        secret = API_TOKENS[token][0]
         stamp = request.headers.get("x-api-timestamp")
         signature = request.headers.get("x-api-signature")
         if not stamp:
@@ -119,7 +146,7 @@ class AccurateApp(AccurateHooksMixin, AccurateSalesHooks, ProviderApp):
         moment = auth.parse_timestamp(stamp)
         if moment is None:
             return fail("Header X-Api-Timestamp invalid", 401)
-        expected = (auth.sign(SIGNATURE_SECRET, stamp, "base64"), auth.sign(SIGNATURE_SECRET, stamp, "hex"))
+        expected = (auth.sign(secret, stamp, "base64"), auth.sign(secret, stamp, "hex"))
         if not any(hmac.compare_digest(signature.strip(), e) for e in expected):
             return fail("Header X-Api-Signature invalid", 401)
         if abs(self.server.now() - moment) > MAX_SKEW:
@@ -138,7 +165,8 @@ class AccurateApp(AccurateHooksMixin, AccurateSalesHooks, ProviderApp):
         db = dict(DATABASE, host=self.data_host or self.server.url, admin=True,
                   license={"licenseEnd": "31/12/2099", "trial": True})
         user = {"id": 1, "email": "owner@example.com", "fullName": "Sandbox Owner"}
-        return envelope(200, True, {key: db, "application": {"name": "Sandbox POS Sync", "appKey": "sandbox"},
+        app = self._application(request)
+        return envelope(200, True, {key: db, "application": {"name": app, "appKey": app.lower().replace(" ", "-")},
                                     "user": user, "tokenType": "api"})
 
     @route("POST", r"/oauth/token")
@@ -181,8 +209,18 @@ class AccurateApp(AccurateHooksMixin, AccurateSalesHooks, ProviderApp):
 
     @route("*", r"/api/webhook-renew\.do")
     def webhook_renew(self, request):
-        expiry = datetime.fromtimestamp(self.server.now()) + timedelta(days=7)
-        return self._check_auth(request, "account") or envelope(200, True, expiry.strftime("%d/%m/%Y"))
+        """``GET`` only, as the API reference lists it (accurate-api-docs 1).
+        Renewal is per application: a token of another application is
+        answered success with the expiry unchanged, extending nothing
+        (accurate-notes 4)."""
+        if request.method != "GET":
+            return fail("Method %s tidak didukung" % request.method, 405)
+        denied = self._check_auth(request, "account")
+        if denied:
+            return denied
+        if self._application(request) == APPLICATION:
+            self.webhook_expires_at = self.server.now() + WEBHOOK_DAYS * 86400
+        return envelope(200, True, datetime.fromtimestamp(self.webhook_expires_at).strftime("%d/%m/%Y"))
 
     def not_found(self, request):
         return fail("URL API tidak tepat", 404)

@@ -31,6 +31,11 @@ class AccurateHooksMixin:
     def revoke_api_token(self, revoked=True):
         self.api_token_revoked = revoked
 
+    def lapse_webhook(self, days_ago=1):
+        """The webhook subscription ended ``days_ago`` days ago: from now on
+        deliveries stop silently until the owning application renews it."""
+        self.webhook_expires_at = self.server.now() - days_ago * 86400
+
     def missing_document(self, request):
         """``detail.do`` of an id Accurate does not have (deleted, or never
         created): HTTP 200 with ``s`` false and "<document> tidak tepat"

@@ -42,8 +42,8 @@ from urllib.parse import unquote
 
 from . import masters_admin
 from .base import BadInput, Response
-from .period_locks import as_date
 from .limits import checked_limits
+from .period_locks import as_date
 from .sales_hooks import SalesHookError
 
 

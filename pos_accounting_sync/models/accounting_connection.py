@@ -1191,6 +1191,7 @@ class AccountingConnection(models.Model):
             "inbound_failed": _("Accounting sync: purchases not received"),
             "inbound_poll": _("Accounting sync: purchases not read"),
             "inbound_renew": _("Accounting sync: webhook subscription not renewed"),
+            "inbound_lapsed": _("Accounting sync: Accurate's webhook went silent"),
         }[problem]
 
     def _problem_activities(self, problem):
@@ -1309,6 +1310,10 @@ class AccountingConnection(models.Model):
         waiting = self.env["accounting.sync.job"]._digest_waiting_lines(self)
         if waiting:  # one line per connection and rule, not one per document
             sections.append((_("Waiting for the accounting system"), [(line, False) for line in waiting], 0, False))
+        late = self.env["pos.order"]._accounting_late_digest_lines(self, since)
+        if late:
+            sections.append((_("Orders that reached Odoo after their shift was closed"), late[:DIGEST_LINES],
+                             max(len(late) - DIGEST_LINES, 0), False))
         if self.health_count:
             sections.append((_("Mapping problems"), [(row.message, False) for row in self.health_ids[:DIGEST_LINES]],
                              max(self.health_count - DIGEST_LINES, 0), False))
@@ -1566,6 +1571,8 @@ class AccountingConnection(models.Model):
         return {"type": "ir.actions.client", "tag": "display_notification", "params": {
             "type": "info", "message": _("%(count)s document(s) waiting for a locked period queued again.",
                                          count=len(jobs))}}
+
+    # ------------------------------------------------------------------
     # LIMITS AND THE MONTHLY QUOTA (issue #19): figures on accounting.rate.limit
     # ------------------------------------------------------------------
 
@@ -1603,3 +1610,24 @@ class AccountingConnection(models.Model):
         self.ensure_one()
         rec = self.sudo()
         return limiter_key(rec._connection_config(**{name: rec[name] or "" for name in CONFIG_FIELDS}))
+    # --- webhook silence and re-reads: fields the form shows ---------------------------
+    # (the watchdog: accounting.webhook.event; the re-read: accounting.reconciliation.line)
+    webhook_application = fields.Char(
+        string="Credentials' Application", readonly=True, copy=False,
+        help="The Accurate application this connection's token belongs to, as Accurate named it at the last "
+             "renewal that extended nothing. Only the application that registered the webhook can renew it.")
+    webhook_watch_cursor = fields.Datetime(
+        string="Webhook Watched Until", readonly=True, copy=False,
+        help="Accurate: the watchdog compared the documents Accurate lists as changed with the webhooks "
+             "received up to this moment; what no webhook announced was read by the backstop poll.")
+    reread_window_days = fields.Integer(
+        string="Re-read Window (days)", default=35,
+        help="Every night the reconciliation reads again this many last days from the accounting system, so "
+             "that a document edited or deleted there on an older day is found (35 covers a month's closing).")
+    reread_max_requests = fields.Integer(
+        string="Re-read Requests per Night", default=60,
+        help="The most requests the nightly re-read may spend on this connection; a window that costs more is "
+             "read over several nights, oldest days first after the last ones read.")
+    reread_cursor = fields.Date(
+        string="Re-read Up To", readonly=True, copy=False,
+        help="The last day the nightly re-read reached; the next night goes on from the day after it.")

@@ -236,6 +236,21 @@ ADDON_MESSAGES = {
     "job.unapproved_digest": _lt(
         "%(count)s document(s) saved unapproved in %(system)s hold what depends on them: approve %(docs)s "
         "in %(system)s."),
+    "problem.inbound_lapsed": _lt(
+        "Accurate's webhook for %(conn)s went silent: %(count)s purchase document(s) changed in Accurate "
+        "since %(since)s without any webhook (%(docs)s). Odoo read them itself, in order, and receives each "
+        "once. Accurate ends a webhook subscription 7 days after its last renewal without a word (its portal "
+        "may still say active). %(renewal)s"),
+    "webhook.lapse_renewed": _lt(
+        "Odoo renewed the subscription now; it ends on %(end)s. Should webhooks still not arrive, the webhook "
+        "was registered by another application than this connection's (%(app)s): renew it there (Accurate "
+        "Area Developer > Aplikasi > that application > Webhook > Renew) or give this connection an API "
+        "token of that application."),
+    "webhook.lapse_not_renewed": _lt(
+        "Odoo could not renew it: %(msg)s Renew it from the application that registered the webhook "
+        "(Accurate Area Developer > Aplikasi > that application > Webhook > Renew), or give this connection "
+        "an API token of that application, then press Test connection. Until then Odoo reads Accurate's "
+        "changes every hour."),
 }
 
 MESSAGES = dict(CONNECTOR_MESSAGES, **ADDON_MESSAGES)

@@ -25,6 +25,8 @@ _logger = logging.getLogger(__name__)
 
 #: the report's period when opened from the connection (days back from today)
 DEFAULT_DAYS = 31
+#: the nightly re-read reads this many days a request round (one list per kind of document)
+REREAD_CHUNK_DAYS = 7
 SALES_KINDS = ("sales_invoice", "sales_return", "sales_receipt")
 WIB = pytz.timezone("Asia/Jakarta")
 
@@ -108,7 +110,9 @@ class AccountingReconciliationLine(models.Model):
         check_action(self, USER)
         for connection in self.connection_id:
             days = self.filtered(lambda l, c=connection: l.connection_id == c).mapped("date")
-            self._reconcile(connection, min(days), max(days), reread_from=min(days))
+            # the selected days and periods only: a gap between two is not read
+            for start, end in _ranges(set(days)):
+                self._reconcile(connection, start, end, reread_from=start)
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     # --- entry points of the run: the connection's button, the daily cron ------------
@@ -135,17 +139,73 @@ class AccountingReconciliationLine(models.Model):
         reading yesterday and today again (Jurnal announces no change)."""
         def reconcile(conn):
             today = self._reconciliation_today(conn)
+            self._reconcile(conn, today - timedelta(days=DEFAULT_DAYS - 1), today,
+                            reread_from=today - timedelta(days=1))
+
+        self._reconciliation_each(_("The reconciliation"), reconcile, lambda conn, exc: _(
+            "The reconciliation could not read %(system)s: %(msg)s", system=conn._get_provider_label(),
+            msg=exc.message))
+
+    @api.model
+    def _cron_reread(self):
+        """Nightly: read again, from the accounting system, each connected
+        connection's last ``reread_window_days`` days (see :meth:`_reread`)."""
+        self._reconciliation_each(_("The nightly re-read"), self._reread, lambda conn, exc: _(
+            "The nightly re-read could not read %(system)s: %(msg)s", system=conn._get_provider_label(),
+            msg=exc.message))
+
+    @api.model
+    def _reconciliation_each(self, task, run, failure):
+        """``run(connection)`` for every connected connection with outlets,
+        each on its own (``task``: what it is, in words); a connector error
+        is logged and posted on its connection as ``failure(connection,
+        error)`` says, the others go on."""
+        def guarded(conn):
             try:
-                self._reconcile(conn, today - timedelta(days=DEFAULT_DAYS - 1), today,
-                                reread_from=today - timedelta(days=1))
+                run(conn)
             except ConnectorError as exc:
-                _logger.warning("accounting sync: reconciliation of %s failed: %s", conn.id, exc.message)
-                conn.message_post(body=_("The reconciliation could not read %(system)s: %(msg)s",
-                                         system=conn._get_provider_label(), msg=exc.message))
+                _logger.warning("accounting sync: %s of %s failed: %s", task, conn.id, exc.message)
+                conn.message_post(body=failure(conn, exc))
 
         Connection = self.env["accounting.connection"]
         Connection._run_isolated(Connection.search([("state", "=", "connected"), ("outlet_map_ids", "!=", False)]),
-                                 _("The reconciliation"), reconcile)
+                                 task, guarded)
+
+    @api.model
+    def _reread(self, connection):
+        """One night's re-read of ``connection``'s rolling window (its last
+        ``reread_window_days`` days up to today), REREAD_CHUNK_DAYS days a
+        read, from the day after ``reread_cursor`` (else the window's first
+        day) on, while the requests counted stay within
+        ``reread_max_requests`` (a next chunk is read only if it is expected
+        to fit, judged by the last one's cost; the first always is). A window
+        that costs more is thus read over several nights; once today is
+        reached the next night starts again at the window's first day.
+        Returns the number of requests spent."""
+        connection.ensure_one()
+        today = self._reconciliation_today(connection)
+        first = today - timedelta(days=max(connection.reread_window_days, 1) - 1)
+        cursor = connection.reread_cursor
+        day = cursor + timedelta(days=1) if cursor and first <= cursor < today else first
+        budget = max(connection.reread_max_requests, 1)
+        spent = last = 0
+        meter = [0]
+
+        def count():
+            meter[0] += 1
+
+        Line = self.with_context(accounting_request_meter=count)
+        while day <= today and (not spent or spent + last <= budget):
+            end = min(day + timedelta(days=REREAD_CHUNK_DAYS - 1), today)
+            meter[0] = 0
+            Line._reconcile(connection, day, end, reread_from=day)
+            last = meter[0]
+            spent += last
+            connection.sudo().reread_cursor = end
+            day = end + timedelta(days=1)
+        _logger.info("accounting sync: re-read of connection %s up to %s: %s requests", connection.id,
+                     connection.reread_cursor, spent)
+        return spent
 
     @api.model
     def _reconciliation_differences(self, connections, date_from, date_to):
@@ -189,10 +249,14 @@ class AccountingReconciliationLine(models.Model):
             rows = [r for s in group for r in rows_of.get(s.id, [])]
             theirs = remote_figures(rows)
             group_jobs = jobs.browse([j for s in group for j in jobs_of[s.id]])
+            late = self._reconciliation_late_note(group)
             for key in sorted(set(mine) | set(theirs)):
-                vals_list.append(self._reconciliation_line(
+                vals = self._reconciliation_line(
                     connection, day, config, group, key, mine.get(key, Decimal()), theirs.get(key, Decimal()),
-                    group_jobs, rows, problem, now))
+                    group_jobs, rows, problem, now)
+                if late:
+                    vals["cause_note"] = "\n".join(filter(None, [vals.get("cause_note"), late]))
+                vals_list.append(vals)
         Line = self.sudo()
         Line.search([("connection_id", "=", connection.id), ("date", ">=", date_from),
                      ("date", "<=", date_to)]).unlink()
@@ -200,6 +264,16 @@ class AccountingReconciliationLine(models.Model):
         if date_from <= today <= date_to and connection.warehouse_map_ids:
             lines |= self._reconciliation_stock(connection, today, now)
         return lines
+
+    @api.model
+    def _reconciliation_late_note(self, sessions):
+        """The sentence explaining the orders of ``sessions`` that reached
+        Odoo after their shift was closed (or in a rescue session), or ""."""
+        late = sessions.order_ids.filtered("accounting_late")
+        if not late:
+            return ""
+        return _("Orders that reached Odoo after their shift was closed, each posted on its own and dated on the "
+                 "day it was taken: %(orders)s.", orders="; ".join(late._accounting_late_note()))
 
     @api.model
     def _reconciliation_line(self, connection, day, config, sessions, key, mine, theirs, jobs, rows, problem,
@@ -303,7 +377,7 @@ class AccountingReconciliationLine(models.Model):
         days = [date_from + timedelta(days=n) for n in range((date_to - date_from).days + 1)]
         missing = [d for d in days if d not in cached or d >= today or (reread_from and d >= reread_from)]
         if missing:
-            client = connection._get_client()
+            client = connection._get_client(before_request=self.env.context.get("accounting_request_meter"))
             for start, end in _ranges(missing):
                 by_day = defaultdict(list)
                 for row in client.list_sales_documents(start, end):
@@ -317,13 +391,17 @@ class AccountingReconciliationLine(models.Model):
     def _reconciliation_sessions(self, connection, date_from, date_to):
         """``{(business date, outlet): sessions}`` of closed shifts this connection posts."""
         configs = connection.outlet_map_ids.filtered("active").pos_config_id
+        after = datetime.combine(date_to + timedelta(days=2), time.min)
         sessions = self.env["pos.session"].sudo().search([
             ("config_id", "in", configs.ids), ("state", "=", "closed"),
             ("stop_at", ">=", datetime.combine(date_from - timedelta(days=1), time.min)),
-            ("stop_at", "<", datetime.combine(date_to + timedelta(days=2), time.min))])
+            "|", ("stop_at", "<", after), "&", ("rescue", "=", True), ("start_at", "<", after)])
         groups = defaultdict(lambda: self.env["pos.session"].sudo())
         for session in sessions:
             day = business_date(session, session, session.stop_at)
+            if session.rescue and session.order_ids:
+                # a rescue session, closed whenever, holds orders of an earlier day: theirs
+                day = min(local_date(o.date_order, config=session.config_id) for o in session.order_ids)
             if date_from <= day <= date_to and connection._is_live(day):
                 groups[day, session.config_id] |= session
         return groups
@@ -375,7 +453,9 @@ class AccountingReconciliationLine(models.Model):
 
         def key(account):
             if account not in names:
-                client[:] = client or [connection._get_client()]  # one client: one read of the accounts
+                # one client: one read of the accounts (counted by a re-read's meter)
+                client[:] = client or [connection._get_client(
+                    before_request=self.env.context.get("accounting_request_meter"))]
                 names[account] = client[0]._account_name(account)
             return names[account]
         return key

@@ -8,6 +8,7 @@ import secrets
 from datetime import datetime, timedelta
 from functools import partial
 
+import pytz
 import requests
 
 from odoo import _, api, fields, models, modules
@@ -15,6 +16,8 @@ from odoo.exceptions import AccessError
 
 from accounting_connectors.errors import ConnectorError
 
+from . import accounting_messages as msgs
+from ..tools.shop_time import local_date
 from .accounting_access import MANAGER, USER, check_action
 from .accounting_inbound_event import ACCURATE_EVENT_TYPES, PURCHASE_TYPES, event_label
 
@@ -29,8 +32,19 @@ KEEP_BODY = 100000
 KEEP_REFUSED_BODY = 4000
 #: what of a request goes into a log row or an answer, at most
 SHORT = 200
+WIB = pytz.timezone("Asia/Jakarta")
 #: Accurate stops a webhook subscription silently after 7 days: renew before that
 RENEW_BEFORE_DAYS = 2
+#: a renewal that leaves the end closer than this (days from today) extended nothing
+RENEWED_FOR_DAYS = 6
+#: the watchdog leaves the last minutes to webhooks still on their way
+WATCH_LAG = timedelta(minutes=10)
+#: how far back the watchdog looks the first time
+WATCH_FIRST = timedelta(days=1)
+#: a webhook counts as announcing a change received up to this long before its stamp (clocks differ)
+WATCH_SLACK = timedelta(minutes=5)
+#: Accurate document type -> its webhook event type
+EVENT_TYPE_OF = {"invoice": "PURCHASE_INVOICE", "return": "PURCHASE_RETURN", "receipt": "RECEIVE_ITEM"}
 
 
 def short(text, size=SHORT):
@@ -339,17 +353,38 @@ class AccountingWebhookEvent(models.Model):
     @api.model
     def _renew_webhook(self, connection):
         """Extend Accurate's 7-day webhook subscription; store its new end
-        on the connection."""
+        on the connection. Accurate answers success to a token of another
+        application than the one that registered the webhook, with an end
+        it did not move: an end less than RENEWED_FOR_DAYS days away is a
+        failure, said in a sentence naming the credentials' application."""
         connection.ensure_one()
+        today = local_date(fields.Datetime.now(), connection.company_id)
         try:
-            text = connection._get_client().renew_webhook()
-            connection.webhook_expires_on = datetime.strptime(str(text), "%d/%m/%Y").date()
+            client = connection._get_client()
+            text = client.renew_webhook()
+            end = datetime.strptime(str(text), "%d/%m/%Y").date()
         except (ConnectorError, ValueError) as exc:
             _logger.info("accounting sync: webhook renewal of connection %s failed: %s", connection.id, exc)
             connection.webhook_check_message = _("Could not renew the webhook subscription: %(msg)s",
                                                  msg=getattr(exc, "message", exc))
             return False
-        return True
+        connection.webhook_expires_on = end
+        if end >= today + timedelta(days=RENEWED_FOR_DAYS):
+            return True
+        try:
+            application = client.webhook_application()
+        except ConnectorError:
+            application = ""
+        connection.webhook_application = application or False
+        _logger.info("accounting sync: webhook renewal of connection %s answered success but ends %s",
+                     connection.id, end)
+        connection.webhook_check_message = _(
+            "Accurate answered the renewal with success, but the subscription still ends on %(end)s: nothing was "
+            "extended. Accurate renews a webhook only with credentials of the application that registered it, "
+            "and this connection's belong to the application “%(app)s”. Renew it from the application that "
+            "registered the webhook (Accurate Area Developer > Aplikasi > that application > Webhook > Renew), "
+            "or give this connection an API token of that application.", end=end, app=application or "?")
+        return False
 
     @api.model
     def _cron_renew_webhooks(self):
@@ -362,3 +397,89 @@ class AccountingWebhookEvent(models.Model):
                 ("provider", "=", "accurate"), ("state", "=", "connected"), ("receive_purchases", "=", True)]):
             if not connection.webhook_expires_on or connection.webhook_expires_on <= limit:
                 Event._run_inbound_task(connection, "inbound_renew", partial(self._renew_webhook, connection))
+
+    # --- Accurate: the watchdog and the backstop poll ------------------------------
+    @api.model
+    def _cron_watch_webhooks(self):
+        """Hourly: for each Accurate connection that receives purchases,
+        compare what Accurate lists as changed with what its webhooks
+        announced, queue what they missed, then process the queue."""
+        Event = self.env["accounting.inbound.event"]
+        for connection in self.env["accounting.connection"].search([
+                ("provider", "=", "accurate"), ("state", "=", "connected"), ("receive_purchases", "=", True)]):
+            Event._run_inbound_task(connection, "inbound_poll", partial(self._watch_webhook, connection))
+        Event._process_queue()
+
+    @api.model
+    def _watch_webhook(self, connection, now=None):
+        """The watchdog of one connection: the purchase documents Accurate
+        lists as changed (``lastUpdate``) from the cursor to ``now`` less
+        WATCH_LAG that no webhook announced (no webhook event of theirs
+        since the change, none waiting, their version not applied) are
+        queued as poll events, oldest change first, and go through the same
+        verify-before-act processing as a webhook's (so each is received
+        once, whatever arrives later). Any miss raises ONE to-do saying the
+        subscription lapsed (after trying to renew it); a run whose changes
+        all came by webhook closes it. Returns the events queued."""
+        connection.ensure_one()
+        now = now or fields.Datetime.now()
+        until = now - WATCH_LAG
+        since = connection.webhook_watch_cursor or until - WATCH_FIRST
+        if since >= until:
+            return self.env["accounting.inbound.event"]
+        changed = connection._get_client().list_changed_purchases(pytz.utc.localize(since), pytz.utc.localize(until))
+        connection.webhook_watch_cursor = until
+        missed, announced = self._watch_missed(connection, changed)
+        if not missed:
+            if announced:
+                connection._close_problem("inbound_lapsed", _("Webhooks from Accurate arrive again."))
+            return self.env["accounting.inbound.event"]
+        docs = ", ".join(row["number"] or row["remote_id"] for row in missed)
+        delivery = self.create({
+            "connection_id": connection.id, "source": "poll", "received_at": now,
+            "event_types": ", ".join(sorted({EVENT_TYPE_OF[r["doc_type"]] for r in missed})),
+            "body": _("Backstop poll: %(count)s purchase document(s) changed in Accurate from %(since)s to "
+                      "%(until)s (UTC) that no webhook announced: %(docs)s.", count=len(missed), since=since,
+                      until=until, docs=docs)})
+        Event = self.env["accounting.inbound.event"]
+        events = Event.create([{
+            "delivery_id": delivery.id, "connection_id": connection.id, "source": "poll",
+            "event_type": EVENT_TYPE_OF[row["doc_type"]], "doc_type": row["doc_type"], "action": "WRITE",
+            "remote_id": row["remote_id"], "remote_number": row["number"] or False} for row in missed])
+        if self._renew_webhook(connection):
+            renewal = msgs.message("webhook.lapse_renewed", end=str(connection.webhook_expires_on),
+                                   app=connection.webhook_application or "?")
+        else:
+            renewal = msgs.message("webhook.lapse_not_renewed", msg=connection.webhook_check_message or "")
+        connection._close_problem("inbound_renew", _("Said in the to-do about Accurate's silent webhook."))
+        connection._raise_problem("inbound_lapsed", msgs.message(
+            "problem.inbound_lapsed", conn=connection.display_name, count=len(missed), docs=docs,
+            since=fields.Datetime.to_string(since) + " UTC", renewal=renewal))
+        _logger.info("accounting sync: webhook of connection %s silent: %s document(s) queued by the backstop poll",
+                     connection.id, len(missed))
+        return events
+
+    @api.model
+    def _watch_missed(self, connection, changed):
+        """``(missed rows, count announced by webhook)`` of ``changed`` (rows
+        of ``list_changed_purchases``): a change is announced when a webhook
+        event of its document came since its stamp (Jakarta time); it is
+        not missed either when an event of it waits in the queue or the
+        version it lists is already applied (an earlier backstop poll)."""
+        Event = self.env["accounting.inbound.event"].sudo()
+        Document = self.env["accounting.inbound.document"].sudo()
+        missed, announced = [], 0
+        for row in changed:
+            key = [("connection_id", "=", connection.id), ("doc_type", "=", row["doc_type"]),
+                   ("remote_id", "=", row["remote_id"])]
+            stamp = row["updated"] and WIB.localize(row["updated"]).astimezone(pytz.utc).replace(tzinfo=None)
+            webhook = [("source", "=", "webhook")] + ([("received_at", ">=", stamp - WATCH_SLACK)] if stamp else [])
+            if Event.search_count(key + webhook, limit=1):
+                announced += 1
+                continue
+            version = Document.search(key, limit=1).version
+            if version and row["version"] and version >= row["version"]:
+                continue
+            if not Event.search_count(key + [("state", "=", "received")], limit=1):
+                missed.append(row)
+        return missed, announced

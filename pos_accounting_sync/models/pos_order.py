@@ -1,7 +1,11 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
 
 from ..tools.pos_references import chain_for
 from ..tools.pos_sales_documents import SalesDocuments
+from ..tools.shop_time import local_date
+
+#: what an order's own documents are queued as (its invoice or return carries it)
+ALONE_KINDS = ("sales_invoice", "sales_return")
 
 
 class PosOrder(models.Model):
@@ -12,28 +16,90 @@ class PosOrder(models.Model):
         related="session_id.accounting_sync_state", string="Shift Accounting Sync",
         help="State of the shift's documents, which carry this order unless it was posted alone.")
 
+    accounting_late = fields.Boolean(
+        string="Reached Odoo Late", readonly=True, copy=False, index=True,
+        help="The order reached Odoo after its shift was closed (taken offline, synced later) or in a rescue "
+             "session: it is posted on its own, dated on the day it was taken.")
+    accounting_taken_in_session_id = fields.Many2one(
+        "pos.session", string="Taken in Shift", readonly=True, copy=False,
+        help="The closed shift the order was taken in, before Odoo moved it into another session.")
+
     def action_pos_order_paid(self):
         result = super().action_pos_order_paid()
         if self.state == "paid":
             self._accounting_enqueue_realtime()
+            if self.session_id.rescue or self.accounting_late:
+                # a rescue session's, or a draft that reached Odoo after its shift closed and is paid now
+                self._accounting_enqueue_late()
         return result
+
+    @api.model
+    def _process_order(self, order, existing_order):
+        # Odoo 18 moves an order synced for a closed (or closing) shift into
+        # the outlet's open session (point_of_sale _get_valid_session): it
+        # reached Odoo after its shift was closed, and maybe posted
+        taken = self.env["pos.session"].browse(order.get("session_id")).exists()
+        late = taken.state in ("closing_control", "closed")
+        order_id = super()._process_order(order, existing_order)
+        if late:
+            record = self.browse(order_id)
+            record.sudo().write({"accounting_late": True, "accounting_taken_in_session_id": taken.id})
+            record._accounting_enqueue_late()
+        return order_id
 
     def _accounting_enqueue_realtime(self):
         """Real-time mode: queue this order's own documents. Only a row is
         written here, in the cashier's transaction; the worker posts it
         right after the commit, never inside the cashier's request."""
+        return self._accounting_enqueue_alone(realtime_only=True)
+
+    def _accounting_enqueue_late(self, connections=None):
+        """An order that reached Odoo after its shift closed, or in a rescue
+        session: queued on its own whatever the sync mode, dated on the
+        business day it was taken (its ``date_order``), once: the session it
+        sits in leaves it out of its own documents."""
+        self.filtered(lambda o: not o.accounting_late).sudo().accounting_late = True
+        return self._accounting_enqueue_alone(connections=connections)
+
+    def _accounting_enqueue_alone(self, realtime_only=False, connections=None):
+        """Queue the own documents of these paid orders for every connection
+        that posts their outlet and is live on their date (``connections``:
+        only those; ``realtime_only``: only those in real-time mode); an order already queued alone
+        for a connection is not queued again. Returns the jobs."""
         Job = self.env["accounting.sync.job"]
         jobs = Job
-        for order in self:
+        for order in self.filtered(lambda o: o.state in ("paid", "done", "invoiced")):
             config = order.session_id.config_id
-            for connection in self.env["accounting.connection"]._for_company(order.company_id):
-                if (connection.sales_sync_mode != "realtime" or not connection._outlet_map(config)
-                        or not connection._is_live(order.date_order)):
+            for connection in connections or self.env["accounting.connection"]._for_company(order.company_id):
+                if ((realtime_only and connection.sales_sync_mode != "realtime") or not connection._outlet_map(config)
+                        or not connection._is_live(order.date_order)
+                        or self._accounting_posted_alone(connection, order)):
                     continue
                 jobs |= order._accounting_documents(connection).enqueue(order._accounting_chain())
         if jobs:
             Job._trigger_worker()
         return jobs
+
+    def _accounting_late_note(self):
+        """One sentence per late order, naming it, the shift it was taken in
+        and the business day its documents carry."""
+        return [_("%(order)s (taken on %(day)s%(shift)s, reached Odoo in %(session)s; posted on its own, dated "
+                  "%(day)s)", order=order.name, day=local_date(order.date_order, config=order.config_id),
+                  shift=_(" in %(name)s", name=order.accounting_taken_in_session_id.name)
+                  if order.accounting_taken_in_session_id else "", session=order.session_id.name)
+                for order in self.sorted("date_order")]
+
+    @api.model
+    def _accounting_late_digest_lines(self, connection, since):
+        """``[(label, url)]`` of the late orders whose own documents were
+        queued for ``connection`` since ``since`` (naive UTC), for the
+        morning digest."""
+        rows = self.env["accounting.sync.job"].sudo().search_read(
+            [("connection_id", "=", connection.id), ("res_model", "=", "pos.order"), ("kind", "in", ALONE_KINDS),
+             ("create_date", ">=", since)], ["res_id"])
+        orders = self.sudo().browse({row["res_id"] for row in rows}).filtered("accounting_late")
+        return [(order._accounting_late_note()[0], "/odoo/pos.order/%s" % order.id)
+                for order in orders.sorted("date_order")]
 
     def _accounting_chain(self):
         # a readable POS/<name>, unless the order already queued under the older form
@@ -53,7 +119,7 @@ class PosOrder(models.Model):
             return self.browse()
         rows = self.env["accounting.sync.job"].sudo().search_read(
             [("connection_id", "=", connection.id), ("res_model", "=", "pos.order"),
-             ("res_id", "in", orders.ids), ("kind", "in", ("sales_invoice", "sales_return"))],
+             ("res_id", "in", orders.ids), ("kind", "in", ALONE_KINDS)],
             ["res_id"])
         return self.browse({row["res_id"] for row in rows})
 

@@ -50,6 +50,11 @@ class PosSession(models.Model):
         Job = self.env["accounting.sync.job"]
         jobs = Job
         for session in self.filtered(lambda s: s.state == "closed"):
+            if session.rescue:
+                # orders of shifts closed before they reached Odoo: each posted
+                # on its own, dated on the day it was taken (most went at once)
+                jobs |= session._get_closed_orders()._accounting_enqueue_late(connections)
+                continue
             for connection in connections or session._accounting_connections():
                 documents = session._accounting_documents(connection)
                 if documents.orders:

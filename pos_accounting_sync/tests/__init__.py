@@ -54,3 +54,6 @@ from . import test_period_locks
 from . import test_approval
 from . import test_rate_limits
 from . import test_quota
+from . import test_webhook_silence
+from . import test_reread
+from . import test_late_orders

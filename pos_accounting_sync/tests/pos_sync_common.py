@@ -1,6 +1,7 @@
 """POS scenarios over the sandbox: Odoo's own POS test base (sessions,
 orders as the POS UI sends them, closing) plus a connection to the sandbox."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 from accounting_connectors.jurnal import returns
@@ -79,6 +80,18 @@ class PosSyncCase(AccountingSyncCase, TestPoSCommon):
         jobs = self.jobs_of(session)
         self.assertEqual(set(jobs.mapped("state")), {"done"}, jobs.mapped("error_message"))
         return self.remote("sales_invoice")["%s/INV" % session._accounting_chain()]
+
+    def move_back(self, session, days):
+        """The closed ``session`` happened ``days`` days ago (call it before
+        its documents are sent: they are dated when built)."""
+        self.env.flush_all()
+        delta = timedelta(days=days)
+        cr = self.env.cr
+        cr.execute("UPDATE pos_session SET start_at = start_at - %s, stop_at = stop_at - %s WHERE id = %s",
+                   (delta, delta, session.id))
+        cr.execute("UPDATE pos_order SET date_order = date_order - %s WHERE session_id = %s", (delta, session.id))
+        cr.execute("UPDATE account_move SET date = date - %s WHERE id = %s", (delta, session.move_id.id))
+        self.env.invalidate_all()
 
     def close_from_ui(self, session):
         cash = sum(session.order_ids.payment_ids.filtered(
