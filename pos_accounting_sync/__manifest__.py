@@ -24,6 +24,7 @@
         "views/accounting_connection_views.xml",
         "views/accounting_inbound_event_views.xml",
         "views/accounting_mapping_health_views.xml",
+        "views/accounting_opening_balance_views.xml",
         "views/accounting_payment_map_views.xml",
         "views/accounting_payout_views.xml",
         "views/accounting_reconciliation_line_views.xml",
@@ -42,6 +43,7 @@
         "views/stock_picking_views.xml",
         "views/stock_scrap_views.xml",
         "wizards/accounting_dry_run_views.xml",
+        "wizards/accounting_master_resend_views.xml",
         "wizards/accounting_payout_import_views.xml",
         "wizards/product_validation_views.xml",
         # last: every menu opens an action defined above

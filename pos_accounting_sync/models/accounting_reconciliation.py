@@ -18,6 +18,7 @@ from odoo.tools import float_is_zero
 from accounting_connectors.errors import ConnectorError
 
 from ..tools.accounting_reconciliation_figures import AR_PARTNER, MEASURE_KINDS, odoo_figures, remote_figures
+from ..tools.accounting_reconciliation_figures import stock_cause, unposted_sessions
 from ..tools.shop_time import business_date, local_date
 from .accounting_access import USER, check_action
 
@@ -42,6 +43,7 @@ CAUSES = [
     ("posted_twice", "Posted twice"),
     ("changed_remotely", "Changed remotely"),
     ("unexplained", "Unexplained"),
+    ("stock_not_sent", "Stock never sent"),
 ]
 
 
@@ -205,7 +207,7 @@ class AccountingReconciliationLine(models.Model):
         measure, subject = key
         currency = connection.company_id.currency_id
         differs = not float_is_zero(float(theirs - mine), precision_rounding=currency.rounding)
-        all_jobs, jobs = jobs, jobs.filtered(lambda j: j.kind in MEASURE_KINDS[measure])
+        jobs = jobs.filtered(lambda j: j.kind in MEASURE_KINDS[measure])
         rows = [r for r in rows if r["kind"] in MEASURE_KINDS[measure]]
         if measure == "customer":
             jobs = jobs.filtered(lambda j: _partner_of(j.reference) == subject)
@@ -221,9 +223,8 @@ class AccountingReconciliationLine(models.Model):
             "job_ids": [(6, 0, jobs.ids)], "session_ids": [(6, 0, sessions.ids)],
         }
         if differs:
-            posted = {(j.res_model, j.res_id) for j in all_jobs}
-            unposted = sessions.filtered(lambda s: ("pos.session", s.id) not in posted and not any(
-                ("pos.order", o) in posted for o in s.order_ids.ids))
+            # "not queued" only for a shift of which the sync log holds nothing at all
+            unposted = unposted_sessions(connection, sessions)
             vals["cause"], vals["cause_note"] = self._reconciliation_cause(connection, jobs, rows, problem, unposted)
         return vals
 
@@ -275,10 +276,9 @@ class AccountingReconciliationLine(models.Model):
         vals_list = []
         for diff in parity:
             jobs = diff.job_ids
-            cause, note = ("failed", False) if jobs.filtered(lambda j: j.state in ("failed", "blocked")) else (
-                ("not_posted", False) if jobs.filtered(lambda j: j.state in ("pending", "running")) else (
-                    "changed_remotely", _("Every stock document of the item went out; the remote "
-                                          "quantity was changed there.")))
+            opening = self.env["accounting.opening.balance"].sudo().search(
+                [("connection_id", "=", connection.id)], limit=1)
+            cause, note = stock_cause(diff, opening.state or "")
             vals_list.append({
                 "connection_id": connection.id, "date": today, "measure": "stock", "product_id": diff.product_id.id,
                 "subject": "%s @ %s" % (diff.item_code, diff.remote_warehouse), "odoo_value": diff.odoo_quantity,
