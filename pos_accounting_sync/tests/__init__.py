@@ -44,3 +44,6 @@ from . import test_outbox_trust
 from . import test_connection_trust
 from . import test_buttons
 from . import test_sync_job_states
+from . import test_go_live_check
+from . import test_master_resend
+from . import test_opening_balances

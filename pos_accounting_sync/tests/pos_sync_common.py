@@ -49,6 +49,13 @@ class PosSyncCase(AccountingSyncCase, TestPoSCommon):
          - cls.connection).action_archive()
         cls.client = cls.connection._get_client()
 
+    def offer_own_menu(self):
+        """The outlet offers its own products only (its POS categories): the
+        database's demo products, their taxes and services, are another shop's."""
+        menu = self.env["pos.category"].create({"name": "Menu Kopi"})
+        (self.kopi | self.roti).pos_categ_ids = menu
+        self.config.write({"limit_categories": True, "iface_available_categ_ids": [(6, 0, menu.ids)]})
+
     # --- building a shift ----------------------------------------------------------
     def open_shift(self):
         return self._start_pos_session(self.cash_pm1 | self.bank_pm1 | self.pay_later_pm, 0)

@@ -14,10 +14,7 @@ class TestGoLiveCheck(PosSyncCase):
 
     def setUp(self):
         super().setUp()
-        # the outlet offers its own menu only (the database's demo products are another shop's)
-        menu = self.env["pos.category"].create({"name": "Menu Kopi"})
-        (self.kopi | self.roti).pos_categ_ids = menu
-        self.config.write({"limit_categories": True, "iface_available_categ_ids": [(6, 0, menu.ids)]})
+        self.offer_own_menu()
 
     def rows(self, **where):
         rows = self.env["accounting.mapping.health"].search([("connection_id", "=", self.connection.id)])

@@ -23,6 +23,10 @@ class TestJurnalLiveMode(PosSyncCase):
     def run_cron_worker(self):
         self.env.ref("pos_accounting_sync.ir_cron_accounting_sync_worker").sudo().method_direct_trigger()
 
+    def setUp(self):
+        super().setUp()
+        self.offer_own_menu()  # going live checks what the outlet offers
+
     def test_before_live_mode_nothing_posts_then_everything_goes(self):
         self.connection.sudo().live_mode = False  # a connection just set up
         session = self.standard_shift()
