@@ -63,6 +63,10 @@ def handle(server, app, method, kind, code, body):
             if _is_default(app, kind, rec):
                 raise BadInput("the default warehouse cannot be deleted", status=409)
             del rows[ident]
+            if kind == "item":  # its stock goes with it
+                key = rec.get("no") if app.name == "accurate" else rec.get("id", ident)
+                for stock_key in [k for k in app.store.stock if k[0] == key]:
+                    del app.store.stock[stock_key]
             return {"ok": True, "deleted": code}
         name = body.get("name")
         if not isinstance(name, str) or not name.strip():

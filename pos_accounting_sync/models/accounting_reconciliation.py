@@ -18,7 +18,7 @@ from odoo.tools import float_is_zero
 from accounting_connectors.errors import ConnectorError
 
 from ..tools.accounting_reconciliation_figures import AR_PARTNER, MEASURE_KINDS, odoo_figures, remote_figures
-from ..tools.accounting_reconciliation_figures import stock_cause, unposted_sessions
+from ..tools.accounting_reconciliation_figures import name_documents, stock_cause, unposted_sessions
 from ..tools.shop_time import business_date, local_date
 from .accounting_access import USER, check_action
 
@@ -207,7 +207,7 @@ class AccountingReconciliationLine(models.Model):
         measure, subject = key
         currency = connection.company_id.currency_id
         differs = not float_is_zero(float(theirs - mine), precision_rounding=currency.rounding)
-        jobs = jobs.filtered(lambda j: j.kind in MEASURE_KINDS[measure])
+        all_jobs, jobs = jobs, jobs.filtered(lambda j: j.kind in MEASURE_KINDS[measure])
         rows = [r for r in rows if r["kind"] in MEASURE_KINDS[measure]]
         if measure == "customer":
             jobs = jobs.filtered(lambda j: _partner_of(j.reference) == subject)
@@ -226,6 +226,9 @@ class AccountingReconciliationLine(models.Model):
             # "not queued" only for a shift of which the sync log holds nothing at all
             unposted = unposted_sessions(connection, sessions)
             vals["cause"], vals["cause_note"] = self._reconciliation_cause(connection, jobs, rows, problem, unposted)
+            # the cause agrees with the sync log and names the documents it is about
+            vals["cause"], vals["cause_note"] = name_documents(
+                vals["cause"], vals["cause_note"], jobs, all_jobs.browse() if unposted else all_jobs)
         return vals
 
     @api.model

@@ -90,7 +90,7 @@ class TestGoLiveCheck(PosSyncCase):
         self.assertEqual(set(jobs.mapped("state")), {"done"}, jobs.mapped("error_message"))
         self.assertFalse(jobs.attempt_ids.filtered(lambda a: a.event == "failed"), "no failed line")
         invoice = self.remote("sales_invoice")["%s/INV" % session._accounting_chain()]
-        self.assertEqual(self.remote_total("sales_invoice", invoice), 16700)
+        self.assertEqual(self.remote_total("sales_invoice", invoice), 38900)  # 16,700 rounded + 22,200
 
     def test_a_green_check_means_the_dry_run_passes(self):
         self.set_cash_rounding()

@@ -25,7 +25,9 @@ class TestJurnalLiveMode(PosSyncCase):
 
     def setUp(self):
         super().setUp()
-        self.offer_own_menu()  # going live checks what the outlet offers
+        # going live checks what the outlet offers and how it is paid
+        self.offer_own_menu()
+        self.config.payment_method_ids = self.cash_pm1 | self.bank_pm1 | self.pay_later_pm
 
     def test_before_live_mode_nothing_posts_then_everything_goes(self):
         self.connection.sudo().live_mode = False  # a connection just set up

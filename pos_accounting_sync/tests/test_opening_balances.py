@@ -28,6 +28,21 @@ class TestOpeningBalances(StockSyncCase):
         Quant._update_available_quantity(self.kopi, self.wh_a.lot_stock_id, 40)
         Quant._update_available_quantity(self.roti, self.wh_b.lot_stock_id, 12)
         self.connection.go_live_date = fields.Date.context_today(self.connection)
+        self.leave_demo_shop_aside()
+
+    def leave_demo_shop_aside(self):
+        """The database's demo shop is another business: its outlets are
+        mapped with Sync unticked (a choice the check respects); its own
+        warehouses' pending moves are cancelled and the others older than
+        the check looks at."""
+        company = self.connection.company_id
+        configs = self.env["pos.config"].search([("company_id", "=", company.id)])
+        self.connection.outlet_map_ids = [(0, 0, {"pos_config_id": c.id, "active": False}) for c in configs]
+        others = self.env["stock.warehouse"].search([("company_id", "=", company.id)]) - self.wh_a - self.wh_b
+        moves = self.env["stock.move"].search([("warehouse_id", "in", others.ids)]) | self.env["stock.move"].search(
+            ["|", ("location_id.warehouse_id", "in", others.ids), ("location_dest_id.warehouse_id", "in", others.ids)])
+        moves.filtered(lambda m: m.state not in ("done", "cancel"))._action_cancel()
+        moves.write({"date": fields.Datetime.subtract(fields.Datetime.now(), days=30)})
 
     def reconcile_today(self):
         Line = self.env["accounting.reconciliation.line"]
@@ -43,6 +58,7 @@ class TestOpeningBalances(StockSyncCase):
         count = self.count(self.wh_a, self.kopi, 38)
         first_day = self.jobs_of(count)
         self.assertTrue(first_day)
+        self.assertFalse(self.env["accounting.opening.balance"].search([]).job_ids)
 
         action = self.connection.action_open_opening_balance()
         opening = self.env[action["res_model"]].browse(action["res_id"])
@@ -55,6 +71,7 @@ class TestOpeningBalances(StockSyncCase):
         jobs = opening.job_ids
         self.assertEqual(set(jobs.mapped("state")), {"done"}, jobs.mapped("error_message"))
         self.assertEqual(opening.state, "posted")
+        self.assertEqual(self.env["accounting.sync.job"].search(opening.action_view_jobs()["domain"]), jobs)
         self.assertEqual(set(first_day.mapped("state")), {"done"}, first_day.mapped("error_message"))
         # the first day's count went out after the opening, so the remote went 40 -> 38
         self.assertGreater(min(first_day.mapped("remote_id"), key=int), max(

@@ -138,3 +138,18 @@ def unposted_sessions(connection, sessions):
     done = {j.res_id for j in logged if j.res_model == "pos.session"}
     orders = {j.res_id for j in logged if j.res_model == "pos.order"}
     return sessions.filtered(lambda s: s.id not in done and not (set(s.order_ids.ids) & orders))
+
+
+def name_documents(cause, note, jobs, shift_jobs):
+    """``(cause, note)`` of a money row made to agree with the sync log:
+    "not posted" only when the row's shifts have nothing logged or something
+    still waiting (else the documents are there: "unexplained"), and the
+    note names the documents it is about (the row's own, else the shifts')."""
+    waiting = jobs.filtered(lambda j: j.state in ("pending", "running"))
+    if cause == "not_posted" and shift_jobs and not waiting and not jobs:
+        cause = "unexplained"
+    about = jobs or shift_jobs
+    missing = [name for name in about.mapped("display_name") if name not in (note or "")]
+    if missing:
+        note = "\n".join(filter(None, [note, _("Documents in the sync log: %(docs)s.", docs=", ".join(missing))]))
+    return cause, note

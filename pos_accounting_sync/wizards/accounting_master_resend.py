@@ -174,7 +174,9 @@ class AccountingMasterResend(models.TransientModel):
                 _logger.info("accounting sync: job %s could not be rebuilt: %s", job.id, build_exc)
         masters = self.env["accounting.sync.job"].sudo().search([
             ("connection_id", "=", job.connection_id.id), ("kind", "=", kind), ("state", "=", "done"),
-            ("reference", "in", sorted(refs)), ("res_model", "=", model)], order="id")
+            ("res_model", "=", model),
+            # an item is named by its SKU (our reference), a customer by the number it was given
+            "|", ("reference", "in", sorted(refs)), ("remote_number", "in", sorted(refs))], order="id")
         if name:
             named = masters.filtered(lambda m: name in (m.reference, m.res_name, m.remote_id)
                                      or name in (self.env[model].browse(m.res_id).display_name or ""))
@@ -195,6 +197,9 @@ class AccountingMasterResend(models.TransientModel):
             raise UserError(_("%(name)s no longer exists in Odoo.", name=master.res_name))
         with self.env.cr.savepoint():
             document = record._accounting_sync_document(master)
+        if getattr(document, "remote_id", ""):
+            # the id it had is gone there: created anew, not updated
+            document = dataclasses.replace(document, remote_id="")
         try:
             result = client.post(document)
         except (cerr.DuplicateError, cerr.AmbiguousError):
@@ -207,4 +212,7 @@ class AccountingMasterResend(models.TransientModel):
         master.sudo().write(master._error_vals(False, msgs.message(
             "job.master_sent_again", what=master.res_name, why=why)))
         master._log_attempt("resent")
+        if hasattr(record, "_accounting_sync_done"):  # what Odoo keeps of it (a customer's new number)
+            with self.env.cr.savepoint():
+                record._accounting_sync_done(master, result)
         return result
