@@ -66,33 +66,36 @@ class _Rollback(Exception):
     """Leaves a dry-run build without a trace."""
 
 
+def document_strings(document):
+    """``(field name, value)`` of every non-empty text field of a connector
+    document (any of ``accounting_connectors.documents``) and of its lines."""
+    if dataclasses.is_dataclass(document):
+        for field in dataclasses.fields(document):
+            item = getattr(document, field.name)
+            if isinstance(item, str) and item:
+                yield field.name, item
+            elif isinstance(item, (list, tuple)) or dataclasses.is_dataclass(item):
+                yield from document_strings(item)
+    elif isinstance(document, (list, tuple)):
+        for item in document:
+            yield from document_strings(item)
+
+
 def document_codes(document):
-    """``{(kind, code)}`` of the remote accounts, warehouses and taxes a
-    connector document (any of ``accounting_connectors.documents``) names,
-    read from its fields: ``*account`` (kind account), the warehouse fields,
-    ``tax_code`` (kind tax), through its lines."""
+    """``{(kind, code)}`` of the remote accounts, warehouses, taxes and
+    customers a connector document names, read from its fields:
+    ``*account`` (kind account), the warehouse fields, ``tax_code`` (kind
+    tax), ``customer_ref`` (kind customer), through its lines."""
     found = set()
-
-    def walk(value):
-        if dataclasses.is_dataclass(value):
-            for field in dataclasses.fields(value):
-                item = getattr(value, field.name)
-                if isinstance(item, str) and item:
-                    if field.name == "account" or field.name.endswith("_account"):
-                        found.add(("account", item))
-                    elif field.name in WAREHOUSE_FIELDS:
-                        found.add(("warehouse", item))
-                    elif field.name == "tax_code":
-                        found.add(("tax", item))
-                    elif field.name == "customer_ref":
-                        found.add(("customer", item))
-                elif isinstance(item, (list, tuple)) or dataclasses.is_dataclass(item):
-                    walk(item)
-        elif isinstance(value, (list, tuple)):
-            for item in value:
-                walk(item)
-
-    walk(document)
+    for name, value in document_strings(document):
+        if name == "account" or name.endswith("_account"):
+            found.add(("account", value))
+        elif name in WAREHOUSE_FIELDS:
+            found.add(("warehouse", value))
+        elif name == "tax_code":
+            found.add(("tax", value))
+        elif name == "customer_ref":
+            found.add(("customer", value))
     return found
 
 

@@ -161,12 +161,7 @@ class TestConnectionAccountFixResendsJurnal(TestConnectionAccountFixResends):
 class TestRoundingAccountFixResends(PosSyncCase):
 
     def test_missing_rounding_account_resends_the_invoice_once_chosen(self):
-        self.config.cash_rounding = True
-        self.config.rounding_method = self.env["account.cash.rounding"].create({
-            "name": "Rp 100", "rounding": 100, "strategy": "add_invoice_line", "rounding_method": "HALF-UP",
-            "profit_account_id": self.company["default_cash_difference_income_account_id"].id,
-            "loss_account_id": self.company["default_cash_difference_expense_account_id"].id,
-        })
+        self.round_cash_to_100()
         self.connection.rounding_account = False
         session = self.open_shift()
         self.sell([(self.roti, 1)], payments=[(self.cash_pm1, 16700)])

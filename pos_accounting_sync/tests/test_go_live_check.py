@@ -20,14 +20,6 @@ class TestGoLiveCheck(PosSyncCase):
         rows = self.env["accounting.mapping.health"].search([("connection_id", "=", self.connection.id)])
         return rows.filtered(lambda r: all(r[k] == v for k, v in where.items()))
 
-    def set_cash_rounding(self):
-        self.config.cash_rounding = True
-        self.config.rounding_method = self.env["account.cash.rounding"].create({
-            "name": "Rp 100", "rounding": 100, "strategy": "add_invoice_line", "rounding_method": "HALF-UP",
-            "profit_account_id": self.company["default_cash_difference_income_account_id"].id,
-            "loss_account_id": self.company["default_cash_difference_expense_account_id"].id,
-        })
-
     def typical_shift(self):
         """A walk-in sale rounded to Rp 100 (Roti 16,650 paid 16,700) and a bank sale."""
         session = self.open_shift()
@@ -44,7 +36,7 @@ class TestGoLiveCheck(PosSyncCase):
     def test_blank_setup_is_refused_until_fixed_then_first_shift_posts(self):
         # set up as the guide says, but two things forgotten: no rounding account
         # while the outlet rounds cash, and a walk-in customer the accounting system lacks
-        self.set_cash_rounding()
+        self.round_cash_to_100()
         self.connection.write({"rounding_account": False, "default_customer_ref": "UMUM"})
         if self.provider == "jurnal":
             self.connection.sudo().live_mode = False
@@ -93,7 +85,7 @@ class TestGoLiveCheck(PosSyncCase):
         self.assertEqual(self.remote_total("sales_invoice", invoice), 38900)  # 16,700 rounded + 22,200
 
     def test_a_green_check_means_the_dry_run_passes(self):
-        self.set_cash_rounding()
+        self.round_cash_to_100()
         session = self.typical_shift()
         self.connection.action_check_mapping_health()
         self.assertFalse(self.rows(), self.rows().mapped("message"))

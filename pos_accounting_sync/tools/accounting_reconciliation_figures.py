@@ -17,7 +17,6 @@ import re
 from collections import defaultdict
 from decimal import Decimal
 
-from odoo import _
 from odoo.exceptions import UserError
 
 from .amounts import money
@@ -107,6 +106,7 @@ def stock_cause(diff, opening_state):
     ``opening_state``: the state of the connection's opening balances
     (``draft``, ``queued``, ``posted``, or "" when there are none)."""
     jobs = diff.job_ids
+    _ = diff.env._  # the reader's language (no model method here to find it)
     names = ", ".join(jobs.mapped("display_name"))
     bad = jobs.filtered(lambda j: j.state in ("failed", "blocked", "cancelled"))
     if bad:
@@ -145,6 +145,7 @@ def name_documents(cause, note, jobs, shift_jobs):
     "not posted" only when the row's shifts have nothing logged or something
     still waiting (else the documents are there: "unexplained"), and the
     note names the documents it is about (the row's own, else the shifts')."""
+    _ = jobs.env._  # the reader's language (no model method here to find it)
     waiting = jobs.filtered(lambda j: j.state in ("pending", "running"))
     if cause == "not_posted" and shift_jobs and not waiting and not jobs:
         cause = "unexplained"

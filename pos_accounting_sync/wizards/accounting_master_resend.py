@@ -27,6 +27,7 @@ from accounting_connectors.masters import missing_master
 
 from ..models import accounting_messages as msgs
 from ..models.accounting_access import MANAGER, check_action
+from ..models.accounting_mapping_health import document_strings
 
 _logger = logging.getLogger(__name__)
 
@@ -38,22 +39,7 @@ MAX_LOOKUPS = 20
 
 def named_refs(document, field_name):
     """The values of every ``field_name`` of a connector document and its lines (a set of str)."""
-    found = set()
-
-    def walk(value):
-        if dataclasses.is_dataclass(value):
-            for field in dataclasses.fields(value):
-                item = getattr(value, field.name)
-                if field.name == field_name and isinstance(item, str) and item:
-                    found.add(item)
-                elif isinstance(item, (list, tuple)) or dataclasses.is_dataclass(item):
-                    walk(item)
-        elif isinstance(value, (list, tuple)):
-            for item in value:
-                walk(item)
-
-    walk(document)
-    return found
+    return {value for name, value in document_strings(document) if name == field_name}
 
 
 class AccountingMasterResend(models.TransientModel):
