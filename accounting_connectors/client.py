@@ -199,6 +199,11 @@ class BaseClient:
         finally:
             self._previewing, self._preview_accounts = False, None
 
+    def forget_master(self, kind, reference):
+        """Drop what this client remembers of the item or customer
+        ``reference`` (its remote id, its name): it was sent again, so the
+        next document reads it anew. No request."""
+
     def find(self, kind, reference, parent=None) -> RemoteResult | None:
         """The remote document that carries our reference, or None.
         ``parent``: the reference of the document it belongs to (a sales

@@ -11,6 +11,7 @@ import requests
 from accounting_connectors.client import make_client
 from accounting_connectors.documents import Customer, InvoiceLine, Item, ReceiptLine, SalesInvoice, SalesReceipt
 from accounting_connectors.errors import ConnectorError
+from accounting_connectors.masters import missing_master
 
 PROVIDERS = ("accurate", "jurnal")
 
@@ -80,3 +81,22 @@ def test_default_warehouse_cannot_be_deleted(sandbox):
     resp = _masters(sandbox, "DELETE", "accurate", "warehouse", default)
     assert resp.status_code == 409
     assert default in {w["name"] for w in _client(sandbox, "accurate").list_warehouses()}
+
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_an_item_deleted_there_is_refused_as_an_unknown_item(sandbox, provider):
+    """An item deleted in the accounting system (its stock with it): an
+    invoice naming it is refused as the provider refuses an unknown item."""
+    client = _client(sandbox, provider)
+    client.post(Item(reference="LOST-01", name="Barang Hilang", sale_price=Decimal("1000")))
+    resp = _masters(sandbox, "DELETE", provider, "item", "LOST-01")
+    assert resp.status_code == 200, resp.text
+    client = _client(sandbox, provider)  # Jurnal's client remembers products per client
+    assert client.find("item", "LOST-01") is None
+    with pytest.raises(ConnectorError) as refused:
+        client.post(SalesInvoice(reference="INV/LOST/1", customer_ref=sandbox.app(provider).seeded["walkin"],
+                                 date=date.today(), lines=[InvoiceLine("LOST-01", Decimal("1"), Decimal("1000"))]))
+    exc = refused.value
+    assert missing_master(provider, exc.code, exc.params, exc.provider_message) == (
+        "item", "" if provider == "accurate" else "LOST-01")

@@ -102,6 +102,9 @@ class JurnalNames:
                 return acc["id"]
         raise ValidationError(code="jurnal.no_account", params={"name": value})
 
+    def forget_master(self, kind, reference):
+        (self._products if kind == "item" else self._people).pop(reference, None)
+
     def _person_name(self, reference):
         if not reference:
             raise ValidationError(code="jurnal.no_customer_named")

@@ -7,6 +7,11 @@ tests can show a mapping breaking remotely.
   the provider's words (Accurate "tidak ditemukan"/"not found", Jurnal
   "Account ... not found");
 - ``DELETE /_sandbox/masters/<provider>/warehouse/<name>``;
+- ``DELETE /_sandbox/masters/<provider>/item/<our code>`` and
+  ``.../customer/<our number>``: an item or a customer deleted there (Accurate
+  item ``no`` / ``customerNo``, Jurnal ``custom_id``): documents naming it are
+  refused ("Barang & Jasa tidak tepat", "Product not found: ...",
+  "Person customer ... not found");
 - ``POST /_sandbox/masters/<provider>/<kind>/<code>`` ``{"name": "..."}``
   renames it (a warehouse is known by its name: the old name then fails).
 
@@ -17,16 +22,18 @@ taken name 400/409.
 
 from .base import BadInput
 
-KINDS = ("account", "warehouse")
+KINDS = ("account", "warehouse", "item", "customer")
 
 
 def _accurate_table(app, kind):
-    module, key = {"account": ("glaccount", "no"), "warehouse": ("warehouse", "name")}[kind]
+    module, key = {"account": ("glaccount", "no"), "warehouse": ("warehouse", "name"), "item": ("item", "no"),
+                   "customer": ("customer", "customerNo")}[kind]
     return app.store.records[module], key
 
 
 def _jurnal_table(app, kind):
-    table, key = {"account": ("accounts", "number"), "warehouse": ("warehouses", "name")}[kind]
+    table, key = {"account": ("accounts", "number"), "warehouse": ("warehouses", "name"),
+                  "item": ("products", "custom_id"), "customer": ("customers", "custom_id")}[kind]
     return app.store.tables[table], key
 
 
@@ -56,6 +63,10 @@ def handle(server, app, method, kind, code, body):
             if _is_default(app, kind, rec):
                 raise BadInput("the default warehouse cannot be deleted", status=409)
             del rows[ident]
+            if kind == "item":  # its stock goes with it
+                key = rec.get("no") if app.name == "accurate" else rec.get("id", ident)
+                for stock_key in [k for k in app.store.stock if k[0] == key]:
+                    del app.store.stock[stock_key]
             return {"ok": True, "deleted": code}
         name = body.get("name")
         if not isinstance(name, str) or not name.strip():

@@ -26,6 +26,7 @@ from accounting_connectors.ratelimit import limiter_key, scopes_for
 
 from . import accounting_messages as msgs
 from .accounting_access import MANAGER, USER, check_action
+from ..tools.connection_fields import field_causes
 from .accounting_mapping import (
     EXPENSE, INCOME, INCOME_OR_EXPENSE, RECEIVABLE, copy_chosen_code, remote_choice,
 )
@@ -615,6 +616,11 @@ class AccountingConnection(models.Model):
             labels = ", ".join(self._fields[f].string for f in sorted(fixed))
             for rec in self:
                 self.env["accounting.sync.job"]._requeue_fixed(rec, rec, reason=labels)
+            # mapping health and the digest stop reporting what was just set
+            named = {"default_customer_ref" if f == "default_customer_option_id" else f.removesuffix("_option_id")
+                     for f in fixed}
+            for rec in self:
+                self.env["accounting.mapping.health"]._forget_fixed(rec, None, fields_set=named)
         if edited:
             # the old host's data host and session would receive the new credentials
             edited._forget_learnt()
@@ -740,6 +746,8 @@ class AccountingConnection(models.Model):
         release the documents that waited for it."""
         check_action(self, MANAGER)
         for rec in self.filtered(lambda c: c.provider == "jurnal" and not c.live_mode):
+            # a green check means the first shift posts: refused with the list of what is missing
+            self.env["accounting.mapping.health"]._check_go_live(rec)
             rec.write({"live_mode": True, "live_since": fields.Datetime.now()})
             held = self.env["accounting.sync.job"].sudo().search([
                 ("connection_id", "=", rec.id), ("state", "=", "pending")])
@@ -945,7 +953,7 @@ class AccountingConnection(models.Model):
         if not self[fname] and fname in INCOME_LINE_ACCOUNT_FIELDS and self.sales_account:
             return self.sales_account
         if not self[fname]:
-            raise _data_error(self.env, "mapping.booked_does_map_pick", self,
+            raise _data_error(self.env, "mapping.booked_does_map_pick", field_causes(self, fname),
                               product=line.product_id.display_name, account=self._fields[fname].string,
                               conn=self.display_name)
         return self[fname]
@@ -1315,7 +1323,8 @@ class AccountingConnection(models.Model):
             sections.append((_("Orders that reached Odoo after their shift was closed"), late[:DIGEST_LINES],
                              max(len(late) - DIGEST_LINES, 0), False))
         if self.health_count:
-            sections.append((_("Mapping problems"), [(row.message, False) for row in self.health_ids[:DIGEST_LINES]],
+            sections.append((_("Mapping problems"),
+                             [(row._digest_text(), False) for row in self.health_ids[:DIGEST_LINES]],
                              max(self.health_count - DIGEST_LINES, 0), False))
         sections += self.env["accounting.rate.limit"]._digest_sections(self)
         return sections
@@ -1537,6 +1546,22 @@ class AccountingConnection(models.Model):
 
     def action_check_mapping_health(self):
         return self.env["accounting.mapping.health"]._action_check(self)
+
+    def action_open_opening_balance(self):
+        """The opening balances of this connection (made on first opening)."""
+        check_action(self, MANAGER)
+        self.ensure_one()
+        Opening = self.env["accounting.opening.balance"]
+        opening = Opening.search([("connection_id", "=", self.id)], limit=1) or Opening.create(
+            {"connection_id": self.id, "date": self.go_live_date or fields.Date.context_today(self)})
+        return {"type": "ir.actions.act_window", "res_model": Opening._name, "res_id": opening.id,
+                "view_mode": "form", "views": [(False, "form")], "target": "current"}
+
+    def action_resend_masters(self):
+        """Items and customers the accounting system lost: the screen that resends them."""
+        check_action(self, MANAGER)
+        self.ensure_one()
+        return self.env["accounting.master.resend"].action_open(connection=self)
 
     def action_view_mapping_health(self):
         check_action(self, USER)

@@ -17,8 +17,12 @@ class AccountingMappingFixMixin(models.AbstractModel):
 
     def _requeue_what_it_fixes(self):
         Job = self.env["accounting.sync.job"]
+        Health = self.env["accounting.mapping.health"]
         for rec in self:
             causes = rec._fix_causes()
+            code_field = getattr(rec, "_remote_code_field", "")
+            if not code_field or rec[code_field]:
+                Health._forget_fixed(rec.connection_id, causes, line=rec)
             Job._requeue_fixed(causes, rec.connection_id,
                                reason=_("the mapping of %(what)s", what=", ".join(causes.mapped("display_name"))))
 

@@ -19,8 +19,10 @@ from odoo.exceptions import UserError
 
 from accounting_connectors.errors import ConnectorError
 
+from ..tools.pos_sales_lines import _gift_card_products
 from ..tools.sync_causes import SyncDataError, cause_tokens, remote_token, tokens_of
 from .accounting_access import MANAGER, USER, check_action
+from ..tools.connection_fields import CONNECTOR_CODE_FIELDS, FIELD_TOKEN, field_causes, field_token
 
 _logger = logging.getLogger(__name__)
 
@@ -30,6 +32,7 @@ CATEGORIES = [
     ("tax", "Tax"),
     ("warehouse", "Warehouse"),
     ("account", "Account"),
+    ("customer", "Customer"),
 ]
 PROBLEMS = [
     ("unmapped", "Not mapped"),
@@ -64,37 +67,43 @@ class _Rollback(Exception):
     """Leaves a dry-run build without a trace."""
 
 
+def document_strings(document):
+    """``(field name, value)`` of every non-empty text field of a connector
+    document (any of ``accounting_connectors.documents``) and of its lines."""
+    if dataclasses.is_dataclass(document):
+        for field in dataclasses.fields(document):
+            item = getattr(document, field.name)
+            if isinstance(item, str) and item:
+                yield field.name, item
+            elif isinstance(item, (list, tuple)) or dataclasses.is_dataclass(item):
+                yield from document_strings(item)
+    elif isinstance(document, (list, tuple)):
+        for item in document:
+            yield from document_strings(item)
+
+
 def document_codes(document):
-    """``{(kind, code)}`` of the remote accounts, warehouses and taxes a
-    connector document (any of ``accounting_connectors.documents``) names,
-    read from its fields: ``*account`` (kind account), the warehouse fields,
-    ``tax_code`` (kind tax), through its lines."""
+    """``{(kind, code)}`` of the remote accounts, warehouses, taxes and
+    customers a connector document names, read from its fields:
+    ``*account`` (kind account), the warehouse fields, ``tax_code`` (kind
+    tax), ``customer_ref`` (kind customer), through its lines."""
     found = set()
-
-    def walk(value):
-        if dataclasses.is_dataclass(value):
-            for field in dataclasses.fields(value):
-                item = getattr(value, field.name)
-                if isinstance(item, str) and item:
-                    if field.name == "account" or field.name.endswith("_account"):
-                        found.add(("account", item))
-                    elif field.name in WAREHOUSE_FIELDS:
-                        found.add(("warehouse", item))
-                    elif field.name == "tax_code":
-                        found.add(("tax", item))
-                elif isinstance(item, (list, tuple)) or dataclasses.is_dataclass(item):
-                    walk(item)
-        elif isinstance(value, (list, tuple)):
-            for item in value:
-                walk(item)
-
-    walk(document)
+    for name, value in document_strings(document):
+        if name == "account" or name.endswith("_account"):
+            found.add(("account", value))
+        elif name in WAREHOUSE_FIELDS:
+            found.add(("warehouse", value))
+        elif name == "tax_code":
+            found.add(("tax", value))
+        elif name == "customer_ref":
+            found.add(("customer", value))
     return found
 
 
 def code_kind(category):
     """The kind of remote code a health row's category maps to (an outlet maps a warehouse)."""
-    return {"tax": "tax", "warehouse": "warehouse", "outlet": "warehouse"}.get(category, "account")
+    return {"tax": "tax", "warehouse": "warehouse", "outlet": "warehouse",
+            "customer": "customer"}.get(category, "account")
 
 
 def breaks(row, job, codes):
@@ -142,9 +151,20 @@ class AccountingMappingHealth(models.Model):
         tokens = []
         if self.res_model and self.res_id:
             tokens.append("%s,%s" % (self.res_model, self.res_id))
+        if self.res_model == "accounting.connection" and self.field_name:
+            tokens.append(field_token(self.connection_id, self.field_name))
         if self.problem == "missing_remote":
             tokens.append(remote_token(code_kind(self.category), self.remote_code))
         return tokens
+
+    def _digest_text(self):
+        """The row in the morning digest: its sentence and how many documents
+        failed or would fail on it."""
+        self.ensure_one()
+        if not self.job_count:
+            return self.message
+        return _("%(problem)s (documents: %(count)s, sent again by themselves once it is fixed)",
+                 problem=self.message, count=self.job_count)
 
     def _breaks(self, job, codes):
         """Whether ``job``, whose document names ``codes``, would fail because of this row."""
@@ -219,6 +239,7 @@ class AccountingMappingHealth(models.Model):
             rows.setdefault(self._row_key(vals),
                             dict(vals, connection_id=connection.id, checked_at=now, job_ids=set()))
         self._name_jobs(connection, rows)
+        self._name_failed(connection, rows)
         Health = self.sudo()
         Health.search([("connection_id", "=", connection.id)]).unlink()
         created = Health.create([dict(v, job_ids=[(6, 0, sorted(v["job_ids"]))]) for v in rows.values()])
@@ -244,7 +265,13 @@ class AccountingMappingHealth(models.Model):
             if not wh.get("suspended"):
                 warehouses |= {str(v) for v in (wh.get("name"), wh.get("code")) if v}
         taxes = {t["name"] for t in client.list_taxes() if t.get("name")}
-        return {"account": accounts, "warehouse": warehouses, "tax": taxes}
+        # a sale without a customer names the walk-in customer: by number, or
+        # (Jurnal, a customer made by hand) by its display name
+        customers = set()
+        if connection.outlet_map_ids.filtered("active"):
+            for cust in client.list_customers():
+                customers |= {str(v) for v in (cust.get("number"), cust.get("name")) if v}
+        return {"account": accounts, "warehouse": warehouses, "tax": taxes, "customer": customers}
 
     # --- what is in use -------------------------------------------------------------------
     @api.model
@@ -288,9 +315,8 @@ class AccountingMappingHealth(models.Model):
                 outlets=", ".join((configs & method.config_ids).mapped("display_name")) or _("the outlets"),
                 conn=conn.display_name), method, fix_model="accounting.payment.map", fix_res_id=line.id))
         taxes = my_sessions.order_ids.lines.tax_ids_after_fiscal_position
-        products = self.env["product.product"].sudo().search([("available_in_pos", "=", True),
-                                                              ("company_id", "in", [False, conn.company_id.id])])
-        taxes |= products.taxes_id | configs.tip_product_id.taxes_id
+        # the taxes of what the mapped outlets offer (their own categories when they limit them)
+        taxes |= self._products_on_sale(conn, configs).taxes_id if configs else self.env["account.tax"]
         taxes = taxes.flatten_taxes_hierarchy().filtered(
             lambda t: t.company_id == conn.company_id and t.type_tax_use == "sale" and t.amount)
         for tax in taxes - conn.tax_map_ids.filtered(lambda m: m.remote_tax or m.treatment == "regional").tax_id:
@@ -324,21 +350,96 @@ class AccountingMappingHealth(models.Model):
 
     @api.model
     def _unmapped_accounts(self, connection, configs):
+        """The connection's own accounts a document of its outlets and
+        warehouses can need, read from the outlets' configuration (not from
+        what earlier documents used), that are not chosen."""
         needed = {}
-        if any(configs.mapped("cash_rounding")):
-            needed["rounding_account"] = _("the outlets round cash totals")
+        if configs:
+            needed.update(self._outlet_needs(connection, configs))
         if connection.warehouse_map_ids:
             needed["adjustment_account"] = _("stock counts are sent")
             if connection.provider == "jurnal":
                 needed["transit_warehouse"] = _("transfers between warehouses go through transit")
         rows = []
         for fname, why in needed.items():
+            if isinstance(why, tuple):  # (why, another field that serves as well)
+                why, fallback = why
+                if connection[fallback]:
+                    continue
             if not connection[fname]:
                 rows.append(self._row(
                     "warehouse" if fname == "transit_warehouse" else "account", _(
                         "%(field)s is not mapped in %(conn)s, but %(why)s.", field=connection._fields[fname].string,
                         conn=connection.display_name, why=why), connection, field_name=fname))
         return rows
+
+    @api.model
+    def _outlet_needs(self, connection, configs):
+        """``{connection field: why}`` (or ``(why, field that serves instead)``)
+        of what the sales of the mapped outlets ``configs`` can name."""
+        needed = {}
+        products = self._products_on_sale(connection, configs)
+        if any(configs.mapped("cash_rounding")):
+            needed["rounding_account"] = _("the outlets round cash totals")
+        elif products.taxes_id.filtered(lambda t: t.amount):
+            needed["rounding_account"] = _(
+                "the outlets sell taxed products: the tax rounded per line may differ from the document's by a "
+                "rupiah, booked on that account")
+        if any(configs.mapped("cash_control")):
+            needed["cash_difference_account"] = _("the outlets count their cash at closing")
+        if connection.provider == "accurate":
+            needed["receivable_account"] = _(
+                "a refund paid out of the till is booked against the customers' receivable")
+        tips = configs.filtered(lambda c: c.iface_tipproduct and c.tip_product_id)
+        if tips:
+            needed["tip_account"] = (_("%(outlets)s take tips", outlets=", ".join(tips.mapped("name"))),
+                                     "sales_account")
+        services = products.filtered(lambda p: p.type == "service" and not (p.default_code or "").strip()
+                                     and p not in configs.tip_product_id)
+        gift_cards = products & _gift_card_products(self.env)
+        services -= gift_cards
+        if services:
+            needed["service_account"] = (_(
+                "the outlets sell services without an internal reference (%(names)s)",
+                names=", ".join(services[:3].mapped("display_name"))), "sales_account")
+        if gift_cards:
+            needed["gift_card_account"] = _("the outlets sell gift cards or eWallet top-ups (%(names)s)",
+                                            names=", ".join(gift_cards[:3].mapped("display_name")))
+        return needed
+
+    @api.model
+    def _products_on_sale(self, connection, configs):
+        """The products the outlets ``configs`` offer (their POS categories
+        when they limit them)."""
+        products = self.env["product.product"].sudo().search([
+            ("available_in_pos", "=", True), ("company_id", "in", [False, connection.company_id.id])])
+        limited = configs.filtered("limit_categories")
+        if limited and len(limited) == len(configs):
+            categories = limited.iface_available_categ_ids
+            products = products.filtered(lambda p: p.pos_categ_ids & categories)
+        return products | configs.tip_product_id
+
+    @api.model
+    def _walkin_rows(self, connection, remote):
+        """The walk-in customer every sale without a customer names: chosen,
+        and a customer the accounting system has."""
+        conn = connection
+        if not conn.outlet_map_ids.filtered("active"):
+            return []
+        ref = conn.default_customer_ref
+        if not ref:
+            return [self._row("customer", _(
+                "No walk-in customer is chosen on %(conn)s: every sale without a customer would fail. Press "
+                "Fetch lists, then pick the Walk-in Customer (often “Umum”) on the connection.",
+                conn=conn.display_name), conn, field_name="default_customer_ref")]
+        if ref not in remote.get("customer", ()):
+            return [self._row("customer", _(
+                "The walk-in customer %(ref)s chosen on %(conn)s does not exist in %(system)s: every sale "
+                "without a customer would be refused. Press Fetch lists and pick an existing customer as "
+                "Walk-in Customer, or create %(ref)s in %(system)s.", ref=ref, conn=conn.display_name,
+                system=conn._get_provider_label()), conn, problem="missing_remote",
+                field_name="default_customer_ref", remote_code=ref)]
+        return []
 
     # --- what is gone remotely ----------------------------------------------------------
     @api.model
@@ -359,6 +460,7 @@ class AccountingMappingHealth(models.Model):
                       system=provider), record, problem="missing_remote", fix_model=fix_model,
                     fix_res_id=fix_res_id, field_name=field_name, remote_code=code))
 
+        rows += self._walkin_rows(conn, remote)
         for fname, kind in conn._mapped_code_fields().items():
             gone(kind, conn[fname], conn._fields[fname].string, conn, field_name=fname)
         for line in conn.payment_map_ids:
@@ -405,9 +507,92 @@ class AccountingMappingHealth(models.Model):
                                 connection_id=connection.id, checked_at=now, job_ids=set())
                     rows[self._row_key(vals)] = vals
                     by_record[token] = [vals]
+                named = {t for t in causes if t.startswith(FIELD_TOKEN.split(":", 1)[0] + ":")}
                 for vals in by_record.get(token, []):
-                    if vals["problem"] == "unmapped":
-                        vals["job_ids"].add(job.id)
+                    if vals["problem"] != "unmapped":
+                        continue
+                    if named and vals.get("field_name") and field_token(connection, vals["field_name"]) not in named:
+                        continue  # another of the connection's accounts
+                    vals["job_ids"].add(job.id)
+
+    @api.model
+    def _name_failed(self, connection, rows):
+        """Add to each row the documents that already failed on it (they
+        go again by themselves once it is fixed): a row counts what waits
+        for its record, its field of the connection or its vanished code."""
+        failed = self.env["accounting.sync.job"].sudo().search([
+            ("connection_id", "=", connection.id), ("state", "=", "failed"), ("cause_refs", "!=", False)])
+        if not failed:
+            return
+        for vals in rows.values():
+            tokens = set()
+            if vals.get("res_model") == "accounting.connection" and vals.get("field_name"):
+                tokens.add(field_token(connection, vals["field_name"]))
+            elif vals.get("res_model") and vals.get("res_id"):
+                tokens.add("%s,%s" % (vals["res_model"], vals["res_id"]))
+            if vals["problem"] == "missing_remote":
+                tokens.add(remote_token(code_kind(vals["category"]), vals["remote_code"]))
+            vals["job_ids"] |= set(failed.filtered(lambda j, t=tokens: t & set(tokens_of(j.cause_refs))).ids)
+
+    @api.model
+    def _forget_fixed(self, connection, causes, line=None, fields_set=()):
+        """A fix made in Odoo: the rows it answers are dropped at once (the
+        digest and the form stop reporting them; the next check looks again).
+        ``causes``: the records a mapping line maps; ``line``: that line (its
+        vanished code replaced); ``fields_set``: the connection's own fields given a value."""
+        Health = self.sudo()
+        domain = [("connection_id", "=", connection.id)]
+        rows = Health.browse()
+        for record in causes or []:
+            rows |= Health.search(domain + [("problem", "=", "unmapped"), ("res_model", "=", record._name),
+                                            ("res_id", "=", record.id)])
+        if line is not None:
+            code_field = getattr(line, "_remote_code_field", "")
+            rows |= Health.search(domain + [("fix_model", "=", line._name), ("fix_res_id", "=", line.id),
+                                            ("problem", "=", "missing_remote")]).filtered(
+                lambda r: not code_field or r.remote_code != line[code_field])
+        if fields_set:
+            rows |= Health.search(domain + [("res_model", "=", "accounting.connection"),
+                                            ("field_name", "in", list(fields_set))]).filtered(
+                lambda r: connection[r.field_name] and connection[r.field_name] != r.remote_code)
+        rows.unlink()
+
+    @api.model
+    def _refusal_causes(self, job, exc):
+        """What a document refused by the connector before any request
+        (``exc``, a ConnectorError whose code names one of the connection's
+        accounts) waits for; None for any other refusal."""
+        fname = CONNECTOR_CODE_FIELDS.get(getattr(exc, "code", None) or "")
+        return field_causes(job.connection_id, fname) if fname else None
+
+    @api.model
+    def _row_breaking(self, connection, job, document):
+        """The last check's row (a code gone remotely) that ``document`` of
+        ``job`` would be refused on, else an empty recordset."""
+        rows = self.sudo().search([("connection_id", "=", connection.id), ("problem", "=", "missing_remote")])
+        if not rows:
+            return rows
+        codes = document_codes(document)
+        return next((r for r in rows if r._breaks(job, codes)), rows.browse())
+
+    # --- going live ------------------------------------------------------------------
+    @api.model
+    def _check_go_live(self, connection):
+        """Going live: check every mapping now (the remote lists are read
+        again) and refuse, listing in plain words each thing a document of
+        the outlets, warehouses and payment methods would miss."""
+        connection.ensure_one()
+        try:
+            rows = self._check_connection(connection)
+        except ConnectorError as exc:
+            raise UserError(_("Could not read the lists of %(conn)s: %(msg)s",
+                              conn=connection.display_name, msg=exc.message)) from None
+        if rows:
+            raise UserError(_(
+                "%(conn)s cannot go live yet: the first shift would fail on what follows. Fix each, then try "
+                "again (Check mappings lists them with a Fix link).\n\n%(rows)s",
+                conn=connection.display_name, rows="\n".join("- %s" % r.message for r in rows)))
+        return True
 
     @api.model
     def _dry_run(self, job):

@@ -251,6 +251,14 @@ ADDON_MESSAGES = {
         "(Accurate Area Developer > Aplikasi > that application > Webhook > Renew), or give this connection "
         "an API token of that application, then press Test connection. Until then Odoo reads Accurate's "
         "changes every hour."),
+    "job.master_resent": _lt(
+        "%(msg)s The accounting system no longer had %(names)s: sent again, and this document is sent again "
+        "once."),
+    "job.master_unknown": _lt(
+        "%(msg)s It names %(names)s, which Odoo sent before: the accounting system no longer has it (deleted "
+        "there, or another database). Resend it (Resend to the accounting system, in the Action menu of the "
+        "product or contact), then press Retry."),
+    "job.master_sent_again": _lt("Sent again: the accounting system no longer had %(what)s (%(why)s)."),
 }
 
 MESSAGES = dict(CONNECTOR_MESSAGES, **ADDON_MESSAGES)

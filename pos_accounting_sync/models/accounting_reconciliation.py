@@ -18,6 +18,7 @@ from odoo.tools import float_is_zero
 from accounting_connectors.errors import ConnectorError
 
 from ..tools.accounting_reconciliation_figures import AR_PARTNER, MEASURE_KINDS, odoo_figures, remote_figures
+from ..tools.accounting_reconciliation_figures import name_documents, stock_cause, unposted_sessions
 from ..tools.shop_time import business_date, local_date
 from .accounting_access import USER, check_action
 
@@ -46,6 +47,7 @@ CAUSES = [
     ("unexplained", "Unexplained"),
     ("period_locked", "Waiting: period locked"),
     ("unapproved", "Waiting: approval in the accounting system"),
+    ("stock_not_sent", "Stock never sent"),
 ]
 
 
@@ -297,10 +299,12 @@ class AccountingReconciliationLine(models.Model):
             "job_ids": [(6, 0, jobs.ids)], "session_ids": [(6, 0, sessions.ids)],
         }
         if differs:
-            posted = {(j.res_model, j.res_id) for j in all_jobs}
-            unposted = sessions.filtered(lambda s: ("pos.session", s.id) not in posted and not any(
-                ("pos.order", o) in posted for o in s.order_ids.ids))
+            # "not queued" only for a shift of which the sync log holds nothing at all
+            unposted = unposted_sessions(connection, sessions)
             vals["cause"], vals["cause_note"] = self._reconciliation_cause(connection, jobs, rows, problem, unposted)
+            # the cause agrees with the sync log and names the documents it is about
+            vals["cause"], vals["cause_note"] = name_documents(
+                vals["cause"], vals["cause_note"], jobs, all_jobs.browse() if unposted else all_jobs)
         return vals
 
     @api.model
@@ -354,10 +358,9 @@ class AccountingReconciliationLine(models.Model):
         vals_list = []
         for diff in parity:
             jobs = diff.job_ids
-            cause, note = ("failed", False) if jobs.filtered(lambda j: j.state in ("failed", "blocked")) else (
-                ("not_posted", False) if jobs.filtered(lambda j: j.state in ("pending", "running")) else (
-                    "changed_remotely", _("Every stock document of the item went out; the remote "
-                                          "quantity was changed there.")))
+            opening = self.env["accounting.opening.balance"].sudo().search(
+                [("connection_id", "=", connection.id)], limit=1)
+            cause, note = stock_cause(diff, opening.state or "")
             vals_list.append({
                 "connection_id": connection.id, "date": today, "measure": "stock", "product_id": diff.product_id.id,
                 "subject": "%s @ %s" % (diff.item_code, diff.remote_warehouse), "odoo_value": diff.odoo_quantity,

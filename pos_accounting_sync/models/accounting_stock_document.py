@@ -5,6 +5,8 @@ from odoo.tools import float_compare
 
 from . import accounting_messages as msgs
 from ..tools.item_units import item_code
+from ..tools.connection_fields import field_causes
+from ..tools.sync_causes import SyncDataError
 
 from accounting_connectors.documents import AdjustmentLine, ItemAdjustment, ItemTransfer, TransferLine
 
@@ -235,7 +237,9 @@ class AccountingStockDocument(models.Model):
         if self.doc_type == "scrap":
             account = conn.scrap_account or account
         if not account:
-            raise msgs.user_error(self.env, "stock.choose_adjustment_account_connection", conn=conn.display_name)
+            # the document waits for that account: choosing it on the connection sends it again
+            raise msgs.user_error(self.env, "stock.choose_adjustment_account_connection", conn=conn.display_name,
+                                  cls=SyncDataError, causes=field_causes(conn, "adjustment_account"))
         return ItemAdjustment(
             self.name, date=self.date, account=account, description=self._description_text(),
             lines=[AdjustmentLine(item_code(l.product_id), l._decimal_quantity(), l.direction,

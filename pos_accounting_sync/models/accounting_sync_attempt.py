@@ -14,6 +14,7 @@ EVENTS = [
     ("retried", "Retry asked"),
     ("cancelled", "Cancelled"),
     ("blocked", "Blocked"),
+    ("resent", "Sent again (missing in the accounting system)"),
 ]
 
 

@@ -714,6 +714,12 @@ class AccountingSyncJob(models.Model):
             waiting.write(dict(self._error_vals(False, msgs.message("job.not_live", conn=connection.display_name)),
                                next_attempt_at=fields.Datetime.now() + HOLD))
             return False
+        # opening balances queued at go-live go out before any other document of the connection
+        first = self.env["accounting.opening.balance"]._goes_first(self)
+        if first:
+            self._set_pending({"attempts": max(self.attempts - 1, 0)})
+            self._block(first)
+            return False
         try:
             client = run.client(connection)
         except cerr.ConnectorError as exc:
@@ -969,7 +975,12 @@ class AccountingSyncJob(models.Model):
                                    **self._error_vals(kind, msgs.from_exception(exc), exc)))
             self._log_attempt("sent", duration)
             return False
-        return self._fail(kind, msgs.from_exception(exc), client, exc, duration)
+        # an item or customer the accounting system no longer has: sent again once, then this retried
+        if self.env["accounting.master.resend"]._recover(self, exc, client, duration):
+            return False
+        # a refusal naming one of the connection's accounts waits for it (choosing it resends)
+        return self._fail(kind, msgs.from_exception(exc), client, exc, duration,
+                          causes=self.env["accounting.mapping.health"]._refusal_causes(self, exc))
 
     def _fail(self, kind, message, client=None, exc=None, duration=0.0, causes=None):
         """Fail the job with ``message`` (a stored message or a text), kept

@@ -57,3 +57,6 @@ from . import test_quota
 from . import test_webhook_silence
 from . import test_reread
 from . import test_late_orders
+from . import test_go_live_check
+from . import test_master_resend
+from . import test_opening_balances

@@ -50,6 +50,22 @@ class PosSyncCase(AccountingSyncCase, TestPoSCommon):
          - cls.connection).action_archive()
         cls.client = cls.connection._get_client()
 
+    def round_cash_to_100(self):
+        """The outlet rounds cash totals to Rp 100, half up (Odoo's cash rounding)."""
+        self.config.cash_rounding = True
+        self.config.rounding_method = self.env["account.cash.rounding"].create({
+            "name": "Rp 100", "rounding": 100, "strategy": "add_invoice_line", "rounding_method": "HALF-UP",
+            "profit_account_id": self.company["default_cash_difference_income_account_id"].id,
+            "loss_account_id": self.company["default_cash_difference_expense_account_id"].id,
+        })
+
+    def offer_own_menu(self):
+        """The outlet offers its own products only (its POS categories): the
+        database's demo products, their taxes and services, are another shop's."""
+        menu = self.env["pos.category"].create({"name": "Menu Kopi"})
+        (self.kopi | self.roti).pos_categ_ids = menu
+        self.config.write({"limit_categories": True, "iface_available_categ_ids": [(6, 0, menu.ids)]})
+
     # --- building a shift ----------------------------------------------------------
     def open_shift(self):
         return self._start_pos_session(self.cash_pm1 | self.bank_pm1 | self.pay_later_pm, 0)

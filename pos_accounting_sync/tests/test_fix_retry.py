@@ -8,6 +8,7 @@ from odoo.tests import tagged
 
 from .common import AccountingSyncCase
 from .pos_sync_common import PosSyncCase
+from .stock_sync_common import StockSyncCase
 
 
 @tagged("post_install", "-at_install")
@@ -119,3 +120,69 @@ class TestFixRetriesEverywhere(AccountingSyncCase):
         self.assertEqual(jobs.mapped("state"), ["pending", "pending"])
         self.run_worker()
         self.assertEqual(jobs.mapped("state"), ["done", "done"], jobs.mapped("error_message"))
+
+
+@tagged("post_install", "-at_install")
+class TestConnectionAccountFixResends(StockSyncCase):
+    """Choosing a missing account on the connection sends again what failed
+    on it, with no Retry; mapping health counts those documents until then."""
+
+    def health_row(self, fname):
+        return self.env["accounting.mapping.health"].search([
+            ("connection_id", "=", self.connection.id), ("field_name", "=", fname)])
+
+    def test_missing_adjustment_account_resends_the_counts_once_chosen(self):
+        self.connection.adjustment_account = False
+        moves = self.count(self.wh_a, self.kopi, 7) | self.count(self.wh_a, self.roti, 3)
+        jobs = self.jobs_of(moves)
+        self.run_worker()
+        self.assertEqual(set(jobs.mapped("state")), {"failed"}, jobs.mapped("error_message"))
+        self.assertIn("adjustment account", jobs[0].error_message)
+        self.connection.action_check_mapping_health()
+        row = self.health_row("adjustment_account")
+        self.assertEqual(row.job_count, len(jobs), "the documents that failed on it are counted")
+        digest = self.connection._post_digest()
+        self.assertIn("documents: %s" % len(jobs), digest.note)
+        # nobody presses Retry: choosing the account sends them, and health stops reporting it
+        self.connection.adjustment_account = self.codes["adjustment"]
+        self.assertEqual(set(jobs.mapped("state")), {"pending"})
+        self.assertFalse(self.health_row("adjustment_account"))
+        self.run_worker()
+        self.assertEqual(set(jobs.mapped("state")), {"done"}, jobs.mapped("error_message"))
+        self.assertEqual(self.remote_stock()[(self.remote_a, "KOPI-B")], 7)
+
+
+@tagged("post_install", "-at_install")
+class TestConnectionAccountFixResendsJurnal(TestConnectionAccountFixResends):
+    provider = "jurnal"
+
+
+@tagged("post_install", "-at_install")
+class TestRoundingAccountFixResends(PosSyncCase):
+
+    def test_missing_rounding_account_resends_the_invoice_once_chosen(self):
+        self.round_cash_to_100()
+        self.connection.rounding_account = False
+        session = self.open_shift()
+        self.sell([(self.roti, 1)], payments=[(self.cash_pm1, 16700)])
+        self.close_from_ui(session)
+        self.run_worker()
+        invoice = self.jobs_of(session).filtered(lambda j: j.kind == "sales_invoice")
+        self.assertEqual(invoice.state, "failed")
+        self.assertIn("rounding", invoice.error_message)
+        self.assertIn("|accounting.connection,%s|" % self.connection.id, invoice.cause_refs)
+        self.connection.action_check_mapping_health()
+        row = self.env["accounting.mapping.health"].search([("connection_id", "=", self.connection.id),
+                                                            ("field_name", "=", "rounding_account")])
+        self.assertIn(invoice, row.job_ids)
+        self.connection.rounding_account = self.codes["rounding"]
+        self.assertEqual(invoice.state, "pending", "no Retry needed")
+        self.run_worker()
+        jobs = self.jobs_of(session)
+        self.assertEqual(set(jobs.mapped("state")), {"done"}, jobs.mapped("error_message"))
+        self.assertEqual(self.remote_total("sales_invoice", self.remote("sales_invoice")[invoice.reference]), 16700)
+
+
+@tagged("post_install", "-at_install")
+class TestRoundingAccountFixResendsJurnal(TestRoundingAccountFixResends):
+    provider = "jurnal"

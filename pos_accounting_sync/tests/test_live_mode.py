@@ -23,6 +23,12 @@ class TestJurnalLiveMode(PosSyncCase):
     def run_cron_worker(self):
         self.env.ref("pos_accounting_sync.ir_cron_accounting_sync_worker").sudo().method_direct_trigger()
 
+    def setUp(self):
+        super().setUp()
+        # going live checks what the outlet offers and how it is paid
+        self.offer_own_menu()
+        self.config.payment_method_ids = self.cash_pm1 | self.bank_pm1 | self.pay_later_pm
+
     def test_before_live_mode_nothing_posts_then_everything_goes(self):
         self.connection.sudo().live_mode = False  # a connection just set up
         session = self.standard_shift()

@@ -156,7 +156,9 @@ class TestMappingHealth(PosSyncCase):
         self.assertEqual(row.job_ids, invoice)
         self.run_worker()
         self.assertEqual(invoice.state, "failed")
-        self.assertEqual(invoice.cause_refs, "|accounting.connection,%s|" % self.connection.id)
+        # the connection (any fix of it retries) and the very account (what health counts it against)
+        self.assertEqual(invoice.cause_refs, "|accounting.connection,%s|conn_field:%s:service_account|" % (
+            self.connection.id, self.connection.id))
         # the admin picks the account on the connection: the shift goes out by itself
         self.connection.service_account = self.codes["sales"]
         self.assertEqual(invoice.state, "pending")

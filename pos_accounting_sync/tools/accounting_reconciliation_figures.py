@@ -97,3 +97,60 @@ def remote_figures(rows, account_key=lambda account: account):
             sign = 1 if row["kind"] == "sales_invoice" else -1
             figures["customer", partner.group(1)] += sign * total
     return dict(figures)
+
+
+def stock_cause(diff, opening_state):
+    """``(cause, note)`` of a stock difference ``diff`` (an
+    ``accounting.stock.parity`` row: item, warehouse, quantities, the stock
+    documents sent for them), naming the documents it is about.
+    ``opening_state``: the state of the connection's opening balances
+    (``draft``, ``queued``, ``posted``, or "" when there are none)."""
+    jobs = diff.job_ids
+    _ = diff.env._  # the reader's language (no model method here to find it)
+    names = ", ".join(jobs.mapped("display_name"))
+    bad = jobs.filtered(lambda j: j.state in ("failed", "blocked", "cancelled"))
+    if bad:
+        return "failed", "\n".join("%s: %s" % (j.display_name, j.error_message or j.state) for j in bad)
+    waiting = jobs.filtered(lambda j: j.state in ("pending", "running"))
+    if waiting:
+        return "not_posted", _("Waiting to be sent: %(docs)s.", docs=", ".join(waiting.mapped("display_name")))
+    if opening_state != "posted":
+        return "stock_not_sent", _(
+            "The stock Odoo held before going live was never sent (Odoo %(odoo)s, %(wh)s %(remote)s): post the "
+            "opening balances (the connection's Opening balances), then compare again.",
+            odoo=diff.odoo_quantity, wh=diff.remote_warehouse, remote=diff.remote_quantity)
+    if not jobs:
+        return "changed_remotely", _(
+            "Odoo sent no stock document of this item since the opening balances; the quantity was changed in "
+            "the accounting system.")
+    return "changed_remotely", _(
+        "Every stock document of the item went out (%(docs)s); the remote quantity was changed there.", docs=names)
+
+
+def unposted_sessions(connection, sessions):
+    """The shifts of ``sessions`` of which the sync log holds no document at
+    all on ``connection`` (any kind and state, the shift's own or its
+    orders'): only those may be called "not queued"."""
+    Job = connection.env["accounting.sync.job"].sudo()
+    logged = Job.search([("connection_id", "=", connection.id),
+                         "|", "&", ("res_model", "=", "pos.session"), ("res_id", "in", sessions.ids),
+                         "&", ("res_model", "=", "pos.order"), ("res_id", "in", sessions.order_ids.ids)])
+    done = {j.res_id for j in logged if j.res_model == "pos.session"}
+    orders = {j.res_id for j in logged if j.res_model == "pos.order"}
+    return sessions.filtered(lambda s: s.id not in done and not (set(s.order_ids.ids) & orders))
+
+
+def name_documents(cause, note, jobs, shift_jobs):
+    """``(cause, note)`` of a money row made to agree with the sync log:
+    "not posted" only when the row's shifts have nothing logged or something
+    still waiting (else the documents are there: "unexplained"), and the
+    note names the documents it is about (the row's own, else the shifts')."""
+    _ = jobs.env._  # the reader's language (no model method here to find it)
+    waiting = jobs.filtered(lambda j: j.state in ("pending", "running"))
+    if cause == "not_posted" and shift_jobs and not waiting and not jobs:
+        cause = "unexplained"
+    about = jobs or shift_jobs
+    missing = [name for name in about.mapped("display_name") if name not in (note or "")]
+    if missing:
+        note = "\n".join(filter(None, [note, _("Documents in the sync log: %(docs)s.", docs=", ".join(missing))]))
+    return cause, note

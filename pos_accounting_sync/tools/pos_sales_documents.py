@@ -30,7 +30,9 @@ from accounting_connectors.documents import ZERO, ReceiptLine, SalesInvoice, Sal
 
 from ..models import accounting_messages as msgs
 from .amounts import money
+from .connection_fields import field_causes
 from .pos_sales_lines import check_skus, goods_lines, group_lines, postable_lines, regional_taxes, rounding_gap
+from .sync_causes import SyncDataError
 from .pos_sales_money import SalesMoney, is_pay_later
 from .shop_time import business_date
 
@@ -228,7 +230,8 @@ class SalesDocuments(SalesMoney):
 
     def _walkin_customer(self):
         if not self.conn.default_customer_ref:
-            raise msgs.user_error(self.env, "pos.set_walk_customer_number", self.conn.display_name)
+            raise msgs.user_error(self.env, "pos.set_walk_customer_number", self.conn.display_name,
+                                  cls=SyncDataError, causes=field_causes(self.conn, "default_customer_ref"))
         return self.conn.default_customer_ref
 
     def _priced(self, orders, sign):

@@ -11,6 +11,8 @@ from accounting_connectors.documents import ZERO, CustomerRefund, JournalEntry, 
 
 from ..models import accounting_messages as msgs
 from .amounts import money
+from .connection_fields import field_causes
+from .sync_causes import SyncDataError
 
 
 def is_pay_later(payment):
@@ -124,7 +126,8 @@ class SalesMoney:
         account = self.conn.cash_difference_account
         if not account:
             raise msgs.user_error(self.env, "pos.cash_counted_at_close", session=self.source.display_name,
-                                  amount=difference, conn=self.conn.display_name)
+                                  amount=difference, conn=self.conn.display_name, cls=SyncDataError,
+                                  causes=field_causes(self.conn, "cash_difference_account"))
         cash = self.conn._payment_account(self._cash_method())
         lines = ([JournalLine(cash, debit=difference), JournalLine(account, credit=difference)] if difference > 0
                  else [JournalLine(account, debit=-difference), JournalLine(cash, credit=-difference)])

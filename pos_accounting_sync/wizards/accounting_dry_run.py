@@ -134,6 +134,11 @@ class AccountingDryRun(models.TransientModel):
                     row.update(status="refused", message=_("%s has nothing to send.", job.res_name or job.reference))
             except (UserError, ValidationError) as exc:
                 row.update(status="refused", message=exc.args[0] if exc.args else str(exc))
+            if row["status"] != "refused" and row.get("document") is not None:
+                # what the worker refuses before sending (a code the last mapping check found gone)
+                broken = self.env["accounting.mapping.health"]._row_breaking(conn, job, row["document"])
+                if broken:
+                    row.update(status="refused", message=broken.message)
             if row["status"] == "refused":
                 row["document"] = None
             elif job.id > before:
