@@ -36,3 +36,4 @@ from . import accounting_invoice_journal_map
 from . import account_move
 from . import accounting_backfill
 from . import ir_http
+from . import accounting_sync_demo

@@ -517,6 +517,12 @@ class AccountingSyncJob(models.Model):
                          code=code, conn=conn.display_name)
             label = _("Item") if kind == "item" else _("Customer")
             return _("%(what)s %(code)s", what=label, code=code)
+        if kind in ("account", "warehouse", "tax"):
+            # Jurnal names accounts by their name in documents: the fetched list gives the code we map
+            option = self.env["accounting.remote.option"].sudo().with_context(active_test=False).search([
+                ("connection_id", "=", conn.id), ("option_type", "=", kind), ("code", "!=", code),
+                ("name", "=", code)], limit=1)
+            code = option.code or code
         settings = [conn._fields[name].get_description(self.env)["string"] for name, field in conn._fields.items()
                     if field.type == "char" and field.store and not name.startswith("remote")
                     and name not in ("name", "reference") and conn[name] == code]

@@ -8,6 +8,7 @@ import re
 from accounting_connectors.client import WebhookEvent
 
 from odoo.tests import TransactionCase, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .pos_sync_common import PosSyncCase
 
@@ -134,3 +135,107 @@ class TestLogButtons(PosSyncCase):
 @tagged("post_install", "-at_install")
 class TestLogButtonsJurnal(TestLogButtons):
     provider = "jurnal"
+
+
+@tagged("post_install", "-at_install")
+class TestScreens(PosSyncCase):
+    """Pickers that offer only what fits, the reconciliation's columns, the
+    grouped menu, chatter on the log and the payouts, labels without
+    "Choice" (issue #22, item 7)."""
+
+    def test_outlet_and_method_pickers_offer_only_what_is_free(self):
+        other = self.connections["jurnal" if self.provider == "accurate" else "accurate"]
+        other.action_unarchive()
+        spare = self.config.copy({"name": "Outlet Kedua"})
+        new_outlet = self.env["accounting.outlet.map"].new({"connection_id": other.id})
+        self.assertNotIn(self.config, new_outlet.free_pos_config_ids, "it syncs to an active connection")
+        self.assertIn(spare, new_outlet.free_pos_config_ids)
+        mapped = self.connection.outlet_map_ids
+        self.assertIn(self.config, mapped.free_pos_config_ids, "a row keeps its own outlet")
+        # once the mapping stops syncing, the outlet may go to the other connection
+        mapped.active = False
+        self.assertIn(self.config, self.env["accounting.outlet.map"].new(
+            {"connection_id": other.id}).free_pos_config_ids)
+        new_method = self.env["accounting.payment.map"].new({"connection_id": self.connection.id})
+        self.assertNotIn(self.cash_pm1, new_method.free_payment_method_ids, "already mapped here")
+        self.assertIn(self.cash_pm1, self.env["accounting.payment.map"].new(
+            {"connection_id": other.id}).free_payment_method_ids)
+        form = arch_of(self.env, "accounting.connection", "form")
+        self.assertIn("domain=\"[('id', 'in', free_pos_config_ids)]\"", form)
+        self.assertIn("domain=\"[('id', 'in', free_payment_method_ids)]\"", form)
+
+    def test_payout_bank_picker_offers_cash_and_bank_accounts_only(self):
+        self.connection.action_fetch_remote_lists()
+        Option = self.env["accounting.remote.option"]
+        accounts = Option.search([("connection_id", "=", self.connection.id), ("option_type", "=", "account")])
+        self.assertGreater(len(set(accounts.mapped("account_group"))), 2, "the sandbox lists several kinds")
+        for model, view in (("accounting.payment.map", "list"), ("accounting.connection", "form")):
+            arch = arch_of(self.env, model, view)
+            field = re.search(r'<field name="payout_account_option_id"[^>]*>', arch).group(0)
+            domain = safe_eval(re.search(r'domain="([^"]*)"', field).group(1).replace("&apos;", "'"),
+                               {"connection_id": self.connection.id})
+            offered = Option.search(domain)
+            self.assertTrue(offered, model)
+            self.assertEqual(set(offered.mapped("account_group")), {"cash_bank"}, model)
+
+    def test_payout_methods_hide_archived_connections(self):
+        other = self.connections["jurnal" if self.provider == "accurate" else "accurate"]
+        other.action_unarchive()
+        elsewhere = self.env["accounting.payment.map"].create(
+            {"connection_id": other.id, "payment_method_id": self.bank_pm1.id, "remote_account": "1-10001"})
+        action = self.env.ref("pos_accounting_sync.action_accounting_payment_map_payout")
+        domain = safe_eval(action.domain)
+        self.assertIn(elsewhere, self.env["accounting.payment.map"].search(domain))
+        other.action_archive()
+        shown = self.env["accounting.payment.map"].search(domain)
+        self.assertNotIn(elsewhere, shown)
+        self.assertIn(self.connection.payment_map_ids[:1], shown)
+
+    def test_reconciliation_shows_connection_and_when_checked_and_hides_archived(self):
+        other = self.connections["jurnal" if self.provider == "accurate" else "accurate"]
+        Line = self.env["accounting.reconciliation.line"].sudo()
+        rows = Line.create([{"connection_id": conn.id, "date": "2026-01-05", "measure": "money",
+                             "subject": conn.name, "odoo_value": 1, "remote_value": 2, "difference": 1,
+                             "is_difference": True, "checked_at": "2026-01-06 01:00:00"}
+                            for conn in (self.connection, other)])
+        self.assertFalse(other.active)
+        action = self.env.ref("pos_accounting_sync.action_accounting_reconciliation_line")
+        self.assertTrue(safe_eval(action.context)["search_default_filter_active_connection"])
+        search = arch_of(self.env, "accounting.reconciliation.line", "search")
+        active_filter = re.search(r'<filter name="filter_active_connection"[^>]*domain="([^"]*)"', search).group(1)
+        shown = Line.search(safe_eval(active_filter.replace("&apos;", "'")) + [("id", "in", rows.ids)])
+        self.assertEqual(shown.connection_id, self.connection)
+        listing = arch_of(self.env, "accounting.reconciliation.line", "list")
+        self.assertRegex(listing, r'<field name="connection_id" optional="show"')
+        self.assertRegex(listing, r'<field name="checked_at"[^>]*optional="show"')
+
+    def test_menu_is_grouped(self):
+        root = self.env.ref("pos_accounting_sync.menu_accounting_sync_root")
+        groups = self.env["ir.ui.menu"].search([("parent_id", "=", root.id)])
+        self.assertLessEqual(len(groups), 5)
+        self.assertFalse(groups.filtered("action"), "the first level only groups")
+        self.assertEqual(self.env.ref("pos_accounting_sync.menu_accounting_sync_job").parent_id.name, "Operations")
+        self.assertEqual(self.env.ref("pos_accounting_sync.menu_accounting_connection").parent_id.name,
+                         "Configuration")
+        for group in groups:
+            self.assertTrue(self.env["ir.ui.menu"].search_count([("parent_id", "=", group.id)]), group.name)
+
+    def test_sync_log_and_payouts_have_chatter_tracking_the_status(self):
+        for model in ("accounting.sync.job", "accounting.payout"):
+            self.assertIn("mail.thread", self.env[model]._inherit, model)
+            self.assertTrue(self.env[model]._fields["state"].tracking, model)
+            self.assertIn("<chatter", arch_of(self.env, model, "form"), model)
+        job = self.env["accounting.sync.job"]._enqueue(self.connection, "item", self.kopi, "KOPI-01")
+        job.action_cancel()
+        self.env.flush_all()
+        tracked = job.message_ids.tracking_value_ids.filtered(lambda t: t.field_id.name == "state")
+        self.assertEqual(tracked[:1].new_value_char, "Cancelled")
+
+    def test_no_label_ends_in_choice(self):
+        wrong = ["%s.%s" % (name, fname) for name in self.env.registry.models
+                 for fname, field in self.env[name]._fields.items()
+                 if "pos_accounting_sync" in (getattr(field, "_modules", None) or ())
+                 and (field.string or "").endswith("Choice")]
+        self.assertFalse(wrong)
+        self.assertEqual(self.env["accounting.connection"]._fields["sales_account_option_id"].string,
+                         "Sales Account (from List)")

@@ -174,7 +174,7 @@ class SyncLogScenario(TagDocumentsMixin):
         invoice.sudo().provider_message = "<html><body><h1>502 Bad Gateway</h1><p>nginx</p></body></html>"
         self.assertNotIn("<", invoice.provider_said)
         self.assertIn("502 Bad Gateway", invoice.provider_said)
-        self.assertNotIn('name="provider_message"', self.form_arch())
+        self.assertIn('<field name="provider_said" string="Accounting System Said"', self.form_arch())
         invoice.sudo().error_note = "First sentence of a long reason. " + "More words follow here. " * 20
         self.assertEqual(invoice.error_summary, "First sentence of a long reason.")
         listing = self.env["accounting.sync.job"].get_views([(False, "list")])["views"]["list"]["arch"]

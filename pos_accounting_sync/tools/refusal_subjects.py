@@ -19,7 +19,7 @@ KEY_KINDS = (
     ("customer", re.compile(r"(customerno|person_name)$")),
     ("tax", re.compile(r"(tax\d*name|tax_name|tax_code)$")),
     ("warehouse", re.compile(r"warehouse_?name$")),
-    ("account", re.compile(r"(accountno|account_name)$")),
+    ("account", re.compile(r"(accountno|account_name|bankno)$")),
 )
 #: the words of each provider for a kind of record, when the refusal names no code
 #: (Accurate: accurate-notes "Barang & Jasa tidak tepat"; Jurnal: "Product not found")
