@@ -1263,7 +1263,8 @@ class AccountingConnection(models.Model):
                 sections.append((_("Differences with the accounting system"), lines,
                                  len(differences) - len(lines), False))
         if self.health_count:
-            sections.append((_("Mapping problems"), [(row.message, False) for row in self.health_ids[:DIGEST_LINES]],
+            sections.append((_("Mapping problems"),
+                             [(row.message_text, False) for row in self.health_ids[:DIGEST_LINES]],
                              max(self.health_count - DIGEST_LINES, 0), False))
         return sections
 

@@ -19,6 +19,7 @@ from accounting_connectors.errors import ConnectorError
 
 from ..tools.accounting_reconciliation_figures import AR_PARTNER, MEASURE_KINDS, odoo_figures, remote_figures
 from ..tools.shop_time import business_date, local_date
+from . import accounting_messages as msgs
 from .accounting_access import USER, check_action
 
 _logger = logging.getLogger(__name__)
@@ -71,7 +72,9 @@ class AccountingReconciliationLine(models.Model):
     difference = fields.Float(digits=(16, 2), readonly=True, help="The accounting system's figure minus Odoo's.")
     is_difference = fields.Boolean(string="Differs", readonly=True, index=True)
     cause = fields.Selection(CAUSES, string="Likely Cause", readonly=True, index=True)
-    cause_note = fields.Text(string="Why", readonly=True)
+    # the cause is stored as message codes (accounting_messages.py) and read in the reader's language
+    cause_message = fields.Json(readonly=True, help="The cause's sentences as message codes and their values.")
+    cause_note = fields.Text(string="Why", compute="_compute_cause_note")
     remote_refs = fields.Char(string="Remote Documents", readonly=True,
                               help="References of the remote documents the figure is made of.")
     job_ids = fields.Many2many("accounting.sync.job", "accounting_reconciliation_line_job_rel", "line_id",
@@ -79,6 +82,12 @@ class AccountingReconciliationLine(models.Model):
     session_ids = fields.Many2many("pos.session", "accounting_reconciliation_line_session_rel", "line_id",
                                    "session_id", string="Sessions", readonly=True)
     checked_at = fields.Datetime(readonly=True)
+
+    @api.depends("cause_message")
+    @api.depends_context("lang")
+    def _compute_cause_note(self):
+        for line in self:
+            line.cause_note = msgs.render(self.env, line.cause_message) or False
 
     @api.depends("date", "pos_config_id", "measure", "subject")
     def _compute_display_name(self):
@@ -224,7 +233,8 @@ class AccountingReconciliationLine(models.Model):
             posted = {(j.res_model, j.res_id) for j in all_jobs}
             unposted = sessions.filtered(lambda s: ("pos.session", s.id) not in posted and not any(
                 ("pos.order", o) in posted for o in s.order_ids.ids))
-            vals["cause"], vals["cause_note"] = self._reconciliation_cause(connection, jobs, rows, problem, unposted)
+            vals["cause"], vals["cause_message"] = self._reconciliation_cause(
+                connection, jobs, rows, problem, unposted)
         return vals
 
     @api.model
@@ -243,27 +253,29 @@ class AccountingReconciliationLine(models.Model):
         edited._flag_remote_change("edited", _("Changed after Odoo posted it (found by the reconciliation)."))
         jobs.filtered(lambda j: j.reference in twice)._flag_remote_change(
             "duplicated", _("Found twice by the reconciliation."))
+        # sentences as codes (msgs.message), so each reader reads them in their language
         if twice:
-            return "posted_twice", _("%(refs)s is in %(system)s more than once.", refs=", ".join(twice),
-                                     system=system)
+            return "posted_twice", [msgs.message("recon.posted_twice", refs=twice, system=system)]
         bad = jobs.filtered(lambda j: j.state in ("failed", "blocked", "cancelled"))
         if bad:
-            return "failed", "\n".join("%s: %s" % (j.display_name, j.error_message or j.state) for j in bad)
+            return "failed", [msgs.message("recon.doc_reason", doc=j._doc_message(), reason=(
+                j._current_message() if (j.error_code or j.error_note)
+                else msgs.field_value(j._name, "state", j.state))) for j in bad]
         waiting = jobs.filtered(lambda j: j.state in ("pending", "running"))
         if unposted or waiting or not jobs:
             notes = [problem] if problem else []
             if unposted:
-                notes.append(_("Nothing was queued for %(sessions)s.", sessions=", ".join(unposted.mapped("name"))))
+                notes.append(msgs.message("recon.nothing_queued", sessions=unposted.mapped("name")))
             if waiting:
-                notes.append(_("Waiting to be sent: %(docs)s.", docs=", ".join(waiting.mapped("display_name"))))
-            return "not_posted", "\n".join(notes) or _("No document was queued for this day.")
+                notes.append(msgs.message("recon.waiting", docs=[j._doc_message() for j in waiting]))
+            return "not_posted", notes or [msgs.message("recon.no_document")]
         if gone:
-            return "changed_remotely", _("Deleted in %(system)s: %(docs)s.", system=system,
-                                         docs=", ".join(gone.mapped("display_name")))
+            return "changed_remotely", [msgs.message("recon.deleted", system=system,
+                                                     docs=[j._doc_message() for j in gone])]
         if edited:
-            return "changed_remotely", _("Changed in %(system)s after Odoo posted it: %(docs)s.", system=system,
-                                         docs=", ".join(edited.mapped("display_name")))
-        return "unexplained", problem or _("Every document is there once and unchanged; check Odoo's figures.")
+            return "changed_remotely", [msgs.message("recon.edited", system=system,
+                                                     docs=[j._doc_message() for j in edited])]
+        return "unexplained", [problem or msgs.message("recon.unexplained")]
 
     @api.model
     def _reconciliation_stock(self, connection, today, now):
@@ -277,13 +289,12 @@ class AccountingReconciliationLine(models.Model):
             jobs = diff.job_ids
             cause, note = ("failed", False) if jobs.filtered(lambda j: j.state in ("failed", "blocked")) else (
                 ("not_posted", False) if jobs.filtered(lambda j: j.state in ("pending", "running")) else (
-                    "changed_remotely", _("Every stock document of the item went out; the remote "
-                                          "quantity was changed there.")))
+                    "changed_remotely", [msgs.message("recon.stock_changed")]))
             vals_list.append({
                 "connection_id": connection.id, "date": today, "measure": "stock", "product_id": diff.product_id.id,
                 "subject": "%s @ %s" % (diff.item_code, diff.remote_warehouse), "odoo_value": diff.odoo_quantity,
                 "remote_value": diff.remote_quantity, "difference": diff.difference, "is_difference": True,
-                "cause": cause, "cause_note": note, "job_ids": [(6, 0, jobs.ids)], "checked_at": now})
+                "cause": cause, "cause_message": note, "job_ids": [(6, 0, jobs.ids)], "checked_at": now})
         return self.sudo().create(vals_list)
 
     # --- reading and tying ------------------------------------------------------------

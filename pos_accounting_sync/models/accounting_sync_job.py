@@ -344,7 +344,9 @@ class AccountingSyncJob(models.Model):
         if not self.env.su:
             # rows are queued by feature code through _enqueue (superuser mode)
             raise AccessError(_("Documents are queued by Odoo itself, not created by hand."))
-        return super().create(vals_list)
+        # the chatter tracks the status; a message per queued line would only repeat the log
+        return super(AccountingSyncJob, self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+                     ).create(vals_list)
 
     def write(self, vals):
         if not self.env.su and set(vals) & set(TARGET_FIELDS):
@@ -953,7 +955,8 @@ class AccountingSyncJob(models.Model):
         row = next((r for r in rows if r._breaks(self, codes)), None)
         if row is None:
             return False
-        self._fail("data", msgs.message("job.mapping_broken", problem=row.message), causes=row._cause_tokens())
+        self._fail("data", msgs.message("job.mapping_broken", problem=row._message_for_job()),
+                   causes=row._cause_tokens())
         return True
 
     def _foreign_records(self, record):

@@ -25,6 +25,8 @@ class AccountingTaxMap(models.Model):
         help="What invoice lines carry: the Accurate tax record's name (tax1Name) or the Jurnal tax's "
              "name (line_tax_name).")
     remote_rate = fields.Float(related="remote_tax_option_id.rate", string="Remote Rate (%)")
+    # what the remote tax picker offers: the remote taxes of this rate (views/accounting_connection_views.xml)
+    tax_rate = fields.Float(related="tax_id.amount", string="Odoo Rate (%)")
 
     _sql_constraints = [
         ("tax_uniq", "unique(connection_id, tax_id)", "This tax is already mapped."),

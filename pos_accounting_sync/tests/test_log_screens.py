@@ -148,18 +148,18 @@ class TestScreens(PosSyncCase):
         other.action_unarchive()
         spare = self.config.copy({"name": "Outlet Kedua"})
         new_outlet = self.env["accounting.outlet.map"].new({"connection_id": other.id})
-        self.assertNotIn(self.config, new_outlet.free_pos_config_ids, "it syncs to an active connection")
-        self.assertIn(spare, new_outlet.free_pos_config_ids)
+        self.assertNotIn(self.config, new_outlet.free_pos_config_ids._origin, "it syncs to an active connection")
+        self.assertIn(spare, new_outlet.free_pos_config_ids._origin)
         mapped = self.connection.outlet_map_ids
         self.assertIn(self.config, mapped.free_pos_config_ids, "a row keeps its own outlet")
         # once the mapping stops syncing, the outlet may go to the other connection
         mapped.active = False
         self.assertIn(self.config, self.env["accounting.outlet.map"].new(
-            {"connection_id": other.id}).free_pos_config_ids)
+            {"connection_id": other.id}).free_pos_config_ids._origin)
         new_method = self.env["accounting.payment.map"].new({"connection_id": self.connection.id})
-        self.assertNotIn(self.cash_pm1, new_method.free_payment_method_ids, "already mapped here")
+        self.assertNotIn(self.cash_pm1, new_method.free_payment_method_ids._origin, "already mapped here")
         self.assertIn(self.cash_pm1, self.env["accounting.payment.map"].new(
-            {"connection_id": other.id}).free_payment_method_ids)
+            {"connection_id": other.id}).free_payment_method_ids._origin)
         form = arch_of(self.env, "accounting.connection", "form")
         self.assertIn("domain=\"[('id', 'in', free_pos_config_ids)]\"", form)
         self.assertIn("domain=\"[('id', 'in', free_payment_method_ids)]\"", form)
@@ -226,8 +226,10 @@ class TestScreens(PosSyncCase):
             self.assertTrue(self.env[model]._fields["state"].tracking, model)
             self.assertIn("<chatter", arch_of(self.env, model, "form"), model)
         job = self.env["accounting.sync.job"]._enqueue(self.connection, "item", self.kopi, "KOPI-01")
+        self.assertFalse(job.message_ids, "no message per queued line")
         job.action_cancel()
         self.env.flush_all()
+        self.env.cr.precommit.run()  # tracking is written when the transaction commits
         tracked = job.message_ids.tracking_value_ids.filtered(lambda t: t.field_id.name == "state")
         self.assertEqual(tracked[:1].new_value_char, "Cancelled")
 
@@ -239,3 +241,99 @@ class TestScreens(PosSyncCase):
         self.assertFalse(wrong)
         self.assertEqual(self.env["accounting.connection"]._fields["sales_account_option_id"].string,
                          "Sales Account (from List)")
+
+    # --- Indonesian readers read no English -------------------------------------------------
+    def assert_no_english(self, en, id_, values=()):
+        """``id_`` (the Indonesian rendering) keeps none of the English words of
+        ``en`` but the values the sentence names."""
+        self.assertTrue(en and id_)
+        self.assertNotEqual(en, id_)
+        named = " ".join(values).lower()
+        english = {w for w in re.findall(r"[a-z]{4,}", en.lower()) if w not in named}
+        left = {w for w in re.findall(r"[a-z]{4,}", id_.lower()) if w in english}
+        self.assertFalse(left, "English left in %r (from %r)" % (id_, en))
+
+    def test_reconciliation_reasons_and_health_texts_read_in_indonesian(self):
+        self.env["res.lang"]._activate_lang("id_ID")
+        self.env["ir.module.module"].search([("name", "=", "pos_accounting_sync")])._update_translations(["id_ID"])
+        # a mapping check that finds an unmapped tax and an account the outlets need
+        tax = self.env["account.tax"].create({"name": "PB1 10%", "amount": 10, "amount_type": "percent",
+                                              "type_tax_use": "sale", "company_id": self.env.company.id})
+        self.create_product("Nasi Goreng", self.categ_basic, 30000.0, tax_ids=[tax.id])
+        self.config.write({"cash_rounding": True, "rounding_method": self.env["account.cash.rounding"].create(
+            {"name": "Rp 100", "rounding": 100, "rounding_method": "HALF-UP"}).id})
+        self.connection.rounding_account = False
+        self.connection.action_check_mapping_health()
+        rows = self.env["accounting.mapping.health"].search([("connection_id", "=", self.connection.id)])
+        self.assertTrue(rows.filtered(lambda r: tax.name in r.message), rows.mapped("message"))
+        self.assertTrue(rows.filtered(lambda r: r.field_name == "rounding_account"), rows.mapped("message"))
+        for row in rows:
+            self.assert_no_english(row.with_context(lang="en_US").message_text,
+                                   row.with_context(lang="id_ID").message_text,
+                                   (tax.name, self.connection.display_name, row.res_name or ""))
+        # the reconciliation's causes, as codes
+        session = self.open_shift()
+        self.sell([(self.kopi, 1)], payments=[(self.cash_pm1, 22200)])
+        self.close_from_ui(session)
+        jobs = self.jobs_of(session)
+        Line = self.env["accounting.reconciliation.line"]
+        for cause_jobs, unposted in ((jobs, session.browse()), (jobs.browse(), session)):
+            cause, stored = Line._reconciliation_cause(self.connection, cause_jobs, [], None, unposted)
+            self.assertEqual(cause, "not_posted")
+            line = Line.sudo().create({"connection_id": self.connection.id, "date": "2026-01-05",
+                                       "measure": "sales", "is_difference": True, "cause": cause,
+                                       "cause_message": stored})
+            self.assert_no_english(line.with_context(lang="en_US").cause_note,
+                                   line.with_context(lang="id_ID").cause_note,
+                                   jobs.mapped("reference") + [session.name])
+        jobs[:1].sudo()._set_failed({"error_note": False, "error_code": "job.nothing_to_send",
+                                     "error_args": {"name": "X"}})
+        cause, stored = Line._reconciliation_cause(self.connection, jobs, [], None, session.browse())
+        self.assertEqual(cause, "failed")
+        line = Line.sudo().create({"connection_id": self.connection.id, "date": "2026-01-05", "measure": "sales",
+                                   "is_difference": True, "cause": cause, "cause_message": stored})
+        self.assertIn(jobs[:1].reference, line.with_context(lang="id_ID").cause_note)
+        self.assert_no_english(line.with_context(lang="en_US").cause_note,
+                               line.with_context(lang="id_ID").cause_note, jobs.mapped("reference") + ["X"])
+
+    # --- the dry run and Post the past read in words --------------------------------------------
+    def test_dry_run_reads_labels_and_post_the_past_says_why_a_record_failed(self):
+        Line = self.env["accounting.dry.run.line"]
+        self.assertEqual(Line._fields["kind"].type, "selection")
+        self.assertEqual(dict(Line._fields["kind"]._description_selection(self.env))["sales_invoice"],
+                         "Sales Invoice")
+        self.assertEqual(dict(Line._fields["log_state"]._description_selection(self.env))["done"], "Done")
+        session = self.open_shift()
+        self.sell([(self.kopi, 1)], payments=[(self.cash_pm1, 22200)])
+        self.close_from_ui(session)
+        action = self.env["accounting.dry.run"].action_open(session)
+        wizard = self.env["accounting.dry.run"].browse(action["res_id"])
+        self.assertIn("sales_invoice", wizard.line_ids.mapped("kind"))
+        # Post the past: a record whose document failed says why; no Stop before it starts
+        backfill = self.env["accounting.backfill"].create({"connection_id": self.connection.id,
+                                                           "date_from": "2026-01-01"})
+        form = arch_of(self.env, "accounting.backfill", "form")
+        stop = re.search(r'<button name="action_cancel"[^>]*>', form).group(0)
+        self.assertIn("invisible=\"state != 'running'\"", stop)
+        job = self.jobs_of(session)[:1]
+        job.sudo()._set_failed({"error_code": "job.nothing_to_send", "error_args": {"name": "Toko"}})
+        item = self.env["accounting.backfill.item"].sudo().create({
+            "backfill_id": backfill.id, "res_model": "pos.session", "res_id": session.id, "name": session.name,
+            "state": "failed", "job_ids": [(6, 0, job.ids)]})
+        self.assertIn("Toko has nothing to send.", item.reason)
+        self.assertIn(job.reference, item.reason)
+        self.assertIn('name="reason"', arch_of(self.env, "accounting.backfill.item", "list"))
+
+    def test_tax_picker_offers_remote_taxes_of_the_same_rate(self):
+        self.connection.action_fetch_remote_lists()
+        Option = self.env["accounting.remote.option"]
+        taxes = Option.search([("connection_id", "=", self.connection.id), ("option_type", "=", "tax")])
+        self.assertGreater(len(set(taxes.mapped("rate"))), 1, "the sandbox lists 11% and 12%")
+        arch = arch_of(self.env, "accounting.connection", "form")
+        field = re.search(r'<field name="remote_tax_option_id"[^>]*>', arch).group(0)
+        domain = re.search(r'domain="([^"]*)"', field).group(1).replace("&apos;", "'")
+        tax_map = self.connection.tax_map_ids[:1]
+        offered = Option.search(safe_eval(domain, {"connection_id": self.connection.id,
+                                                   "tax_rate": tax_map.tax_rate}))
+        self.assertTrue(offered)
+        self.assertEqual(set(offered.mapped("rate")), {tax_map.tax_id.amount})

@@ -41,7 +41,8 @@ def shift_documents(connection, session):
 def odoo_figures(connection, session):
     """``({(measure, subject): Decimal}, problem or None)`` of a closed shift;
     ``problem`` says why a figure could not be computed (an unmapped payment
-    method...), the figures computed so far being kept."""
+    method...), the figures computed so far being kept: the error's stored
+    message (``models/accounting_messages.py``) when it has one, else its text."""
     currency = session.currency_id
     figures = defaultdict(lambda: ZERO)
     orders = session._get_closed_orders()
@@ -69,7 +70,8 @@ def odoo_figures(connection, session):
                 receipt = documents.build(doc_key)
             except UserError as exc:
                 # unmapped method: its money still counts, under the method's name
-                problem = exc.args[0]
+                # its stored message when it has one (read later in the reader's language)
+                problem = getattr(exc, "accounting_message", None) or exc.args[0]
                 method = session.env["pos.payment.method"].browse(int(doc_key.rpartition(":")[2]))
                 paid = documents.orders.payment_ids.filtered(lambda p, m=method: p.payment_method_id == m)
                 figures["money", method.name] += money(currency, sum(paid.mapped("amount")))
