@@ -366,8 +366,10 @@ class AccountingMappingHealth(models.Model):
             if code and code not in remote[kind]:
                 rows.append(self._row(
                     categories.get(fix_model, kind),
-                    msgs.message("health.gone_remotely", label=labels[kind], code=code, what=what,
-                                 system=provider), record, problem="missing_remote", fix_model=fix_model,
+                    # (built as a dict: the sentence names a "code", as message() calls its own)
+                    {"code": "health.gone_remotely", "args": {"label": labels[kind], "code": code, "what": what,
+                                                              "system": provider}},
+                    record, problem="missing_remote", fix_model=fix_model,
                     fix_res_id=fix_res_id, field_name=field_name, remote_code=code))
 
         for fname, kind in conn._mapped_code_fields().items():

@@ -175,6 +175,8 @@ class SyncLogScenario(TagDocumentsMixin):
         self.assertNotIn("<", invoice.provider_said)
         self.assertIn("502 Bad Gateway", invoice.provider_said)
         self.assertIn('<field name="provider_said" string="Accounting System Said"', self.form_arch())
+        invoice.sudo()._log_attempt("failed")
+        self.assertEqual(invoice.attempt_ids[:1].provider_said, invoice.provider_said, "the history reads it as text")
         invoice.sudo().error_note = "First sentence of a long reason. " + "More words follow here. " * 20
         self.assertEqual(invoice.error_summary, "First sentence of a long reason.")
         listing = self.env["accounting.sync.job"].get_views([(False, "list")])["views"]["list"]["arch"]
