@@ -240,17 +240,22 @@ def blank_jurnal_connection(s):
     """A Jurnal connection set up from blank, as the guide says (credentials
     tested, lists fetched, the walk-in customer typed, no rounding account),
     not live yet: what going live is refused on. A fresh one each run (live
-    mode cannot be turned off)."""
+    mode cannot be turned off); a company has one active Jurnal connection,
+    so the demo's is archived meanwhile (``restore_jurnal`` brings it back)."""
     demo = s.call("accounting.connection", "search_read", [[("name", "=", "Jurnal (sandbox)")]],
-                  fields=["base_url", "auth_method", "client_id", "client_secret"], limit=1)
+                  fields=["base_url", "auth_method", "client_id", "client_secret"], limit=1,
+                  context={"active_test": False})
     if not demo:
         return None
     demo = demo[0]
+    s.call("accounting.connection", "action_archive", [[demo["id"]]])
     for old in s.call("accounting.connection", "search_read", [[("name", "=", "Jurnal - Toko Baru")]],
-                      fields=["live_mode"]):
+                      fields=["live_mode", "active"], context={"active_test": False}):
         if old["live_mode"]:
-            s.call("accounting.connection", "action_archive", [[old["id"]]])
+            if old["active"]:
+                s.call("accounting.connection", "action_archive", [[old["id"]]])
         else:
+            s.call("accounting.connection", "action_unarchive", [[old["id"]]])
             return old["id"]
     conn = s.call("accounting.connection", "create", [{
         "name": "Jurnal - Toko Baru", "provider": "jurnal", "sandbox": True, "base_url": demo["base_url"],
@@ -259,6 +264,16 @@ def blank_jurnal_connection(s):
     s.call("accounting.connection", "action_test_connection", [[conn]])
     s.call("accounting.connection", "action_fetch_remote_lists", [[conn]])
     return conn
+
+
+def restore_jurnal(s):
+    """The demo's Jurnal connection back, the one set up from blank put away."""
+    blank = s.call("accounting.connection", "search", [[("name", "=", "Jurnal - Toko Baru")]])
+    if blank:
+        s.call("accounting.connection", "action_archive", [blank])
+    demo = s.call("accounting.connection", "search", [[("name", "=", "Jurnal (sandbox)"), ("active", "=", False)]])
+    if demo:
+        s.call("accounting.connection", "action_unarchive", [demo])
 
 
 def go_live_screens(s, suffix=""):
@@ -270,6 +285,7 @@ def go_live_screens(s, suffix=""):
     s.page.goto("%s/odoo/action-pos_accounting_sync.action_accounting_connection/%s" % (s.url, conn))
     s.page.wait_for_selector(".o_form_view")
     if not s.page.is_visible("button[name=action_enable_live_mode]"):
+        restore_jurnal(s)
         return
     s.page.click("button[name=action_enable_live_mode]")
     s.page.wait_for_selector(".modal")
@@ -280,6 +296,7 @@ def go_live_screens(s, suffix=""):
     s.save("32_go_live_refusal%s" % suffix, full_page=False)
     if s.page.is_visible(".modal .modal-footer .btn-primary"):
         s.page.click(".modal .modal-footer .btn-primary")
+    restore_jurnal(s)
 
 
 def refuse_next_receipt(s):

@@ -9,7 +9,7 @@ from decimal import Decimal
 from accounting_connectors.documents import Customer, InvoiceLine, Item, ReceiptLine, SalesInvoice, SalesReceipt
 
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import AccountingSyncCase, TagDocumentsMixin
 
@@ -136,7 +136,9 @@ class SyncLogScenario(TagDocumentsMixin):
         self.assertNotIn("Refused by", job.failure_heading)
         self.assertFalse(job.refusal_subject)
         # what to fix and where: the connection (its tax mappings), one click away
-        action = job.action_open_cause()
+        accountant = new_test_user(self.env, "banner_accountant",
+                                   groups="base.group_user,pos_accounting_sync.group_accounting_sync_user")
+        action = job.with_user(accountant).action_open_cause()
         self.assertEqual((action["res_model"], action["res_id"]), ("accounting.connection", self.connection.id))
         form = self.form_arch()
         self.assertIn('name="banner_own_check"', form)
