@@ -71,6 +71,7 @@ class Shots:
         self.taken = []
 
     def save(self, name, full_page=True):
+        self.page.mouse.move(1, 1)  # no tooltip over what is shown
         self.page.wait_for_timeout(400)  # let notifications and transitions settle
         path = self.out / ("%s.png" % name)
         self.page.screenshot(path=str(path), full_page=full_page)
@@ -91,7 +92,7 @@ class Shots:
             headers={"Content-Type": "application/json"}).json()
         if "error" in answer:
             raise RuntimeError("%s.%s: %s" % (model, method, answer["error"]["data"]["message"]))
-        return answer["result"]
+        return answer.get("result")
 
     def tab(self, label):
         self.page.click(".o_notebook .nav-link:text-is('%s')" % label)
@@ -248,14 +249,14 @@ def blank_jurnal_connection(s):
     if not demo:
         return None
     demo = demo[0]
-    s.call("accounting.connection", "action_archive", [[demo["id"]]])
+    s.call("accounting.connection", "write", [[demo["id"]], {"active": False}])
     for old in s.call("accounting.connection", "search_read", [[("name", "=", "Jurnal - Toko Baru")]],
                       fields=["live_mode", "active"], context={"active_test": False}):
         if old["live_mode"]:
             if old["active"]:
-                s.call("accounting.connection", "action_archive", [[old["id"]]])
+                s.call("accounting.connection", "write", [[old["id"]], {"active": False}])
         else:
-            s.call("accounting.connection", "action_unarchive", [[old["id"]]])
+            s.call("accounting.connection", "write", [[old["id"]], {"active": True}])
             return old["id"]
     conn = s.call("accounting.connection", "create", [{
         "name": "Jurnal - Toko Baru", "provider": "jurnal", "sandbox": True, "base_url": demo["base_url"],
@@ -270,10 +271,10 @@ def restore_jurnal(s):
     """The demo's Jurnal connection back, the one set up from blank put away."""
     blank = s.call("accounting.connection", "search", [[("name", "=", "Jurnal - Toko Baru")]])
     if blank:
-        s.call("accounting.connection", "action_archive", [blank])
+        s.call("accounting.connection", "write", [blank, {"active": False}])
     demo = s.call("accounting.connection", "search", [[("name", "=", "Jurnal (sandbox)"), ("active", "=", False)]])
     if demo:
-        s.call("accounting.connection", "action_unarchive", [demo])
+        s.call("accounting.connection", "write", [demo, {"active": True}])
 
 
 def go_live_screens(s, suffix=""):

@@ -119,10 +119,10 @@ class AccountingMappingHealth(models.Model):
     company_id = fields.Many2one(related="connection_id.company_id", store=True)
     category = fields.Selection(CATEGORIES, required=True, readonly=True)
     problem = fields.Selection(PROBLEMS, string="Found", required=True, readonly=True)
-    message = fields.Text(string="Problem", required=True, readonly=True)
+    message = fields.Text(string="Problem (as Checked)", required=True, readonly=True)
     # the sentence as a message code (accounting_messages.py), read in the reader's language
-    message_stored = fields.Json(readonly=True)
-    message_text = fields.Text(string="Problem in Your Language", compute="_compute_message_text")
+    message_stored = fields.Json(string="Problem Code", readonly=True)
+    message_text = fields.Text(string="Problem", compute="_compute_message_text")
     res_model = fields.Char(string="Odoo Model", readonly=True)
     res_id = fields.Many2oneReference(string="Odoo Record", model_field="res_model", readonly=True)
     res_name = fields.Char(string="In Odoo", readonly=True)
