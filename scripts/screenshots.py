@@ -156,9 +156,9 @@ def connection_screens(s):
     s.page.click(".o_form_button_cancel")
 
 
-def close_a_shift(s, method=None, no_sku=True):
+def close_a_shift(s, method=None, with_no_sku=True):
     """Sell on the Accurate outlet (one product has no internal reference,
-    unless ``no_sku`` is False) and close the shift, then run the worker as
+    unless ``with_no_sku`` is False) and close the shift, then run the worker as
     its cron does. ``method``: the payment method paid with (default: cash)."""
     maps = s.call("accounting.outlet.map", "search_read",
                   [[("connection_id.name", "=", "Accurate (sandbox)"), ("connection_id.active", "=", True),
@@ -184,7 +184,7 @@ def close_a_shift(s, method=None, no_sku=True):
     session = open_ids[0] if open_ids else s.call("pos.session", "create", [{"config_id": config_id}])
     lines = [(0, 0, {"product_id": pid, "qty": 1, "price_unit": price, "price_subtotal": price,
                      "price_subtotal_incl": price, "tax_ids": [(5, 0, 0)], "discount": 0, "pack_lot_ids": []})
-             for pid, price in ((goods["id"], goods["lst_price"]), (no_sku, 5000.0))[:2 if no_sku else 1]]
+             for pid, price in ((goods["id"], goods["lst_price"]), (no_sku, 5000.0))[:2 if with_no_sku else 1]]
     total = sum(line[2]["price_subtotal_incl"] for line in lines)
     now = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
     uid = "shots-%s" % time.time_ns()
@@ -244,11 +244,11 @@ def blank_jurnal_connection(s):
     mode cannot be turned off); a company has one active Jurnal connection,
     so the demo's is archived meanwhile (``restore_jurnal`` brings it back)."""
     demo = s.call("accounting.connection", "search_read", [[("name", "=", "Jurnal (sandbox)")]],
-                  fields=["base_url", "auth_method", "client_id", "client_secret"], limit=1,
-                  context={"active_test": False})
+                  fields=["base_url", "auth_method", "client_id", "client_secret"], limit=1)
     if not demo:
         return None
     demo = demo[0]
+    s.demo_jurnal = demo["id"]
     s.call("accounting.connection", "write", [[demo["id"]], {"active": False}])
     for old in s.call("accounting.connection", "search_read", [[("name", "=", "Jurnal - Toko Baru")]],
                       fields=["live_mode", "active"], context={"active_test": False}):
@@ -272,9 +272,8 @@ def restore_jurnal(s):
     blank = s.call("accounting.connection", "search", [[("name", "=", "Jurnal - Toko Baru")]])
     if blank:
         s.call("accounting.connection", "write", [blank, {"active": False}])
-    demo = s.call("accounting.connection", "search", [[("name", "=", "Jurnal (sandbox)"), ("active", "=", False)]])
-    if demo:
-        s.call("accounting.connection", "write", [demo, {"active": True}])
+    if getattr(s, "demo_jurnal", None):
+        s.call("accounting.connection", "write", [[s.demo_jurnal], {"active": True}])
 
 
 def go_live_screens(s, suffix=""):
@@ -397,7 +396,7 @@ def main(argv=None):
             go_live_screens(shots)
             card = refuse_next_receipt(shots)
             if card:
-                close_a_shift(shots, method=card, no_sku=False)
+                close_a_shift(shots, method=card, with_no_sku=False)
             banner_screens(shots, session)
             reconciliation_screens(shots)
             # the same screens as an Indonesian user reads them

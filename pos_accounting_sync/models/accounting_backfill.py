@@ -238,7 +238,7 @@ class AccountingBackfillItem(models.Model):
     job_ids = fields.Many2many("accounting.sync.job", string="Documents", readonly=True)
     message = fields.Char(readonly=True)
     # what the list shows: the item's own note, else why its failed document failed
-    reason = fields.Char(compute="_compute_reason", string="Reason")
+    reason = fields.Char(compute="_compute_reason")
 
     @api.depends("message", "state", "job_ids.state", "job_ids.error_code", "job_ids.error_note")
     @api.depends_context("lang")

@@ -75,6 +75,8 @@ class AccountingReconciliationLine(models.Model):
     # the cause is stored as message codes (accounting_messages.py) and read in the reader's language
     cause_message = fields.Json(readonly=True, help="The cause's sentences as message codes and their values.")
     cause_note = fields.Text(string="Why", compute="_compute_cause_note")
+    cause_summary = fields.Char(string="Why (Short)", compute="_compute_cause_note",
+                                help="The first sentence of the cause; the whole of it is on the line.")
     remote_refs = fields.Char(string="Remote Documents", readonly=True,
                               help="References of the remote documents the figure is made of.")
     job_ids = fields.Many2many("accounting.sync.job", "accounting_reconciliation_line_job_rel", "line_id",
@@ -88,6 +90,9 @@ class AccountingReconciliationLine(models.Model):
     def _compute_cause_note(self):
         for line in self:
             line.cause_note = msgs.render(self.env, line.cause_message) or False
+            sentences = (line.cause_note or "").splitlines()
+            line.cause_summary = sentences and (sentences[0] if len(sentences) == 1 else _(
+                "%(first)s (and %(count)s more)", first=sentences[0], count=len(sentences) - 1)) or False
 
     @api.depends("date", "pos_config_id", "measure", "subject")
     def _compute_display_name(self):

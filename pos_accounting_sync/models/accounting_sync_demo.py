@@ -43,6 +43,12 @@ class AccountingSyncDemo(models.AbstractModel):
         Connection.search([("company_id", "!=", company.id), ("name", "like", "(sandbox)")]).active = False
         self._demo_outlets(company)
         Connection = Connection.with_company(company).with_context(allowed_company_ids=company.ids)
+        # a sandbox connection put away (by hand, or by scripts/screenshots.py) comes back, not a second one
+        for provider in ("accurate", "jurnal"):
+            if not Connection.search_count([("company_id", "=", company.id), ("provider", "=", provider)]):
+                Connection.with_context(active_test=False).search(
+                    [("company_id", "=", company.id), ("provider", "=", provider), ("name", "like", "(sandbox)")],
+                    order="id", limit=1).active = True
         Connection._create_demo_connections(url or "http://127.0.0.1:8899")
         Connection._demo_prepare(url)
         for connection in Connection.search([("company_id", "=", company.id)]):
