@@ -296,6 +296,11 @@ class TestScreens(PosSyncCase):
         line = Line.sudo().create({"connection_id": self.connection.id, "date": "2026-01-05", "measure": "sales",
                                    "is_difference": True, "cause": cause, "cause_message": stored})
         self.assertIn(jobs[:1].reference, line.with_context(lang="id_ID").cause_note)
+        # the list shows one line a row: the first sentence, and how many more
+        note = line.cause_note.splitlines()
+        self.assertTrue(line.cause_summary.startswith(note[0]))
+        if len(note) > 1:
+            self.assertIn("(and %s more)" % (len(note) - 1), line.cause_summary)
         self.assert_no_english(line.with_context(lang="en_US").cause_note,
                                line.with_context(lang="id_ID").cause_note, jobs.mapped("reference") + ["X"])
 
