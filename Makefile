@@ -34,8 +34,11 @@ lint:             ## ruff on everything, OCA's pylint-odoo checks on the addon (
 	$(PYTHON) -m ruff check accounting_connectors pos_accounting_sync tests scripts bench conftest.py
 	$(PYTHON) -m pylint --rcfile=.pylintrc pos_accounting_sync
 
-demo:             ## Odoo + module + sandbox on localhost (sandbox only without Odoo)
-	$(PYTHON) scripts/odoo_demo.py
+DEMO_DB ?= pas_demo
+DEMO_PORT ?= 8069
+SANDBOX_PORT ?= 8899
+demo:             ## Odoo + module + sandbox on localhost (sandbox only without Odoo); DEMO_DB, DEMO_PORT, SANDBOX_PORT
+	$(PYTHON) scripts/odoo_demo.py --db $(DEMO_DB) --port $(DEMO_PORT) --sandbox-port $(SANDBOX_PORT)
 
 sandbox:          ## only the sandbox of both APIs, on port 8899
 	$(PYTHON) -m accounting_connectors.sandbox --port 8899

@@ -1,11 +1,15 @@
 """The demo: Odoo with pos_accounting_sync talking to the local sandbox.
 
     python3 scripts/odoo_demo.py [--db pas_demo] [--port 8069] [--sandbox-port 8899] [--reset]
+    make demo [DEMO_DB=pas_demo] [DEMO_PORT=8069] [SANDBOX_PORT=8899]
 
 With Odoo importable: creates the database (once), installs the module with
-demo data (two connections to the sandbox), starts the sandbox of Accurate
-and Jurnal on localhost and serves Odoo; Ctrl-C stops both. Without Odoo it
-serves the sandbox alone and says what the full demo needs.
+``l10n_id`` and demo data, makes the Indonesian demo shop (a company in
+Bandung on the l10n_id chart, in rupiah, with PPN goods and a PB1 restaurant:
+``models/accounting_sync_demo.py``) and its two connections to the sandbox,
+starts the sandbox of Accurate and Jurnal on localhost and serves Odoo;
+Ctrl-C stops both. Without Odoo it serves the sandbox alone and says what
+the full demo needs.
 """
 
 import argparse
@@ -58,7 +62,8 @@ def main(argv=None):
     parser.add_argument("--db", default="pas_demo")
     parser.add_argument("--port", type=int, default=8069)
     parser.add_argument("--sandbox-port", type=int, default=8899,
-                        help="the demo connections point to 127.0.0.1:8899")
+                        help="port of the sandbox on 127.0.0.1; the demo connections are pointed at it "
+                             "(default 8899)")
     parser.add_argument("--reset", action="store_true", help="drop and recreate the database")
     args = parser.parse_args(argv)
 
@@ -74,7 +79,7 @@ def main(argv=None):
     if not _db_exists(args.db):
         print("Creating database %s with %s and demo data (a few minutes the first time)..."
               % (args.db, MODULE))
-        cmd, env = odoo_command(addons, "-d", args.db, "-i", MODULE, "--stop-after-init",
+        cmd, env = odoo_command(addons, "-d", args.db, "-i", "l10n_id,%s" % MODULE, "--stop-after-init",
                                 "--http-port", str(args.port), "--log-level=warn")
         if subprocess.run(cmd, env=env, cwd=REPO).returncode:
             print("Installing the module failed; see the log above.")
@@ -82,8 +87,8 @@ def main(argv=None):
 
     sandbox = SandboxServer("127.0.0.1", args.sandbox_port, webhook_url=_webhook_url(args.db, args.port))
     sandbox.start()
-    # with the sandbox up: test the connections, fetch their lists, map the demo shop
-    rc, out = run_in_odoo(addons, args.db, "env['accounting.connection']._demo_prepare(%r)" % sandbox.url)
+    # with the sandbox up: the Indonesian shop, its connections tested, lists fetched, outlets mapped
+    rc, out = run_in_odoo(addons, args.db, "env['accounting.sync.demo']._indonesian_shop(%r)" % sandbox.url)
     if rc:
         print("Preparing the demo connections failed (they can be set up by hand):\n%s" % out[-2000:])
     url = "http://localhost:%s" % args.port
@@ -99,12 +104,14 @@ Sandbox credentials (to set up a connection by hand; Host = %(sandbox)s):
                         Client Secret %(jur_secret)s
 
 Where to click:
-  1. Point of Sale > Accounting Sync > Connections > "Accurate (sandbox)": already tested, lists
-     fetched, the shop and its cash/bank methods mapped (see its tabs; "Jurnal (sandbox)" is
-     tested too, with no outlet: map one there to try Jurnal instead).
+  1. Point of Sale > Accounting Sync > Configuration > Connections > "Accurate (sandbox)": already
+     tested, lists fetched, the company "Toko Kopi Nusantara" (l10n_id chart, rupiah) with its coffee
+     shop (PPN ST1/ST3) and its PB1 restaurant mapped with their cash/bank methods (see its tabs;
+     "Jurnal (sandbox)" is tested too, with no outlet: map one there to try Jurnal instead).
   2. Open a POS session, sell, close the session: its documents are queued and sent within a minute;
      what the sandbox holds: %(sandbox)s/_sandbox/state/accurate/sales_invoice
-  3. Point of Sale > Accounting Sync > Sync Log: filter Failed, open a line, read why, Retry.
+  3. Point of Sale > Accounting Sync > Operations > Sync Log: filter Failed, open a line, read why,
+     Retry.
   4. Faults on demand:  curl -X POST %(sandbox)s/_sandbox/faults -d '{"kind": "503", "count": 3}'
 Ctrl-C stops Odoo and the sandbox.
 """ % {"sandbox": sandbox.url, "url": url, "db": args.db, "acc_token": acc.api_token,

@@ -71,6 +71,7 @@ class Shots:
         self.taken = []
 
     def save(self, name, full_page=True):
+        self.page.mouse.move(1, 1)  # no tooltip over what is shown
         self.page.wait_for_timeout(400)  # let notifications and transitions settle
         path = self.out / ("%s.png" % name)
         self.page.screenshot(path=str(path), full_page=full_page)
@@ -91,7 +92,7 @@ class Shots:
             headers={"Content-Type": "application/json"}).json()
         if "error" in answer:
             raise RuntimeError("%s.%s: %s" % (model, method, answer["error"]["data"]["message"]))
-        return answer["result"]
+        return answer.get("result")
 
     def tab(self, label):
         self.page.click(".o_notebook .nav-link:text-is('%s')" % label)
@@ -155,11 +156,13 @@ def connection_screens(s):
     s.page.click(".o_form_button_cancel")
 
 
-def close_a_shift(s):
-    """Sell on the Accurate outlet (one product has no internal reference)
-    and close the shift, then run the worker as its cron does."""
+def close_a_shift(s, method=None, with_no_sku=True):
+    """Sell on the Accurate outlet (one product has no internal reference,
+    unless ``with_no_sku`` is False) and close the shift, then run the worker as
+    its cron does. ``method``: the payment method paid with (default: cash)."""
     maps = s.call("accounting.outlet.map", "search_read",
-                  [[("connection_id.name", "=", "Accurate (sandbox)"), ("active", "=", True)]],
+                  [[("connection_id.name", "=", "Accurate (sandbox)"), ("connection_id.active", "=", True),
+                    ("active", "=", True)]],
                   fields=["pos_config_id"], limit=1)
     if not maps:
         print("  (no outlet mapped on Accurate (sandbox): no shift screens)")
@@ -167,10 +170,13 @@ def close_a_shift(s):
     config_id = maps[0]["pos_config_id"][0]
     config = s.call("pos.config", "read", [[config_id]], fields=["payment_method_ids", "pricelist_id"])[0]
     methods = s.call("pos.payment.method", "read", [config["payment_method_ids"]], fields=["type", "name"])
-    cash = next(m["id"] for m in methods if m["type"] == "cash")
-    goods = s.call("product.product", "search_read", [[("available_in_pos", "=", True),
-                                                       ("default_code", "!=", False)]],
-                   fields=["lst_price"], limit=1)[0]
+    cash = method or next(m["id"] for m in methods if m["type"] == "cash")
+    # the demo shop's own coffee (models/accounting_sync_demo.py), else any product with a SKU
+    goods = (s.call("product.product", "search_read", [[("default_code", "=", "KOPI-001")]],
+                    fields=["lst_price"], limit=1)
+             or s.call("product.product", "search_read", [[("available_in_pos", "=", True),
+                                                          ("default_code", "!=", False)]],
+                       fields=["lst_price"], limit=1))[0]
     no_sku = s.call("product.product", "search", [[("name", "=", "Gorengan (no SKU)")]])
     no_sku = no_sku[0] if no_sku else s.call("product.product", "create", [{
         "name": "Gorengan (no SKU)", "available_in_pos": True, "lst_price": 5000, "taxes_id": [(5, 0, 0)]}])
@@ -178,7 +184,7 @@ def close_a_shift(s):
     session = open_ids[0] if open_ids else s.call("pos.session", "create", [{"config_id": config_id}])
     lines = [(0, 0, {"product_id": pid, "qty": 1, "price_unit": price, "price_subtotal": price,
                      "price_subtotal_incl": price, "tax_ids": [(5, 0, 0)], "discount": 0, "pack_lot_ids": []})
-             for pid, price in ((goods["id"], goods["lst_price"]), (no_sku, 5000.0))]
+             for pid, price in ((goods["id"], goods["lst_price"]), (no_sku, 5000.0))[:2 if with_no_sku else 1]]
     total = sum(line[2]["price_subtotal_incl"] for line in lines)
     now = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
     uid = "shots-%s" % time.time_ns()
@@ -221,6 +227,140 @@ def sync_log_screens(s, session):
         s.save("23_failed_document")
 
 
+def check_screens(s, suffix=""):
+    """The mapping check of the Accurate connection: what is missing, and where."""
+    s.goto("action_accounting_connection")
+    s.open_row("Accurate (sandbox)")
+    s.page.click("button[name=action_check_mapping_health]")
+    s.page.wait_for_selector(".o_list_view, .o_view_nocontent, .o_notification")
+    s.page.wait_for_timeout(800)
+    s.save("30_check_mappings%s" % suffix)
+
+
+def blank_jurnal_connection(s):
+    """A Jurnal connection set up from blank, as the guide says (credentials
+    tested, lists fetched, the walk-in customer typed, no rounding account),
+    not live yet: what going live is refused on. A fresh one each run (live
+    mode cannot be turned off); a company has one active Jurnal connection,
+    so the demo's is archived meanwhile (``restore_jurnal`` brings it back)."""
+    demo = s.call("accounting.connection", "search_read", [[("name", "=", "Jurnal (sandbox)")]],
+                  fields=["base_url", "auth_method", "client_id", "client_secret"], limit=1)
+    if not demo:
+        return None
+    demo = demo[0]
+    s.demo_jurnal = demo["id"]
+    s.call("accounting.connection", "write", [[demo["id"]], {"active": False}])
+    for old in s.call("accounting.connection", "search_read", [[("name", "=", "Jurnal - Toko Baru")]],
+                      fields=["live_mode", "active"], context={"active_test": False}):
+        if old["live_mode"]:
+            if old["active"]:
+                s.call("accounting.connection", "write", [[old["id"]], {"active": False}])
+        else:
+            s.call("accounting.connection", "write", [[old["id"]], {"active": True}])
+            return old["id"]
+    conn = s.call("accounting.connection", "create", [{
+        "name": "Jurnal - Toko Baru", "provider": "jurnal", "sandbox": True, "base_url": demo["base_url"],
+        "auth_method": demo["auth_method"], "client_id": demo["client_id"], "client_secret": demo["client_secret"],
+        "live_mode": False, "default_customer_ref": "UMUM"}])
+    s.call("accounting.connection", "action_test_connection", [[conn]])
+    s.call("accounting.connection", "action_fetch_remote_lists", [[conn]])
+    return conn
+
+
+def restore_jurnal(s):
+    """The demo's Jurnal connection back, the one set up from blank put away."""
+    blank = s.call("accounting.connection", "search", [[("name", "=", "Jurnal - Toko Baru")]])
+    if blank:
+        s.call("accounting.connection", "write", [blank, {"active": False}])
+    if getattr(s, "demo_jurnal", None):
+        s.call("accounting.connection", "write", [[s.demo_jurnal], {"active": True}])
+
+
+def go_live_screens(s, suffix=""):
+    """Turning live mode on for a connection set up from blank: refused with
+    what is missing (or, before that check existed, the confirmation)."""
+    conn = blank_jurnal_connection(s)
+    if not conn:
+        return
+    s.page.goto("%s/odoo/action-pos_accounting_sync.action_accounting_connection/%s" % (s.url, conn))
+    s.page.wait_for_selector(".o_form_view")
+    if not s.page.is_visible("button[name=action_enable_live_mode]"):
+        restore_jurnal(s)
+        return
+    s.page.click("button[name=action_enable_live_mode]")
+    s.page.wait_for_selector(".modal")
+    s.page.wait_for_timeout(400)
+    s.save("31_go_live_confirm%s" % suffix, full_page=False)
+    s.page.click(".modal .modal-footer .btn-primary")
+    s.page.wait_for_timeout(1500)
+    s.save("32_go_live_refusal%s" % suffix, full_page=False)
+    if s.page.is_visible(".modal .modal-footer .btn-primary"):
+        s.page.click(".modal .modal-footer .btn-primary")
+    restore_jurnal(s)
+
+
+def refuse_next_receipt(s):
+    """The accounting system loses the bank account of the card method (as an
+    accountant deleting it there would): the next card receipt is refused in
+    its own words. Returns False when the sandbox cannot be reached."""
+    conn = s.call("accounting.connection", "search_read", [[("name", "=", "Accurate (sandbox)")]],
+                  fields=["base_url", "payment_map_ids"], limit=1)[0]
+    maps = s.call("accounting.payment.map", "read", [conn["payment_map_ids"]],
+                  fields=["payment_method_type", "remote_account", "payment_method_id"])
+    bank = next((m for m in maps if m["payment_method_type"] == "bank"), None)
+    if not bank:
+        return False
+    request = urllib.request.Request("%s/_sandbox/masters/accurate/account/%s" % (
+        conn["base_url"].rstrip("/"), bank["remote_account"]), method="DELETE")
+    try:
+        urllib.request.urlopen(request, timeout=10)
+    except OSError as exc:
+        print("  (the sandbox did not delete the account: %s)" % exc)
+    return bank["payment_method_id"][0]
+
+
+def banner_screens(s, session, suffix=""):
+    """Both failure banners: Odoo's own check (the item without a SKU,
+    nothing sent) and the accounting system's refusal (the receipt naming
+    the bank account it no longer has)."""
+    own = s.call("accounting.sync.job", "search", [[("res_model", "=", "pos.session"), ("res_id", "=", session),
+                                                    ("state", "=", "failed")]] if session else [[("id", "=", 0)]],
+                 limit=1) or s.call("accounting.sync.job", "search", [[("state", "=", "failed"),
+                                                                        ("request_body", "=", False)]], limit=1)
+    if own:
+        s.page.goto("%s/odoo/action-pos_accounting_sync.action_accounting_sync_job/%s" % (s.url, own[0]))
+        s.page.wait_for_selector(".o_form_view")
+        s.save("33_banner_own_check%s" % suffix)
+    refused = s.call("accounting.sync.job", "search", [[("state", "=", "failed"), ("request_body", "!=", False),
+                                                        ("provider_message", "!=", False)]], limit=1)
+    if refused:
+        s.page.goto("%s/odoo/action-pos_accounting_sync.action_accounting_sync_job/%s" % (s.url, refused[0]))
+        s.page.wait_for_selector(".o_form_view")
+        s.save("34_banner_accounting_system%s" % suffix)
+
+
+def reconciliation_screens(s, suffix=""):
+    conn = s.call("accounting.connection", "search", [[("name", "=", "Accurate (sandbox)")]], limit=1)
+    try:
+        s.call("accounting.connection", "action_view_reconciliation", [conn])
+    except RuntimeError as exc:
+        print("  (reconciliation: %s)" % exc)
+    s.goto("action_accounting_reconciliation_line")
+    s.save("35_reconciliation%s" % suffix)
+
+
+def set_language(s, lang):
+    """The signed-in user's language; Indonesian is installed first when needed."""
+    if lang != "en_US" and not s.call("res.lang", "search", [[("code", "=", lang)]]):
+        wizard = s.call("base.language.install", "create", [{"lang_ids": [(6, 0, s.call(
+            "res.lang", "search", [[("code", "=", lang), ("active", "=", False)]]))]}])
+        s.call("base.language.install", "lang_install", [[wizard]])
+    uid = s.call("res.users", "search", [[("login", "=", s.login)]])
+    s.call("res.users", "write", [uid, {"lang": lang}])
+    s.page.goto(s.url + "/odoo")
+    s.page.wait_for_selector(".o_main_navbar")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="a running demo (else one is started on free ports)")
@@ -247,10 +387,25 @@ def main(argv=None):
             login(page, url, db, args.login, args.password)
             shots = Shots(page, url, args.out)
             print("Saving to %s:" % args.out)
+            shots.login = args.login
             connection_screens(shots)
             session = close_a_shift(shots)
             if session:
                 sync_log_screens(shots, session)
+            check_screens(shots)
+            go_live_screens(shots)
+            card = refuse_next_receipt(shots)
+            if card:
+                close_a_shift(shots, method=card, with_no_sku=False)
+            banner_screens(shots, session)
+            reconciliation_screens(shots)
+            # the same screens as an Indonesian user reads them
+            set_language(shots, "id_ID")
+            check_screens(shots, "_id")
+            go_live_screens(shots, "_id")
+            banner_screens(shots, session, "_id")
+            reconciliation_screens(shots, "_id")
+            set_language(shots, "en_US")
             browser.close()
         print("%d screenshots." % len(shots.taken))
     finally:

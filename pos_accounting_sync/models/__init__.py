@@ -37,3 +37,4 @@ from . import account_move
 from . import accounting_backfill
 from . import ir_http
 from . import accounting_opening_balance
+from . import accounting_sync_demo

@@ -339,6 +339,16 @@ class AccountingBackfillItem(models.Model):
     state = fields.Selection(ITEM_STATES, string="Status", default="pending", required=True, readonly=True, index=True)
     job_ids = fields.Many2many("accounting.sync.job", string="Documents", readonly=True)
     message = fields.Char(readonly=True)
+    # what the list shows: the item's own note, else why its failed document failed
+    reason = fields.Char(compute="_compute_reason")
+
+    @api.depends("message", "state", "job_ids.state", "job_ids.error_code", "job_ids.error_note")
+    @api.depends_context("lang")
+    def _compute_reason(self):
+        for item in self:
+            failed = item.job_ids.filtered(lambda j: j.state in ("failed", "blocked", "cancelled"))[:1]
+            item.reason = item.message or (failed and "%s: %s" % (
+                failed.display_name, failed.error_summary or failed.error_message or failed.state)) or False
 
     def _queue(self):
         """Queue this record's documents as its own flow does (idempotent:

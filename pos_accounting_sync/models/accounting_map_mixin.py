@@ -9,6 +9,9 @@ def remote_choice(string, option_type, connection="connection_id", groups=None, 
     """A pick from the lists fetched for the record's connection (``id`` on
     the connection itself); the code it holds is copied to a Char field.
     ``groups``: the account groups offered (see ``ACCOUNT_GROUPS``)."""
+    # the pick reads as what it is, an entry of the fetched list (not "... Choice"); the Char keeps the plain label
+    if string.endswith(" Choice"):
+        string = string[:-len(" Choice")] + " (from List)"
     domain = "[('connection_id', '=', %s), ('option_type', '=', '%s')" % (connection, option_type)
     if groups:
         domain += ", ('account_group', 'in', %r)" % (list(groups),)

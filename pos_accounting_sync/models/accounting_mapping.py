@@ -138,10 +138,24 @@ class AccountingOutletMap(models.Model):
     remote_warehouse_option_id = remote_choice("Remote Warehouse Choice", "warehouse")
     remote_warehouse = fields.Char(compute="_compute_remote_code", store=True, readonly=False)
     active = fields.Boolean(default=True, string="Sync", help="Untick to stop syncing this outlet.")
+    # what the outlet picker offers (views/accounting_connection_views.xml)
+    free_pos_config_ids = fields.Many2many(
+        "pos.config", compute="_compute_free_pos_config_ids", string="Outlets Not Mapped Yet")
 
     _sql_constraints = [
         ("outlet_uniq", "unique(connection_id, pos_config_id)", "This outlet is already mapped."),
     ]
+
+    @api.depends("connection_id", "company_id", "pos_config_id")
+    def _compute_free_pos_config_ids(self):
+        """The company's outlets this row may take: none mapped on the same
+        connection, nor syncing to another active connection; its own stays."""
+        for rec in self:
+            taken = self.sudo().with_context(active_test=False).search([
+                ("id", "!=", rec._origin.id or 0), "|", ("connection_id", "=", rec.connection_id._origin.id),
+                "&", ("active", "=", True), ("connection_id.active", "=", True)]).pos_config_id
+            configs = self.env["pos.config"].search([("company_id", "in", (rec.company_id.id or self.env.company.id,))])
+            rec.free_pos_config_ids = (configs - taken) | rec.pos_config_id
     _accounting_unique_keys = (("connection_id", "pos_config_id"),)
 
     def _accounting_unique_message(self, existing, key_fields):
@@ -245,6 +259,20 @@ class AccountingPaymentMap(models.Model):
         ("method_uniq", "unique(connection_id, payment_method_id)", "This payment method is already mapped."),
     ]
     _accounting_unique_keys = (("connection_id", "payment_method_id"),)
+    # what the method picker offers (views/accounting_connection_views.xml)
+    free_payment_method_ids = fields.Many2many(
+        "pos.payment.method", compute="_compute_free_payment_method_ids", string="Methods Not Mapped Yet")
+
+    @api.depends("connection_id", "company_id", "payment_method_id")
+    def _compute_free_payment_method_ids(self):
+        """The company's payment methods this row may take: none mapped on
+        the same connection already; its own stays."""
+        for rec in self:
+            taken = self.sudo().search([("id", "!=", rec._origin.id or 0),
+                                        ("connection_id", "=", rec.connection_id._origin.id)]).payment_method_id
+            methods = self.env["pos.payment.method"].search(
+                [("company_id", "in", (rec.company_id.id or self.env.company.id,))])
+            rec.free_payment_method_ids = (methods - taken) | rec.payment_method_id
 
     def _accounting_unique_message(self, existing, key_fields):
         return _("The payment method %(method)s is already mapped on %(conn)s (to %(account)s).",

@@ -21,6 +21,7 @@ from accounting_connectors.errors import ConnectorError
 
 from ..tools.pos_sales_lines import _gift_card_products
 from ..tools.sync_causes import SyncDataError, cause_tokens, remote_token, tokens_of
+from . import accounting_messages as msgs
 from .accounting_access import MANAGER, USER, check_action
 from ..tools.connection_fields import CONNECTOR_CODE_FIELDS, FIELD_TOKEN, field_causes, field_token
 
@@ -128,7 +129,10 @@ class AccountingMappingHealth(models.Model):
     company_id = fields.Many2one(related="connection_id.company_id", store=True)
     category = fields.Selection(CATEGORIES, required=True, readonly=True)
     problem = fields.Selection(PROBLEMS, string="Found", required=True, readonly=True)
-    message = fields.Text(string="Problem", required=True, readonly=True)
+    message = fields.Text(string="Problem (as Checked)", required=True, readonly=True)
+    # the sentence as a message code (accounting_messages.py), read in the reader's language
+    message_stored = fields.Json(string="Problem Code", readonly=True)
+    message_text = fields.Text(string="Problem", compute="_compute_message_text")
     res_model = fields.Char(string="Odoo Model", readonly=True)
     res_id = fields.Many2oneReference(string="Odoo Record", model_field="res_model", readonly=True)
     res_name = fields.Char(string="In Odoo", readonly=True)
@@ -162,14 +166,25 @@ class AccountingMappingHealth(models.Model):
         failed or would fail on it."""
         self.ensure_one()
         if not self.job_count:
-            return self.message
+            return self.message_text
         return _("%(problem)s (documents: %(count)s, sent again by themselves once it is fixed)",
-                 problem=self.message, count=self.job_count)
+                 problem=self.message_text, count=self.job_count)
 
     def _breaks(self, job, codes):
         """Whether ``job``, whose document names ``codes``, would fail because of this row."""
         self.ensure_one()
         return breaks(self.read(["problem", "category", "remote_code", "field_name"])[0], job, codes)
+
+    @api.depends("message", "message_stored")
+    @api.depends_context("lang")
+    def _compute_message_text(self):
+        for row in self:
+            row.message_text = row.message_stored and msgs.render(self.env, row.message_stored) or row.message
+
+    def _message_for_job(self):
+        """The row's sentence as a job stores it (a code when it has one)."""
+        self.ensure_one()
+        return self.message_stored or self.message
 
     # --- links ---------------------------------------------------------------------
     def action_open_fix(self):
@@ -186,7 +201,7 @@ class AccountingMappingHealth(models.Model):
                     context["default_" + field] = self.res_id
             return {"type": "ir.actions.act_window", "res_model": self.fix_model, "view_mode": "form",
                     "views": [(False, "form")], "res_id": self.fix_res_id or False, "target": "new",
-                    "context": context, "name": self.message[:60]}
+                    "context": context, "name": (self.message_text or "")[:60]}
         return {"type": "ir.actions.act_window", "res_model": "accounting.connection", "view_mode": "form",
                 "views": [(False, "form")], "res_id": self.connection_id.id, "target": "current"}
 
@@ -284,7 +299,11 @@ class AccountingMappingHealth(models.Model):
     @api.model
     def _row(self, category, message, record=None, problem="unmapped", fix_model=False, fix_res_id=0,
              field_name=False, remote_code=False):
-        return {"category": category, "problem": problem, "message": message,
+        """A row's values; ``message``: a stored message (``msgs.message``,
+        read in each reader's language) or a text."""
+        stored = message if isinstance(message, dict) else False
+        return {"category": category, "problem": problem, "message": msgs.render(self.env, message) or "-",
+                "message_stored": stored,
                 "res_model": record._name if record else False, "res_id": record.id if record else False,
                 "res_name": record.display_name if record else False, "fix_model": fix_model,
                 "fix_res_id": fix_res_id, "field_name": field_name, "remote_code": remote_code}
@@ -299,9 +318,8 @@ class AccountingMappingHealth(models.Model):
         mapped_anywhere = self.env["accounting.outlet.map"].sudo().with_context(active_test=False).search([
             ("connection_id.active", "=", True), ("company_id", "=", conn.company_id.id)]).pos_config_id
         for config in sessions.config_id - mapped_anywhere:
-            rows.append(self._row("outlet", _(
-                "The outlet “%(outlet)s” is selling but is mapped on no connection: its sales are not sent "
-                "to the accounting system. Map it under %(conn)s > Outlets.",
+            rows.append(self._row("outlet", msgs.message(
+                "health.outlet_unmapped",
                 outlet=config.display_name, conn=conn.display_name), config, fix_model="accounting.outlet.map"))
         configs = outlet_maps.pos_config_id
         my_sessions = sessions.filtered(lambda s: s.config_id in configs)
@@ -309,10 +327,9 @@ class AccountingMappingHealth(models.Model):
         for method in methods.filtered(lambda m: m.type != "pay_later") - conn.payment_map_ids.filtered(
                 "remote_account").payment_method_id:
             line = conn.payment_map_ids.filtered(lambda m, pm=method: m.payment_method_id == pm)[:1]
-            rows.append(self._row("payment", _(
-                "The payment method “%(method)s” is used by %(outlets)s but has no cash/bank account in "
-                "%(conn)s: its receipts would fail.", method=method.display_name,
-                outlets=", ".join((configs & method.config_ids).mapped("display_name")) or _("the outlets"),
+            rows.append(self._row("payment", msgs.message(
+                "health.payment_unmapped", method=method.display_name,
+                outlets=(configs & method.config_ids).mapped("display_name") or msgs.message("health.the_outlets"),
                 conn=conn.display_name), method, fix_model="accounting.payment.map", fix_res_id=line.id))
         taxes = my_sessions.order_ids.lines.tax_ids_after_fiscal_position
         # the taxes of what the mapped outlets offer (their own categories when they limit them)
@@ -320,9 +337,8 @@ class AccountingMappingHealth(models.Model):
         taxes = taxes.flatten_taxes_hierarchy().filtered(
             lambda t: t.company_id == conn.company_id and t.type_tax_use == "sale" and t.amount)
         for tax in taxes - conn.tax_map_ids.filtered(lambda m: m.remote_tax or m.treatment == "regional").tax_id:
-            rows.append(self._row("tax", _(
-                "The tax “%(tax)s” is charged in the mapped outlets but has no remote tax in %(conn)s: "
-                "the invoices that carry it would fail.", tax=tax.display_name, conn=conn.display_name),
+            rows.append(self._row("tax", msgs.message(
+                "health.tax_unmapped", tax=tax.display_name, conn=conn.display_name),
                 tax, fix_model="accounting.tax.map"))
         if conn.warehouse_map_ids:
             rows += self._unmapped_warehouses(conn)
@@ -342,9 +358,8 @@ class AccountingMappingHealth(models.Model):
             lambda l: l.usage == "internal").warehouse_id
         rows = []
         for wh in warehouses - connection.warehouse_map_ids.warehouse_id:
-            rows.append(self._row("warehouse", _(
-                "The warehouse “%(wh)s” moves goods but is not mapped in %(conn)s: its transfers and "
-                "counts are not sent.", wh=wh.display_name, conn=connection.display_name), wh,
+            rows.append(self._row("warehouse", msgs.message(
+                "health.warehouse_unmapped", wh=wh.display_name, conn=connection.display_name), wh,
                 fix_model="accounting.warehouse.map"))
         return rows
 
@@ -357,9 +372,9 @@ class AccountingMappingHealth(models.Model):
         if configs:
             needed.update(self._outlet_needs(connection, configs))
         if connection.warehouse_map_ids:
-            needed["adjustment_account"] = _("stock counts are sent")
+            needed["adjustment_account"] = msgs.message("health.why_counts")
             if connection.provider == "jurnal":
-                needed["transit_warehouse"] = _("transfers between warehouses go through transit")
+                needed["transit_warehouse"] = msgs.message("health.why_transit")
         rows = []
         for fname, why in needed.items():
             if isinstance(why, tuple):  # (why, another field that serves as well)
@@ -368,8 +383,8 @@ class AccountingMappingHealth(models.Model):
                     continue
             if not connection[fname]:
                 rows.append(self._row(
-                    "warehouse" if fname == "transit_warehouse" else "account", _(
-                        "%(field)s is not mapped in %(conn)s, but %(why)s.", field=connection._fields[fname].string,
+                    "warehouse" if fname == "transit_warehouse" else "account", msgs.message(
+                        "health.account_unmapped", field=msgs.field_label(connection._name, fname),
                         conn=connection.display_name, why=why), connection, field_name=fname))
         return rows
 
@@ -380,31 +395,26 @@ class AccountingMappingHealth(models.Model):
         needed = {}
         products = self._products_on_sale(connection, configs)
         if any(configs.mapped("cash_rounding")):
-            needed["rounding_account"] = _("the outlets round cash totals")
+            needed["rounding_account"] = msgs.message("health.why_rounding")
         elif products.taxes_id.filtered(lambda t: t.amount):
-            needed["rounding_account"] = _(
-                "the outlets sell taxed products: the tax rounded per line may differ from the document's by a "
-                "rupiah, booked on that account")
+            needed["rounding_account"] = msgs.message("health.why_taxed_rounding")
         if any(configs.mapped("cash_control")):
-            needed["cash_difference_account"] = _("the outlets count their cash at closing")
+            needed["cash_difference_account"] = msgs.message("health.why_cash_count")
         if connection.provider == "accurate":
-            needed["receivable_account"] = _(
-                "a refund paid out of the till is booked against the customers' receivable")
+            needed["receivable_account"] = msgs.message("health.why_refund_receivable")
         tips = configs.filtered(lambda c: c.iface_tipproduct and c.tip_product_id)
         if tips:
-            needed["tip_account"] = (_("%(outlets)s take tips", outlets=", ".join(tips.mapped("name"))),
-                                     "sales_account")
+            needed["tip_account"] = (msgs.message("health.why_tips", outlets=tips.mapped("name")), "sales_account")
         services = products.filtered(lambda p: p.type == "service" and not (p.default_code or "").strip()
                                      and p not in configs.tip_product_id)
         gift_cards = products & _gift_card_products(self.env)
         services -= gift_cards
         if services:
-            needed["service_account"] = (_(
-                "the outlets sell services without an internal reference (%(names)s)",
-                names=", ".join(services[:3].mapped("display_name"))), "sales_account")
+            needed["service_account"] = (msgs.message(
+                "health.why_services", names=services[:3].mapped("display_name")), "sales_account")
         if gift_cards:
-            needed["gift_card_account"] = _("the outlets sell gift cards or eWallet top-ups (%(names)s)",
-                                            names=", ".join(gift_cards[:3].mapped("display_name")))
+            needed["gift_card_account"] = msgs.message("health.why_gift_cards",
+                                                        names=gift_cards[:3].mapped("display_name"))
         return needed
 
     @api.model
@@ -428,15 +438,11 @@ class AccountingMappingHealth(models.Model):
             return []
         ref = conn.default_customer_ref
         if not ref:
-            return [self._row("customer", _(
-                "No walk-in customer is chosen on %(conn)s: every sale without a customer would fail. Press "
-                "Fetch lists, then pick the Walk-in Customer (often “Umum”) on the connection.",
-                conn=conn.display_name), conn, field_name="default_customer_ref")]
+            return [self._row("customer", msgs.message(
+                "health.walkin_missing", conn=conn.display_name), conn, field_name="default_customer_ref")]
         if ref not in remote.get("customer", ()):
-            return [self._row("customer", _(
-                "The walk-in customer %(ref)s chosen on %(conn)s does not exist in %(system)s: every sale "
-                "without a customer would be refused. Press Fetch lists and pick an existing customer as "
-                "Walk-in Customer, or create %(ref)s in %(system)s.", ref=ref, conn=conn.display_name,
+            return [self._row("customer", msgs.message(
+                "health.walkin_gone", ref=ref, conn=conn.display_name,
                 system=conn._get_provider_label()), conn, problem="missing_remote",
                 field_name="default_customer_ref", remote_code=ref)]
         return []
@@ -448,21 +454,22 @@ class AccountingMappingHealth(models.Model):
         rows = []
         provider = conn._get_provider_label()
 
-        labels = {"account": _("account"), "warehouse": _("warehouse"), "tax": _("tax")}
+        labels = {kind: msgs.message("health.kind_" + kind) for kind in ("account", "warehouse", "tax")}
         categories = {"accounting.payment.map": "payment", "accounting.outlet.map": "outlet"}
 
         def gone(kind, code, what, record, fix_model=False, fix_res_id=0, field_name=False):
             if code and code not in remote[kind]:
                 rows.append(self._row(
                     categories.get(fix_model, kind),
-                    _("The %(label)s %(code)s mapped for %(what)s no longer exists in %(system)s (deleted or "
-                      "renamed there): pick its current %(label)s.", label=labels[kind], code=code, what=what,
-                      system=provider), record, problem="missing_remote", fix_model=fix_model,
+                    # (built as a dict: the sentence names a "code", as message() calls its own)
+                    {"code": "health.gone_remotely", "args": {"label": labels[kind], "code": code, "what": what,
+                                                              "system": provider}},
+                    record, problem="missing_remote", fix_model=fix_model,
                     fix_res_id=fix_res_id, field_name=field_name, remote_code=code))
 
         rows += self._walkin_rows(conn, remote)
         for fname, kind in conn._mapped_code_fields().items():
-            gone(kind, conn[fname], conn._fields[fname].string, conn, field_name=fname)
+            gone(kind, conn[fname], msgs.field_label(conn._name, fname), conn, field_name=fname)
         for line in conn.payment_map_ids:
             gone("account", line.remote_account, line.payment_method_id.display_name, line.payment_method_id,
                  "accounting.payment.map", line.id)
@@ -607,7 +614,8 @@ class AccountingMappingHealth(models.Model):
                 try:
                     out[0] = record._accounting_sync_document(job)
                 except SyncDataError as exc:
-                    out[1:] = [cause_tokens(exc.causes), exc.args[0] if exc.args else str(exc)]
+                    out[1:] = [cause_tokens(exc.causes), getattr(exc, "accounting_message", None)
+                               or (exc.args[0] if exc.args else str(exc))]
                 raise _Rollback()
         except _Rollback:  # the rollback is the point: nothing built here is kept
             _logger.debug("accounting sync: dry run of job %s rolled back", job.id)

@@ -260,6 +260,76 @@ ADDON_MESSAGES = {
         "product or contact), then press Retry."),
     "job.master_sent_again": _lt("Sent again: the accounting system no longer had %(what)s (%(why)s)."),
 }
+#: the reconciliation's causes, stored as codes and read in the reader's language
+ADDON_MESSAGES.update({
+    "recon.posted_twice": _lt("%(refs)s is in %(system)s more than once."),
+    "recon.doc_reason": _lt("%(doc)s: %(reason)s"),
+    "recon.nothing_queued": _lt("Nothing was queued for %(sessions)s."),
+    "recon.waiting": _lt("Waiting to be sent: %(docs)s."),
+    "recon.no_document": _lt("No document was queued for this day."),
+    "recon.deleted": _lt("Deleted in %(system)s: %(docs)s."),
+    "recon.edited": _lt("Changed in %(system)s after Odoo posted it: %(docs)s."),
+    "recon.late_orders": _lt(
+        "Orders that reached Odoo after their shift was closed, each posted on its own and dated on the day it "
+        "was taken: %(orders)s."),
+    "recon.late_order": _lt(
+        "%(order)s (taken on %(day)s, reached Odoo in %(session)s; posted on its own, dated %(day)s)"),
+    "recon.late_order_shift": _lt(
+        "%(order)s (taken on %(day)s in %(shift)s, reached Odoo in %(session)s; posted on its own, dated %(day)s)"),
+    "recon.stock_not_sent": _lt(
+        "The stock Odoo held before going live was never sent (Odoo %(odoo)s, %(wh)s %(remote)s): post the "
+        "opening balances (the connection's Opening balances), then compare again."),
+    "recon.stock_no_document": _lt(
+        "Odoo sent no stock document of this item since the opening balances; the quantity was changed in the "
+        "accounting system."),
+    "recon.stock_changed_docs": _lt(
+        "Every stock document of the item went out (%(docs)s); the remote quantity was changed there."),
+    "recon.sync_log_documents": _lt("Documents in the sync log: %(docs)s."),
+    "recon.unexplained": _lt("Every document is there once and unchanged; check Odoo's figures."),
+    "recon.stock_changed": _lt(
+        "Every stock document of the item went out; the remote quantity was changed there."),
+})
+#: the mapping check's sentences (accounting_mapping_health.py), read in the reader's language
+ADDON_MESSAGES.update({
+    "health.outlet_unmapped": _lt(
+        "The outlet “%(outlet)s” is selling but is mapped on no connection: its sales are not sent "
+        "to the accounting system. Map it under %(conn)s > Outlets."),
+    "health.payment_unmapped": _lt(
+        "The payment method “%(method)s” is used by %(outlets)s but has no cash/bank account in "
+        "%(conn)s: its receipts would fail."),
+    "health.the_outlets": _lt("the outlets"),
+    "health.tax_unmapped": _lt(
+        "The tax “%(tax)s” is charged in the mapped outlets but has no remote tax in %(conn)s: "
+        "the invoices that carry it would fail."),
+    "health.warehouse_unmapped": _lt(
+        "The warehouse “%(wh)s” moves goods but is not mapped in %(conn)s: its transfers and "
+        "counts are not sent."),
+    "health.why_rounding": _lt("the outlets round cash totals"),
+    "health.why_taxed_rounding": _lt(
+        "the outlets sell taxed products: the tax rounded per line may differ from the document's by a rupiah, "
+        "booked on that account"),
+    "health.why_cash_count": _lt("the outlets count their cash at closing"),
+    "health.why_refund_receivable": _lt("a refund paid out of the till is booked against the customers' receivable"),
+    "health.why_tips": _lt("%(outlets)s take tips"),
+    "health.why_services": _lt("the outlets sell services without an internal reference (%(names)s)"),
+    "health.why_gift_cards": _lt("the outlets sell gift cards or eWallet top-ups (%(names)s)"),
+    "health.walkin_missing": _lt(
+        "No walk-in customer is chosen on %(conn)s: every sale without a customer would fail. Press Fetch lists, "
+        "then pick the Walk-in Customer (often “Umum”) on the connection."),
+    "health.walkin_gone": _lt(
+        "The walk-in customer %(ref)s chosen on %(conn)s does not exist in %(system)s: every sale without a "
+        "customer would be refused. Press Fetch lists and pick an existing customer as Walk-in Customer, or "
+        "create %(ref)s in %(system)s."),
+    "health.why_counts": _lt("stock counts are sent"),
+    "health.why_transit": _lt("transfers between warehouses go through transit"),
+    "health.account_unmapped": _lt("%(field)s is not mapped in %(conn)s, but %(why)s."),
+    "health.kind_account": _lt("account"),
+    "health.kind_warehouse": _lt("warehouse"),
+    "health.kind_tax": _lt("tax"),
+    "health.gone_remotely": _lt(
+        "The %(label)s %(code)s mapped for %(what)s no longer exists in %(system)s (deleted or "
+        "renamed there): pick its current %(label)s."),
+})
 
 MESSAGES = dict(CONNECTOR_MESSAGES, **ADDON_MESSAGES)
 
@@ -279,6 +349,11 @@ def stored_message(code, args, note):
 def field_value(model, field, value):
     """An argument shown as the label of a selection value."""
     return {"field": [model, field, value]}
+
+
+def field_label(model, field):
+    """An argument shown as a field's label (``string``) in the reader's language."""
+    return {"label": [model, field]}
 
 
 def _plain(value):
@@ -317,10 +392,17 @@ def render(env, stored, lang=None):
         return ""
     if isinstance(stored, str):
         return stored
+    if isinstance(stored, list):  # several sentences, one a line
+        return "\n".join(filter(None, (render(env, item, lang) for item in stored)))
     # a reader without a language in the context (an RPC call) reads their own
     lang = lang or env.lang or env.user.lang or "en_US"
     if "text" in stored:
         return stored["text"] or ""
+    if "label" in stored:  # a field's label: {"label": [model, field]}
+        model, name = stored["label"]
+        field = env[model]._fields.get(name) if model in env else None
+        lang_env = env(context=dict(env.context, lang=lang))
+        return field.get_description(lang_env)["string"] if field is not None else name
     if "field" in stored:
         model, name, value = stored["field"]
         field = env[model]._fields.get(name) if model in env else None
@@ -329,7 +411,10 @@ def render(env, stored, lang=None):
         labels = dict(field._description_selection(env(context=dict(env.context, lang=lang))))
         return labels.get(value, str(value))
     code, args = stored.get("code"), stored.get("args") or {}
-    args = {key: render(env, value, lang) if isinstance(value, dict) else value for key, value in args.items()}
+    # a list argument names several things: "a, b"
+    args = {key: ", ".join(render(env, item, lang) if isinstance(item, (dict, str)) else str(item)
+                           for item in value) if isinstance(value, list)
+            else render(env, value, lang) if isinstance(value, dict) else value for key, value in args.items()}
     if set(args) == {POSITIONAL}:
         # a sentence with one ``%s``: its single argument
         args = args[POSITIONAL]

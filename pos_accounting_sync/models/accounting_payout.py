@@ -32,6 +32,7 @@ class AccountingPayout(models.Model):
     and the fee is booked on the fee account (:meth:`_accounting_sync_document`)."""
 
     _name = "accounting.payout"
+    _inherit = ["mail.thread"]
     _description = "Payment Provider Payout"
     _order = "date desc, id desc"
 
@@ -77,7 +78,8 @@ class AccountingPayout(models.Model):
         string="Settlement Reference", copy=False, index="btree_not_null",
         help="The provider's reference of the settlement; a report row with a reference already "
              "recorded is not imported again.")
-    state = fields.Selection(PAYOUT_STATES, string="Status", default="draft", required=True, readonly=True, copy=False)
+    state = fields.Selection(PAYOUT_STATES, string="Status", default="draft", required=True, readonly=True, copy=False,
+                             tracking=True)
     job_id = fields.Many2one("accounting.sync.job", string="Sync Document", readonly=True, copy=False,
                              index="btree_not_null")
     job_state = fields.Selection(related="job_id.state", string="Remote Status")

@@ -20,6 +20,7 @@ from accounting_connectors.errors import ConnectorError
 from ..tools.accounting_reconciliation_figures import AR_PARTNER, MEASURE_KINDS, odoo_figures, remote_figures
 from ..tools.accounting_reconciliation_figures import name_documents, stock_cause, unposted_sessions
 from ..tools.shop_time import business_date, local_date
+from . import accounting_messages as msgs
 from .accounting_access import USER, check_action
 
 _logger = logging.getLogger(__name__)
@@ -77,7 +78,11 @@ class AccountingReconciliationLine(models.Model):
     difference = fields.Float(digits=(16, 2), readonly=True, help="The accounting system's figure minus Odoo's.")
     is_difference = fields.Boolean(string="Differs", readonly=True, index=True)
     cause = fields.Selection(CAUSES, string="Likely Cause", readonly=True, index=True)
-    cause_note = fields.Text(string="Why", readonly=True)
+    # the cause is stored as message codes (accounting_messages.py) and read in the reader's language
+    cause_message = fields.Json(readonly=True, help="The cause's sentences as message codes and their values.")
+    cause_note = fields.Text(string="Why", compute="_compute_cause_note")
+    cause_summary = fields.Char(string="Why (Short)", compute="_compute_cause_note",
+                                help="The first sentence of the cause; the whole of it is on the line.")
     remote_refs = fields.Char(string="Remote Documents", readonly=True,
                               help="References of the remote documents the figure is made of.")
     job_ids = fields.Many2many("accounting.sync.job", "accounting_reconciliation_line_job_rel", "line_id",
@@ -85,6 +90,15 @@ class AccountingReconciliationLine(models.Model):
     session_ids = fields.Many2many("pos.session", "accounting_reconciliation_line_session_rel", "line_id",
                                    "session_id", string="Sessions", readonly=True)
     checked_at = fields.Datetime(readonly=True)
+
+    @api.depends("cause_message")
+    @api.depends_context("lang")
+    def _compute_cause_note(self):
+        for line in self:
+            line.cause_note = msgs.render(self.env, line.cause_message) or False
+            sentences = (line.cause_note or "").splitlines()
+            line.cause_summary = sentences and (sentences[0] if len(sentences) == 1 else _(
+                "%(first)s (and %(count)s more)", first=sentences[0], count=len(sentences) - 1)) or False
 
     @api.depends("date", "pos_config_id", "measure", "subject")
     def _compute_display_name(self):
@@ -257,7 +271,7 @@ class AccountingReconciliationLine(models.Model):
                     connection, day, config, group, key, mine.get(key, Decimal()), theirs.get(key, Decimal()),
                     group_jobs, rows, problem, now)
                 if late:
-                    vals["cause_note"] = "\n".join(filter(None, [vals.get("cause_note"), late]))
+                    vals["cause_message"] = (vals.get("cause_message") or []) + [late]
                 vals_list.append(vals)
         Line = self.sudo()
         Line.search([("connection_id", "=", connection.id), ("date", ">=", date_from),
@@ -269,13 +283,13 @@ class AccountingReconciliationLine(models.Model):
 
     @api.model
     def _reconciliation_late_note(self, sessions):
-        """The sentence explaining the orders of ``sessions`` that reached
-        Odoo after their shift was closed (or in a rescue session), or ""."""
+        """The sentence (a stored message) explaining the orders of
+        ``sessions`` that reached Odoo after their shift was closed (or in a
+        rescue session), or None."""
         late = sessions.order_ids.filtered("accounting_late")
         if not late:
-            return ""
-        return _("Orders that reached Odoo after their shift was closed, each posted on its own and dated on the "
-                 "day it was taken: %(orders)s.", orders="; ".join(late._accounting_late_note()))
+            return None
+        return msgs.message("recon.late_orders", orders=late._accounting_late_messages())
 
     @api.model
     def _reconciliation_line(self, connection, day, config, sessions, key, mine, theirs, jobs, rows, problem,
@@ -301,10 +315,10 @@ class AccountingReconciliationLine(models.Model):
         if differs:
             # "not queued" only for a shift of which the sync log holds nothing at all
             unposted = unposted_sessions(connection, sessions)
-            vals["cause"], vals["cause_note"] = self._reconciliation_cause(connection, jobs, rows, problem, unposted)
+            cause, message = self._reconciliation_cause(connection, jobs, rows, problem, unposted)
             # the cause agrees with the sync log and names the documents it is about
-            vals["cause"], vals["cause_note"] = name_documents(
-                vals["cause"], vals["cause_note"], jobs, all_jobs.browse() if unposted else all_jobs)
+            vals["cause"], vals["cause_message"] = name_documents(
+                cause, message, jobs, all_jobs.browse() if unposted else all_jobs)
         return vals
 
     @api.model
@@ -326,27 +340,29 @@ class AccountingReconciliationLine(models.Model):
         edited._flag_remote_change("edited", _("Changed after Odoo posted it (found by the reconciliation)."))
         jobs.filtered(lambda j: j.reference in twice)._flag_remote_change(
             "duplicated", _("Found twice by the reconciliation."))
+        # sentences as codes (msgs.message), so each reader reads them in their language
         if twice:
-            return "posted_twice", _("%(refs)s is in %(system)s more than once.", refs=", ".join(twice),
-                                     system=system)
+            return "posted_twice", [msgs.message("recon.posted_twice", refs=twice, system=system)]
         bad = jobs.filtered(lambda j: j.state in ("failed", "blocked", "cancelled"))
         if bad:
-            return "failed", "\n".join("%s: %s" % (j.display_name, j.error_message or j.state) for j in bad)
+            return "failed", [msgs.message("recon.doc_reason", doc=j._doc_message(), reason=(
+                j._current_message() if (j.error_code or j.error_note)
+                else msgs.field_value(j._name, "state", j.state))) for j in bad]
         waiting = jobs.filtered(lambda j: j.state in ("pending", "running"))
         if unposted or waiting or not jobs:
             notes = [problem] if problem else []
             if unposted:
-                notes.append(_("Nothing was queued for %(sessions)s.", sessions=", ".join(unposted.mapped("name"))))
+                notes.append(msgs.message("recon.nothing_queued", sessions=unposted.mapped("name")))
             if waiting:
-                notes.append(_("Waiting to be sent: %(docs)s.", docs=", ".join(waiting.mapped("display_name"))))
-            return "not_posted", "\n".join(notes) or _("No document was queued for this day.")
+                notes.append(msgs.message("recon.waiting", docs=[j._doc_message() for j in waiting]))
+            return "not_posted", notes or [msgs.message("recon.no_document")]
         if gone:
-            return "changed_remotely", _("Deleted in %(system)s: %(docs)s.", system=system,
-                                         docs=", ".join(gone.mapped("display_name")))
+            return "changed_remotely", [msgs.message("recon.deleted", system=system,
+                                                     docs=[j._doc_message() for j in gone])]
         if edited:
-            return "changed_remotely", _("Changed in %(system)s after Odoo posted it: %(docs)s.", system=system,
-                                         docs=", ".join(edited.mapped("display_name")))
-        return "unexplained", problem or _("Every document is there once and unchanged; check Odoo's figures.")
+            return "changed_remotely", [msgs.message("recon.edited", system=system,
+                                                     docs=[j._doc_message() for j in edited])]
+        return "unexplained", [problem or msgs.message("recon.unexplained")]
 
     @api.model
     def _reconciliation_stock(self, connection, today, now):
@@ -365,7 +381,7 @@ class AccountingReconciliationLine(models.Model):
                 "connection_id": connection.id, "date": today, "measure": "stock", "product_id": diff.product_id.id,
                 "subject": "%s @ %s" % (diff.item_code, diff.remote_warehouse), "odoo_value": diff.odoo_quantity,
                 "remote_value": diff.remote_quantity, "difference": diff.difference, "is_difference": True,
-                "cause": cause, "cause_note": note, "job_ids": [(6, 0, jobs.ids)], "checked_at": now})
+                "cause": cause, "cause_message": note, "job_ids": [(6, 0, jobs.ids)], "checked_at": now})
         return self.sudo().create(vals_list)
 
     # --- reading and tying ------------------------------------------------------------

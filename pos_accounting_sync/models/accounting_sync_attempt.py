@@ -5,7 +5,7 @@ older one."""
 from odoo import api, fields, models
 
 from . import accounting_messages as msgs
-from .accounting_sync_job import ERROR_KINDS
+from .accounting_sync_job import ERROR_KINDS, html_to_text
 
 EVENTS = [
     ("sent", "Sent, will try again"),
@@ -38,6 +38,13 @@ class AccountingSyncAttempt(models.Model):
     error_args = fields.Json(readonly=True)
     error_note = fields.Text(readonly=True)
     provider_message = fields.Text(string="Accounting System Said", readonly=True)
+    provider_said = fields.Text(string="Accounting System Said (Text)", compute="_compute_provider_said",
+                                help="The accounting system's words as plain text (an HTML answer without its tags).")
+
+    @api.depends("provider_message")
+    def _compute_provider_said(self):
+        for attempt in self:
+            attempt.provider_said = html_to_text(attempt.provider_message) or False
     message = fields.Text(string="Reason", compute="_compute_message")
 
     @api.depends("error_code", "error_args", "error_note")

@@ -19,6 +19,7 @@ import contextlib
 import dataclasses
 import json
 import logging
+import re
 import time
 from datetime import timedelta
 from urllib.parse import parse_qsl
@@ -28,10 +29,12 @@ import psycopg2
 from odoo import _, api, fields, models, modules
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.sql_db import TestCursor
+from odoo.tools import html2plaintext
 
 from accounting_connectors import documents
 from accounting_connectors import errors as cerr
 
+from ..tools.refusal_subjects import named_values, refusal_subjects
 from ..tools.sync_causes import SEP, cause_refs, cause_tokens, tokens_of
 from . import accounting_messages as msgs
 from .accounting_access import USER, check_action
@@ -144,6 +147,13 @@ MAX_BACKOFF = timedelta(hours=6)
 HOLD = timedelta(hours=6)
 #: a transitive "waiting on this" list stops here (a shift has a handful of lines)
 MAX_WAITING = 200
+#: failures that are no refusal: nothing answered yet, or no clear answer
+UNANSWERED_KINDS = ("transient", "rate_limited", "ambiguous")
+FAILURE_ORIGINS = [
+    ("own_check", "Stopped by Odoo's own check"),
+    ("accounting_system", "Refused by the accounting system"),
+    ("no_answer", "No clear answer yet"),
+]
 #: many2one targets whose company does not say whose record it is (a user's
 #: current company, a company itself, a file)
 COMPANY_BLIND = ("res.users", "res.company", "ir.attachment")
@@ -162,6 +172,24 @@ def pretty_json(text):
         if pairs:
             return "\n".join("%s: %s" % pair for pair in pairs)
     return text
+
+
+def html_to_text(text):
+    """``text`` (an answer's words) without HTML markup: a gateway's or
+    provider's HTML page read as its text; plain text unchanged."""
+    text = (text or "").strip()
+    if not text or not re.search(r"<(html|body|p|div|br|h\d|title|pre|span|b|li)\b", text, re.I):
+        return text
+    return html2plaintext(text).strip()
+
+
+def short_reason(text, limit=90):
+    """The first sentence (or line) of a reason, at most ``limit`` characters."""
+    text = " ".join((text or "").split())
+    if not text:
+        return ""
+    first = re.split(r"(?<=[.!?:])\s", text, maxsplit=1)[0]
+    return first if len(first) <= limit else first[:limit - 1].rstrip() + "…"
 
 
 def readable_exchange(stored):
@@ -197,6 +225,7 @@ class AccountingSyncJob(models.Model):
     """
 
     _name = "accounting.sync.job"
+    _inherit = ["mail.thread"]
     _description = "Accounting Sync Log"
     _order = "id desc"
     _rec_name = "reference"
@@ -215,7 +244,8 @@ class AccountingSyncJob(models.Model):
         required=True, readonly=True, copy=False,
         help="Our number for the document, stored in the accounting system: it is how a "
              "document is recognised there and never posted twice.")
-    state = fields.Selection(STATES, string="Status", default="pending", required=True, readonly=True, index=True)
+    state = fields.Selection(STATES, string="Status", default="pending", required=True, readonly=True, index=True,
+                             tracking=True)
     attempts = fields.Integer(readonly=True)
     max_attempts = fields.Integer(default=8, readonly=True)
     next_attempt_at = fields.Datetime(default=fields.Datetime.now, readonly=True)
@@ -292,6 +322,20 @@ class AccountingSyncJob(models.Model):
         copy=False, index="btree_not_null",
         help="The accounting system saved the document without approving it: what depends on it waits "
              "until a person approves it there.")
+    # the failure banner: who refused (Odoo before sending, or the accounting system)
+    failure_origin = fields.Selection(
+        FAILURE_ORIGINS, compute="_compute_failure_banner", string="Stopped By",
+        help="Odoo's own check (nothing was sent) or the accounting system (it answered with a refusal).")
+    failure_heading = fields.Char(compute="_compute_failure_banner", string="Failure")
+    refusal_subject = fields.Text(
+        compute="_compute_failure_banner", string="About",
+        help="The Odoo records the accounting system's words are about.")
+    provider_said = fields.Text(
+        compute="_compute_failure_banner", string="Accounting System Said (Text)",
+        help="The accounting system's words as plain text (an HTML answer without its tags).")
+    error_summary = fields.Char(
+        compute="_compute_failure_banner", string="Short Reason",
+        help="The reason's first sentence; the whole reason is on the document.")
 
     _sql_constraints = [
         ("reference_uniq", "unique(connection_id, reference)",
@@ -327,7 +371,9 @@ class AccountingSyncJob(models.Model):
         if not self.env.su:
             # rows are queued by feature code through _enqueue (superuser mode)
             raise AccessError(_("Documents are queued by Odoo itself, not created by hand."))
-        return super().create(vals_list)
+        # the chatter tracks the status; a message per queued line would only repeat the log
+        return super(AccountingSyncJob, self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+                     ).create(vals_list)
 
     def write(self, vals):
         if not self.env.su and set(vals) & set(TARGET_FIELDS):
@@ -412,7 +458,7 @@ class AccountingSyncJob(models.Model):
         if self.state == "blocked":
             return _("Nothing was sent: this document waits for %(doc)s.",
                      doc=self.blocked_by_id.display_name or _("an earlier document"))
-        if self.state == "failed" and self.error_kind == "data":
+        if self.state == "failed" and self._failure_origin() == "own_check":
             return _("Nothing was sent: the document could not be prepared from Odoo (see the reason above).")
         if self.state == "cancelled":
             return _("Nothing was sent: the document was cancelled.")
@@ -433,6 +479,102 @@ class AccountingSyncJob(models.Model):
                     if record and not job._foreign_records(record):  # another company's name is not shown
                         names.append("%s: %s" % (self.env["ir.model"]._get(model).name, record.display_name))
             job.cause_display = "\n".join(names) or False
+
+    @api.depends("state", "error_kind", "request_body", "error_code", "error_args", "error_note",
+                 "provider_message", "connection_id.provider", "reference", "kind")
+    @api.depends_context("lang")
+    def _compute_failure_banner(self):
+        providers = dict(self.env["accounting.connection"]._fields["provider"]._description_selection(self.env))
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        for job in self:
+            origin = job._failure_origin()
+            job.failure_origin = origin
+            job.provider_said = html_to_text(job.provider_message) or False
+            job.error_summary = short_reason(job.error_message) or False
+            provider = providers.get(job.connection_id.provider) or _("the accounting system")
+            if origin == "own_check":
+                job.failure_heading = _("Nothing was sent yet: Odoo's own check stopped this document.")
+            elif origin == "accounting_system":
+                job.failure_heading = _("Refused by %(provider)s: it was sent %(doc)s.",
+                                        provider=provider, doc="%s %s" % (kinds.get(job.kind, job.kind),
+                                                                          job.reference))
+            else:
+                job.failure_heading = job.error_kind and dict(
+                    self._fields["error_kind"]._description_selection(self.env)).get(job.error_kind) or False
+            job.refusal_subject = origin == "accounting_system" and job._refusal_subject_text() or False
+
+    def _failure_origin(self):
+        """Who stopped the document: ``own_check`` (nothing was sent: a
+        check of Odoo's or of the connector before the request),
+        ``accounting_system`` (a request went out and was refused),
+        ``no_answer`` (no clear answer yet), or False (no failure)."""
+        self.ensure_one()
+        if not self.error_kind or self.state not in ("failed", "pending"):
+            return False  # a blocked line waits for another (its own banner)
+        if self.error_kind in UNANSWERED_KINDS:
+            return "no_answer"
+        if self.error_kind in ("data", "blocked") or not self.request_body:
+            return "own_check"
+        return "accounting_system"
+
+    def _refusal_subject_text(self):
+        """The records the refusal's words are about, one a line, in
+        Odoo's terms ("Product: [KOPI-1] Es Kopi"); False when none is found."""
+        self.ensure_one()
+        words = "%s\n%s" % (self.provider_message or "", self.error_message or "")
+        lines = [self._odoo_terms(kind, code)
+                 for kind, code in refusal_subjects(words, named_values(self.request_body))]
+        return "\n".join(dict.fromkeys(line for line in lines if line)) or False
+
+    def _odoo_terms(self, kind, code):
+        """``code`` of a remote ``kind`` (item, customer, account, tax,
+        warehouse) named as the Odoo record or setting that sends it."""
+        conn = self.connection_id.sudo()
+        Job = self.sudo()
+        if kind in ("item", "customer"):
+            master = Job.search([("connection_id", "=", conn.id), ("kind", "=", kind), ("reference", "=", code)],
+                                limit=1)
+            record = master and self.env[master.res_model].sudo().browse(master.res_id).exists()
+            if kind == "item" and not record:
+                record = self.env["product.product"].sudo().with_context(active_test=False).search(
+                    [("default_code", "=", code), ("company_id", "in", (False, conn.company_id.id))], limit=1)
+            if record and not self._foreign_records(record):
+                label = _("Product") if kind == "item" else _("Customer")
+                return _("%(what)s: %(name)s (sent as %(code)s)", what=label, name=record.display_name, code=code)
+            if kind == "customer" and code == conn.default_customer_ref:
+                return _("Customer %(code)s: the walk-in customer number of connection %(conn)s",
+                         code=code, conn=conn.display_name)
+            label = _("Item") if kind == "item" else _("Customer")
+            return _("%(what)s %(code)s", what=label, code=code)
+        if kind in ("account", "warehouse", "tax"):
+            # Jurnal names accounts by their name in documents: the fetched list gives the code we map
+            option = self.env["accounting.remote.option"].sudo().with_context(active_test=False).search([
+                ("connection_id", "=", conn.id), ("option_type", "=", kind), ("code", "!=", code),
+                ("name", "=", code)], limit=1)
+            code = option.code or code
+        settings = [conn._fields[name].get_description(self.env)["string"] for name, field in conn._fields.items()
+                    if field.type == "char" and field.store and not name.startswith("remote")
+                    and name not in ("name", "reference") and conn[name] == code]
+        where = [_("%(setting)s of connection %(conn)s", setting=label, conn=conn.display_name)
+                 for label in settings]
+        if kind == "tax":
+            where += [_("Tax mapping of %(tax)s", tax=m.tax_id.display_name)
+                      for m in conn.tax_map_ids if m.remote_tax == code]
+        elif kind == "warehouse":
+            where += [_("Outlet %(outlet)s", outlet=m.pos_config_id.display_name)
+                      for m in conn.outlet_map_ids if m.remote_warehouse == code]
+            where += [_("Warehouse %(warehouse)s", warehouse=m.warehouse_id.display_name)
+                      for m in conn.warehouse_map_ids if m.remote_warehouse == code]
+        elif kind == "account":
+            for pay in conn.payment_map_ids:
+                for fname in ("remote_account", "clearing_account", "payout_account", "payout_fee_account"):
+                    if pay[fname] == code:
+                        where.append(_("%(setting)s of payment method %(method)s",
+                                       setting=pay._fields[fname].get_description(self.env)["string"],
+                                       method=pay.payment_method_id.display_name))
+        labels = {"account": _("Account"), "tax": _("Tax"), "warehouse": _("Warehouse")}
+        return _("%(what)s %(code)s: %(where)s", what=labels.get(kind, kind), code=code,
+                 where="; ".join(where) or _("not mapped in Odoo"))
 
     # --- queueing -------------------------------------------------------------
     @api.model
@@ -611,6 +753,22 @@ class AccountingSyncJob(models.Model):
         check_action(self, USER)
         self.sudo().write({"remote_change": False, "remote_change_at": False, "remote_change_note": False})
         return True
+
+    def action_open_cause(self):
+        """Open what to fix: the first Odoo record the failure names, else
+        the connection (its accounts and mappings)."""
+        check_action(self, USER)
+        self.ensure_one()
+        for token in tokens_of(self.cause_refs):
+            model, _sep, rid = token.partition(",")
+            if model in self.env and rid.isdigit():
+                record = self.env[model].browse(int(rid)).exists()
+                if record and not self._foreign_records(record) and record.has_access("read"):
+                    return {"type": "ir.actions.act_window", "res_model": model, "res_id": record.id,
+                            "view_mode": "form", "views": [(False, "form")], "target": "current"}
+        return {"type": "ir.actions.act_window", "res_model": "accounting.connection",
+                "res_id": self.connection_id.id, "view_mode": "form", "views": [(False, "form")],
+                "target": "current"}
 
     def _open_form_action(self):
         return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
@@ -832,7 +990,8 @@ class AccountingSyncJob(models.Model):
         row = next((r for r in rows if r._breaks(self, codes)), None)
         if row is None:
             return False
-        self._fail("data", msgs.message("job.mapping_broken", problem=row.message), causes=row._cause_tokens())
+        self._fail("data", msgs.message("job.mapping_broken", problem=row._message_for_job()),
+                   causes=row._cause_tokens())
         return True
 
     def _foreign_records(self, record):
@@ -1254,7 +1413,7 @@ class AccountingSyncJob(models.Model):
         return jobs
 
     def _waiting_on_accounting_system(self):
-        """``(cause, note)`` for the reconciliation when some of these jobs
+        """``(cause, messages)`` for the reconciliation when some of these jobs
         wait for the accounting system's own rules (a locked period, an
         approval), else None: those documents are not posted yet."""
         waiting = self.filtered(lambda j: j.state in ("pending", "running", "blocked"))
@@ -1270,7 +1429,7 @@ class AccountingSyncJob(models.Model):
         if not held:
             return None
         return ("period_locked" if locked else "unapproved",
-                "\n".join("%s: %s" % (j.display_name, j.error_message or "") for j in held))
+                [msgs.message("recon.doc_reason", doc=j._doc_message(), reason=j._current_message()) for j in held])
 
     @api.model
     def _digest_waiting_lines(self, connection):

@@ -64,6 +64,20 @@ class AccountingTaxMap(models.Model):
     regional_account = fields.Char(
         compute="_compute_regional_account", store=True, readonly=False,
         help="Remote liability account a regional tax (PB1) is owed on.")
+    # what the remote tax picker offers (views/accounting_connection_views.xml): the Odoo tax's rate, or for
+    # "PPN at DPP 11/12" a higher one (the PPN 12% record)
+    tax_rate = fields.Float(related="tax_id.amount", string="Odoo Rate (%)")
+    picker_rate_min = fields.Float(compute="_compute_picker_rates")
+    picker_rate_max = fields.Float(compute="_compute_picker_rates")
+
+    @api.depends("treatment", "tax_id.amount")
+    def _compute_picker_rates(self):
+        for line in self:
+            rate = line.tax_id.amount
+            if line.treatment == "ppn_dpp":
+                line.picker_rate_min, line.picker_rate_max = rate + 0.0001, 100.0
+            else:
+                line.picker_rate_min = line.picker_rate_max = rate
 
     _sql_constraints = [
         ("tax_uniq", "unique(connection_id, tax_id)", "This tax is already mapped."),

@@ -1,8 +1,9 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 from ..tools.pos_references import chain_for
 from ..tools.pos_sales_documents import SalesDocuments
 from ..tools.shop_time import local_date
+from . import accounting_messages as msgs
 
 #: what an order's own documents are queued as (its invoice or return carries it)
 ALONE_KINDS = ("sales_invoice", "sales_return")
@@ -80,14 +81,24 @@ class PosOrder(models.Model):
             Job._trigger_worker()
         return jobs
 
+    def _accounting_late_messages(self):
+        """One stored message per late order (read in the reader's
+        language), naming it, the shift it was taken in and the business day
+        its documents carry."""
+        out = []
+        for order in self.sorted("date_order"):
+            args = {"order": order.name, "day": str(local_date(order.date_order, config=order.config_id)),
+                    "session": order.session_id.name}
+            if order.accounting_taken_in_session_id:
+                out.append(msgs.message("recon.late_order_shift", shift=order.accounting_taken_in_session_id.name,
+                                        **args))
+            else:
+                out.append(msgs.message("recon.late_order", **args))
+        return out
+
     def _accounting_late_note(self):
-        """One sentence per late order, naming it, the shift it was taken in
-        and the business day its documents carry."""
-        return [_("%(order)s (taken on %(day)s%(shift)s, reached Odoo in %(session)s; posted on its own, dated "
-                  "%(day)s)", order=order.name, day=local_date(order.date_order, config=order.config_id),
-                  shift=_(" in %(name)s", name=order.accounting_taken_in_session_id.name)
-                  if order.accounting_taken_in_session_id else "", session=order.session_id.name)
-                for order in self.sorted("date_order")]
+        """The late orders' sentences in the reader's language."""
+        return [msgs.render(self.env, message) for message in self._accounting_late_messages()]
 
     @api.model
     def _accounting_late_digest_lines(self, connection, since):

@@ -8,6 +8,7 @@ import re
 from accounting_connectors.client import WebhookEvent
 
 from odoo.tests import TransactionCase, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .pos_sync_common import PosSyncCase
 
@@ -134,3 +135,221 @@ class TestLogButtons(PosSyncCase):
 @tagged("post_install", "-at_install")
 class TestLogButtonsJurnal(TestLogButtons):
     provider = "jurnal"
+
+
+@tagged("post_install", "-at_install")
+class TestScreens(PosSyncCase):
+    """Pickers that offer only what fits, the reconciliation's columns, the
+    grouped menu, chatter on the log and the payouts, labels without
+    "Choice" (issue #22, item 7)."""
+
+    def test_outlet_and_method_pickers_offer_only_what_is_free(self):
+        other = self.connections["jurnal" if self.provider == "accurate" else "accurate"]
+        other.action_unarchive()
+        spare = self.config.copy({"name": "Outlet Kedua"})
+        new_outlet = self.env["accounting.outlet.map"].new({"connection_id": other.id})
+        self.assertNotIn(self.config, new_outlet.free_pos_config_ids._origin, "it syncs to an active connection")
+        self.assertIn(spare, new_outlet.free_pos_config_ids._origin)
+        mapped = self.connection.outlet_map_ids
+        self.assertIn(self.config, mapped.free_pos_config_ids, "a row keeps its own outlet")
+        # once the mapping stops syncing, the outlet may go to the other connection
+        mapped.active = False
+        self.assertIn(self.config, self.env["accounting.outlet.map"].new(
+            {"connection_id": other.id}).free_pos_config_ids._origin)
+        new_method = self.env["accounting.payment.map"].new({"connection_id": self.connection.id})
+        self.assertNotIn(self.cash_pm1, new_method.free_payment_method_ids._origin, "already mapped here")
+        self.assertIn(self.cash_pm1, self.env["accounting.payment.map"].new(
+            {"connection_id": other.id}).free_payment_method_ids._origin)
+        form = arch_of(self.env, "accounting.connection", "form")
+        self.assertIn("domain=\"[('id', 'in', free_pos_config_ids)]\"", form)
+        self.assertIn("domain=\"[('id', 'in', free_payment_method_ids)]\"", form)
+
+    def test_payout_bank_picker_offers_cash_and_bank_accounts_only(self):
+        self.connection.action_fetch_remote_lists()
+        Option = self.env["accounting.remote.option"]
+        accounts = Option.search([("connection_id", "=", self.connection.id), ("option_type", "=", "account")])
+        self.assertGreater(len(set(accounts.mapped("account_group"))), 2, "the sandbox lists several kinds")
+        for model, view in (("accounting.payment.map", "list"), ("accounting.connection", "form")):
+            arch = arch_of(self.env, model, view)
+            field = re.search(r'<field name="payout_account_option_id"[^>]*>', arch).group(0)
+            domain = safe_eval(re.search(r'domain="([^"]*)"', field).group(1).replace("&apos;", "'"),
+                               {"connection_id": self.connection.id})
+            offered = Option.search(domain)
+            self.assertTrue(offered, model)
+            self.assertEqual(set(offered.mapped("account_group")), {"cash_bank"}, model)
+
+    def test_payout_methods_hide_archived_connections(self):
+        other = self.connections["jurnal" if self.provider == "accurate" else "accurate"]
+        other.action_unarchive()
+        elsewhere = self.env["accounting.payment.map"].create(
+            {"connection_id": other.id, "payment_method_id": self.bank_pm1.id, "remote_account": "1-10001"})
+        action = self.env.ref("pos_accounting_sync.action_accounting_payment_map_payout")
+        domain = safe_eval(action.domain)
+        self.assertIn(elsewhere, self.env["accounting.payment.map"].search(domain))
+        other.action_archive()
+        shown = self.env["accounting.payment.map"].search(domain)
+        self.assertNotIn(elsewhere, shown)
+        self.assertIn(self.connection.payment_map_ids[:1], shown)
+
+    def test_reconciliation_shows_connection_and_when_checked_and_hides_archived(self):
+        other = self.connections["jurnal" if self.provider == "accurate" else "accurate"]
+        Line = self.env["accounting.reconciliation.line"].sudo()
+        rows = Line.create([{"connection_id": conn.id, "date": "2026-01-05", "measure": "money",
+                             "subject": conn.name, "odoo_value": 1, "remote_value": 2, "difference": 1,
+                             "is_difference": True, "checked_at": "2026-01-06 01:00:00"}
+                            for conn in (self.connection, other)])
+        self.assertFalse(other.active)
+        action = self.env.ref("pos_accounting_sync.action_accounting_reconciliation_line")
+        self.assertTrue(safe_eval(action.context)["search_default_filter_active_connection"])
+        search = arch_of(self.env, "accounting.reconciliation.line", "search")
+        active_filter = re.search(r'<filter name="filter_active_connection"[^>]*domain="([^"]*)"', search).group(1)
+        shown = Line.search(safe_eval(active_filter.replace("&apos;", "'")) + [("id", "in", rows.ids)])
+        self.assertEqual(shown.connection_id, self.connection)
+        listing = arch_of(self.env, "accounting.reconciliation.line", "list")
+        self.assertRegex(listing, r'<field name="connection_id" optional="show"')
+        self.assertRegex(listing, r'<field name="checked_at"[^>]*optional="show"')
+
+    def test_menu_is_grouped(self):
+        root = self.env.ref("pos_accounting_sync.menu_accounting_sync_root")
+        groups = self.env["ir.ui.menu"].search([("parent_id", "=", root.id)])
+        self.assertLessEqual(len(groups), 5)
+        self.assertFalse(groups.filtered("action"), "the first level only groups")
+        self.assertEqual(self.env.ref("pos_accounting_sync.menu_accounting_sync_job").parent_id.name, "Operations")
+        self.assertEqual(self.env.ref("pos_accounting_sync.menu_accounting_connection").parent_id.name,
+                         "Configuration")
+        for group in groups:
+            self.assertTrue(self.env["ir.ui.menu"].search_count([("parent_id", "=", group.id)]), group.name)
+
+    def test_sync_log_and_payouts_have_chatter_tracking_the_status(self):
+        for model in ("accounting.sync.job", "accounting.payout"):
+            self.assertIn("mail.thread", self.env[model]._inherit, model)
+            self.assertTrue(self.env[model]._fields["state"].tracking, model)
+            self.assertIn("<chatter", arch_of(self.env, model, "form"), model)
+        job = self.env["accounting.sync.job"]._enqueue(self.connection, "item", self.kopi, "KOPI-01")
+        self.assertFalse(job.message_ids, "no message per queued line")
+        # the test classes of Odoo's POS switch tracking off: on, as in production
+        job.with_context(tracking_disable=False, mail_notrack=False).action_cancel()
+        self.env.flush_all()
+        self.env.cr.precommit.run()  # tracking is written when the transaction commits
+        tracked = job.message_ids.tracking_value_ids.filtered(lambda t: t.field_id.name == "state")
+        self.assertEqual(tracked[:1].new_value_char, "Cancelled")
+
+    def test_no_label_ends_in_choice(self):
+        wrong = ["%s.%s" % (name, fname) for name in self.env.registry.models
+                 for fname, field in self.env[name]._fields.items()
+                 if "pos_accounting_sync" in (getattr(field, "_modules", None) or ())
+                 and (field.string or "").endswith("Choice")]
+        self.assertFalse(wrong)
+        self.assertEqual(self.env["accounting.connection"]._fields["sales_account_option_id"].string,
+                         "Sales Account (from List)")
+
+    # --- Indonesian readers read no English -------------------------------------------------
+    def assert_no_english(self, en, id_, values=()):
+        """``id_`` (the Indonesian rendering) keeps none of the English words of
+        ``en`` but the values the sentence names."""
+        self.assertTrue(en and id_)
+        self.assertNotEqual(en, id_)
+        # words Indonesian uses as they are, and the names the sentence quotes
+        named = " ".join(list(values) + ["bank outlet online sandbox jurnal accurate"]).lower()
+        english = {w for w in re.findall(r"[a-z]{4,}", en.lower()) if w not in named}
+        left = {w for w in re.findall(r"[a-z]{4,}", id_.lower()) if w in english}
+        self.assertFalse(left, "English left in %r (from %r)" % (id_, en))
+
+    def test_reconciliation_reasons_and_health_texts_read_in_indonesian(self):
+        self.env["res.lang"]._activate_lang("id_ID")
+        self.env["ir.module.module"].search([("name", "=", "pos_accounting_sync")])._update_translations(["id_ID"])
+        # a mapping check that finds an unmapped tax and an account the outlets need
+        tax = self.env["account.tax"].create({"name": "PB1 10%", "amount": 10, "amount_type": "percent",
+                                              "type_tax_use": "sale", "company_id": self.env.company.id})
+        self.create_product("Nasi Goreng", self.categ_basic, 30000.0, tax_ids=[tax.id])
+        self.config.write({"cash_rounding": True, "rounding_method": self.env["account.cash.rounding"].create(
+            {"name": "Rp 100", "rounding": 100, "rounding_method": "HALF-UP"}).id})
+        self.connection.rounding_account = False
+        self.connection.action_check_mapping_health()
+        rows = self.env["accounting.mapping.health"].search([("connection_id", "=", self.connection.id)])
+        self.assertTrue(rows.filtered(lambda r: tax.name in r.message), rows.mapped("message"))
+        self.assertTrue(rows.filtered(lambda r: r.field_name == "rounding_account"), rows.mapped("message"))
+        for row in rows:
+            self.assert_no_english(row.with_context(lang="en_US").message_text,
+                                   row.with_context(lang="id_ID").message_text,
+                                   [tax.name, self.connection.display_name, row.res_name or ""]
+                                   + self.config.mapped("display_name") + self.config.payment_method_ids.mapped("name"))
+        # the reconciliation's causes, as codes
+        session = self.open_shift()
+        self.sell([(self.kopi, 1)], payments=[(self.cash_pm1, 22200)])
+        self.close_from_ui(session)
+        jobs = self.jobs_of(session)
+        Line = self.env["accounting.reconciliation.line"]
+        for cause_jobs, unposted in ((jobs, session.browse()), (jobs.browse(), session)):
+            cause, stored = Line._reconciliation_cause(self.connection, cause_jobs, [], None, unposted)
+            self.assertEqual(cause, "not_posted")
+            line = Line.sudo().create({"connection_id": self.connection.id, "date": "2026-01-05",
+                                       "measure": "sales", "is_difference": True, "cause": cause,
+                                       "cause_message": stored})
+            self.assert_no_english(line.with_context(lang="en_US").cause_note,
+                                   line.with_context(lang="id_ID").cause_note,
+                                   jobs.mapped("reference") + [session.name])
+        jobs[:1].sudo()._set_failed({"error_note": False, "error_code": "job.nothing_to_send",
+                                     "error_args": {"name": "X"}})
+        cause, stored = Line._reconciliation_cause(self.connection, jobs, [], None, session.browse())
+        self.assertEqual(cause, "failed")
+        line = Line.sudo().create({"connection_id": self.connection.id, "date": "2026-01-05", "measure": "sales",
+                                   "is_difference": True, "cause": cause, "cause_message": stored})
+        self.assertIn(jobs[:1].reference, line.with_context(lang="id_ID").cause_note)
+        # the list shows one line a row: the first sentence, and how many more
+        note = line.cause_note.splitlines()
+        self.assertTrue(line.cause_summary.startswith(note[0]))
+        if len(note) > 1:
+            self.assertIn("(and %s more)" % (len(note) - 1), line.cause_summary)
+        self.assert_no_english(line.with_context(lang="en_US").cause_note,
+                               line.with_context(lang="id_ID").cause_note, jobs.mapped("reference") + ["X"])
+
+    # --- the dry run and Post the past read in words --------------------------------------------
+    def test_dry_run_reads_labels_and_post_the_past_says_why_a_record_failed(self):
+        Line = self.env["accounting.dry.run.line"]
+        self.assertEqual(Line._fields["kind"].type, "selection")
+        self.assertEqual(dict(Line._fields["kind"]._description_selection(self.env))["sales_invoice"],
+                         "Sales Invoice")
+        self.assertEqual(dict(Line._fields["log_state"]._description_selection(self.env))["done"], "Done")
+        session = self.open_shift()
+        self.sell([(self.kopi, 1)], payments=[(self.cash_pm1, 22200)])
+        self.close_from_ui(session)
+        action = self.env["accounting.dry.run"].action_open(session)
+        wizard = self.env["accounting.dry.run"].browse(action["res_id"])
+        self.assertIn("sales_invoice", wizard.line_ids.mapped("kind"))
+        # Post the past: a record whose document failed says why; no Stop before it starts
+        backfill = self.env["accounting.backfill"].create({"connection_id": self.connection.id,
+                                                           "date_from": "2026-01-01"})
+        form = arch_of(self.env, "accounting.backfill", "form")
+        stop = re.search(r'<button name="action_cancel"[^>]*>', form).group(0)
+        self.assertIn("invisible=\"state != 'running'\"", stop)
+        job = self.jobs_of(session)[:1]
+        job.sudo()._set_failed({"error_code": "job.nothing_to_send", "error_args": {"name": "Toko"}})
+        item = self.env["accounting.backfill.item"].sudo().create({
+            "backfill_id": backfill.id, "res_model": "pos.session", "res_id": session.id, "name": session.name,
+            "state": "failed", "job_ids": [(6, 0, job.ids)]})
+        self.assertIn("Toko has nothing to send.", item.reason)
+        self.assertIn(job.reference, item.reason)
+        self.assertIn('name="reason"', arch_of(self.env, "accounting.backfill.item", "list"))
+
+    def test_tax_picker_offers_remote_taxes_of_the_same_rate(self):
+        self.connection.action_fetch_remote_lists()
+        Option = self.env["accounting.remote.option"]
+        taxes = Option.search([("connection_id", "=", self.connection.id), ("option_type", "=", "tax")])
+        self.assertGreater(len(set(taxes.mapped("rate"))), 1, "the sandbox lists 11% and 12%")
+        arch = arch_of(self.env, "accounting.connection", "form")
+        field = re.search(r'<field name="remote_tax_option_id"[^>]*>', arch).group(0)
+        domain = re.search(r'domain="([^"]*)"', field).group(1)
+        domain = domain.replace("&apos;", "'").replace("&gt;", ">").replace("&lt;", "<")
+        tax_map = self.connection.tax_map_ids[:1]
+
+        def offered():
+            return Option.search(safe_eval(domain, {
+                "connection_id": self.connection.id, "picker_rate_min": tax_map.picker_rate_min,
+                "picker_rate_max": tax_map.picker_rate_max}))
+        self.assertTrue(offered())
+        self.assertEqual(set(offered().mapped("rate")), {tax_map.tax_id.amount})
+        # PPN at DPP 11/12: the remote PPN record is the higher rate (12% for an 11% Odoo tax)
+        tax_map.treatment = "ppn_dpp"
+        self.assertTrue(offered())
+        self.assertTrue(all(rate > tax_map.tax_id.amount for rate in offered().mapped("rate")))

@@ -9,7 +9,7 @@ from decimal import Decimal
 from accounting_connectors.documents import Customer, InvoiceLine, Item, ReceiptLine, SalesInvoice, SalesReceipt
 
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import AccountingSyncCase, TagDocumentsMixin
 
@@ -114,6 +114,75 @@ class SyncLogScenario(TagDocumentsMixin):
         waiting = self.enqueue(self.invoice("INV/LOG/WAIT"))
         self.assertEqual(waiting.request_text, "Nothing was sent yet.")
         self.assertEqual(waiting.response_text, "Nothing was sent yet.")
+
+    # --- who refused: Odoo's own check or the accounting system ---------------------------
+    def form_arch(self):
+        return self.env["accounting.sync.job"].get_views([(False, "form")])["views"]["form"]["arch"]
+
+    def test_banner_of_our_own_check_says_nothing_was_sent(self):
+        """The connector's own check refuses a taxed line with no tax mapped,
+        before any request: not "refused by the accounting system"."""
+        self.masters()
+        doc = SalesInvoice(reference="INV/LOG/OWN", customer_ref="C-LOG", date=date.today(),
+                           lines=[InvoiceLine("SKU-LOG", Decimal("1"), Decimal("18000"), tax_rate=Decimal("11"))])
+        job = self.enqueue(doc)
+        self.run_worker()
+        self.assertEqual(job.state, "failed", job.error_message)
+        self.assertEqual(job.error_kind, "permanent", "the connector's check raises its refusal kind")
+        self.assertFalse(job.request_body)
+        self.assertEqual(job.failure_origin, "own_check")
+        self.assertTrue(job.failure_heading.startswith("Nothing was sent yet"), job.failure_heading)
+        self.assertTrue(job.request_text.startswith("Nothing was sent"), job.request_text)
+        self.assertNotIn("Refused by", job.failure_heading)
+        self.assertFalse(job.refusal_subject)
+        # what to fix and where: the connection (its tax mappings), one click away
+        accountant = new_test_user(self.env, "banner_accountant",
+                                   groups="base.group_user,pos_accounting_sync.group_accounting_sync_user")
+        action = job.with_user(accountant).action_open_cause()
+        self.assertEqual((action["res_model"], action["res_id"]), ("accounting.connection", self.connection.id))
+        form = self.form_arch()
+        self.assertIn('name="banner_own_check"', form)
+        self.assertIn('name="action_open_cause"', form)
+
+    def test_banner_of_a_refusal_names_the_record_in_odoo_terms(self):
+        """An item the accounting system does not have: its words, what was
+        sent, and the Odoo product the words are about."""
+        self.masters()
+        product = self.env["product.product"].create({"name": "Es Teh Manis", "default_code": "SKU-TEH-GONE"})
+        doc = SalesInvoice(reference="INV/LOG/ITEM", customer_ref="C-LOG", date=date.today(),
+                           lines=[InvoiceLine("SKU-TEH-GONE", Decimal("1"), Decimal("8000"))])
+        job = self.enqueue(doc)
+        self.run_worker()
+        self.assertEqual(job.state, "failed", job.error_message)
+        self.assertTrue(job.request_body and job.provider_message)
+        self.assertEqual(job.failure_origin, "accounting_system")
+        provider = dict(self.env["accounting.connection"]._fields["provider"].selection)[self.provider]
+        self.assertIn("Refused by %s" % provider, job.failure_heading)
+        self.assertIn("INV/LOG/ITEM", job.failure_heading, "what was sent")
+        self.assertEqual(job.provider_said, job.provider_message.strip(), "its own words, as they came")
+        self.assertIn(product.display_name, job.refusal_subject)
+        self.assertNotIn("SKU-LOG", job.refusal_subject, "the item it knows is not blamed")
+        self.assertIn('name="banner_accounting_system"', self.form_arch())
+        # a customer it does not know is named too (Accurate: by our customer number)
+        doc = SalesInvoice(reference="INV/LOG/WHO", customer_ref="NOBODY-LOG", date=date.today(),
+                           lines=[InvoiceLine("SKU-LOG", Decimal("1"), Decimal("18000"))])
+        job = self.enqueue(doc)
+        self.run_worker()
+        self.assertEqual(job.failure_origin, "accounting_system")
+        self.assertIn("Customer NOBODY-LOG", job.refusal_subject or "", job.provider_message)
+
+    def test_answer_in_html_reads_as_text_and_the_list_reason_is_short(self):
+        invoice, _receipt, _later = self.failing_chain()
+        invoice.sudo().provider_message = "<html><body><h1>502 Bad Gateway</h1><p>nginx</p></body></html>"
+        self.assertNotIn("<", invoice.provider_said)
+        self.assertIn("502 Bad Gateway", invoice.provider_said)
+        self.assertIn('<field name="provider_said" string="Accounting System Said"', self.form_arch())
+        invoice.sudo()._log_attempt("failed")
+        self.assertEqual(invoice.attempt_ids[:1].provider_said, invoice.provider_said, "the history reads it as text")
+        invoice.sudo().error_note = "First sentence of a long reason. " + "More words follow here. " * 20
+        self.assertEqual(invoice.error_summary, "First sentence of a long reason.")
+        listing = self.env["accounting.sync.job"].get_views([(False, "list")])["views"]["list"]["arch"]
+        self.assertIn('name="error_summary"', listing)
 
     # --- the cron reports its real count -------------------------------------------------
     def test_cron_reports_the_documents_it_sent(self):

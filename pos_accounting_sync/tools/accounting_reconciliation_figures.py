@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from odoo.exceptions import UserError
 
+from ..models import accounting_messages as msgs
 from .amounts import money
 from .pos_sales_lines import postable_lines
 
@@ -41,7 +42,8 @@ def shift_documents(connection, session):
 def odoo_figures(connection, session):
     """``({(measure, subject): Decimal}, problem or None)`` of a closed shift;
     ``problem`` says why a figure could not be computed (an unmapped payment
-    method...), the figures computed so far being kept."""
+    method...), the figures computed so far being kept: the error's stored
+    message (``models/accounting_messages.py``) when it has one, else its text."""
     currency = session.currency_id
     figures = defaultdict(lambda: ZERO)
     orders = session._get_closed_orders()
@@ -69,7 +71,8 @@ def odoo_figures(connection, session):
                 receipt = documents.build(doc_key)
             except UserError as exc:
                 # unmapped method: its money still counts, under the method's name
-                problem = exc.args[0]
+                # its stored message when it has one (read later in the reader's language)
+                problem = getattr(exc, "accounting_message", None) or exc.args[0]
                 method = session.env["pos.payment.method"].browse(int(doc_key.rpartition(":")[2]))
                 paid = documents.orders.payment_ids.filtered(lambda p, m=method: p.payment_method_id == m)
                 figures["money", method.name] += money(currency, sum(paid.mapped("amount")))
@@ -100,31 +103,28 @@ def remote_figures(rows, account_key=lambda account: account):
 
 
 def stock_cause(diff, opening_state):
-    """``(cause, note)`` of a stock difference ``diff`` (an
+    """``(cause, messages)`` of a stock difference ``diff`` (an
     ``accounting.stock.parity`` row: item, warehouse, quantities, the stock
-    documents sent for them), naming the documents it is about.
-    ``opening_state``: the state of the connection's opening balances
-    (``draft``, ``queued``, ``posted``, or "" when there are none)."""
+    documents sent for them), naming the documents it is about; the
+    sentences are stored messages (``models/accounting_messages.py``), read
+    in each reader's language. ``opening_state``: the state of the
+    connection's opening balances (``draft``, ``queued``, ``posted``, or ""
+    when there are none)."""
     jobs = diff.job_ids
-    _ = diff.env._  # the reader's language (no model method here to find it)
-    names = ", ".join(jobs.mapped("display_name"))
     bad = jobs.filtered(lambda j: j.state in ("failed", "blocked", "cancelled"))
     if bad:
-        return "failed", "\n".join("%s: %s" % (j.display_name, j.error_message or j.state) for j in bad)
+        return "failed", [msgs.message("recon.doc_reason", doc=j._doc_message(), reason=(
+            j._current_message() if (j.error_code or j.error_note)
+            else msgs.field_value(j._name, "state", j.state))) for j in bad]
     waiting = jobs.filtered(lambda j: j.state in ("pending", "running"))
     if waiting:
-        return "not_posted", _("Waiting to be sent: %(docs)s.", docs=", ".join(waiting.mapped("display_name")))
+        return "not_posted", [msgs.message("recon.waiting", docs=[j._doc_message() for j in waiting])]
     if opening_state != "posted":
-        return "stock_not_sent", _(
-            "The stock Odoo held before going live was never sent (Odoo %(odoo)s, %(wh)s %(remote)s): post the "
-            "opening balances (the connection's Opening balances), then compare again.",
-            odoo=diff.odoo_quantity, wh=diff.remote_warehouse, remote=diff.remote_quantity)
+        return "stock_not_sent", [msgs.message(
+            "recon.stock_not_sent", odoo=diff.odoo_quantity, wh=diff.remote_warehouse, remote=diff.remote_quantity)]
     if not jobs:
-        return "changed_remotely", _(
-            "Odoo sent no stock document of this item since the opening balances; the quantity was changed in "
-            "the accounting system.")
-    return "changed_remotely", _(
-        "Every stock document of the item went out (%(docs)s); the remote quantity was changed there.", docs=names)
+        return "changed_remotely", [msgs.message("recon.stock_no_document")]
+    return "changed_remotely", [msgs.message("recon.stock_changed_docs", docs=[j._doc_message() for j in jobs])]
 
 
 def unposted_sessions(connection, sessions):
@@ -140,17 +140,18 @@ def unposted_sessions(connection, sessions):
     return sessions.filtered(lambda s: s.id not in done and not (set(s.order_ids.ids) & orders))
 
 
-def name_documents(cause, note, jobs, shift_jobs):
-    """``(cause, note)`` of a money row made to agree with the sync log:
+def name_documents(cause, messages, jobs, shift_jobs):
+    """``(cause, messages)`` of a money row made to agree with the sync log:
     "not posted" only when the row's shifts have nothing logged or something
     still waiting (else the documents are there: "unexplained"), and the
-    note names the documents it is about (the row's own, else the shifts')."""
-    _ = jobs.env._  # the reader's language (no model method here to find it)
+    sentences (stored messages) name the documents it is about (the row's
+    own, else the shifts')."""
     waiting = jobs.filtered(lambda j: j.state in ("pending", "running"))
     if cause == "not_posted" and shift_jobs and not waiting and not jobs:
         cause = "unexplained"
-    about = jobs or shift_jobs
-    missing = [name for name in about.mapped("display_name") if name not in (note or "")]
+    messages = list(messages or [])
+    named = msgs.render(jobs.env, messages)
+    missing = (jobs or shift_jobs).filtered(lambda j: j.reference not in named)
     if missing:
-        note = "\n".join(filter(None, [note, _("Documents in the sync log: %(docs)s.", docs=", ".join(missing))]))
-    return cause, note
+        messages.append(msgs.message("recon.sync_log_documents", docs=[j._doc_message() for j in missing]))
+    return cause, messages

@@ -16,6 +16,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from accounting_connectors.errors import ConnectorError
 from ..models.accounting_access import USER, check_action
+from ..models.accounting_sync_job import KINDS, STATES
 
 _logger = logging.getLogger(__name__)
 
@@ -205,12 +206,13 @@ class AccountingDryRunLine(models.TransientModel):
 
     wizard_id = fields.Many2one("accounting.dry.run", required=True, ondelete="cascade")
     sequence = fields.Integer()
-    kind = fields.Char(readonly=True)
+    # labels, not codes: "Sales Invoice", "Done" (the sync log's own choices)
+    kind = fields.Selection(KINDS, string="Document Type", readonly=True)
     reference = fields.Char(readonly=True)
     status = fields.Selection(
         [("new", "Would be sent"), ("logged", "Already in the sync log"), ("refused", "Would fail")],
         readonly=True)
-    log_state = fields.Char(string="Sync Log State", readonly=True)
+    log_state = fields.Selection(STATES, string="Sync Log Status", readonly=True)
     message = fields.Text(readonly=True, help="Why it would fail, or what the preview cannot show.")
     document = fields.Text(readonly=True, help="The provider-neutral document built from Odoo.")
     method = fields.Char(readonly=True)
