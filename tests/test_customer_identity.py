@@ -82,14 +82,23 @@ def test_jurnal_keeps_the_receivable_on_the_customer_and_moves_it_on_request(san
 
 
 def test_accurate_line_in_a_unit_the_item_has_not_is_refused(sandbox):
+    """The sandbox refuses a line in a unit the item has not, as Accurate does;
+    the connector sends none (its quantities are in the item's own unit), so
+    an item that existed in Accurate under another unit name ("PCS") still
+    takes Odoo's sales."""
     client = _client(sandbox, "accurate")
     client.post(Item(reference="SUSU-01", name="Susu", unit="Units", sale_price=Decimal("10000")))
+    sandbox.app("accurate").store.save("item", {"no": "TEH-01", "name": "Teh", "itemType": "INVENTORY",
+                                                 "unit1Name": "PCS"})
     walkin = sandbox.app("accurate").seeded["walkin"]
-    with pytest.raises(ConnectorError) as refused:
-        client.post(SalesInvoice(reference="INV/UNIT/1", customer_ref=walkin, date=date.today(), lines=[
-            InvoiceLine("SUSU-01", Decimal("2"), Decimal("60000"), unit="Pack of 6")]))
-    assert "Pack of 6" in refused.value.message and "SUSU-01" in refused.value.message
+    payload = {"number": "INV/UNIT/1", "customerNo": walkin, "transDate": date.today().strftime("%d/%m/%Y"),
+               "detailItem": [{"itemNo": "SUSU-01", "quantity": 2, "unitPrice": 60000,
+                               "itemUnitName": "Pack of 6"}]}
+    body, _result = client._call("POST", "data", client._data_url("sales-invoice", "save"), body=payload,
+                                 write=True, check=False)
+    assert body.get("s") is False and "Pack of 6" in str(body.get("d")) and "SUSU-01" in str(body.get("d"))
     client.post(SalesInvoice(reference="INV/UNIT/2", customer_ref=walkin, date=date.today(), lines=[
-        InvoiceLine("SUSU-01", Decimal("12"), Decimal("10000"), unit="Units")]))
+        InvoiceLine("SUSU-01", Decimal("12"), Decimal("10000"), unit="Units"),
+        InvoiceLine("TEH-01", Decimal("3"), Decimal("5000"), unit="Units")]))
     invoice = next(r for r in sandbox.app("accurate").dump("sales_invoice") if r["number"] == "INV/UNIT/2")
-    assert invoice["detailItem"][0]["itemUnit"] == {"name": "Units"}
+    assert [line["itemUnit"] for line in invoice["detailItem"]] == [{"name": "Units"}, {"name": "PCS"}]

@@ -96,7 +96,9 @@ def _item_lines(lines):
         if line.discount_amount:
             row["itemCashDiscount"] = line.discount_amount
         _put(row, "warehouseName", line.warehouse)
-        _put(row, "itemUnitName", line.unit)
+        # no itemUnitName: the quantity is in the item's own unit (the addon converts to it), and an item that
+        # already existed in Accurate may name that unit otherwise ("PCS" for Odoo's "Units"): Accurate refuses
+        # a unit the item has not, and takes the item's unit when none is given (itemUnitName is optional)
         _put(row, "detailName", line.description)
         if line.tax_rate and line.tax_rate > 0:
             if not line.tax_code:
@@ -227,8 +229,8 @@ def item_transfer_payload(doc: ItemTransfer, today=None):
     payload = {"number": doc.reference, "transDate": fmt_date(doc.date),
                "itemTransferType": "TRANSFER_OUT" if doc.direction == "out" else "TRANSFER_IN",
                "warehouseName": doc.warehouse,
-               "detailItem": [_put({"itemNo": line.item_ref, "quantity": line.quantity},
-                                   "itemUnitName", line.unit) for line in doc.lines]}
+               # in the item's own unit, as sales lines (see _item_lines)
+               "detailItem": [{"itemNo": line.item_ref, "quantity": line.quantity} for line in doc.lines]}
     _put(payload, "referenceWarehouseName", doc.other_warehouse)
     if doc.direction == "in":
         _put(payload, "fromItemTransferNo", doc.out_ref)

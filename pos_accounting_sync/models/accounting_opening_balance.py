@@ -57,7 +57,7 @@ class AccountingOpeningBalance(models.Model):
     include_receivables = fields.Boolean(
         string="Customers' Open Balances",
         help="Also post what each customer owed at the start of the go-live day, one invoice per customer.")
-    state = fields.Selection([("draft", "Draft"), ("queued", "Queued"), ("posted", "Posted")],
+    state = fields.Selection([("draft", "Draft"), ("queued", "Queued"), ("posted", "Posted")], string="Status",
                              default="draft", required=True, readonly=True, tracking=True)
     summary = fields.Text(compute="_compute_summary")
     job_ids = fields.One2many("accounting.sync.job", compute="_compute_job_ids", string="Documents")
@@ -82,7 +82,8 @@ class AccountingOpeningBalance(models.Model):
                 rec.summary = False
                 continue
             stock = rec._stock_lines()
-            lines = [_("%(wh)s: %(n)s item(s), value %(value)s", wh=wh, n=len(items),
+            # (the env's translation: a comprehension's frame has no ``self`` for ``_`` to find)
+            lines = [rec.env._("%(wh)s: %(n)s item(s), value %(value)s", wh=wh, n=len(items),
                        value=sum((q * c for _p, q, c in items), Decimal(0))) for wh, items in stock.items()]
             if rec.include_receivables:
                 owed = rec._receivables()

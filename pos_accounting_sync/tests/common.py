@@ -9,7 +9,9 @@ from unittest.mock import patch
 
 from accounting_connectors.sandbox import SandboxServer
 
+from odoo.sql_db import db_connect
 from odoo.tests import TransactionCase
+
 
 class AccountingSyncCase(TransactionCase):
     """One sandbox per test class (reset before each test), an Accurate and a
@@ -51,6 +53,7 @@ class AccountingSyncCase(TransactionCase):
     def setUp(self):
         super().setUp()
         self.sandbox.reset()
+        self.roll_rate_windows()  # a window an earlier test closed (a bare 429) is not this test's
 
     # --- helpers -----------------------------------------------------------------
     def run_worker(self, limit=None, connection=None):
@@ -75,6 +78,13 @@ class AccountingSyncCase(TransactionCase):
         key = keys.get(kind, default)
         return sorted(str(row[key]) for row in self.sandbox_dump(kind, provider)
                       if row.get(key) and str(row[key]).startswith(prefix))
+
+    def roll_rate_windows(self):
+        """Time passes for the shared rate limits: every window rolls and
+        nothing is in flight. Their rows are written on their own committed
+        cursor, as in production, so a test's rollback would not undo them."""
+        with db_connect(self.env.cr.dbname).cursor() as cr:
+            cr.execute("UPDATE accounting_rate_limit SET closed_until = 0, stamps = '{}'")
 
     def force_due(self, jobs):
         """Make waiting jobs due now (instead of sleeping through a backoff)."""

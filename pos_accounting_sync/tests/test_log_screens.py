@@ -273,7 +273,10 @@ class TestScreens(PosSyncCase):
             self.assert_no_english(row.with_context(lang="en_US").message_text,
                                    row.with_context(lang="id_ID").message_text,
                                    [tax.name, self.connection.display_name, row.res_name or ""]
-                                   + self.config.mapped("display_name") + self.config.payment_method_ids.mapped("name"))
+                                   + self.config.mapped("display_name") + self.config.payment_method_ids.mapped("name")
+                                   # products the sentence names (demo data's English names)
+                                   + self.env["product.product"].search([("available_in_pos", "=", True)]).mapped(
+                                       "display_name"))
         # the reconciliation's causes, as codes
         session = self.open_shift()
         self.sell([(self.kopi, 1)], payments=[(self.cash_pm1, 22200)])

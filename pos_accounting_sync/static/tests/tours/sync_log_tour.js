@@ -34,8 +34,8 @@ registry.category("web_tour.tours").add("pos_accounting_sync_log_tour", {
             run: "click",
         },
         {
-            content: "The reason is written in words",
-            trigger: ".o_form_view .alert-danger:contains(has no internal reference)",
+            content: "The reason is written in words, under Odoo's own check (nothing was sent)",
+            trigger: ".o_form_view [name=banner_own_check]:contains(has no internal reference)",
         },
         {
             content: "Nothing was sent, and the request tab says why",
