@@ -145,6 +145,7 @@ class EngineScenario(TagDocumentsMixin):
                 self.run_worker()
             self.assertEqual(set(jobs.mapped("state")), {"pending"})
             self.roll_rate_windows()
+            self.force_due(jobs)
         self.run_worker()
         self.assertEqual(set(jobs.mapped("state")), {"done"})
         self.assertEqual(self.sandbox_references("sales_invoice"), ["INV/429/1", "INV/429/2"])
