@@ -153,7 +153,7 @@ registry.category("web_tour.tours").add("pos_accounting_sync_failure_tour", {
         },
         {
             content: "The reason names the product to fix",
-            trigger: ".o_form_view .alert-danger:contains(Gorengan Tour)",
+            trigger: ".o_form_view [role=alert]:contains(Gorengan Tour)",
         },
         {
             content: "Open the line's history",
