@@ -244,7 +244,7 @@ def blank_jurnal_connection(s):
     mode cannot be turned off); a company has one active Jurnal connection,
     so the demo's is archived meanwhile (``restore_jurnal`` brings it back)."""
     demo = s.call("accounting.connection", "search_read", [[("name", "=", "Jurnal (sandbox)")]],
-                  fields=["base_url", "auth_method", "client_id", "client_secret"], limit=1)
+                  fields=["base_url", "auth_method", "client_id", "client_secret", "outlet_map_ids"], limit=1)
     if not demo:
         return None
     demo = demo[0]
@@ -267,11 +267,35 @@ def blank_jurnal_connection(s):
     return conn
 
 
+def lend_outlet(s, conn):
+    """The guide's first step on the blank connection: an outlet mapped (the
+    demo's last one, lent by the Accurate connection; ``restore_jurnal``
+    gives it back)."""
+    lent = s.call("accounting.outlet.map", "search_read", [[("connection_id.name", "=", "Accurate (sandbox)"),
+                                                            ("active", "=", True)]],
+                  fields=["pos_config_id"], order="id desc", limit=1)
+    if not lent:
+        return
+    s.lent_outlet = lent[0]["id"]
+    s.call("accounting.outlet.map", "write", [[lent[0]["id"]], {"active": False}])
+    mine = s.call("accounting.outlet.map", "search", [[("connection_id", "=", conn), ("active", "in", [True, False])]])
+    if mine:
+        s.call("accounting.outlet.map", "write", [mine, {"active": True}])
+    else:
+        s.call("accounting.outlet.map", "create", [{"connection_id": conn,
+                                                     "pos_config_id": lent[0]["pos_config_id"][0]}])
+
+
 def restore_jurnal(s):
     """The demo's Jurnal connection back, the one set up from blank put away."""
     blank = s.call("accounting.connection", "search", [[("name", "=", "Jurnal - Toko Baru")]])
     if blank:
+        s.call("accounting.outlet.map", "write", [s.call("accounting.outlet.map", "search", [[
+            ("connection_id", "in", blank)]]), {"active": False}])
         s.call("accounting.connection", "write", [blank, {"active": False}])
+    if getattr(s, "lent_outlet", None):
+        s.call("accounting.outlet.map", "write", [[s.lent_outlet], {"active": True}])
+        s.lent_outlet = None
     if getattr(s, "demo_jurnal", None):
         s.call("accounting.connection", "write", [[s.demo_jurnal], {"active": True}])
 
@@ -282,6 +306,7 @@ def go_live_screens(s, suffix=""):
     conn = blank_jurnal_connection(s)
     if not conn:
         return
+    lend_outlet(s, conn)
     s.page.goto("%s/odoo/action-pos_accounting_sync.action_accounting_connection/%s" % (s.url, conn))
     s.page.wait_for_selector(".o_form_view")
     if not s.page.is_visible("button[name=action_enable_live_mode]"):
