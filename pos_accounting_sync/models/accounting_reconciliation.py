@@ -18,7 +18,8 @@ from odoo.tools import float_is_zero
 from accounting_connectors.errors import ConnectorError
 
 from ..tools.accounting_reconciliation_figures import AR_PARTNER, MEASURE_KINDS, odoo_figures, remote_figures
-from ..tools.accounting_reconciliation_figures import name_documents, stock_cause, unposted_sessions
+from ..tools.accounting_reconciliation_figures import (
+    failed_messages, name_documents, stock_cause, unposted_sessions)
 from ..tools.shop_time import business_date, local_date
 from . import accounting_messages as msgs
 from .accounting_access import USER, check_action
@@ -345,9 +346,7 @@ class AccountingReconciliationLine(models.Model):
             return "posted_twice", [msgs.message("recon.posted_twice", refs=twice, system=system)]
         bad = jobs.filtered(lambda j: j.state in ("failed", "blocked", "cancelled"))
         if bad:
-            return "failed", [msgs.message("recon.doc_reason", doc=j._doc_message(), reason=(
-                j._current_message() if (j.error_code or j.error_note)
-                else msgs.field_value(j._name, "state", j.state))) for j in bad]
+            return "failed", failed_messages(bad)
         waiting = jobs.filtered(lambda j: j.state in ("pending", "running"))
         if unposted or waiting or not jobs:
             notes = [problem] if problem else []

@@ -102,6 +102,14 @@ def remote_figures(rows, account_key=lambda account: account):
     return dict(figures)
 
 
+def failed_messages(jobs):
+    """One stored message per job of ``jobs`` that did not go out: the
+    document and its current reason (else its state)."""
+    return [msgs.message("recon.doc_reason", doc=j._doc_message(), reason=(
+        j._current_message() if (j.error_code or j.error_note)
+        else msgs.field_value(j._name, "state", j.state))) for j in jobs]
+
+
 def stock_cause(diff, opening_state):
     """``(cause, messages)`` of a stock difference ``diff`` (an
     ``accounting.stock.parity`` row: item, warehouse, quantities, the stock
@@ -113,9 +121,7 @@ def stock_cause(diff, opening_state):
     jobs = diff.job_ids
     bad = jobs.filtered(lambda j: j.state in ("failed", "blocked", "cancelled"))
     if bad:
-        return "failed", [msgs.message("recon.doc_reason", doc=j._doc_message(), reason=(
-            j._current_message() if (j.error_code or j.error_note)
-            else msgs.field_value(j._name, "state", j.state))) for j in bad]
+        return "failed", failed_messages(bad)
     waiting = jobs.filtered(lambda j: j.state in ("pending", "running"))
     if waiting:
         return "not_posted", [msgs.message("recon.waiting", docs=[j._doc_message() for j in waiting])]
