@@ -102,6 +102,12 @@ def _data_error(env, code, causes, **args):
     return msgs.user_error(env, code, cls=SyncDataError, causes=causes, **args)
 
 
+#: the limits and the package an admin may set per connection (0 = the published figure; never below 0)
+SCOPE_LIMIT_FIELDS = ("jurnal_consumer_per_minute", "jurnal_consumer_per_hour", "jurnal_address_per_minute",
+                      "jurnal_address_per_hour", "accurate_per_second", "accurate_in_flight",
+                      "jurnal_monthly_package")
+
+
 class AccountingConnection(models.Model):
     _name = "accounting.connection"
     _description = "Accounting System Connection"
@@ -1615,15 +1621,10 @@ class AccountingConnection(models.Model):
         for rec in self:
             rec.quota_month_count, rec.quota_share = Limit._quota_of(rec)
 
-    @api.constrains("jurnal_consumer_per_minute", "jurnal_consumer_per_hour", "jurnal_address_per_minute",
-                    "jurnal_address_per_hour", "accurate_per_second", "accurate_in_flight",
-                    "jurnal_monthly_package")
+    @api.constrains(*SCOPE_LIMIT_FIELDS)
     def _check_scope_limits(self):
         for rec in self:
-            names = [name for name in ("jurnal_consumer_per_minute", "jurnal_consumer_per_hour",
-                                       "jurnal_address_per_minute", "jurnal_address_per_hour",
-                                       "accurate_per_second", "accurate_in_flight", "jurnal_monthly_package")
-                     if rec[name] < 0]
+            names = [name for name in SCOPE_LIMIT_FIELDS if rec[name] < 0]
             if names:
                 raise ValidationError(_("%(conn)s: a limit is a number of requests, 0 for the published "
                                         "figure; not below 0 (%(fields)s).", conn=rec.display_name,

@@ -58,7 +58,7 @@ def invoice_lines(move, connection, warehouse=""):
     customer invoice or credit note (quantities and money positive)."""
     currency = move.currency_id
     lines = product_lines(move)
-    taxed = [move_line_tax(l, connection) for l in lines if move_line_tax(l, connection)[0]]
+    taxed = [found for found in (move_line_tax(l, connection) for l in lines) if found[0]]
     tax_included = bool(taxed) and all(included for _r, included, _t in taxed)
     regional = connection._regional_taxes()
     # with a regional tax the money goes out without any tax (its own is sent apart)

@@ -164,24 +164,29 @@ def group_lines(lines, connection, warehouse="", sign=1):
     if not lines:
         return [], False, ZERO, ZERO
     currency = lines[:1].currency_id
-    taxed = [line_tax(l, connection) for l in lines if line_tax(l, connection)[0]]
+    taxed = [found for found in (line_tax(l, connection) for l in lines) if found[0]]
     tax_included = bool(taxed) and all(included for _r, included, _t in taxed)
     field = "price_subtotal_incl" if tax_included else "price_subtotal"
     regional = connection._regional_taxes()
+    # each line's regional taxes, computed once (Odoo's compute_all per line); {} without any
+    regional_of = {line.id: _regional_amounts(line, regional) for line in lines} if regional else {}
+
+    def regional_money(line):
+        return money(currency, sum(regional_of.get(line.id, {}).values(), 0.0))
 
     def line_money_of(line):
         """Odoo's money of the line without its regional taxes (they travel apart)."""
         amount = money(currency, line[field])
-        if tax_included and regional:
-            amount -= money(currency, sum(_regional_amounts(line, regional).values(), 0.0))
+        if tax_included:
+            amount -= regional_money(line)
         return amount
     price_digits = lines.env["decimal.precision"].precision_get("Product Price")
     groups, discounts = OrderedDict(), []
     odoo_total, prepaid = ZERO, ZERO
     for line in lines.sorted(lambda l: (l.product_id.id, l.id)):
         odoo_total += money(currency, line.price_subtotal_incl) * sign
-        if regional:  # what the regional taxes (sent apart, see regional_taxes) add
-            odoo_total -= money(currency, sum(_regional_amounts(line, regional).values(), 0.0)) * sign
+        # what the regional taxes (sent apart, see regional_taxes) add
+        odoo_total -= regional_money(line) * sign
         role, account_field = line_role(line, connection, gift_cards)
         if role == "prepaid":
             connection._line_account(account_field, line)  # named in the error when unmapped
@@ -195,7 +200,7 @@ def group_lines(lines, connection, warehouse="", sign=1):
         account = connection._line_account(account_field, line) if role == "account" else ""
         dpp = line_dpp(connection, tax)
         # a price with a regional tax inside it is sent as Odoo's money without it
-        included = included or bool(tax_included and regional and _regional_amounts(line, regional))
+        included = included or bool(tax_included and regional_of.get(line.id))
         key = (account or line.product_id.id, line.price_unit, line.discount, rate, code, included, dpp,
                line.product_uom_id.id)
         groups.setdefault(key, []).append(line)
