@@ -27,6 +27,7 @@
         "views/accounting_opening_balance_views.xml",
         "views/accounting_payment_map_views.xml",
         "views/accounting_payout_views.xml",
+        "views/accounting_pos_day_views.xml",
         "views/accounting_reconciliation_line_views.xml",
         "views/accounting_remote_option_views.xml",
         "views/accounting_stock_document_views.xml",

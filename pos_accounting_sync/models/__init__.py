@@ -7,6 +7,7 @@ from . import accounting_sync_mixin
 from . import accounting_sync_job
 from . import accounting_sync_worker
 from . import accounting_webhook_event
+from . import accounting_pos_day
 from . import pos_session
 from . import pos_order
 from . import res_partner

@@ -237,8 +237,29 @@ class AccountingConnection(models.Model):
     # --- schedule: what is sent and when
     sales_sync_mode = fields.Selection(
         [("realtime", "Real time"), ("session_close", "At session close"),
-         ("scheduled", "At set hours")], default="session_close", required=True, tracking=True)
+         ("scheduled", "At set hours"), ("daily", "Once a day per outlet")],
+        default="session_close", required=True, tracking=True,
+        help="Real time: one document set per order. At session close: one per shift. At set hours: one per "
+             "shift, sent at the set hours. Once a day per outlet: every shift of an outlet's business day in "
+             "one document set, sent after the day has ended (see Day Posted At).")
     sales_sync_hours = fields.Char(help='Times of day, e.g. "08:00, 21:30" (company time zone).')
+    sales_posting = fields.Selection(
+        [("items", "Sales invoices with items"), ("journal_entry", "Journal entries")],
+        string="Post Sales As", default="items", required=True, tracking=True,
+        help="Sales invoices with items: the accounting system gets invoices, receipts and returns with "
+             "items, so its item reports and remote stock follow the sales. Journal entries: walk-in sales of "
+             "each shift or day go out as one balanced journal entry (revenue, tax, money per payment method, "
+             "discounts, rounding, cash over/short); customer-account sales keep one invoice per customer, "
+             "booked to accounts. No item is pushed and no stock moves remotely: item reports stay in Odoo.")
+    day_post_hour = fields.Float(
+        string="Day Posted At", default=0.0,
+        help="Once a day per outlet: the hour of the next morning (shop time) at which a business day's "
+             "documents go out. 00:00: as soon as the day has ended.")
+    settle_delay_hours = fields.Integer(
+        string="Settle Delay (hours)", default=0, tracking=True,
+        help="At session close and once a day: documents wait this many hours after the last close before "
+             "they go out. A refund of one of their sales made meanwhile is folded into the same documents "
+             "instead of posting a return later. 0: no wait.")
     sales_collected_at = fields.Datetime(
         string="Sales Collected Until", readonly=True, copy=False,
         help="Shifts closed after this moment are checked at the next set hour.")
@@ -550,6 +571,14 @@ class AccountingConnection(models.Model):
                 self._parse_hours(rec.sales_sync_hours)
             if rec.transfer_sync_mode == "scheduled":
                 self._parse_hours(rec.transfer_sync_hours)
+
+    @api.constrains("day_post_hour", "settle_delay_hours")
+    def _check_day_posting(self):
+        for rec in self:
+            if not 0 <= rec.day_post_hour < 24:
+                raise ValidationError(_("Day Posted At is an hour of the day, from 00:00 to 23:59."))
+            if not 0 <= rec.settle_delay_hours <= 24 * 14:
+                raise ValidationError(_("The settle delay is a number of hours from 0 to 336 (two weeks)."))
 
     @api.constrains("active")
     def _check_mapped_once(self):
@@ -1158,6 +1187,23 @@ class AccountingConnection(models.Model):
         jobs = sessions.filtered(lambda s: s.id not in queued)._accounting_enqueue_sales(connections=self)
         self.sales_collected_at = now
         return jobs
+
+    def _accounting_collect_settled_sessions(self, now):
+        """At session close with a settle delay: queue the mapped shifts
+        whose delay has passed and that have no document yet (they waited
+        so that a refund made meanwhile folds into them); returns the jobs."""
+        self.ensure_one()
+        cutoff = now - timedelta(hours=self.settle_delay_hours)
+        configs = self.outlet_map_ids.filtered("active").pos_config_id
+        # a window, not every shift ever closed: one closed before the delay was set went out at its close
+        domain = [("config_id", "in", configs.ids), ("state", "=", "closed"), ("rescue", "=", False),
+                  ("stop_at", "<=", cutoff), ("stop_at", ">", cutoff - timedelta(days=3))]
+        sessions = self.env["pos.session"].sudo().search(domain).filtered(lambda s: self._is_live(s.stop_at))
+        queued = set(self.env["accounting.sync.job"].sudo().search([
+            ("connection_id", "=", self.id), ("res_model", "=", "pos.session"),
+            ("res_id", "in", sessions.ids)]).mapped("res_id"))
+        return sessions.filtered(lambda s: s.id not in queued)._accounting_enqueue_sales(
+            connections=self, settled=True)
 
     def _last_transfer_slot(self, now):
         """The latest set hour at or before ``now`` (UTC, naive), in the

@@ -111,6 +111,12 @@ ADDON_MESSAGES = {
         "“%(line)s” (%(amount)s) discounts more than the lines with the same tax hold (%(base)s); the "
         "accounting system cannot post a negative line."),
     "pos.cash_difference": _lt("%s has no cash difference any more."),
+    "pos.journal_tax_account": _lt(
+        "%(conn)s posts sales as journal entries: choose the Tax Account of %(tax)s under Taxes on the "
+        "connection (the account it is owed on in the accounting system). Then it goes out by itself."),
+    "pos.journal_rounding_account": _lt(
+        "The journal entry of %(origin)s is %(amount)s off from the money received (cash rounding, tax "
+        "rounding): choose the Rounding Account on the connection %(conn)s. Then it goes out by itself."),
     "pos.cash_counted_at_close": _lt(
         "The cash counted at the close of %(session)s differs by %(amount)s; choose the Cash Difference "
         "Account on the connection %(conn)s, then press Retry."),

@@ -64,6 +64,11 @@ class AccountingTaxMap(models.Model):
     regional_account = fields.Char(
         compute="_compute_regional_account", store=True, readonly=False,
         help="Remote liability account a regional tax (PB1) is owed on.")
+    tax_account_option_id = remote_choice(
+        "Tax Account Choice", "account", groups=("liability",))
+    tax_account = fields.Char(
+        compute="_compute_tax_account", store=True, readonly=False,
+        help="Journal entries only: the remote liability account this tax (PPN Keluaran) is owed on.")
     # what the remote tax picker offers (views/accounting_connection_views.xml): the Odoo tax's rate, or for
     # "PPN at DPP 11/12" a higher one (the PPN 12% record)
     tax_rate = fields.Float(related="tax_id.amount", string="Odoo Rate (%)")
@@ -86,6 +91,10 @@ class AccountingTaxMap(models.Model):
     @api.depends("regional_account_option_id")
     def _compute_regional_account(self):
         copy_chosen_code(self, "regional_account")
+
+    @api.depends("tax_account_option_id")
+    def _compute_tax_account(self):
+        copy_chosen_code(self, "tax_account")
 
     @api.depends("treatment", "tax_id.amount", "remote_tax_option_id.rate")
     def _compute_dpp_percent(self):

@@ -25,9 +25,15 @@ class PosOrder(models.Model):
         "pos.session", string="Taken in Shift", readonly=True, copy=False,
         help="The closed shift the order was taken in, before Odoo moved it into another session.")
 
+    accounting_folded_session_id = fields.Many2one(
+        "pos.session", string="Folded Into Shift", readonly=True, copy=False, index="btree_not_null",
+        help="A refund made while the documents of the sale it refunds were still waiting (settle delay, or "
+             "once a day): it goes out in those documents, dated on their day, not as a later return.")
+
     def action_pos_order_paid(self):
         result = super().action_pos_order_paid()
         if self.state == "paid":
+            self._accounting_fold()
             self._accounting_enqueue_realtime()
             if self.session_id.rescue or self.accounting_late:
                 # a rescue session's, or a draft that reached Odoo after its shift closed and is paid now
@@ -47,6 +53,21 @@ class PosOrder(models.Model):
             record.sudo().write({"accounting_late": True, "accounting_taken_in_session_id": taken.id})
             record._accounting_enqueue_late()
         return order_id
+
+    def _accounting_fold(self):
+        """A refund of sales whose documents still wait (the settle delay,
+        or their outlet day not sent yet) for every connection posting them
+        joins those documents: the shift that sold is remembered, and that
+        shift's (or day's) documents carry the refund instead of this one's.
+        Only a refund and nothing else (an exchange also sells), of one
+        earlier closed shift of the same outlet."""
+        for order in self.filtered(lambda o: o.lines and all(l.qty < 0 and l.refunded_orderline_id for l in o.lines)):
+            sold_in = order.lines.refunded_orderline_id.order_id.session_id
+            if len(sold_in) != 1 or sold_in == order.session_id or sold_in.config_id != order.config_id:
+                continue
+            connections = sold_in.sudo()._accounting_connections()
+            if connections and all(sold_in.sudo()._accounting_waiting(c) for c in connections):
+                order.sudo().accounting_folded_session_id = sold_in
 
     def _accounting_enqueue_realtime(self):
         """Real-time mode: queue this order's own documents. Only a row is
@@ -141,10 +162,10 @@ class PosOrder(models.Model):
         self.ensure_one()
         if self in self._accounting_posted_alone(connection, self):
             return self._accounting_documents(connection)
-        session = self.session_id
+        session = self.accounting_folded_session_id or self.session_id
         if session.state != "closed" or not session.move_id:
             return None
-        return session._accounting_documents(connection)
+        return session._accounting_carrier_documents(connection)
 
     def _accounting_invoice_ref(self, connection):
         """Our reference of the remote invoice that carries this sale, or ""

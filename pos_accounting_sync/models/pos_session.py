@@ -35,19 +35,66 @@ class PosSession(models.Model):
         # a readable POS/<name>, unless the shift already queued under the older form
         return chain_for(self)
 
-    def _accounting_documents(self, connection):
-        """The shift's documents for the orders not already posted one by one
-        (real-time mode), so switching modes never posts a sale twice."""
-        self.ensure_one()
-        orders = self._get_closed_orders()
-        orders -= self.env["pos.order"]._accounting_posted_alone(connection, orders)
-        return SalesDocuments(connection, orders, self._accounting_chain(), self, stop_at=self.stop_at)
+    def _accounting_orders(self, connection):
+        """The orders these shifts' documents carry for ``connection``: their
+        closed orders, less those posted one by one (real-time mode, late
+        orders) so that switching modes never posts a sale twice, less
+        refunds folded into an earlier shift's waiting documents, plus
+        refunds folded into these (see ``pos.order._accounting_fold``)."""
+        Order = self.env["pos.order"]
+        orders = Order.union(*[s._get_closed_orders() for s in self])
+        orders = orders.filtered(lambda o: not o.accounting_folded_session_id
+                                 or o.accounting_folded_session_id in self)
+        orders |= Order.sudo().search([("accounting_folded_session_id", "in", self.ids),
+                                       ("state", "in", ("paid", "done", "invoiced"))]).sudo(False)
+        return orders - Order._accounting_posted_alone(connection, orders)
 
-    def _accounting_enqueue_sales(self, connections=None):
+    def _accounting_documents(self, connection):
+        """The shift's own documents (see :meth:`_accounting_orders`)."""
+        self.ensure_one()
+        return SalesDocuments(connection, self._accounting_orders(connection), self._accounting_chain(), self,
+                              stop_at=self.stop_at)
+
+    def _accounting_day(self, connection):
+        """The outlet day (``accounting.pos.day``) that posts this shift for
+        ``connection`` (once a day per outlet), or an empty recordset."""
+        self.ensure_one()
+        return self.env["accounting.pos.day"].sudo().search(
+            [("connection_id", "=", connection.id), ("session_ids", "in", self.ids)], limit=1)
+
+    def _accounting_carrier_documents(self, connection):
+        """The documents that carry this shift's sales remotely: its outlet
+        day's when it posts once a day, else its own."""
+        self.ensure_one()
+        day = self._accounting_day(connection)
+        return day._accounting_documents() if day else self._accounting_documents(connection)
+
+    def _accounting_waiting(self, connection):
+        """True while this closed shift's documents for ``connection`` wait
+        to be queued: its outlet day not queued yet, or the settle delay of
+        a connection posting at session close not over."""
+        self.ensure_one()
+        if self.state != "closed":
+            return False
+        if connection.sales_sync_mode == "daily":
+            day = self._accounting_day(connection)
+            return bool(day) and day.state == "waiting"
+        if connection.sales_sync_mode == "session_close" and connection.settle_delay_hours:
+            return not self.env["accounting.sync.job"].sudo().search_count(
+                [("connection_id", "=", connection.id), ("res_model", "=", "pos.session"),
+                 ("res_id", "=", self.id)], limit=1)
+        return False
+
+    def _accounting_enqueue_sales(self, connections=None, settled=False):
         """Queue the shift's chain (never calls the accounting system; safe
         inside the cashier's closing transaction). In set-hours mode the jobs
-        wait for the next set hour (``_next_sync_at``)."""
+        wait for the next set hour (``_next_sync_at``). Once a day per
+        outlet, the shift joins its outlet day, which queues the day's set
+        when it is due. With a settle delay at session close, nothing is
+        queued until the delay is over. ``settled``: queue now whatever
+        the day or the delay (the backfill, a dry run, the delay's cron)."""
         Job = self.env["accounting.sync.job"]
+        Day = self.env["accounting.pos.day"].sudo()
         jobs = Job
         for session in self.filtered(lambda s: s.state == "closed"):
             if session.rescue:
@@ -56,6 +103,15 @@ class PosSession(models.Model):
                 jobs |= session._get_closed_orders()._accounting_enqueue_late(connections)
                 continue
             for connection in connections or session._accounting_connections():
+                if connection.sales_sync_mode == "daily":
+                    day = Day._accounting_add_session(connection, session)
+                    if day:
+                        jobs |= day._accounting_queue(force=settled)
+                        continue
+                    # its day already went out (a shift closed after it): its own documents
+                elif connection.sales_sync_mode == "session_close" and connection.settle_delay_hours \
+                        and not settled:
+                    continue  # queued once the delay is over (accounting.pos.day._cron_post_due)
                 documents = session._accounting_documents(connection)
                 if documents.orders:
                     jobs |= documents.enqueue(session._accounting_chain())
@@ -105,7 +161,7 @@ class PosSession(models.Model):
             documents = order._accounting_documents(connection)
             if partner in documents.by_customer and documents._lines(documents.by_customer[partner], 1):
                 result.append((documents.ref_ar_invoice(partner), documents.pay_later_due(partner), documents.date))
-        documents = self._accounting_documents(connection)
+        documents = self._accounting_carrier_documents(connection)
         if partner in documents.by_customer and documents._lines(documents.by_customer[partner], 1):
             result.append((documents.ref_ar_invoice(partner), documents.pay_later_due(partner), documents.date))
         return result

@@ -33,6 +33,7 @@ from .amounts import money
 from .connection_fields import field_causes
 from .pos_sales_lines import check_skus, goods_lines, group_lines, postable_lines, regional_taxes, rounding_gap
 from .sync_causes import SyncDataError
+from .pos_sales_journal import SalesJournal
 from .pos_sales_money import SalesMoney, is_pay_later
 from .shop_time import business_date
 
@@ -44,10 +45,16 @@ SEQ_AFTER_RECEIPTS, SEQ_REFUND = 5, 7
 SEQ_ORDER, SEQ_AR_RETURN, SEQ_CASH_DIFFERENCE = 1, 5, 70
 
 
-class SalesDocuments(SalesMoney):
-    """``orders`` all belong to one session; ``prefix`` makes the references
-    (``POS/<session>`` or ``POS/<order>``), which are what keeps a document
-    from ever going out twice."""
+class SalesDocuments(SalesJournal, SalesMoney):
+    """``orders`` all belong to one outlet (one session, or the shifts of an
+    outlet day, ``accounting.pos.day``); ``prefix`` makes the references
+    (``POS/<session>``, ``POS/<order>``, ``POS/D<outlet>/<day>``), which are
+    what keeps a document from ever going out twice.
+
+    With the connection's ``sales_posting`` on journal entries, the walk-in
+    sales, their money, refunds and the cash over/short go out as one
+    journal entry (pos_sales_journal.py); customer-account and invoiced
+    orders keep their invoices, booked to accounts (no item)."""
 
     def __init__(self, connection, orders, prefix, source, stop_at=None):
         self.conn = connection
@@ -56,7 +63,8 @@ class SalesDocuments(SalesMoney):
         self.source = source
         self.env = source.env
         session = orders[:1].session_id
-        self.config = session.config_id
+        self.config = source.pos_config_id if source._name == "accounting.pos.day" else session.config_id
+        self.journal_mode = connection.sales_posting == "journal_entry"
         self.currency = session.currency_id or source.env.company.currency_id
         self.outlet = connection._outlet_map(self.config)
         self.date = business_date(source, session, stop_at)
@@ -101,6 +109,9 @@ class SalesDocuments(SalesMoney):
     def ref_cash_difference(self):
         return "%s/CASH" % self.prefix
 
+    def ref_journal_entry(self):
+        return "%s/JE" % self.prefix
+
     @staticmethod
     def _invoiced_at_sale(orders):
         """Orders invoiced from the POS (or before their session closed): they
@@ -139,11 +150,16 @@ class SalesDocuments(SalesMoney):
     def plan(self):
         """``[(kind, doc_key, reference, sequence)]`` in posting order."""
         out = []
-        has_sales = bool(self._lines(self.walkin, 1))
-        if has_sales:
-            out.append(("sales_invoice", "invoice", self.ref_invoice(), SEQ_INVOICE))
-        out += self._money_plan(self.walkin, "", has_sales, self.ref_invoice(), self.ref_return(),
-                                self.ref_receipt, SEQ_INVOICE)
+        if self.journal_mode:
+            # walk-in sales, their money and the cash over/short: one entry
+            if self.walkin or (self.source._name != "pos.order" and self.cash_difference()):
+                out.append(("journal_entry", "journal", self.ref_journal_entry(), SEQ_INVOICE))
+        else:
+            has_sales = bool(self._lines(self.walkin, 1))
+            if has_sales:
+                out.append(("sales_invoice", "invoice", self.ref_invoice(), SEQ_INVOICE))
+            out += self._money_plan(self.walkin, "", has_sales, self.ref_invoice(), self.ref_return(),
+                                    self.ref_receipt, SEQ_INVOICE)
         for order in self.invoiced:
             has_sales = bool(self._lines(order, 1))
             if has_sales:
@@ -163,7 +179,7 @@ class SalesDocuments(SalesMoney):
             out += self._money_plan(orders, "ar:%s" % partner.id, has_sales, self.ref_ar_invoice(partner),
                                     self.ref_ar_return(partner),
                                     lambda m, p=partner: self.ref_ar_receipt(p, m), SEQ_AR_INVOICE)
-        if self.source._name == "pos.session" and self.cash_difference():
+        if not self.journal_mode and self.source._name != "pos.order" and self.cash_difference():
             out.append(("journal_entry", "cash_difference", self.ref_cash_difference(), SEQ_CASH_DIFFERENCE))
         return out
 
@@ -190,7 +206,10 @@ class SalesDocuments(SalesMoney):
 
     def products(self):
         """Items to create first: goods only (tips, service charges, rewards
-        and gift cards go to accounts, see pos_sales_lines.line_role)."""
+        and gift cards go to accounts, see pos_sales_lines.line_role); none
+        when sales post as journal entries (items stay in Odoo)."""
+        if self.journal_mode:
+            return self.env["product.product"]
         return goods_lines(postable_lines(self.orders.lines), self.conn).product_id
 
     def customers(self):
@@ -222,6 +241,8 @@ class SalesDocuments(SalesMoney):
                                 *self._group("ar:%s" % partner_id))
         if kind == "cash_difference":
             return self.cash_difference_entry()
+        if kind == "journal":
+            return self.journal_entry()
         raise msgs.user_error(self.env, "pos.unknown_pos_document", doc_key)
 
     def _header(self):

@@ -118,7 +118,8 @@ def line_role(line, connection, gift_cards):
     item; ``("account", field)`` a line booked to the connection's account
     ``field``; ``("prepaid", field)`` a gift card/eWallet spent (lowers what
     is owed); ``("discount", "")`` a reward, promotion or global discount,
-    spread over the lines it discounts. Only goods need an internal reference."""
+    spread over the lines it discounts. Only goods need an internal reference;
+    a connection posting journal entries books goods to its sales account."""
     product = line.product_id
     if _redeems_gift_card(line):
         return "prepaid", "gift_card_account"
@@ -130,6 +131,8 @@ def line_role(line, connection, gift_cards):
         return "account", "gift_card_account"
     if not item_code(product) and product.type == "service":
         return "account", "service_account"
+    if connection.sales_posting == "journal_entry":
+        return "account", "sales_account"  # no item: items and stock stay in Odoo
     return "goods", ""
 
 

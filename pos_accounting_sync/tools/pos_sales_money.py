@@ -104,33 +104,53 @@ class SalesMoney:
 
     # --- cash counted at closing ------------------------------------------------------------
     def _cash_method(self):
-        return self.source.payment_method_ids.filtered("is_cash_count")[:1]
+        return self.config.payment_method_ids.filtered("is_cash_count")[:1]
+
+    def _sessions(self):
+        """The closed shifts these documents stand for: the shift, an outlet
+        day's shifts; none for one order."""
+        if self.source._name == "pos.session":
+            return self.source
+        if self.source._name == "accounting.pos.day":
+            return self.source.session_ids
+        return self.env["pos.session"]
 
     def cash_difference(self):
-        """Counted minus expected cash of a closed session (Decimal), as Odoo
-        booked it: its statement lines on the cash journal's profit/loss
-        accounts (none when nobody counted, or the count matched)."""
-        session = self.source
-        if session._name != "pos.session" or not self._cash_method():
+        """Counted minus expected cash of the closed sessions (Decimal), as
+        Odoo booked it: their statement lines on the cash journal's
+        profit/loss accounts (none when nobody counted, or the count matched)."""
+        if not self._cash_method():
             return ZERO
-        journal = session.sudo().cash_journal_id
-        accounts = journal.loss_account_id | journal.profit_account_id
-        lines = session.sudo().statement_line_ids.filtered(
-            lambda st: accounts and st.move_id.line_ids.filtered(lambda l: l.account_id in accounts))
-        return money(self.currency, sum(lines.mapped("amount")))
+        total = 0.0
+        for session in self._sessions().sudo():
+            journal = session.cash_journal_id
+            accounts = journal.loss_account_id | journal.profit_account_id
+            lines = session.statement_line_ids.filtered(
+                lambda st, a=accounts: a and st.move_id.line_ids.filtered(lambda l: l.account_id in a))
+            total += sum(lines.mapped("amount"))
+        return money(self.currency, total)
 
-    def cash_difference_entry(self):
+    def cash_difference_lines(self):
+        """The journal lines of the cash counted over (or short) at closing:
+        the cash method's account against the connection's over/short
+        account; none when the count matched."""
         difference = self.cash_difference()
         if not difference:
-            raise msgs.user_error(self.env, "pos.cash_difference", self.source.display_name)
+            return []
         account = self.conn.cash_difference_account
         if not account:
             raise msgs.user_error(self.env, "pos.cash_counted_at_close", session=self.source.display_name,
                                   amount=difference, conn=self.conn.display_name, cls=SyncDataError,
                                   causes=field_causes(self.conn, "cash_difference_account"))
         cash = self.conn._payment_account(self._cash_method())
-        lines = ([JournalLine(cash, debit=difference), JournalLine(account, credit=difference)] if difference > 0
-                 else [JournalLine(account, debit=-difference), JournalLine(cash, credit=-difference)])
+        return ([JournalLine(cash, debit=difference), JournalLine(account, credit=difference)] if difference > 0
+                else [JournalLine(account, debit=-difference), JournalLine(cash, credit=-difference)])
+
+    def cash_difference_entry(self):
+        difference = self.cash_difference()
+        if not difference:
+            raise msgs.user_error(self.env, "pos.cash_difference", self.source.display_name)
+        lines = self.cash_difference_lines()
         header = self._header()
         header["description"] = (
             _("Cash over counted at the close of %(session)s", session=self.source.display_name)

@@ -44,7 +44,10 @@ def local_date(moment, company=None, config=None):
 def business_date(source, session, stop_at=None):
     """The date every POS document of ``source`` carries: an order's local
     day (per-order posting), else the day of the session's journal entry
-    (what the books hold), else the local day the shift closed."""
+    (what the books hold), else the local day the shift closed; an outlet
+    day's own date."""
+    if source._name == "accounting.pos.day":
+        return source.date
     config = session.config_id
     if source._name == "pos.order":
         return local_date(source.date_order, config=config)
