@@ -93,6 +93,7 @@ ODOO_SUITES_EXCLUDED = {
 
 #: every benchmark that needs Odoo, at its tiny size: it must run, its numbers are not judged
 BENCHES = ["bench_session_close.py", "bench_backfill.py", "bench_drain.py", "bench_reconciliation.py",
+           "bench_posting_granularity.py",
            "bench_shared_limit.py", "bench_webhook_flood.py", "bench_scoped_limits.py", "bench_outlets_close.py"]
 BENCH_TIMEOUT = int(os.environ.get("ODOO_BENCH_TIMEOUT", 600))
 

@@ -28,7 +28,7 @@ from accounting_connectors.errors import ConnectorError
 from accounting_connectors.ratelimit import scopes_for
 
 from .accounting_access import MANAGER, USER, check_action
-from ..tools.shop_time import local_date, shop_tz
+from ..tools.shop_time import business_date, local_date, shop_tz
 
 ITEM_STATES = [("pending", "Waiting"), ("queued", "Sending"), ("done", "Posted"), ("failed", "Failed")]
 #: job states after which an item's document no longer holds the next one back
@@ -143,7 +143,7 @@ class AccountingBackfill(models.Model):
                 kinds[kind] += 1
 
         for _day, _moment, record in self._collect_sources():
-            if record._name == "pos.session":
+            if record._name in ("pos.session", "accounting.pos.day"):
                 documents = record._accounting_documents(conn)
                 if not documents.orders:
                     continue
@@ -177,7 +177,7 @@ class AccountingBackfill(models.Model):
             rec.connection_id._check_live_mode()
             if self.search_count([("connection_id", "=", rec.connection_id.id), ("state", "=", "running")]):
                 raise UserError(_("A backfill of %(conn)s is already running.", conn=rec.connection_id.display_name))
-            sources = rec._collect_sources()  # [(business date, moment, record)]
+            sources = rec._collect_sources(materialize=True)  # [(business date, moment, record)]
             sources.sort(key=lambda s: (s[0], s[1], s[2]._name, s[2].id))
             rec.write({
                 "state": "running", "date_started": fields.Datetime.now(), "total_count": len(sources),
@@ -259,8 +259,11 @@ class AccountingBackfill(models.Model):
         start = tz.localize(datetime.combine(self.date_from, time.min))
         return start.astimezone(pytz.utc).replace(tzinfo=None)
 
-    def _collect_sources(self):
-        """``[(business date, moment, record)]`` of every record to post."""
+    def _collect_sources(self, materialize=False):
+        """``[(business date, moment, record)]`` of every record to post.
+        Once a day per outlet, the shifts come as their outlet days
+        (``materialize``: the days are created and gather their shifts, as
+        the backfill queues them; else unsaved, for the estimate)."""
         self.ensure_one()
         conn, since = self.connection_id, self._since_utc()
         out = []
@@ -268,7 +271,11 @@ class AccountingBackfill(models.Model):
             sessions = self.env["pos.session"].sudo().search([
                 ("state", "=", "closed"), ("company_id", "=", conn.company_id.id), ("stop_at", ">=", since),
                 ("config_id", "in", conn.outlet_map_ids.filtered("active").pos_config_id.ids)])
-            for session in sessions.filtered(lambda s: conn._is_live(s.stop_at)):
+            sessions = sessions.filtered(lambda s: conn._is_live(s.stop_at))
+            if conn.sales_sync_mode == "daily":
+                out += self._day_sources(sessions.filtered(lambda s: not s.rescue), materialize)
+                sessions = sessions.filtered("rescue")
+            for session in sessions:
                 day = session.move_id.date or local_date(session.stop_at, config=session.config_id)
                 out.append((day, session.stop_at, session))
         if self.include_stock:
@@ -278,6 +285,32 @@ class AccountingBackfill(models.Model):
             for payout in self.env["accounting.payout"].sudo()._accounting_backfill_records(conn, self.date_from):
                 day = payout["date"] if "date" in payout._fields else self.date_from
                 out.append((day, datetime.combine(day, time.min), payout))
+        return out
+
+    def _day_sources(self, sessions, materialize):
+        """``[(business date, moment, outlet day)]`` of ``sessions`` (closed
+        shifts of a connection posting once a day); a shift whose day
+        already went out comes as itself (it posts its own documents)."""
+        conn = self.connection_id
+        Day = self.env["accounting.pos.day"].sudo()
+        groups = collections.defaultdict(lambda: self.env["pos.session"].sudo())
+        for session in sessions.sorted("stop_at"):
+            groups[session.config_id, business_date(session, session, session.stop_at)] |= session
+        out = []
+        for (config, day), group in groups.items():
+            moment = max(group.mapped("stop_at"))
+            if not materialize:
+                out.append((day, moment, Day.new({"connection_id": conn.id, "pos_config_id": config.id,
+                                                   "date": day, "session_ids": [(6, 0, group.ids)]})))
+                continue
+            days = Day
+            for session in group:
+                found = Day._accounting_add_session(conn, session)
+                if found:
+                    days |= found
+                else:
+                    out.append((day, session.stop_at, session))
+            out += [(day, moment, found) for found in days]
         return out
 
     def _stock_sources(self, since):
@@ -299,7 +332,11 @@ class AccountingBackfill(models.Model):
         """Queue ``record``'s documents for ``conn``; returns its jobs."""
         Job = self.env["accounting.sync.job"]
         if record._name == "pos.session":
-            return record.sudo()._accounting_enqueue_sales(connections=conn)
+            return record.sudo()._accounting_enqueue_sales(connections=conn, settled=True)
+        if record._name == "accounting.pos.day":
+            record.sudo()._accounting_queue(force=True)
+            return Job.sudo().search([("connection_id", "=", conn.id), ("res_model", "=", record._name),
+                                      ("res_id", "=", record.id)])
         if record._name in ("stock.picking", "stock.move"):
             Document = self.env["accounting.stock.document"].sudo()
             moves = (record.move_ids if record._name == "stock.picking" else record).filtered(

@@ -340,6 +340,13 @@ class AccountingMappingHealth(models.Model):
             rows.append(self._row("tax", msgs.message(
                 "health.tax_unmapped", tax=tax.display_name, conn=conn.display_name),
                 tax, fix_model="accounting.tax.map"))
+        if conn.sales_posting == "journal_entry":
+            # the journal entry books each tax on its own account (PB1 on its regional account)
+            for line in conn.tax_map_ids.filtered(
+                    lambda m: m.tax_id in taxes and m.treatment != "regional" and not m.tax_account):
+                rows.append(self._row("tax", msgs.message(
+                    "health.tax_account_unmapped", tax=line.tax_id.display_name, conn=conn.display_name),
+                    line.tax_id, fix_model="accounting.tax.map", fix_res_id=line.id))
         if conn.warehouse_map_ids:
             rows += self._unmapped_warehouses(conn)
         rows += self._unmapped_accounts(conn, configs)
@@ -402,6 +409,8 @@ class AccountingMappingHealth(models.Model):
             needed["cash_difference_account"] = msgs.message("health.why_cash_count")
         if connection.provider == "accurate":
             needed["receivable_account"] = msgs.message("health.why_refund_receivable")
+        if connection.sales_posting == "journal_entry":
+            needed["sales_account"] = msgs.message("health.why_journal_sales")
         tips = configs.filtered(lambda c: c.iface_tipproduct and c.tip_product_id)
         if tips:
             needed["tip_account"] = (msgs.message("health.why_tips", outlets=tips.mapped("name")), "sales_account")
@@ -481,6 +490,9 @@ class AccountingMappingHealth(models.Model):
                  line.warehouse_id, "accounting.warehouse.map", line.id)
         for line in conn.tax_map_ids.filtered(lambda m: m.treatment != "regional"):  # a regional tax has none
             gone("tax", line.remote_tax, line.tax_id.display_name, line.tax_id, "accounting.tax.map", line.id)
+        for line in conn.tax_map_ids:  # the accounts journal entries book taxes on
+            gone("account", line.tax_account if line.treatment != "regional" else line.regional_account,
+                 line.tax_id.display_name, line.tax_id, "accounting.tax.map", line.id)
         return rows
 
     # --- which documents it would break -------------------------------------------------

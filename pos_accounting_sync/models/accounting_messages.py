@@ -307,6 +307,10 @@ ADDON_MESSAGES.update({
     "health.tax_unmapped": _lt(
         "The tax “%(tax)s” is charged in the mapped outlets but has no remote tax in %(conn)s: "
         "the invoices that carry it would fail."),
+    "health.tax_account_unmapped": _lt(
+        "The tax “%(tax)s” is charged in the mapped outlets but has no Tax Account in %(conn)s, which posts "
+        "sales as journal entries: the day's journal entry would fail."),
+    "health.why_journal_sales": _lt("sales post as journal entries: goods are booked to this account"),
     "health.warehouse_unmapped": _lt(
         "The warehouse “%(wh)s” moves goods but is not mapped in %(conn)s: its transfers and "
         "counts are not sent."),

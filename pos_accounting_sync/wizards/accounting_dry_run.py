@@ -167,7 +167,11 @@ class AccountingDryRun(models.TransientModel):
             if not conn._is_live(source.stop_at):
                 notes.append(_("This session closed before the go-live date: it is shown, but it would not be "
                                "posted."))
-            return source._accounting_enqueue_sales(connections=conn)
+            if conn.sales_sync_mode == "daily":
+                notes.append(_("%(conn)s posts once a day per outlet: shown here are the documents of this "
+                               "shift's outlet day, with the shifts of that day closed so far.",
+                               conn=conn.display_name))
+            return source._accounting_enqueue_sales(connections=conn, settled=True)
         if name == "pos.order":
             if not conn._outlet_map(source.session_id.config_id):
                 raise UserError(_("The outlet %(pos)s is not mapped on %(conn)s.",
