@@ -18,6 +18,16 @@ from .errors import ValidationError
 ZERO = Decimal("0")
 #: a ReceiptVoid's reference is the receipt's own plus this
 VOID_SUFFIX = "/VOID"
+#: the reference of a POS sales journal entry (sales posted as journal entries): ``POS/<chain>/JE``
+POS_PREFIX, POS_JOURNAL_SUFFIX = "POS/", "/JE"
+
+
+def is_pos_journal_entry(reference):
+    """Whether ``reference`` (text or None) names one of our POS sales
+    journal entries (``POS/.../JE``, the prefix in any case); the cash
+    over/short entries (``.../CASH``), payout fees and refunds do not."""
+    ref = str(reference or "")
+    return ref[:len(POS_PREFIX)].upper() == POS_PREFIX and ref.endswith(POS_JOURNAL_SUFFIX)
 
 
 def dec(value, default=ZERO, malformed=None):

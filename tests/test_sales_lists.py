@@ -4,6 +4,7 @@ the dates asked, their totals, tax and cash/bank account, all pages; and the
 sandbox's admin hooks for a person who edits, deletes or re-enters a synced
 document (Accurate then sends its WRITE/DELETE webhook)."""
 
+import time
 from datetime import date
 from decimal import Decimal as D
 
@@ -13,7 +14,14 @@ from test_money_out import setup  # noqa: F401 - both providers, an item SKU-1 a
 from test_purchase_edits import hooks  # noqa: F401 - the webhook collector fixture
 
 from accounting_connectors.client import make_client
-from accounting_connectors.documents import InvoiceLine, ReceiptLine, SalesInvoice, SalesReceipt
+from accounting_connectors.documents import (
+    InvoiceLine,
+    JournalEntry,
+    JournalLine,
+    ReceiptLine,
+    SalesInvoice,
+    SalesReceipt,
+)
 
 DAY, LATER = date(2025, 3, 14), date(2025, 3, 15)
 CASH = {"accurate": "1101", "jurnal": "Kas"}
@@ -95,3 +103,88 @@ def test_person_edits_deletes_and_reenters(setup, sandbox, hooks):  # noqa: F811
     admin(sandbox, provider, "edit", {"kind": "sales_invoice", "reference": "POS/S1/INV",
                                       "changes": {"customer": "X"}}, status=400)
     admin(sandbox, provider, "fly", {"kind": "sales_invoice", "reference": "POS/S1/INV"}, status=404)
+
+
+# --- POS sales posted as journal entries (issue 20) -----------------------------------
+ACCOUNTS = {"accurate": {"cash": "1101", "sales": "4101", "tax": "2105", "over": "7102"},
+            "jurnal": {"cash": "1-10001", "sales": "4-40000", "tax": "2-20500", "over": "8-80100"}}
+
+
+def entry(client, provider, reference, day=DAY, sales="20000", tax="2200"):
+    """A POS sales journal entry: cash debited, sales and tax credited."""
+    acc = ACCOUNTS[provider]
+    total = D(sales) + D(tax)
+    client.post(JournalEntry(reference, date=day, description="Sales", lines=[
+        JournalLine(acc["cash"], debit=total), JournalLine(acc["sales"], credit=D(sales)),
+        JournalLine(acc["tax"], credit=D(tax))]))
+
+
+def entries(rows):
+    """``{reference: {account: debit - credit}}`` of the journal-entry rows."""
+    out = {}
+    for row in rows:
+        if row["kind"] == "journal_entry":
+            lines = out.setdefault(row["reference"], {})
+            for line in row["lines"]:
+                lines[line["account"]] = lines.get(line["account"], D(0)) + line["debit"] - line["credit"]
+    return out
+
+
+def test_pos_journal_entries_are_read_back_with_their_lines(setup, sandbox):  # noqa: F811
+    provider, client, _app, _customer = setup
+    acc = ACCOUNTS[provider]
+    entry(client, provider, "POS/D7/20250314/JE")
+    entry(client, provider, "POS/00012/JE", sales="10000", tax="1100")
+    entry(client, provider, "POS/D7/20250315/JE", day=LATER)
+    # not ours, or not a sales entry: cash over/short, a person's entry
+    client.post(JournalEntry("POS/00012/CASH", date=DAY, lines=[
+        JournalLine(acc["cash"], debit=D("500")), JournalLine(acc["over"], credit=D("500"))]))
+    client.post(JournalEntry("JE-HAND-1", date=DAY, lines=[
+        JournalLine(acc["cash"], debit=D("700")), JournalLine(acc["over"], credit=D("700"))]))
+    sell(client, provider, "POS/S1/INV", DAY)
+    # only when asked: the sales lists alone otherwise
+    assert not [r for r in client.list_sales_documents(DAY, DAY) if r["kind"] == "journal_entry"]
+    sandbox.request_count.clear()
+    rows = client.list_sales_documents(DAY, DAY, journal_entries=True)
+    spent = sandbox.request_count[provider]
+    assert entries(rows) == {
+        "POS/D7/20250314/JE": {acc["cash"]: D("22200"), acc["sales"]: D("-20000"), acc["tax"]: D("-2200")},
+        "POS/00012/JE": {acc["cash"]: D("11100"), acc["sales"]: D("-10000"), acc["tax"]: D("-1100")}}
+    je = next(r for r in rows if r["reference"] == "POS/D7/20250314/JE")
+    assert (je["date"], je["total"], je["tax"], je["remote_id"] != "") == (DAY, D("22200"), D(0), True)
+    assert je["updated"]
+    assert all(isinstance(line[k], D) for line in je["lines"] for k in ("debit", "credit"))
+    if provider == "jurnal":
+        assert {line["account_name"] for line in je["lines"]} >= {"Kas"}
+    # the sales documents are still there
+    assert ("sales_invoice", "POS/S1/INV", D("40000")) in by_kind(rows)
+    # Accurate: the four lists and one detail per POS entry of the day (the other vouchers: none);
+    # Jurnal: the four lists, each entry's lines in the list
+    assert spent == (4 + 2 if provider == "accurate" else 4)
+    assert set(entries(client.list_sales_documents(DAY, LATER, journal_entries=True))) == {
+        "POS/D7/20250314/JE", "POS/00012/JE", "POS/D7/20250315/JE"}
+
+
+def test_person_edits_and_deletes_a_journal_entry(setup, sandbox, hooks):  # noqa: F811
+    provider, client, _app, _customer = setup
+    acc = ACCOUNTS[provider]
+    entry(client, provider, "POS/D7/20250314/JE")
+    entry(client, provider, "POS/00012/JE", sales="10000", tax="1100")
+    admin(sandbox, provider, "edit", {"kind": "journal_entry", "reference": "POS/D7/20250314/JE",
+                                      "changes": {"lines": {acc["cash"]: "21200", acc["sales"]: "19000"}}})
+    admin(sandbox, provider, "delete", {"kind": "journal_entry", "reference": "POS/00012/JE"})
+    rows = client.list_sales_documents(DAY, DAY, journal_entries=True)
+    assert entries(rows) == {
+        "POS/D7/20250314/JE": {acc["cash"]: D("21200"), acc["sales"]: D("-19000"), acc["tax"]: D("-2200")}}
+    assert next(r for r in rows if r["kind"] == "journal_entry")["total"] == D("21200")
+    if provider == "accurate":  # no webhook event for a journal voucher: the next one is the invoice's
+        sell(client, provider, "POS/S1/INV", DAY)
+        admin(sandbox, provider, "edit", {"kind": "sales_invoice", "reference": "POS/S1/INV",
+                                          "changes": {"description": "a person's note"}})
+        assert [(e.type, e.number) for e in hooks(1)] == [("SALES_INVOICE", "POS/S1/INV")]
+        time.sleep(0.3)  # the log line is written once the delivery is answered
+        assert [w["body"][0]["type"] for w in sandbox.webhook_log] == ["SALES_INVOICE"]
+    admin(sandbox, provider, "edit", {"kind": "journal_entry", "reference": "POS/D7/20250314/JE",
+                                      "changes": {"lines": {"9-99999": "1"}}}, status=400)
+    admin(sandbox, provider, "edit", {"kind": "journal_entry", "reference": "POS/D7/20250314/JE",
+                                      "changes": {"lines": {acc["cash"]: "lots"}}}, status=400)

@@ -6,7 +6,8 @@ by a person) to bring into Odoo. Mixed into :class:`.client.AccurateClient`
 
 from datetime import datetime
 
-from ..documents import ZERO, dec
+from .. import shapes
+from ..documents import ZERO, dec, is_pos_journal_entry
 from ..errors import ConfigurationError, NotFoundError, ValidationError
 from . import mapping
 from .params import wib
@@ -21,6 +22,8 @@ SALES_LISTS = {
     "sales-receipt": ("sales_receipt", ["id", "number", "transDate", "chequeAmount", "bank", "customer",
                                         "lastUpdate"], "chequeAmount"),
 }
+#: what the journal-voucher list is read with: enough to pick our POS sales entries (their lines: detail.do)
+JOURNAL_LIST_FIELDS = ["id", "number", "transDate", "lastUpdate", "approvalStatus"]
 PURCHASE_MODULES = {"invoice": "purchase-invoice", "return": "purchase-return", "receipt": "receive-item"}
 
 
@@ -73,7 +76,7 @@ class AccurateReads:
         return {"paid": outstanding <= ZERO, "outstanding": outstanding,
                 "total": dec(record.get("totalAmount"))}
 
-    def list_sales_documents(self, date_from, date_to):
+    def list_sales_documents(self, date_from, date_to, journal_entries=False):
         """Every sales invoice, sales return and sales receipt dated from
         ``date_from`` to ``date_to`` (dates, inclusive; the documents'
         ``transDate``), read from ``<module>/list.do`` with a ``transDate``
@@ -85,7 +88,13 @@ class AccurateReads:
         "remote_id", "date" (date), "total" (Decimal, tax included), "tax"
         (Decimal), "account" (cash/bank account number of a receipt),
         "customer" (customer number), "invoice_ref" (a return's invoice),
-        "updated" (lastUpdate text)}]``. Connector errors as ``_call``."""
+        "updated" (lastUpdate text)}]``. Connector errors as ``_call``.
+
+        ``journal_entries``: also our POS sales journal entries (sales posted
+        as journal entries), see :meth:`_pos_journal_entries`. Cost: one
+        request per page of each list (three lists, 100 rows a page), and
+        with ``journal_entries`` one more list plus one ``detail.do`` per POS
+        journal entry of those dates."""
         flt = [("transDate", "BETWEEN", [mapping.fmt_date(date_from), mapping.fmt_date(date_to)])]
         out = []
         for module, (kind, fields, total) in SALES_LISTS.items():
@@ -99,6 +108,45 @@ class AccurateReads:
                     "tax": dec(row.get("tax1Amount")), "account": _no(row.get("bank"), "no"),
                     "customer": _no(row.get("customer"), "customerNo"),
                     "invoice_ref": _no(row.get("invoice"), "number"), "updated": row.get("lastUpdate") or ""})
+        if journal_entries:
+            out += self._pos_journal_entries(flt)
+        return out
+
+    def _pos_journal_entries(self, flt):
+        """Our POS sales journal entries (number ``POS/.../JE``, see
+        :func:`..documents.is_pos_journal_entry`) among the journal vouchers
+        ``journal-voucher/list.do`` lists under the filters ``flt`` (the
+        number, date, change stamp and approval of each, 100 a page), each
+        read with ``detail.do`` for its lines: other vouchers (cash
+        over/short, refunds, a person's entries) and unapproved ones cost no
+        detail. Cost: one request per 100 vouchers of those dates plus one
+        per POS journal entry.
+
+        Returns rows shaped as :meth:`list_sales_documents`' with ``kind``
+        ``journal_entry``, ``total`` the sum of the debits (Decimal), ``tax``
+        0 and ``lines``: ``[{"account" (account number), "debit", "credit"
+        (Decimal)}]`` in Accurate's order. Connector errors as ``_call``."""
+        out = []
+        for row in self._list("journal-voucher", JOURNAL_LIST_FIELDS, flt):
+            number = str(row.get("number") or "")
+            if not is_pos_journal_entry(number) or row.get("approvalStatus") not in (None, "", "APPROVED"):
+                continue
+            record, result = self._detail("journal-voucher", id=row["id"])
+            lines = []
+            for line in shapes.rows(record.get("detailJournalVoucher"), "Accurate", "the journal voucher lines",
+                                    result):
+                amount = dec(line.get("amount"))
+                debit = str(line.get("amountType") or "").upper() == "DEBIT"
+                account = (_no(line.get("account"), "no") or _no(line.get("glAccount"), "no")
+                           or str(line.get("accountNo") or ""))
+                lines.append({"account": account, "debit": amount if debit else ZERO,
+                              "credit": ZERO if debit else amount})
+            out.append({
+                "kind": "journal_entry", "reference": number, "remote_id": str(row["id"]), "number": number,
+                "date": mapping.parse_date(record.get("transDate") or row.get("transDate")),
+                "total": sum((line["debit"] for line in lines), ZERO), "tax": ZERO, "account": "", "customer": "",
+                "invoice_ref": "", "updated": record.get("lastUpdate") or row.get("lastUpdate") or "",
+                "lines": lines})
         return out
 
     def list_purchases(self, since, until=None):

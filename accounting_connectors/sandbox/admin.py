@@ -21,7 +21,7 @@ never a 500 or a dropped connection.
   ``POST /_sandbox/purchases/accurate/<id>/announce`` ``{"action", "type", "number"}``
   only sends the webhook for that id (which may not exist, or still exist)
 - ``POST /_sandbox/sales/<provider>/<edit|delete|copy>`` ``{"kind": "sales_invoice" |
-  "sales_return" | "sales_receipt", "reference": <our reference>, "changes": {...}}``:
+  "sales_return" | "sales_receipt" | "journal_entry", "reference": <our reference>, "changes": {...}}``:
   a person edits, deletes or enters again by hand a synced sales document
   (see :mod:`.sales_hooks`)
 - ``POST``/``DELETE /_sandbox/masters/<provider>/<account|warehouse>/<code>``

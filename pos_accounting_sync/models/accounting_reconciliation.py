@@ -17,9 +17,9 @@ from odoo.tools import float_is_zero
 
 from accounting_connectors.errors import ConnectorError
 
-from ..tools.accounting_reconciliation_figures import AR_PARTNER, MEASURE_KINDS, odoo_figures, remote_figures
 from ..tools.accounting_reconciliation_figures import (
-    failed_messages, name_documents, stock_cause, unposted_sessions)
+    ACCOUNT_MEASURES, AR_PARTNER, MEASURE_KINDS, failed_messages, name_documents, odoo_figures, remote_figures,
+    shift_days, stock_cause, unposted_sessions)
 from ..tools.shop_time import business_date, local_date
 from . import accounting_messages as msgs
 from .accounting_access import USER, check_action
@@ -31,6 +31,8 @@ DEFAULT_DAYS = 31
 #: the nightly re-read reads this many days a request round (one list per kind of document)
 REREAD_CHUNK_DAYS = 7
 SALES_KINDS = ("sales_invoice", "sales_return", "sales_receipt")
+#: the document key of a POS sales journal entry (sales posted as journal entries)
+JOURNAL_DOC_KEY = "journal"
 WIB = pytz.timezone("Asia/Jakarta")
 
 MEASURES = [
@@ -39,6 +41,7 @@ MEASURES = [
     ("returns", "Returns"),
     ("money", "Money received"),
     ("customer", "Customer account"),
+    ("journal", "Journal Entry"),
     ("stock", "Stock"),
 ]
 CAUSES = [
@@ -71,6 +74,7 @@ class AccountingReconciliationLine(models.Model):
                        help="The shop's business day (the documents' date).")
     pos_config_id = fields.Many2one("pos.config", string="Outlet", readonly=True, index="btree_not_null")
     measure = fields.Selection(MEASURES, required=True, readonly=True)
+    # a "journal" line's subject: an account of the sales journal entries, its debits minus its credits
     subject = fields.Char(readonly=True, help="The cash/bank account, the customer or the item and warehouse.")
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     product_id = fields.Many2one("product.product", readonly=True)
@@ -249,7 +253,8 @@ class AccountingReconciliationLine(models.Model):
         groups = self._reconciliation_sessions(connection, date_from, date_to)
         sessions = self.env["pos.session"].union(*[s for s in groups.values()])
         jobs, job_session = self._reconciliation_jobs(connection, sessions)
-        rows_of = self._reconciliation_attribute(remote, job_session, sessions)
+        rows_of = self._reconciliation_attribute(remote, job_session, sessions,
+                                                 self._reconciliation_day_chains(connection, sessions))
         account_key = self._reconciliation_account_key(connection)
         jobs_of = defaultdict(list)
         for job in jobs:
@@ -257,14 +262,13 @@ class AccountingReconciliationLine(models.Model):
         vals_list = []
         now = fields.Datetime.now()
         for (day, config), group in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1].id)):
-            mine, problem = defaultdict(Decimal), None
-            for session in group:
-                figures, why = odoo_figures(connection, session)
-                problem = problem or why
-                for key, amount in figures.items():
-                    mine[key[0], account_key(key[1]) if key[0] == "money" else key[1]] += amount
+            # the group's figures at once: an outlet day's documents count once, not once a shift
+            mine = defaultdict(Decimal)
+            figures, problem = odoo_figures(connection, group)
+            for key, amount in figures.items():
+                mine[key[0], account_key(key[1]) if key[0] in ACCOUNT_MEASURES else key[1]] += amount
             rows = [r for s in group for r in rows_of.get(s.id, [])]
-            theirs = remote_figures(rows)
+            theirs = remote_figures(rows, account_key)
             group_jobs = jobs.browse([j for s in group for j in jobs_of[s.id]])
             late = self._reconciliation_late_note(group)
             for key in sorted(set(mine) | set(theirs)):
@@ -396,14 +400,25 @@ class AccountingReconciliationLine(models.Model):
         missing = [d for d in days if d not in cached or d >= today or (reread_from and d >= reread_from)]
         if missing:
             client = connection._get_client(before_request=self.env.context.get("accounting_request_meter"))
+            journal = self._reconciliation_reads_journal(connection)
             for start, end in _ranges(missing):
                 by_day = defaultdict(list)
-                for row in client.list_sales_documents(start, end):
+                for row in client.list_sales_documents(start, end, journal_entries=journal):
                     by_day[row["date"]].append(row)
                 for n in range((end - start).days + 1):
                     day = start + timedelta(days=n)
                     Cache._store(connection, day, by_day.get(day, []))
         return {c.date: c._rows() for c in Cache.search(domain)}
+
+    @api.model
+    def _reconciliation_reads_journal(self, connection):
+        """Whether the remote lists must include our POS sales journal
+        entries (one more list, and on Accurate a detail per entry): the
+        connection posts sales as journal entries, or did once."""
+        return connection.sales_posting == "journal_entry" or bool(
+            self.env["accounting.sync.job"].sudo().search_count(
+                [("connection_id", "=", connection.id), ("kind", "=", "journal_entry"),
+                 ("doc_key", "=", JOURNAL_DOC_KEY)], limit=1))
 
     @api.model
     def _reconciliation_sessions(self, connection, date_from, date_to):
@@ -426,26 +441,48 @@ class AccountingReconciliationLine(models.Model):
 
     @api.model
     def _reconciliation_jobs(self, connection, sessions):
-        """The sales jobs of these shifts (and of their orders posted alone),
-        and ``{reference: session}``. Settlements paid later are left out:
-        they belong to the day they were paid."""
+        """The sales jobs of these shifts, of their outlet days (once a day
+        per outlet) and of their orders posted alone, with the POS sales
+        journal entries (not the cash over/short entries), and ``{reference:
+        session}`` (an outlet day's documents: its first shift among
+        ``sessions``, so they group with the day's shifts). Settlements paid
+        later are left out: they belong to the day they were paid."""
         orders = sessions.order_ids
+        days = shift_days(connection, sessions)
         jobs = self.env["accounting.sync.job"].sudo().search([
-            ("connection_id", "=", connection.id), ("kind", "in", SALES_KINDS),
-            "|", "&", ("res_model", "=", "pos.session"), ("res_id", "in", sessions.ids),
+            ("connection_id", "=", connection.id), ("kind", "in", SALES_KINDS + ("journal_entry",)),
+            "|", "|", "&", ("res_model", "=", "pos.session"), ("res_id", "in", sessions.ids),
+            "&", ("res_model", "=", "accounting.pos.day"), ("res_id", "in", days.ids),
             "&", ("res_model", "=", "pos.order"), ("res_id", "in", orders.ids)])
-        jobs = jobs.filtered(lambda j: (j.doc_key or "").partition(":")[0] not in ("settle", "void"))
+        jobs = jobs.filtered(lambda j: (j.doc_key or "").partition(":")[0] not in ("settle", "void") and (
+            j.kind != "journal_entry" or j.doc_key == JOURNAL_DOC_KEY))
         order_session = {o.id: o.session_id for o in orders}
-        session_of = {j.reference: (sessions.browse(j.res_id) if j.res_model == "pos.session"
-                                    else order_session[j.res_id]) for j in jobs}
+        day_session = {d.id: (d.session_ids & sessions).sorted("id")[:1] for d in days}
+        session_of = {}
+        for job in jobs:
+            if job.res_model == "pos.session":
+                session_of[job.reference] = sessions.browse(job.res_id)
+            elif job.res_model == "accounting.pos.day":
+                session_of[job.reference] = day_session[job.res_id]
+            else:
+                session_of[job.reference] = order_session[job.res_id]
         return jobs, session_of
 
     @api.model
-    def _reconciliation_attribute(self, remote, job_session, sessions):
+    def _reconciliation_day_chains(self, connection, sessions):
+        """``{chain: session}`` of the outlet days of ``sessions`` (once a
+        day per outlet): each day's reference prefix, ``POS/D<outlet>/<day>``,
+        and its first shift among ``sessions``."""
+        return {day._accounting_chain(): (day.session_ids & sessions).sorted("id")[:1]
+                for day in shift_days(connection, sessions)}
+
+    @api.model
+    def _reconciliation_attribute(self, remote, job_session, sessions, day_chains=None):
         """``{session id: rows}``: each remote document tied to its shift by
-        its reference (a return by its invoice's), else by the shift's
-        reference prefix (a document Odoo never queued)."""
-        chains = {s._accounting_chain(): s for s in sessions}
+        its reference (a return by its invoice's), else by the shift's or
+        its outlet day's reference prefix (``day_chains``, see
+        :meth:`_reconciliation_day_chains`: a document Odoo never queued)."""
+        chains = dict(day_chains or {}, **{s._accounting_chain(): s for s in sessions})
         out = defaultdict(list)
         for rows in remote.values():
             for row in rows:
@@ -517,6 +554,8 @@ class AccountingReconciliationRemote(models.Model):
         for row in rows:
             row["date"] = Date.fromisoformat(row["date"]) if row.get("date") else None
             row["total"], row["tax"] = Decimal(row["total"]), Decimal(row["tax"])
+            for line in row.get("lines") or []:
+                line["debit"], line["credit"] = Decimal(line["debit"]), Decimal(line["credit"])
         return rows
 
     @api.model
@@ -570,9 +609,14 @@ def _ranges(days):
     return out
 
 
-def _plain(row):
-    return {k: (v.isoformat() if isinstance(v, Date) else str(v) if isinstance(v, Decimal) else v)
-            for k, v in row.items()}
+def _plain(value):
+    """A listed row as JSON takes it: dates as ISO text, amounts as text,
+    at any depth (a journal entry's lines)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value.isoformat() if isinstance(value, Date) else str(value) if isinstance(value, Decimal) else value
 
 
 def cause_label(env, cause):
