@@ -31,7 +31,7 @@ from .accounting_mapping import (
     EXPENSE, INCOME, INCOME_OR_EXPENSE, RECEIVABLE, copy_chosen_code, remote_choice,
 )
 from .accounting_rate_limit import SharedRateLimiter
-from ..tools.shop_time import local_date
+from ..tools.shop_time import local_date, shop_tz
 from ..tools.sync_causes import SyncDataError
 
 _logger = logging.getLogger(__name__)
@@ -59,7 +59,8 @@ ACCURATE_AUTH = [("api_token", "API token"), ("oauth", "OAuth")]
 JURNAL_AUTH = [("hmac", "HMAC (Mekari)"), ("apikey", "API key (legacy)")]
 
 # --- schedule -----------------------------------------------------------------
-SALES_KINDS = ("sales_invoice", "sales_receipt", "sales_return")
+#: what a POS sale posts (all wait for the set hours in that mode; journal entries: over/short, sales as entries)
+SALES_KINDS = ("sales_invoice", "sales_receipt", "sales_return", "customer_refund", "journal_entry")
 TRANSFER_KINDS = ("item_transfer",)
 
 # --- accounts (remote codes, each filled from its ``<field>_option_id`` pick) ----
@@ -629,6 +630,9 @@ class AccountingConnection(models.Model):
             if vals.get("transfer_sync_mode", "scheduled") != "scheduled" else self.browse()
         sales_leaving = self.filtered(lambda c: c.sales_sync_mode == "scheduled") \
             if vals.get("sales_sync_mode", "scheduled") != "scheduled" else self.browse()
+        # shifts waiting for a settle delay that is shortened or left: due under the new setting
+        settling = {c: c.settle_delay_hours for c in self if c.sales_sync_mode == "session_close"
+                    and c.settle_delay_hours and ("sales_sync_mode" in vals or "settle_delay_hours" in vals)}
 
         result = super().write(vals)
 
@@ -639,6 +643,9 @@ class AccountingConnection(models.Model):
                 ("connection_id", "in", sales_leaving.ids), ("state", "=", "pending"),
                 ("kind", "in", SALES_KINDS)]).write({"next_attempt_at": fields.Datetime.now()})
             self.env["accounting.sync.job"]._trigger_worker()
+        for conn, waited in settling.items():
+            if conn.sales_sync_mode != "session_close" or conn.settle_delay_hours < waited:
+                conn._accounting_collect_settled_sessions(fields.Datetime.now(), waited_hours=waited)
         if transfers_leaving:  # the stock documents gathered for a set hour go out now, once
             jobs = self.env["accounting.stock.document"].search(
                 [("connection_id", "in", transfers_leaving.ids), ("state", "=", "draft")], order="id")._queue()
@@ -1188,16 +1195,20 @@ class AccountingConnection(models.Model):
         self.sales_collected_at = now
         return jobs
 
-    def _accounting_collect_settled_sessions(self, now):
+    def _accounting_collect_settled_sessions(self, now, waited_hours=None):
         """At session close with a settle delay: queue the mapped shifts
         whose delay has passed and that have no document yet (they waited
-        so that a refund made meanwhile folds into them); returns the jobs."""
+        so that a refund made meanwhile folds into them); returns the jobs.
+        ``waited_hours``: the delay they waited under (when it was just
+        shortened or the mode left: they are due now)."""
         self.ensure_one()
-        cutoff = now - timedelta(hours=self.settle_delay_hours)
+        delay = self.settle_delay_hours if self.sales_sync_mode == "session_close" else 0
+        cutoff = now - timedelta(hours=delay)
         configs = self.outlet_map_ids.filtered("active").pos_config_id
         # a window, not every shift ever closed: one closed before the delay was set went out at its close
+        since = now - timedelta(hours=max(delay, waited_hours or 0) + 72)
         domain = [("config_id", "in", configs.ids), ("state", "=", "closed"), ("rescue", "=", False),
-                  ("stop_at", "<=", cutoff), ("stop_at", ">", cutoff - timedelta(days=3))]
+                  ("stop_at", "<=", cutoff), ("stop_at", ">", since)]
         sessions = self.env["pos.session"].sudo().search(domain).filtered(lambda s: self._is_live(s.stop_at))
         queued = set(self.env["accounting.sync.job"].sudo().search([
             ("connection_id", "=", self.id), ("res_model", "=", "pos.session"),
@@ -1374,6 +1385,23 @@ class AccountingConnection(models.Model):
         if late:
             sections.append((_("Orders that reached Odoo after their shift was closed"), late[:DIGEST_LINES],
                              max(len(late) - DIGEST_LINES, 0), False))
+        days = self.env["accounting.pos.day"].sudo().search(
+            [("connection_id", "=", self.id), ("state", "=", "waiting"), ("date", "<", day)], order="date, id")
+        if days:  # a settle delay, or the next-morning hour: they go out by themselves
+            lines = [(_("%(day)s: goes out at %(when)s", day=d.display_name,
+                        when=pytz.utc.localize(d.post_after).astimezone(
+                            shop_tz(self.company_id, d.pos_config_id)).strftime("%Y-%m-%d %H:%M")),
+                      "/odoo/accounting.pos.day/%s" % d.id) for d in days[:DIGEST_LINES]]
+            sections.append((_("Outlet days not sent yet"), lines, max(len(days) - DIGEST_LINES, 0), False))
+        folded = self.env["pos.order"].sudo().search(
+            [("accounting_folded_session_id", "!=", False), ("create_date", ">=", since),
+             ("config_id", "in", self.outlet_map_ids.pos_config_id.ids)], order="id")
+        if folded:
+            lines = [(_("%(order)s: in the documents of %(shift)s", order=o.name,
+                        shift=o.accounting_folded_session_id.name), "/odoo/pos.order/%s" % o.id)
+                     for o in folded[:DIGEST_LINES]]
+            sections.append((_("Refunds folded into documents still waiting"), lines,
+                             max(len(folded) - DIGEST_LINES, 0), False))
         if self.health_count:
             sections.append((_("Mapping problems"),
                              [(row._digest_text(), False) for row in self.health_ids[:DIGEST_LINES]],
