@@ -256,6 +256,9 @@ class AccountingConnection(models.Model):
         string="Day Posted At", default=0.0,
         help="Once a day per outlet: the hour of the next morning (shop time) at which a business day's "
              "documents go out. 00:00: as soon as the day has ended.")
+    settled_until = fields.Datetime(
+        string="Settled Shifts Queued Until", readonly=True, copy=False,
+        help="At session close with a settle delay: shifts closed up to this moment were queued.")
     settle_delay_hours = fields.Integer(
         string="Settle Delay (hours)", default=0, tracking=True,
         help="At session close and once a day: documents wait this many hours after the last close before "
@@ -631,8 +634,9 @@ class AccountingConnection(models.Model):
         sales_leaving = self.filtered(lambda c: c.sales_sync_mode == "scheduled") \
             if vals.get("sales_sync_mode", "scheduled") != "scheduled" else self.browse()
         # shifts waiting for a settle delay that is shortened or left: due under the new setting
-        settling = {c: c.settle_delay_hours for c in self if c.sales_sync_mode == "session_close"
-                    and c.settle_delay_hours and ("sales_sync_mode" in vals or "settle_delay_hours" in vals)}
+        was_delayed = self.filtered(lambda c: c.sales_sync_mode == "session_close" and c.settle_delay_hours)
+        settling = {c: c.settle_delay_hours for c in was_delayed
+                    if "sales_sync_mode" in vals or "settle_delay_hours" in vals}
 
         result = super().write(vals)
 
@@ -643,9 +647,14 @@ class AccountingConnection(models.Model):
                 ("connection_id", "in", sales_leaving.ids), ("state", "=", "pending"),
                 ("kind", "in", SALES_KINDS)]).write({"next_attempt_at": fields.Datetime.now()})
             self.env["accounting.sync.job"]._trigger_worker()
+        if "sales_sync_mode" in vals or "settle_delay_hours" in vals:
+            # a delay that starts now: shifts closed before it went out at their close
+            for conn in self.filtered(lambda c: c.sales_sync_mode == "session_close" and c.settle_delay_hours
+                                      and c not in was_delayed):
+                conn.sudo().settled_until = fields.Datetime.now()
         for conn, waited in settling.items():
             if conn.sales_sync_mode != "session_close" or conn.settle_delay_hours < waited:
-                conn._accounting_collect_settled_sessions(fields.Datetime.now(), waited_hours=waited)
+                conn._accounting_collect_settled_sessions(fields.Datetime.now())
         if transfers_leaving:  # the stock documents gathered for a set hour go out now, once
             jobs = self.env["accounting.stock.document"].search(
                 [("connection_id", "in", transfers_leaving.ids), ("state", "=", "draft")], order="id")._queue()
@@ -1195,26 +1204,30 @@ class AccountingConnection(models.Model):
         self.sales_collected_at = now
         return jobs
 
-    def _accounting_collect_settled_sessions(self, now, waited_hours=None):
+    def _accounting_collect_settled_sessions(self, now):
         """At session close with a settle delay: queue the mapped shifts
         whose delay has passed and that have no document yet (they waited
-        so that a refund made meanwhile folds into them); returns the jobs.
-        ``waited_hours``: the delay they waited under (when it was just
-        shortened or the mode left: they are due now)."""
+        so that a refund made meanwhile folds into them, from where the
+        last run stopped); returns the jobs. Called with the delay just
+        shortened or the mode left, it queues what is due under the new one."""
         self.ensure_one()
         delay = self.settle_delay_hours if self.sales_sync_mode == "session_close" else 0
         cutoff = now - timedelta(hours=delay)
         configs = self.outlet_map_ids.filtered("active").pos_config_id
-        # a window, not every shift ever closed: one closed before the delay was set went out at its close
-        since = now - timedelta(hours=max(delay, waited_hours or 0) + 72)
+        # from where the last run stopped (a server down for days loses nothing); shifts closed before
+        # the delay was set went out at their close
+        since = self.settled_until or self.create_date
         domain = [("config_id", "in", configs.ids), ("state", "=", "closed"), ("rescue", "=", False),
-                  ("stop_at", "<=", cutoff), ("stop_at", ">", since)]
+                  ("stop_at", "<=", cutoff), ("stop_at", ">=", since)]
         sessions = self.env["pos.session"].sudo().search(domain).filtered(lambda s: self._is_live(s.stop_at))
         queued = set(self.env["accounting.sync.job"].sudo().search([
             ("connection_id", "=", self.id), ("res_model", "=", "pos.session"),
             ("res_id", "in", sessions.ids)]).mapped("res_id"))
-        return sessions.filtered(lambda s: s.id not in queued)._accounting_enqueue_sales(
+        jobs = sessions.filtered(lambda s: s.id not in queued)._accounting_enqueue_sales(
             connections=self, settled=True)
+        if delay and cutoff > since:
+            self.sudo().settled_until = cutoff
+        return jobs
 
     def _last_transfer_slot(self, now):
         """The latest set hour at or before ``now`` (UTC, naive), in the

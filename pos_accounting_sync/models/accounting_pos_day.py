@@ -12,6 +12,7 @@ in (``pos.order._accounting_fold``) and a shift closing that day joins it.
 
 from datetime import datetime, time, timedelta
 
+import psycopg2
 import pytz
 
 from odoo import _, api, fields, models
@@ -71,8 +72,16 @@ class AccountingPosDay(models.Model):
         day = self.search([("connection_id", "=", connection.id), ("pos_config_id", "=", session.config_id.id),
                            ("date", "=", date)], limit=1)
         if not day:
-            day = self.create({"connection_id": connection.id, "pos_config_id": session.config_id.id,
-                               "date": date})
+            # two shifts of the outlet closing at once: the second finds the first one's day
+            try:
+                with self.env.cr.savepoint():
+                    day = self.create({"connection_id": connection.id, "pos_config_id": session.config_id.id,
+                                       "date": date})
+            except psycopg2.IntegrityError:
+                day = self.search([("connection_id", "=", connection.id),
+                                   ("pos_config_id", "=", session.config_id.id), ("date", "=", date)], limit=1)
+                if not day:
+                    raise
         if session in day.session_ids:
             return day
         if day.state != "waiting":
@@ -135,11 +144,11 @@ class AccountingPosDay(models.Model):
         Conn = self.env["accounting.connection"]
         now = fields.Datetime.now()
         days = self.search([("state", "=", "waiting"), ("post_after", "<=", now)])
-        Conn._run_isolated(days.connection_id.filtered(lambda c: c.state != "paused"),
-                           _("Queuing the documents of outlet days"),
+        # paused connections too: queuing sends nothing (the jobs wait out the pause, as a shift closed
+        # meanwhile does in any mode), and settled shifts are only looked for a few days after their delay
+        Conn._run_isolated(days.connection_id, _("Queuing the documents of outlet days"),
                            lambda conn: days.filtered(lambda d: d.connection_id == conn)._accounting_queue())
-        settling = Conn.search([("state", "!=", "paused"), ("sales_sync_mode", "=", "session_close"),
-                                ("settle_delay_hours", ">", 0)])
+        settling = Conn.search([("sales_sync_mode", "=", "session_close"), ("settle_delay_hours", ">", 0)])
         Conn._run_isolated(settling, _("Queuing the shifts whose settle delay is over"),
                            lambda conn: conn._accounting_collect_settled_sessions(now))
 

@@ -38,12 +38,18 @@ class AccountingSyncMixin(models.AbstractModel):
     def _accounting_sync_domain(self):
         return [("res_model", "=", self._name), ("res_id", "in", self.ids)]
 
+    def _accounting_jobs_by_record(self, jobs):
+        """``{record id: [job ids]}`` of ``jobs`` (those of :meth:`_accounting_sync_domain`)."""
+        by_record = {}
+        for job in jobs:
+            if job.res_model == self._name:
+                by_record.setdefault(job.res_id, []).append(job.id)
+        return by_record
+
     @api.depends()
     def _compute_accounting_sync(self):
         jobs = self.env["accounting.sync.job"].search(self._accounting_sync_domain()) if self.ids else []
-        by_record = {}
-        for job in jobs:
-            by_record.setdefault(job.res_id, []).append(job.id)
+        by_record = self._accounting_jobs_by_record(jobs)
         rank = {state: i for i, state in enumerate(STATE_SEVERITY)}
         Job = self.env["accounting.sync.job"]
         labels = dict(Job._fields["state"]._description_selection(self.env))

@@ -55,6 +55,21 @@ class PosSession(models.Model):
         return SalesDocuments(connection, self._accounting_orders(connection), self._accounting_chain(), self,
                               stop_at=self.stop_at)
 
+    def _accounting_sync_domain(self):
+        # once a day per outlet the shift's sales travel in its outlet day's documents: its status,
+        # smart button and Retry show those too
+        days = self.env["accounting.pos.day"].sudo().search([("session_ids", "in", self.ids)])
+        return ["|", "&", ("res_model", "=", self._name), ("res_id", "in", self.ids),
+                "&", ("res_model", "=", days._name), ("res_id", "in", days.ids)]
+
+    def _accounting_jobs_by_record(self, jobs):
+        by_record = super()._accounting_jobs_by_record(jobs)
+        Day = self.env["accounting.pos.day"].sudo()
+        for job in jobs.filtered(lambda j: j.res_model == Day._name):
+            for session in Day.browse(job.res_id).session_ids & self:
+                by_record.setdefault(session.id, []).append(job.id)
+        return by_record
+
     def _accounting_day(self, connection):
         """The outlet day (``accounting.pos.day``) that posts this shift for
         ``connection`` (once a day per outlet), or an empty recordset."""

@@ -60,3 +60,5 @@ from . import test_late_orders
 from . import test_go_live_check
 from . import test_master_resend
 from . import test_opening_balances
+from . import test_posting_granularity
+from . import test_reconciliation_granularity

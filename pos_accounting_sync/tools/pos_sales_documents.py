@@ -65,7 +65,8 @@ class SalesDocuments(SalesJournal, SalesMoney):
         session = orders[:1].session_id
         self.config = source.pos_config_id if source._name == "accounting.pos.day" else session.config_id
         self.journal_mode = connection.sales_posting == "journal_entry"
-        self.currency = session.currency_id or source.env.company.currency_id
+        # the outlet's: a day of no order (cash counted off only) is built by the cron, whose company is not the shop's
+        self.currency = self.config.currency_id or session.currency_id or source.env.company.currency_id
         self.outlet = connection._outlet_map(self.config)
         self.date = business_date(source, session, stop_at)
         self.invoiced = self._invoiced_at_sale(self.orders)
