@@ -1401,7 +1401,7 @@ class AccountingConnection(models.Model):
         days = self.env["accounting.pos.day"].sudo().search(
             [("connection_id", "=", self.id), ("state", "=", "waiting"), ("date", "<", day)], order="date, id")
         if days:  # a settle delay, or the next-morning hour: they go out by themselves
-            lines = [(_("%(day)s: goes out at %(when)s", day=d.display_name,
+            lines = [(self.env._("%(day)s: goes out at %(when)s", day=d.display_name,
                         when=pytz.utc.localize(d.post_after).astimezone(
                             shop_tz(self.company_id, d.pos_config_id)).strftime("%Y-%m-%d %H:%M")),
                       "/odoo/accounting.pos.day/%s" % d.id) for d in days[:DIGEST_LINES]]
@@ -1410,7 +1410,7 @@ class AccountingConnection(models.Model):
             [("accounting_folded_session_id", "!=", False), ("create_date", ">=", since),
              ("config_id", "in", self.outlet_map_ids.pos_config_id.ids)], order="id")
         if folded:
-            lines = [(_("%(order)s: in the documents of %(shift)s", order=o.name,
+            lines = [(self.env._("%(order)s: in the documents of %(shift)s", order=o.name,
                         shift=o.accounting_folded_session_id.name), "/odoo/pos.order/%s" % o.id)
                      for o in folded[:DIGEST_LINES]]
             sections.append((_("Refunds folded into documents still waiting"), lines,

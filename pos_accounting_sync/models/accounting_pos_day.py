@@ -39,7 +39,8 @@ class AccountingPosDay(models.Model):
         "pos.session", "accounting_pos_day_session_rel", "day_id", "session_id", string="Shifts", readonly=True)
     session_count = fields.Integer(compute="_compute_session_count", string="Shifts Closed")
     state = fields.Selection(
-        [("waiting", "Waiting"), ("queued", "Queued")], default="waiting", required=True, readonly=True,
+        [("waiting", "Waiting"), ("queued", "Queued")], string="Status", default="waiting", required=True,
+        readonly=True,
         index=True,
         help="Waiting: the day's shifts are gathered and its documents go out at Post After. Queued: its "
              "documents are in the sync log.")

@@ -131,6 +131,12 @@ class EngineScenario(TagDocumentsMixin):
         self.assertEqual(self.sandbox_references("sales_invoice"), ["INV/500/1"])
 
     def test_rate_limited_waits_without_spending_an_attempt(self):
+        if self.provider == "jurnal":
+            # Jurnal's windows are fixed on the clock's minute: start well inside one, so that the window
+            # the 429 closes has not rolled by itself before the test looks (CI failed once at hh:mm:00)
+            left = 60 - time.time() % 60
+            if left < 20:
+                time.sleep(left + 1)
         self.masters()
         jobs = self.enqueue(self.invoice("INV/429/1")) | self.enqueue(self.invoice("INV/429/2"))
         self.sandbox.add_fault("429", provider=self.provider, method="POST")

@@ -20,6 +20,8 @@ import logging
 from datetime import timedelta
 from decimal import Decimal
 
+import requests
+
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
@@ -484,6 +486,37 @@ class JournalCheckMixin:
 @tagged("post_install", "-at_install")
 class TestPostingGranularityJournal(JournalCheckMixin, DayPostingMixin, PosSyncCase):
     """Once a day per outlet, the walk-in sales as one journal entry."""
+
+    def test_day_in_a_locked_period_posts_on_the_first_open_day(self):
+        """The accountant locked the books past the day: its journal entry is
+        refused, then (the connection's choice) posts on the first open day
+        with its own date in the memo, once; the same figures."""
+        self.connection.period_lock_policy = "first_open_day"
+        a, _b = self.products
+        session = self.open_shift()
+        self.pay([(a, 2)], [(self.cash_pm1, None)])
+        self.close_from_ui(session)
+        day = self.day_of(session)
+        self.move_day_back(day, 3)
+        locked_until = day.date + timedelta(days=1)
+        res = requests.post("%s/_sandbox/period_lock/%s" % (self.sandbox.url, self.provider),
+                            json={"until": locked_until.isoformat()}, timeout=10)
+        self.assertEqual(res.status_code, 200, res.text)
+        self.run_day_cron()
+        for _run in range(3):  # refused once, then moved past the lock
+            self.run_worker_cron()
+        entry = self.jobs_of(day).filtered(lambda j: j.kind == "journal_entry")
+        self.assertEqual((entry.state, entry.moved_from), ("done", day.date), entry.error_message)
+        reference = day._accounting_chain() + "/JE"
+        row = self.remote("journal_voucher" if self.provider == "accurate" else "journal_entry")[reference]
+        text = row["transDate"] if self.provider == "accurate" else row["transaction_date"]
+        first_open = locked_until + timedelta(days=1)
+        self.assertIn(text, (first_open.strftime("%d/%m/%Y"), first_open.isoformat(), first_open.strftime("%d-%m-%Y")))
+        memo = row["description"] if self.provider == "accurate" else row["memo"]
+        self.assertIn("Original date %s" % day.date.isoformat(), memo)
+        per_account, debit, credit = self.remote_entry(reference)
+        self.assertEqual(debit, credit)
+        self.assertEqual(-per_account[self.codes["cash"]], self.odoo_money(self.cash_pm1, session))
 
 
 @tagged("post_install", "-at_install")
