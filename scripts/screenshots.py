@@ -196,6 +196,13 @@ def close_a_shift(s, method=None, with_no_sku=True):
         "payment_ids": [(0, 0, {"amount": total, "name": now, "payment_method_id": cash})]}]])
     s.call("pos.session", "post_closing_cash_details", [[session], total])
     s.call("pos.session", "close_session_from_ui", [[session]])
+    send_and_wait(s, [("res_model", "=", "pos.session"), ("res_id", "=", session)])
+    return session
+
+
+def send_and_wait(s, jobs):
+    """Run the worker's cron as the demo would, and wait (3 min at most)
+    until the sync log lines of domain ``jobs`` are sent."""
     cron = s.call("ir.model.data", "search_read", [[("module", "=", "pos_accounting_sync"),
                                                     ("name", "=", "ir_cron_accounting_sync_worker")]],
                   fields=["res_id"])[0]["res_id"]
@@ -203,11 +210,10 @@ def close_a_shift(s, method=None, with_no_sku=True):
         s.call("ir.cron", "method_direct_trigger", [[cron]])
     except RuntimeError:
         pass  # the demo's own cron run is sending them already
-    waiting = [("res_model", "=", "pos.session"), ("res_id", "=", session), ("state", "in", ("pending", "running"))]
+    waiting = jobs + [("state", "in", ("pending", "running"))]
     deadline = time.time() + 180
     while s.call("accounting.sync.job", "search_count", [waiting]) and time.time() < deadline:
         time.sleep(5)
-    return session
 
 
 def sync_log_screens(s, session):
@@ -403,17 +409,7 @@ def outlet_day_screens(s, suffix=""):
             s.page.click("button[name=action_post_now]")
             s.page.click(".modal .modal-footer .btn-primary")
             s.page.wait_for_timeout(1000)
-        cron = s.call("ir.model.data", "search_read", [[("module", "=", "pos_accounting_sync"),
-                                                        ("name", "=", "ir_cron_accounting_sync_worker")]],
-                      fields=["res_id"])[0]["res_id"]
-        try:
-            s.call("ir.cron", "method_direct_trigger", [[cron]])
-        except RuntimeError:
-            pass  # the demo's own cron run is sending them already
-        waiting = [("res_model", "=", "accounting.pos.day"), ("state", "in", ("pending", "running"))]
-        deadline = time.time() + 180
-        while s.call("accounting.sync.job", "search_count", [waiting]) and time.time() < deadline:
-            time.sleep(5)
+        send_and_wait(s, [("res_model", "=", "accounting.pos.day")])
         entry = s.call("accounting.sync.job", "search", [[("res_model", "=", "accounting.pos.day"),
                                                           ("kind", "=", "journal_entry")]], limit=1, order="id desc")
         if entry:

@@ -26,9 +26,7 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
-from accounting_connectors.documents import account_item_ref
-
-from .pos_sync_common import PosSyncCase
+from .pos_sync_common import IndonesianShopMixin, PosSyncCase
 
 D = Decimal
 _logger = logging.getLogger(__name__)
@@ -238,14 +236,6 @@ class DayScenarioMixin:
                 number = line["account"]["number"]
                 per_account[number] = per_account.get(number, D(0)) + c - d
         return per_account, debit, credit
-
-    def remote_regional(self, row):
-        account = self.codes["regional"]
-        if self.provider == "accurate":
-            return sum((D(str(e["expenseAmount"])) for e in row.get("detailExpense") or []
-                        if e["account"]["no"] == account), D(0))
-        return sum((D(str(line["amount"])) for line in row["transaction_lines_attributes"]
-                    if line["product"]["code"] == account_item_ref(account)), D(0))
 
     def remote_taxes(self, row):
         """``{remote tax name: amount}`` of an invoice or a return."""
@@ -487,6 +477,40 @@ class JournalCheckMixin:
 class TestPostingGranularityJournal(JournalCheckMixin, DayPostingMixin, PosSyncCase):
     """Once a day per outlet, the walk-in sales as one journal entry."""
 
+    def test_a_tax_without_its_account_is_named_and_the_fix_sends_the_entry(self):
+        """Check mappings and going live name a tax with no Tax Account; a
+        day's entry that failed on it goes out by itself once it is chosen."""
+        line = self.connection._tax_map_line(self.tax11)
+        line.tax_account = False
+        self.connection.action_check_mapping_health()
+        rows = self.env["accounting.mapping.health"].search([
+            ("connection_id", "=", self.connection.id), ("res_model", "=", "account.tax"),
+            ("res_id", "=", self.tax11.id)])
+        self.assertIn("Tax Account", " ".join(rows.mapped("message")))
+        with self.assertRaisesRegex(UserError, "Tax Account"):
+            self.env["accounting.mapping.health"]._check_go_live(self.connection)
+
+        a, _b = self.products
+        session = self.open_shift()
+        self.pay([(a, 2)], [(self.cash_pm1, None)])
+        self.close_from_ui(session)
+        day = self.day_of(session)
+        self.move_day_back(day, 1)
+        self.run_day_cron()
+        self.run_worker_cron()
+        entry = self.jobs_of(day).filtered(lambda j: j.kind == "journal_entry")
+        self.assertEqual(entry.state, "failed")
+        self.assertIn(self.tax11.name, entry.error_message)
+        self.assertIn("Tax Account", entry.error_message)
+        self.assertFalse(self.remote("journal_voucher" if self.provider == "accurate" else "journal_entry"))
+
+        line.tax_account = PPN_ACCOUNT[self.provider]  # the admin picks it on the Taxes tab
+        self.run_worker_cron()
+        self.assertEqual(entry.state, "done", entry.error_message)
+        per_account, debit, credit = self.remote_entry(day._accounting_chain() + "/JE")
+        self.assertEqual(debit, credit)
+        self.assertEqual(per_account[PPN_ACCOUNT[self.provider]], sum(self.odoo_taxes(session).values(), D(0)))
+
     def test_day_in_a_locked_period_posts_on_the_first_open_day(self):
         """The accountant locked the books past the day: its journal entry is
         refused, then (the connection's choice) posts on the first open day
@@ -525,27 +549,14 @@ class TestPostingGranularityJournalJurnal(TestPostingGranularityJournal):
 
 
 @tagged("post_install", "-at_install")
-class TestPostingGranularityJournalId(JournalCheckMixin, DayPostingMixin, PosSyncCase):
+class TestPostingGranularityJournalId(IndonesianShopMixin, JournalCheckMixin, DayPostingMixin, PosSyncCase):
     """The same day in a company set up as Indonesian shops run Odoo (l10n_id
     chart, ST1 at 11%, ST3 at 12%, PB1 10% on food): PPN on the output-tax
     account, PB1 on its own account, in the entry and the customers' invoices."""
 
-    country_code = "ID"
-    chart_template = "id"
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        company = cls.env.company
-        cls.change_company_country(company, cls.env.ref("base.id"))
-        chart = cls.env["account.chart.template"].with_company(company)
-        cls.st1, cls.st3 = chart.ref("tax_ST1"), chart.ref("tax_ST3")
-        cls.pb1 = cls.env["account.tax"].create({
-            "name": "PB1 10%", "invoice_label": "PB1", "amount": 10, "amount_type": "percent",
-            "type_tax_use": "sale", "company_id": company.id})
-        cls.parfum = cls.create_product("Parfum", cls.categ_basic, 250000.0, tax_ids=cls.st3.ids)
-        cls.nasgor = cls.create_product("Nasi Goreng", cls.categ_basic, 35000.0, tax_ids=(cls.st1 | cls.pb1).ids)
-        cls.parfum.default_code, cls.nasgor.default_code = "PARFUM-01", "NASGOR-01"
         cls.products = (cls.nasgor, cls.parfum)
         cls.connection.action_fetch_remote_lists()  # proposes ST1 and ST3 from the remote list
         accounts = cls.connection.remote_option_ids.filtered(lambda o: o.option_type == "account")

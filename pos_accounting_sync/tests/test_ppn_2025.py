@@ -13,37 +13,22 @@ from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from accounting_connectors.documents import account_item_ref
-
 from ..models.accounting_messages import MESSAGES
-from .pos_sync_common import PosSyncCase
+from .pos_sync_common import IndonesianShopMixin, PosSyncCase
 from .test_invoice_sync import dec as rupiah
 
 D = Decimal
 
 
 @tagged("post_install", "-at_install")
-class TestPpn2025(PosSyncCase):
+class TestPpn2025(IndonesianShopMixin, PosSyncCase):
     provider = "accurate"
-    country_code = "ID"
-    chart_template = "id"
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        company = cls.env.company
-        # Odoo's POS test base moves the company to a made-up country: back to Indonesia
-        cls.change_company_country(company, cls.env.ref("base.id"))
-        chart = cls.env["account.chart.template"].with_company(company)
-        cls.st1, cls.st3 = chart.ref("tax_ST1"), chart.ref("tax_ST3")
-        cls.pb1 = cls.env["account.tax"].create({
-            "name": "PB1 10%", "invoice_label": "PB1", "amount": 10, "amount_type": "percent",
-            "type_tax_use": "sale", "company_id": company.id})
         cls.beras = cls.create_product("Beras 5kg", cls.categ_basic, 50000.0, tax_ids=cls.st1.ids)
-        cls.parfum = cls.create_product("Parfum", cls.categ_basic, 250000.0, tax_ids=cls.st3.ids)
-        cls.nasgor = cls.create_product("Nasi Goreng", cls.categ_basic, 35000.0, tax_ids=(cls.st1 | cls.pb1).ids)
-        for product, code in ((cls.beras, "BERAS-01"), (cls.parfum, "PARFUM-01"), (cls.nasgor, "NASGOR-01")):
-            product.default_code = code
+        cls.beras.default_code = "BERAS-01"
         # a service charge as restaurants add it: a service line without internal reference, taxed as the food
         cls.service = cls.env["product.product"].create({
             "name": "Service Charge", "type": "service", "available_in_pos": True, "lst_price": 3500.0,
@@ -90,15 +75,6 @@ class TestPpn2025(PosSyncCase):
         if self.provider == "accurate":
             return {d["taxDescription"]: D(str(d["taxAmount"])) for d in row["detailTax"]}
         return {d["tax_name"]: D(str(d["amount"])) for d in row["tax_details"]}
-
-    def remote_regional(self, row):
-        """What the document owes on the PB1 account (never PPN)."""
-        account = self.codes["regional"]
-        if self.provider == "accurate":
-            return sum((D(str(e["expenseAmount"])) for e in row.get("detailExpense") or []
-                        if e["account"]["no"] == account), D(0))
-        return sum((D(str(line["amount"])) for line in row["transaction_lines_attributes"]
-                    if line["product"]["code"] == account_item_ref(account)), D(0))
 
     def item_dpp(self, code):
         item = next(i for i in self.sandbox_dump("item") if i.get("no") == code)

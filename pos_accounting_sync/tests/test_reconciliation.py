@@ -9,8 +9,6 @@ import time
 from datetime import timedelta
 from unittest.mock import patch
 
-import requests
-
 from odoo.tests import HttpCase, tagged
 
 from .inbound_common import WebhookMixin
@@ -45,14 +43,6 @@ class TestReconciliation(WebhookMixin, PosSyncCase, HttpCase):
         found = lines.filtered(lambda l: l.measure == measure and (subject is None or l.subject == subject))
         self.assertEqual(len(found), 1, [(l.measure, l.subject) for l in lines])
         return found
-
-    def person(self, action, kind, reference, changes=None):
-        body = {"kind": kind, "reference": reference}
-        if changes:
-            body["changes"] = changes
-        answer = requests.post("%s/_sandbox/sales/%s/%s" % (self.sandbox.url, self.provider, action),
-                               json=body, timeout=5)
-        self.assertEqual(answer.status_code, 200, answer.text)
 
     def deliver_webhooks(self, count):
         if self.provider == "accurate":  # Jurnal sends none

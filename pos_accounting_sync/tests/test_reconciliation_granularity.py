@@ -10,8 +10,6 @@ its cause."""
 import time
 from datetime import timedelta
 
-import requests
-
 from odoo.tests import tagged
 
 from .pos_sync_common import PosSyncCase
@@ -103,14 +101,6 @@ class DayReconciliationMixin:
         self.assertFalse(lines.filtered("is_difference"), [
             (str(l.date), l.measure, l.subject, l.odoo_value, l.remote_value, l.cause) for l in lines
             if l.is_difference])
-
-    def person(self, action, kind, reference, changes=None):
-        body = {"kind": kind, "reference": reference}
-        if changes:
-            body["changes"] = changes
-        answer = requests.post("%s/_sandbox/sales/%s/%s" % (self.sandbox.url, self.provider, action),
-                               json=body, timeout=5)
-        self.assertEqual(answer.status_code, 200, answer.text)
 
     def key(self, account):
         """How the report names a remote account (Jurnal: by name, Accurate: by number)."""
