@@ -395,7 +395,8 @@ def outlet_day_screens(s, suffix=""):
     try:
         s.goto("action_accounting_connection")
         s.open_row("Accurate (sandbox)")
-        s.tab("Sync")
+        s.page.click(".o_notebook .nav-link[name=sync]")  # by its name: the label is the reader's language
+        s.page.wait_for_timeout(300)
         s.save("40_daily_journal_entry_settings%s" % suffix)
         if not suffix:  # the English run makes the day; the Indonesian one reads it
             for _shift in range(2):
@@ -459,6 +460,7 @@ def main(argv=None):
             shots = Shots(page, url, args.out)
             print("Saving to %s:" % args.out)
             shots.login = args.login
+            set_language(shots, "en_US")  # an earlier run stopped halfway may have left Indonesian
             connection_screens(shots)
             session = close_a_shift(shots)
             if session:
