@@ -42,12 +42,16 @@ class PosSession(models.Model):
         refunds folded into an earlier shift's waiting documents, plus
         refunds folded into these (see ``pos.order._accounting_fold``)."""
         Order = self.env["pos.order"]
-        orders = Order.union(*[s._get_closed_orders() for s in self])
-        orders = orders.filtered(lambda o: not o.accounting_folded_session_id
-                                 or o.accounting_folded_session_id in self)
+        orders = self._accounting_kept_orders()
         orders |= Order.sudo().search([("accounting_folded_session_id", "in", self.ids),
                                        ("state", "in", ("paid", "done", "invoiced"))]).sudo(False)
         return orders - Order._accounting_posted_alone(connection, orders)
+
+    def _accounting_kept_orders(self):
+        """These shifts' closed orders less the refunds folded into another
+        shift's waiting documents (``pos.order._accounting_fold``)."""
+        orders = self.env["pos.order"].union(*[s._get_closed_orders() for s in self])
+        return orders.filtered(lambda o: not o.accounting_folded_session_id or o.accounting_folded_session_id in self)
 
     def _accounting_documents(self, connection):
         """The shift's own documents (see :meth:`_accounting_orders`)."""

@@ -47,23 +47,11 @@ ACCOUNT_MEASURES = ("money", "journal")
 AR_PARTNER = re.compile(r"/AR/(\d+)(?:/|$)")
 
 
-def shift_orders(connection, sessions):
-    """The orders whose sales the figures of ``sessions`` (closed shifts of
-    one outlet and day) hold for ``connection``: those their documents
-    carry (folded-in refunds included, folded-out ones left to the shift
-    they were folded into: ``pos.session._accounting_orders``) and those
-    posted one by one (real-time mode, late orders)."""
-    Order = sessions.env["pos.order"]
-    closed = Order.union(*[s._get_closed_orders() for s in sessions])
-    closed = closed.filtered(lambda o: not o.accounting_folded_session_id or o.accounting_folded_session_id in sessions)
-    return sessions._accounting_orders(connection) | Order._accounting_posted_alone(connection, closed)
-
-
-def shift_documents(connection, sessions):
+def shift_documents(connection, sessions, alone):
     """The SalesDocuments carrying the sales of ``sessions`` (closed shifts),
     each once: the outlet day's (once a day per outlet: however many of its
-    shifts are in ``sessions``), else the shift's own, and those of their
-    orders posted one by one."""
+    shifts are in ``sessions``), else the shift's own, and those of
+    ``alone``, their orders posted one by one (real-time mode, late orders)."""
     out, days = [], set()
     for session in sessions:
         day = session._accounting_day(connection)
@@ -73,10 +61,7 @@ def shift_documents(connection, sessions):
                 out.append(day._accounting_documents(connection))
         else:
             out.append(session._accounting_documents(connection))
-    Order = sessions.env["pos.order"]
-    closed = Order.union(*[s._get_closed_orders() for s in sessions])
-    for order in Order._accounting_posted_alone(connection, closed):
-        out.append(order._accounting_documents(connection))
+    out += [order._accounting_documents(connection) for order in alone]
     return [d for d in out if d.orders]
 
 
@@ -96,10 +81,13 @@ def odoo_figures(connection, sessions):
     env = sessions.env
     currency = sessions[:1].currency_id or connection.company_id.currency_id
     figures = defaultdict(lambda: ZERO)
-    documents_list = shift_documents(connection, sessions)
+    # each order once, on the day of the documents that carry it (folded-in refunds included, folded-out
+    # ones left to the shift they were folded into), with those posted one by one
+    alone = env["pos.order"]._accounting_posted_alone(connection, sessions._accounting_kept_orders())
+    documents_list = shift_documents(connection, sessions, alone)
     # with sales posted as journal entries, the walk-in orders are the entry's
     in_journal = env["pos.order"].union(*[d.walkin for d in documents_list if d.journal_mode])
-    for order in shift_orders(connection, sessions) - in_journal:
+    for order in (sessions._accounting_orders(connection) | alone) - in_journal:
         lines = postable_lines(order.lines)
         sold = lines.filtered(lambda l: l.qty > 0)
         returned = lines.filtered(lambda l: l.qty < 0)

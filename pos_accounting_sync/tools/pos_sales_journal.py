@@ -33,7 +33,7 @@ from accounting_connectors.documents import ZERO, JournalEntry, JournalLine
 from ..models import accounting_messages as msgs
 from .amounts import money
 from .connection_fields import field_causes
-from .pos_sales_lines import _gift_card_products, line_role, postable_lines
+from .pos_sales_lines import _gift_card_products, line_role, line_tax_amounts, postable_lines
 from .sync_causes import SyncDataError
 
 
@@ -68,13 +68,9 @@ class SalesJournal:
         money, both rounded as Odoo rounded them) split over its taxes as
         Odoo's ``compute_all`` does; the last tax takes the cents left."""
         total = money(self.currency, line.price_subtotal_incl) - money(self.currency, line.price_subtotal)
-        taxes = line.tax_ids_after_fiscal_position
-        if not taxes or not total:
+        if not line.tax_ids_after_fiscal_position or not total:
             return {}
-        price = line.price_unit * (1 - (line.discount or 0.0) / 100.0)
-        res = taxes.compute_all(price, line.order_id.currency_id, line.qty, product=line.product_id,
-                                partner=line.order_id.partner_id)
-        rows = [(self.env["account.tax"].browse(row["id"]), row["amount"]) for row in res["taxes"] if row["amount"]]
+        rows = [(tax, amount) for tax, amount in line_tax_amounts(line) if amount]
         out, left = OrderedDict(), total
         for i, (tax, amount) in enumerate(rows):
             share = left if i == len(rows) - 1 else money(self.currency, amount)

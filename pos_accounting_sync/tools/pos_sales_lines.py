@@ -44,22 +44,25 @@ def line_dpp(connection, tax):
     return dec(mapped.dpp_percent, 6) if mapped and mapped.treatment == "ppn_dpp" else ZERO
 
 
-def _regional_amounts(line, regional):
-    """``{tax: amount}`` of the regional taxes of one POS line, as Odoo
-    computes the line (price after discount, on the line's own base: a
-    service-charge line taxed with PB1 adds its base, so PB1 is on subtotal
-    plus service charge)."""
-    taxes = line.tax_ids_after_fiscal_position
-    if not (taxes.flatten_taxes_hierarchy() & regional):
-        return {}
+def line_tax_amounts(line):
+    """``[(tax, amount float)]`` of one POS line, each tax as Odoo computes
+    the line (price after discount, on the line's own base: a service-charge
+    line taxed with PB1 adds its base, so PB1 is on subtotal plus service
+    charge); unrounded, in Odoo's order."""
     price = line.price_unit * (1 - (line.discount or 0.0) / 100.0)
-    res = taxes.compute_all(price, line.order_id.currency_id, line.qty, product=line.product_id,
-                            partner=line.order_id.partner_id)
+    res = line.tax_ids_after_fiscal_position.compute_all(
+        price, line.order_id.currency_id, line.qty, product=line.product_id, partner=line.order_id.partner_id)
+    return [(line.env["account.tax"].browse(row["id"]), row["amount"]) for row in res["taxes"]]
+
+
+def _regional_amounts(line, regional):
+    """``{tax: amount}`` of the regional taxes of one POS line (see :func:`line_tax_amounts`)."""
+    if not (line.tax_ids_after_fiscal_position.flatten_taxes_hierarchy() & regional):
+        return {}
     out = {}
-    for row in res["taxes"]:
-        tax = regional.filtered(lambda t, i=row["id"]: t.id == i)
-        if tax:
-            out[tax] = out.get(tax, 0.0) + row["amount"]
+    for tax, amount in line_tax_amounts(line):
+        if tax in regional:
+            out[tax] = out.get(tax, 0.0) + amount
     return out
 
 
