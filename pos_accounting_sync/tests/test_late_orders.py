@@ -4,13 +4,15 @@ or in a rescue session. Each is posted exactly once, on its own, dated on
 the business day it was taken; the digest names it and the
 reconciliation explains it."""
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
+
+import pytz
 
 from odoo import fields
 from odoo.tests import tagged
 
-from ..tools.shop_time import local_date
+from ..tools.shop_time import local_date, shop_tz
 from .pos_sync_common import PosSyncCase
 
 
@@ -20,6 +22,10 @@ class TestLateOrdersAccurate(PosSyncCase):
 
     def setUp(self):
         super().setUp()
+        # Odoo dates a session's entry in the closing user's zone: the shop's and the users' zones are one,
+        # so "yesterday" is one day for both whatever the hour the tests run (CI failed from 00:00 WIB)
+        self.env.company.partner_id.tz = "UTC"
+        self.env.user.tz = self.env.ref("base.user_root").tz = "UTC"
         self.Job = self.env["accounting.sync.job"]
         self.Line = self.env["accounting.reconciliation.line"]
 
@@ -59,8 +65,10 @@ class TestLateOrdersAccurate(PosSyncCase):
         self.sell([(self.kopi, 1)], payments=[(self.cash_pm1, 22200)])
         self.close_from_ui(shift)
         self.run_worker_cron()
-        taken = fields.Datetime.now() - timedelta(days=1)
-        day = local_date(taken, config=self.config)
+        # yesterday at 10:00 in the shop: both orders (5 minutes apart) on one business day at any hour
+        day = local_date(fields.Datetime.now() - timedelta(days=1), config=self.config)
+        taken = shop_tz(config=self.config).localize(datetime.combine(day, time(10))).astimezone(
+            pytz.utc).replace(tzinfo=None)
         # as Odoo made them for orders of a closed shift: a recovery session of the outlet
         rescue = self.env["pos.session"].create({"config_id": self.config.id, "rescue": True,
                                                  "name": "(RESCUE FOR %s)" % shift.name})
