@@ -35,6 +35,9 @@ class DayReconciliationMixin:
 
     def setUp(self):
         super().setUp()
+        # the shop's zone is the users' (Odoo dates entries in the user's): one "today" at any hour
+        self.env.company.partner_id.tz = "UTC"
+        self.env.user.tz = self.env.ref("base.user_root").tz = "UTC"
         self.Line = self.env["accounting.reconciliation.line"]
         # the person's changes come seconds after the posting here, not minutes
         self.env["ir.config_parameter"].sudo().set_param("pos_accounting_sync.remote_change_grace_seconds", "0")

@@ -20,6 +20,9 @@ class TestRereadAccurate(PosSyncCase):
 
     def setUp(self):
         super().setUp()
+        # the shop's zone is the users' (Odoo dates entries in the user's): one "today" at any hour
+        self.env.company.partner_id.tz = "UTC"
+        self.env.user.tz = self.env.ref("base.user_root").tz = "UTC"
         self.Line = self.env["accounting.reconciliation.line"]
         self.today = self.Line._reconciliation_today(self.connection)
         # the person's edits come seconds after the posting here, not days
